@@ -1,0 +1,1 @@
+//! Splitting an mbox into messages the way `git mailsplit` does.

@@ -1,0 +1,2 @@
+//! The `patchdesk` binary: parse the command line, run the library, map errors to exit codes.
+fn main() {}

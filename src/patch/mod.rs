@@ -1,0 +1,77 @@
+//! The patch model, following git: the subject's bracket prefix as `git mailinfo` strips it,
+//! the author (in-body `From:` first, as `git am`), the commit message exactly as `git am`
+//! would commit it, its trailer block by git's algorithm, the notes between `---` and the
+//! diff, and the diff itself with every line numbered.
+
+pub mod diff;
+pub mod mailinfo;
+pub mod patch_id;
+pub mod subject;
+pub mod trailers;
+
+pub use diff::{DiffLine, FileDiff, FileStatus, Hunk, LineKind};
+pub use subject::Subject;
+pub use trailers::Trailer;
+
+use crate::mail::{Address, Message};
+use chrono::{DateTime, FixedOffset};
+
+/// Where the author identity was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthorSource {
+    /// The message's `From:` header.
+    #[default]
+    Header,
+    /// A `From:` line at the top of the body (as `git send-email` writes for another author).
+    InBody,
+    /// A git commit (git range and public-inbox sources use the header).
+    Commit,
+}
+
+/// One patch (or cover letter, or a reply that carries no diff) as git would see it.
+#[derive(Debug, Clone, Default)]
+pub struct Patch {
+    /// Stable key: the Message-Id, else the commit id, else `source#index`.
+    pub key: String,
+    /// The decoded mail it came from.
+    pub mail: Message,
+    pub subject: Subject,
+    pub author: Address,
+    pub author_source: AuthorSource,
+    pub date: Option<DateTime<FixedOffset>>,
+    /// The commit message exactly as `git am` would commit it (title, blank line, body,
+    /// trailers), ending in a single newline; empty body gives just the title line.
+    pub message: String,
+    /// The trailers of `message`, parsed by git's algorithm (values unfolded).
+    pub trailers: Vec<Trailer>,
+    /// 0-based line index in `message` where the trailer block starts (== number of lines
+    /// when there is none).
+    pub trailer_start: usize,
+    /// The text between the `---` line and the diff (changelog, diffstat), without the `---`.
+    pub notes: String,
+    pub diff: Vec<FileDiff>,
+    pub insertions: usize,
+    pub deletions: usize,
+    /// `git patch-id --stable` of the diff, when there is one.
+    pub patch_id: Option<String>,
+    /// Problems that make the patch unusable as it stands (cut-off hunk, line-wrapped diff,
+    /// format=flowed); shown to the maintainer and reported by `check`.
+    pub problems: Vec<String>,
+}
+
+impl Patch {
+    /// Builds the patch model from a decoded message.
+    pub fn from_message(mail: Message) -> Patch {
+        mailinfo::build(mail)
+    }
+
+    /// True when the message carries a diff.
+    pub fn has_diff(&self) -> bool {
+        !self.diff.is_empty()
+    }
+
+    /// The commit message's lines (without their newline).
+    pub fn message_lines(&self) -> impl Iterator<Item = &str> {
+        self.message.lines()
+    }
+}
