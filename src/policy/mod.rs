@@ -56,3 +56,14 @@ pub struct Finding {
     /// Where the rule comes from (document and section).
     pub source: String,
 }
+
+/// A profile: which rules run and at what severity (stub; the policy work fills it in).
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub name: String,
+}
+
+/// Checks every patch of a queue; the result is indexed like `queue.patches`.
+pub fn check_queue(_queue: &crate::queue::Queue, _profile: &Profile) -> Vec<Vec<Finding>> {
+    unimplemented!("policy helper")
+}
