@@ -13,8 +13,10 @@
 //!   text and not valid UTF-8 (images, archives) are left out with a warning;
 //! - CRLF line ends become LF.
 //!
-//! Invalid UTF-8 is replaced (U+FFFD) with a warning; `format=flowed` sets
-//! [`Message::format_flowed`] and a warning; an unknown charset is read as UTF-8 with a warning.
+//! Invalid UTF-8 is replaced (U+FFFD) with a warning; an unknown charset is read as UTF-8 with
+//! a warning. A `format=flowed` part is unflowed as `git mailinfo` unflows it (soft line
+//! breaks joined, `delsp=yes` honoured) and sets [`Message::format_flowed`] and a warning: the
+//! sender's client may have rewrapped the lines, so a patch in it may not apply.
 
 use super::{Address, Message, Origin};
 use crate::{Error, Result};
@@ -286,17 +288,22 @@ impl BodyBuilder {
             }
             PartType::Text(text) | PartType::Html(text) => {
                 self.note_charset(part);
-                if content_type.is_some_and(|ct| {
-                    ct.attribute("format")
-                        .is_some_and(|f| f.eq_ignore_ascii_case("flowed"))
-                }) {
-                    self.flowed = true;
-                }
                 if text.contains('\u{fffd}') && !raw_has_replacement(message, part) {
                     self.warnings
                         .push("invalid UTF-8 in the body replaced with U+FFFD".into());
                 }
-                self.text.push_str(text);
+                let attribute_is = |name: &str, value: &str| {
+                    content_type.is_some_and(|ct| {
+                        ct.attribute(name)
+                            .is_some_and(|v| v.eq_ignore_ascii_case(value))
+                    })
+                };
+                if attribute_is("format", "flowed") {
+                    self.flowed = true;
+                    unflow(text, attribute_is("delsp", "yes"), &mut self.text);
+                } else {
+                    self.text.push_str(text);
+                }
             }
             PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
                 match std::str::from_utf8(bytes) {
@@ -336,6 +343,39 @@ impl BodyBuilder {
                 .push(format!("unknown charset {charset:?}, read as UTF-8"));
         }
     }
+}
+
+/// Joins `format=flowed` lines (RFC 3676) exactly as `git mailinfo` does: a line ending in a
+/// space continues on the next (the space dropped with `delsp=yes`), a leading space is
+/// unstuffed, and the signature separator `-- ` is kept as it is.
+fn unflow(text: &str, delsp: bool, out: &mut String) {
+    let mut pending = String::new();
+    for line in text.split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let content = content.strip_suffix('\r').unwrap_or(content);
+        let ending = &line[content.len()..];
+        if content == "-- " {
+            out.push_str(&pending);
+            pending.clear();
+            out.push_str(line);
+            continue;
+        }
+        let content = content.strip_prefix(' ').unwrap_or(content);
+        if content.ends_with(' ') {
+            let keep = if delsp {
+                content.len() - 1
+            } else {
+                content.len()
+            };
+            pending.push_str(&content[..keep]);
+            continue;
+        }
+        out.push_str(&pending);
+        pending.clear();
+        out.push_str(content);
+        out.push_str(ending);
+    }
+    out.push_str(&pending);
 }
 
 fn is_plain_text(message: &mail_parser::Message<'_>, part_id: usize) -> bool {
@@ -535,7 +575,18 @@ mod tests {
              a soft \nbreak\n",
         );
         assert!(m.format_flowed);
+        assert_eq!(m.body, "a soft break\n");
         assert!(m.warnings.iter().any(|w| w.contains("format=flowed")));
+    }
+
+    #[test]
+    fn format_flowed_is_unflowed_like_git() {
+        let mut out = String::new();
+        unflow("one \ntwo\n  stuffed\n-- \nsig \n", false, &mut out);
+        assert_eq!(out, "one two\n stuffed\n-- \nsig ");
+        out.clear();
+        unflow("del \nsp\n", true, &mut out);
+        assert_eq!(out, "delsp\n");
     }
 
     #[test]
