@@ -3,10 +3,11 @@
 //! `---`, diffstat and diff), made by libgit2's format-patch code and decoded like any mail.
 //!
 //! `A..B` is the commits reachable from B and not from A; a single revision `R` means `R..HEAD`
-//! as in `git format-patch R`. Commits come oldest first.
+//! as in `git format-patch R`. Commits come oldest first (parents before children, then by
+//! commit date), the order `git format-patch` writes them in.
 
 use super::Loaded;
-use crate::mail::{Origin, parse_message};
+use crate::mail::{Origin, mbox, parse_message};
 use crate::{Error, Result};
 use git2::{Diff, DiffFindOptions, DiffOptions, Email, EmailCreateOptions, Oid, Repository, Sort};
 use rayon::prelude::*;
@@ -37,7 +38,14 @@ pub fn load(repo_path: &Path, range: &str, source: &str) -> Result<Loaded> {
                 offset: 0,
                 file: Some(oid.to_string()),
             };
-            let mut message = parse_message(&mail, origin)?;
+            // libgit2 writes the `From <sha> Mon Sep 17 ...` separator first, as git does.
+            let split = mbox::split(&mail);
+            let raw = split
+                .messages
+                .first()
+                .map(|entry| mbox::message_bytes(&mail, entry, split.format))
+                .unwrap_or_default();
+            let mut message = parse_message(&raw, origin)?;
             message.commit = Some(oid.to_string());
             message.message_id = None;
             Ok(message)
@@ -53,7 +61,7 @@ pub fn load(repo_path: &Path, range: &str, source: &str) -> Result<Loaded> {
 fn commits_in(repo: &Repository, range: &str, source: &str) -> Result<Vec<Oid>> {
     let unknown = |e| Error::git(format!("{source}: unknown revision or range"), e);
     let mut walk = repo.revwalk().map_err(unknown)?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
         .map_err(unknown)?;
     if range.contains("..") {
         walk.push_range(range).map_err(unknown)?;
