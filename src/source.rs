@@ -80,12 +80,12 @@ pub fn load(spec: &SourceSpec) -> Result<Loaded> {
             std::io::Read::read_to_end(&mut std::io::stdin(), &mut data)
                 .map_err(|e| Error::io("-", e))?;
             let mut reader = MessageReader::new(&name);
-            reader.read_mbox(&data, None);
+            reader.read_mbox(data, None);
             reader.finish()
         }
         SourceSpec::Demo => {
             let mut reader = MessageReader::new(&name);
-            reader.read_mbox(crate::demo::DEMO_MBOX.as_bytes(), None);
+            reader.read_mbox(crate::demo::DEMO_MBOX.as_bytes().to_vec(), None);
             reader.finish()
         }
         SourceSpec::GitRange { repo, range } => git_range::load(repo, range, &name),
@@ -94,7 +94,7 @@ pub fn load(spec: &SourceSpec) -> Result<Loaded> {
                 let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
                 let mut reader = MessageReader::new(&name);
                 let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                reader.read_file(&data, None, file_name.as_deref().unwrap_or(&name));
+                reader.read_file(data, None, file_name.as_deref().unwrap_or(&name));
                 reader.finish()
             }
             SourceKind::Quilt => dirs::load_quilt(path, &name),

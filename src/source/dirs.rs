@@ -56,7 +56,7 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 pub fn load_patch_dir(dir: &Path, source: &str) -> Result<Loaded> {
     let mut reader = MessageReader::new(source);
     for (name, path) in patch_files(dir)? {
-        reader.read_file(&read(&path)?, Some(&name), &name);
+        reader.read_file(read(&path)?, Some(&name), &name);
     }
     reader.finish()
 }
@@ -110,7 +110,7 @@ pub fn load_quilt(dir: &Path, source: &str) -> Result<Loaded> {
     for name in names {
         let path = dir.join(&name);
         let data = read(&path)?;
-        reader.read_file(&data, Some(&name), &name);
+        reader.read_file(data, Some(&name), &name);
     }
     reader.finish()
 }

@@ -50,15 +50,15 @@ impl MessageReader {
     }
 
     /// Adds every message of an mbox (or the one bare message it holds).
-    pub fn read_mbox(&mut self, data: &[u8], file: Option<&str>) {
-        self.read_buffer(Arc::new(data.to_vec()), file, None);
+    pub fn read_mbox(&mut self, data: Vec<u8>, file: Option<&str>) {
+        self.read_buffer(Arc::new(data), file, None);
     }
 
     /// Adds the messages of a file; a file with no mail headers that holds a diff becomes one
     /// message whose subject is the file name (as `git quiltimport` does).
-    pub fn read_file(&mut self, data: &[u8], file: Option<&str>, name_for_subject: &str) {
+    pub fn read_file(&mut self, data: Vec<u8>, file: Option<&str>, name_for_subject: &str) {
         self.read_buffer(
-            Arc::new(data.to_vec()),
+            Arc::new(data),
             file,
             Some(subject_from_file_name(name_for_subject)),
         );
@@ -244,7 +244,8 @@ mod tests {
         reader.read_mbox(
             b"From a@b Thu Jan  1 00:00:00 2020\nSubject: one\n\nx\n\
               From a@b Thu Jan  1 00:00:00 2020\nnot a header line\n\n\
-              From a@b Thu Jan  1 00:00:00 2020\nSubject: three\n\ny\n",
+              From a@b Thu Jan  1 00:00:00 2020\nSubject: three\n\ny\n"
+                .to_vec(),
             None,
         );
         reader.read_single(b"Subject: four\n\nz\n".to_vec(), Some("f4"));
@@ -263,7 +264,8 @@ mod tests {
         let mut reader = MessageReader::new("src");
         reader.read_mbox(
             b"From a@b Thu Jan  1 00:00:00 2020\nSubject: one\n\nx\n\
-              From a@b Thu Jan  1 00:00:00 2020\nSubject: two\n\n@@ -1,3 +1,3 @@\n-a",
+              From a@b Thu Jan  1 00:00:00 2020\nSubject: two\n\n@@ -1,3 +1,3 @@\n-a"
+                .to_vec(),
             None,
         );
         let loaded = reader.finish().unwrap();
@@ -280,7 +282,7 @@ mod tests {
     fn plain_diff_gets_file_name_subject() {
         let mut reader = MessageReader::new("src");
         reader.read_file(
-            b"Make foo faster.\n\n--- a/foo\n+++ b/foo\n@@ -1 +1 @@\n-a\n+b\n",
+            b"Make foo faster.\n\n--- a/foo\n+++ b/foo\n@@ -1 +1 @@\n-a\n+b\n".to_vec(),
             Some("0002-foo-faster.patch"),
             "0002-foo-faster.patch",
         );
@@ -292,7 +294,7 @@ mod tests {
     #[test]
     fn one_unreadable_message_is_its_own_error() {
         let mut reader = MessageReader::new("notes.txt");
-        reader.read_file(b"hello\nworld\n", None, "notes.txt");
+        reader.read_file(b"hello\nworld\n".to_vec(), None, "notes.txt");
         let error = reader.finish().unwrap_err().to_string();
         assert!(error.contains("notes.txt: message 1 at byte 0"), "{error}");
         let reader = MessageReader::new("empty");
