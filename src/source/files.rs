@@ -256,7 +256,7 @@ mod tests {
         assert_eq!(loaded.messages[2].origin.file.as_deref(), Some("f4"));
         assert_eq!(loaded.skipped.len(), 1);
         assert_eq!(loaded.skipped[0].index, 2);
-        assert_eq!(loaded.skipped[0].offset, 47);
+        assert_eq!(loaded.skipped[0].offset, 50);
     }
 
     #[test]
