@@ -542,3 +542,14 @@ fn truncated_and_random_input_never_panics() {
     }
     assert!(runs > 1000 && parsed > 500, "runs {runs}, parsed {parsed}");
 }
+
+#[test]
+fn demo_queue_splits_like_git() {
+    let loaded = load(&SourceSpec::Demo).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.mbox");
+    std::fs::write(&path, patchdesk::demo::DEMO_MBOX).unwrap();
+    assert_eq!(loaded.messages.len(), git_mailsplit_count(&path, false));
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    assert!(loaded.messages.iter().all(|m| m.origin.source == "demo"));
+}
