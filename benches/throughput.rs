@@ -5,7 +5,7 @@
 //! Stages are entries of [`stages`]; a later stage (full parse into `Patch`, policy check)
 //! is one more entry there. Run with `cargo bench --bench throughput`.
 
-use patchdesk::mail::{Message, Origin, mbox, parse_message};
+use patchdesk::mail::{Message, Origin, mbox, parse_headers, parse_message};
 use patchdesk::source::{SourceSpec, load};
 use rayon::prelude::*;
 use std::io::Write;
@@ -84,6 +84,25 @@ fn decode_all(input: &Input) -> Vec<Message> {
         .collect()
 }
 
+fn stage_headers(input: &Input) -> usize {
+    let split = mbox::split(&input.data);
+    split
+        .messages
+        .par_iter()
+        .enumerate()
+        .filter(|(i, entry)| {
+            let raw = mbox::message_bytes(&input.data, entry, split.format);
+            let origin = Origin {
+                source: "bench".into(),
+                index: i + 1,
+                offset: entry.offset as u64,
+                file: None,
+            };
+            parse_headers(&raw, origin).is_ok()
+        })
+        .count()
+}
+
 fn stage_decode(input: &Input) -> usize {
     decode_all(input).len()
 }
@@ -99,6 +118,7 @@ fn stage_load(input: &Input) -> usize {
 fn stages() -> Vec<(&'static str, StageFn)> {
     vec![
         ("split (memchr, 1 thread)", stage_split as StageFn),
+        ("split + decode headers only (rayon)", stage_headers),
         ("split + decode headers and body (rayon)", stage_decode),
         ("source::load (read file + split + decode)", stage_load),
     ]

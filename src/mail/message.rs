@@ -85,6 +85,30 @@ pub fn parse_message(raw: &[u8], origin: Origin) -> Result<Message> {
     Ok(message)
 }
 
+/// Decodes only the headers of one raw message (the body is left empty): what a list of
+/// subjects and authors needs, several times faster than [`parse_message`].
+pub fn parse_headers(raw: &[u8], origin: Origin) -> Result<Message> {
+    let bad = || Error::BadMessage {
+        source_name: origin.source.clone(),
+        index: origin.index,
+        offset: origin.offset,
+        what: "not a mail message (no header lines)".to_string(),
+    };
+    if !starts_with_header(raw) {
+        return Err(bad());
+    }
+    let parsed = parser().parse_headers(raw).ok_or_else(bad)?;
+    let Some(root) = parsed.parts.first() else {
+        return Err(bad());
+    };
+    let mut message = Message {
+        origin,
+        ..Message::default()
+    };
+    read_headers(raw, root, &mut message);
+    Ok(message)
+}
+
 /// True when the first non-blank line is a header line (`Name: value`, RFC 5322 field name).
 fn starts_with_header(raw: &[u8]) -> bool {
     let start = raw
@@ -621,6 +645,20 @@ mod tests {
         assert!(text.contains("byte 1234"), "{text}");
         assert!(parse_message(b"", origin()).is_err());
         assert!(parse_message(b"\n\n", origin()).is_err());
+    }
+
+    #[test]
+    fn headers_alone_match_the_full_parse() {
+        let raw = "From: =?UTF-8?q?Ren=C3=A9?= <r@example.org>\nSubject: [PATCH] x\n\
+                   Message-ID: <m@x>\nDate: Fri, 11 Jul 2025 18:48:29 +0200\n\nbody\n";
+        let full = parse(raw);
+        let headers = parse_headers(raw.as_bytes(), origin()).unwrap();
+        assert_eq!(headers.from, full.from);
+        assert_eq!(headers.subject, full.subject);
+        assert_eq!(headers.date, full.date);
+        assert_eq!(headers.headers, full.headers);
+        assert_eq!(headers.body, "");
+        assert!(parse_headers(b"no headers\n", origin()).is_err());
     }
 
     #[test]

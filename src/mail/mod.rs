@@ -7,7 +7,7 @@
 pub mod mbox;
 pub mod message;
 
-pub use message::parse_message;
+pub use message::{parse_headers, parse_message};
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;

@@ -110,6 +110,35 @@ fn every_corpus_source_loads_with_git_mailsplit_count() {
     println!("mail corpus: {checked} messages loaded and counted against git mailsplit");
 }
 
+/// The author and subject `git mailinfo` printed agree with the decoded headers: the author
+/// is the `From:` header unless the body starts with an in-body `From:`; git's subject (bracket
+/// prefix and `Re:` stripped) ends our subject, white space collapsed.
+fn check_header_fields(where_: &str, info: &str, message: &patchdesk::mail::Message) {
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name).map(str::to_string))
+            .unwrap_or_default()
+    };
+    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let subject = collapse(&field("Subject: "));
+    assert!(
+        collapse(&message.subject).ends_with(&subject),
+        "{where_}: subject {:?} vs git {subject:?}",
+        message.subject
+    );
+    let in_body_from = message.body.trim_start().starts_with("From:");
+    if !in_body_from && let Some(from) = &message.from {
+        assert_eq!(from.email, field("Email: "), "{where_}: email");
+        if !from.name.is_empty() {
+            assert_eq!(
+                collapse(&from.name),
+                field("Author: "),
+                "{where_}: author name"
+            );
+        }
+    }
+}
+
 /// Whether `needle`'s lines occur in `hay`'s lines in the same order.
 fn lines_in_order(needle: &str, hay: &str) -> bool {
     let mut hay = hay.lines();
@@ -124,14 +153,42 @@ fn bodies_carry_what_git_mailinfo_reads() {
     let Some(corpus) = corpus() else { return };
     let home = tempfile::tempdir().unwrap();
     let mut checked = 0;
-    for (name, mboxrd) in [
-        ("qemu-recent-500.mbox", false),
-        ("leds-list-1000.mbox", true),
+    let mut sources = vec![
+        (corpus.join("qemu-recent-500.mbox"), false),
+        (corpus.join("leds-list-1000.mbox"), true),
+    ];
+    for group in [
+        "leds-threads",
+        "qemu-series",
+        "qemu-pending",
+        "uboot-series",
     ] {
-        let path = corpus.join(name);
+        let mut entries: Vec<_> = std::fs::read_dir(corpus.join(group))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "mbox"))
+            .collect();
+        entries.sort();
+        sources.extend(entries.into_iter().map(|p| (p, group == "leds-threads")));
+    }
+    for (path, mboxrd) in sources {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let loaded = load(&SourceSpec::Path(path.clone())).unwrap();
-        let files = git_mailsplit(home.path(), &path, mboxrd);
-        assert_eq!(files.len(), loaded.messages.len());
+        let files: Vec<PathBuf> = if path.is_dir() {
+            let mut patches: Vec<_> = std::fs::read_dir(&path)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "patch"))
+                .collect();
+            patches.sort();
+            patches
+                .iter()
+                .flat_map(|p| git_mailsplit(home.path(), p, false))
+                .collect()
+        } else {
+            git_mailsplit(home.path(), &path, mboxrd)
+        };
+        assert_eq!(files.len(), loaded.messages.len(), "{name}");
         for (file, message) in files.iter().zip(&loaded.messages) {
             let msg = file.with_extension("msg");
             let patch = file.with_extension("patch");
@@ -153,6 +210,8 @@ fn bodies_carry_what_git_mailinfo_reads() {
                     message.body
                 );
             }
+            let info = String::from_utf8_lossy(&out.stdout).into_owned();
+            check_header_fields(&where_, &info, message);
             let msg_text = std::fs::read_to_string(&msg).unwrap();
             assert!(
                 lines_in_order(&msg_text, &message.body),
