@@ -52,6 +52,7 @@ pub fn parse_message(raw: &[u8], origin: Origin) -> Result<Message> {
         offset: origin.offset,
         what: what.to_string(),
     };
+    let (raw, separator_commit) = strip_separator(raw);
     if !starts_with_header(raw) {
         return Err(bad("not a mail message (no header lines)"));
     }
@@ -64,6 +65,7 @@ pub fn parse_message(raw: &[u8], origin: Origin) -> Result<Message> {
 
     let mut message = Message {
         origin,
+        commit: separator_commit,
         ..Message::default()
     };
     read_headers(raw, root, &mut message);
@@ -94,6 +96,7 @@ pub fn parse_headers(raw: &[u8], origin: Origin) -> Result<Message> {
         offset: origin.offset,
         what: "not a mail message (no header lines)".to_string(),
     };
+    let (raw, separator_commit) = strip_separator(raw);
     if !starts_with_header(raw) {
         return Err(bad());
     }
@@ -103,10 +106,23 @@ pub fn parse_headers(raw: &[u8], origin: Origin) -> Result<Message> {
     };
     let mut message = Message {
         origin,
+        commit: separator_commit,
         ..Message::default()
     };
     read_headers(raw, root, &mut message);
     Ok(message)
+}
+
+/// Drops a leading mbox separator line (`From <sha> Mon Sep 17 ...`, as a `git mailsplit`
+/// output file or a maildir file may start with), returning the commit it names.
+fn strip_separator(raw: &[u8]) -> (&[u8], Option<String>) {
+    let end = memchr::memchr(b'\n', raw).map_or(raw.len(), |i| i + 1);
+    let first = &raw[..end];
+    if super::mbox::is_from_line(first) {
+        (&raw[end..], super::mbox::format_patch_commit(first))
+    } else {
+        (raw, None)
+    }
 }
 
 /// True when the first non-blank line is a header line (`Name: value`, RFC 5322 field name).
@@ -341,9 +357,18 @@ impl BodyBuilder {
                 }
             }
             PartType::Message(nested) => {
-                // git reads a forwarded message as text, headers included.
-                self.text
-                    .push_str(&String::from_utf8_lossy(nested.raw_message()));
+                // git reads a forwarded message as text, headers included. Unencoded, the
+                // nested message is the part's slice of the outer message; encoded, it is
+                // its own decoded buffer.
+                let raw = if part.encoding == mail_parser::Encoding::None {
+                    message
+                        .raw_message()
+                        .get(part.offset_body as usize..part.offset_end as usize)
+                        .unwrap_or_default()
+                } else {
+                    nested.raw_message()
+                };
+                self.text.push_str(&String::from_utf8_lossy(raw));
             }
         }
         let is_leaf = !matches!(part.body, PartType::Multipart(_));
@@ -659,6 +684,34 @@ mod tests {
         assert_eq!(headers.headers, full.headers);
         assert_eq!(headers.body, "");
         assert!(parse_headers(b"no headers\n", origin()).is_err());
+    }
+
+    #[test]
+    fn leading_separator_line_is_dropped_and_names_the_commit() {
+        let m = parse(
+            "From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n\
+             From: a@example.org\nSubject: s\n\nb\n",
+        );
+        assert_eq!(m.subject, "s");
+        assert_eq!(
+            m.commit.as_deref(),
+            Some("0123456789abcdef0123456789abcdef01234567")
+        );
+    }
+
+    #[test]
+    fn forwarded_message_is_read_as_text_once() {
+        let m = parse(
+            "From: a@example.org\nSubject: fwd\n\
+             Content-Type: multipart/mixed; boundary=b\n\n\
+             --b\nContent-Type: text/plain\n\nsee below\n\
+             --b\nContent-Type: message/rfc822\n\n\
+             From: inner@example.org\nSubject: inner\n\ninner body\n--b--\n",
+        );
+        assert!(m.body.starts_with("see below\n"), "{:?}", m.body);
+        assert!(m.body.contains("Subject: inner"), "{:?}", m.body);
+        assert!(m.body.contains("inner body"));
+        assert_eq!(m.body.matches("see below").count(), 1, "{:?}", m.body);
     }
 
     #[test]

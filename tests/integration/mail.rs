@@ -2,7 +2,7 @@
 //! maildirs, public-inbox repositories and git repositories built in temp dirs.
 
 use patchdesk::Error;
-use patchdesk::mail::{Origin, mbox, parse_message};
+use patchdesk::mail::{Origin, mbox, parse_headers, parse_message};
 use patchdesk::source::{SourceKind, SourceSpec, detect, load};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -480,8 +480,13 @@ fn exercise(data: &[u8]) -> usize {
             offset: entry.offset as u64,
             file: None,
         };
+        let headers_ok = parse_headers(&raw, origin.clone()).is_ok();
         if parse_message(&raw, origin).is_ok() {
             ok += 1;
+            assert!(
+                headers_ok,
+                "the full parse read headers the header parse refused"
+            );
         }
     }
     ok
