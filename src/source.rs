@@ -6,7 +6,8 @@
 //!
 //! 1. a file: an mbox (mboxo or mboxrd), or one bare message (`.eml`, one `format-patch`
 //!    file), or one plain diff without mail headers;
-//! 2. a directory with a `series` file: a quilt series;
+//! 2. a directory with a `series` file (or with `patches/series`, quilt's own layout): a quilt
+//!    series;
 //! 3. a directory with `cur/` or `new/`: a maildir (files of both, in file-name order);
 //! 4. a directory with `git/N.git` epochs: a public-inbox v2 inbox; a bare git repository: one
 //!    public-inbox epoch;
@@ -115,7 +116,7 @@ pub fn detect(path: &Path) -> Result<SourceKind> {
     if !meta.is_dir() {
         return Err(unknown(path, "neither a file nor a directory"));
     }
-    if path.join("series").is_file() {
+    if dirs::quilt_dir(path).is_some() {
         return Ok(SourceKind::Quilt);
     }
     if path.join("cur").is_dir() || path.join("new").is_dir() {
@@ -130,6 +131,12 @@ pub fn detect(path: &Path) -> Result<SourceKind> {
     let files = dirs::patch_files(path)?;
     if !files.is_empty() {
         return Ok(SourceKind::PatchDir);
+    }
+    if path.join(".git").exists() {
+        return Err(unknown(
+            path,
+            "a git work tree, not a mail source: to read its commits use --repo PATH RANGE",
+        ));
     }
     let empty = std::fs::read_dir(path)
         .map_err(|e| Error::io(path, e))?

@@ -94,9 +94,18 @@ pub fn quilt_series(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The directory holding a quilt `series` file: `dir` itself, or `dir/patches` (the layout
+/// quilt makes in a project).
+pub fn quilt_dir(dir: &Path) -> Option<PathBuf> {
+    [dir.to_path_buf(), dir.join("patches")]
+        .into_iter()
+        .find(|d| d.join("series").is_file())
+}
+
 /// A quilt series: the patches its `series` file names, in that order. A patch file may be a
 /// mail or a plain diff with a description before it (see [`MessageReader::read_file`]).
 pub fn load_quilt(dir: &Path, source: &str) -> Result<Loaded> {
+    let dir = quilt_dir(dir).unwrap_or_else(|| dir.to_path_buf());
     let series_path = dir.join("series");
     let series = String::from_utf8_lossy(&read(&series_path)?).into_owned();
     let names = quilt_series(&series);

@@ -189,6 +189,29 @@ fn quilt_series_order_and_plain_diffs() {
 }
 
 #[test]
+fn quilt_project_layout_with_patches_dir() {
+    let project = tempfile::tempdir().unwrap();
+    let patches = project.path().join("patches");
+    std::fs::create_dir(&patches).unwrap();
+    for name in ["series", "mail-style.patch", "plain.diff"] {
+        std::fs::copy(fixture("quilt").join(name), patches.join(name)).unwrap();
+    }
+    assert_eq!(detect(project.path()).unwrap(), SourceKind::Quilt);
+    assert_eq!(
+        subjects(&load_path(project.path())),
+        ["mail-style: has headers", "plain"]
+    );
+}
+
+#[test]
+fn git_work_tree_path_points_to_repo_option() {
+    let home = tempfile::tempdir().unwrap();
+    let repo = make_repo(home.path());
+    let error = load(&SourceSpec::Path(repo)).unwrap_err().to_string();
+    assert!(error.contains("--repo"), "{error}");
+}
+
+#[test]
 fn maildir_cur_and_new_in_name_order() {
     let dir = tempfile::tempdir().unwrap();
     for sub in ["cur", "new", "tmp"] {
