@@ -167,7 +167,7 @@ fn decode(pending: Pending) -> Result<Message> {
         (Err(_), Some(subject)) if looks_like_diff(&raw) => {
             plain_patch(&raw, subject, pending.origin.clone())
         }
-        (Err(error), _) => return Err(error),
+        (Err(error), _) => return Err(name_the_file(error, pending.origin.file.as_deref())),
     };
     if message.commit.is_none() {
         message.commit = pending.commit;
@@ -178,6 +178,27 @@ fn decode(pending: Pending) -> Result<Message> {
             .push("the mbox ends in the middle of this message: it may be cut off".into());
     }
     Ok(message)
+}
+
+/// Adds the file a broken message came from (maildir, patch directory) to its error.
+fn name_the_file(error: Error, file: Option<&str>) -> Error {
+    match (error, file) {
+        (
+            Error::BadMessage {
+                source_name,
+                index,
+                offset,
+                what,
+            },
+            Some(file),
+        ) => Error::BadMessage {
+            source_name,
+            index,
+            offset,
+            what: format!("{file}: {what}"),
+        },
+        (error, _) => error,
+    }
 }
 
 /// True when the text holds a unified diff (or an `Index:`-style one).
@@ -249,13 +270,19 @@ mod tests {
             None,
         );
         reader.read_single(b"Subject: four\n\nz\n".to_vec(), Some("f4"));
+        reader.read_single(b"junk\n".to_vec(), Some("cur/f5"));
         let loaded = reader.finish().unwrap();
         let subjects: Vec<_> = loaded.messages.iter().map(|m| m.subject.as_str()).collect();
         assert_eq!(subjects, ["one", "three", "four"]);
         assert_eq!(loaded.messages[2].origin.index, 4);
         assert_eq!(loaded.messages[2].origin.file.as_deref(), Some("f4"));
-        assert_eq!(loaded.skipped.len(), 1);
+        assert_eq!(loaded.skipped.len(), 2);
         assert_eq!(loaded.skipped[0].index, 2);
+        assert!(
+            loaded.skipped[1]
+                .error
+                .contains("message 5 at byte 0: cur/f5: not a mail")
+        );
         assert_eq!(loaded.skipped[0].offset, 50);
     }
 
