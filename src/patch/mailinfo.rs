@@ -4,6 +4,9 @@ use super::Patch;
 use crate::mail::Message;
 
 /// Builds the patch model from a decoded message.
-pub fn build(_mail: Message) -> Patch {
-    unimplemented!("patch helper")
+pub fn build(mail: Message) -> Patch {
+    Patch {
+        mail,
+        ..Patch::default()
+    }
 }
