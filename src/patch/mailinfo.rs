@@ -278,7 +278,7 @@ pub fn parse_from(value: &str) -> Address {
         start -= 1;
     }
     let len = unquoted[start..]
-        .find(|c: char| matches!(c, ' ' | '\n' | '\t' | '\r' | '\x0b' | '\x0c' | '>'))
+        .find([' ', '\n', '\t', '\r', '\x0b', '\x0c', '>'])
         .unwrap_or(unquoted.len() - start);
     let email = unquoted[start..start + len].to_string();
     let after = (start + len + usize::from(start + len < unquoted.len())).min(unquoted.len());

@@ -77,6 +77,10 @@ pub fn patch_id(text: &str) -> Option<String> {
             continue;
         }
         if starts_with_object_id(prefixed.unwrap_or(line).as_bytes()) {
+            // git starts the next patch here; an empty one before it prints nothing.
+            if patch_len == 0 {
+                continue;
+            }
             break;
         }
         if patch_len == 0 && !line.starts_with("diff ") {
