@@ -1,13 +1,14 @@
 //! Every message of the corpus against the real `git`: author name and e-mail, subject and
 //! commit message equal what `git mailinfo` extracts (the message as `git am` builds it:
 //! subject, blank line, mailinfo's `msg`, through `git stripspace`), and the trailers equal
-//! `git interpret-trailers --parse` of that message.
+//! `git interpret-trailers --parse` of that message; the patch mailinfo cuts off has the
+//! same `git patch-id --stable` and the same per-file counts as `git apply --numstat`.
 //!
 //! mboxes are split with `git mailsplit` (`--mboxrd` for mboxrd files); the series
 //! directories' `.patch` files and the maildir's files are read as they are.
 
 use patchdesk::mail::{Origin, parse_message};
-use patchdesk::patch::Patch;
+use patchdesk::patch::{LineKind, Patch};
 use rayon::prelude::*;
 use std::fs;
 use std::io::Write;
@@ -107,8 +108,17 @@ fn first_difference(ours: &str, git: &str) -> (String, String) {
     )
 }
 
+/// What checking one message found.
+struct Checked {
+    mismatches: Vec<Mismatch>,
+    /// git found a patch in it.
+    has_patch: bool,
+    /// `git apply --numstat` read that patch, so the counts were compared.
+    counts_compared: bool,
+}
+
 /// Compares one message; `None` when git could not read it either.
-fn check(home: &Path, file: &Path) -> Option<Vec<Mismatch>> {
+fn check(home: &Path, file: &Path) -> Option<Checked> {
     let raw = fs::read(file).ok()?;
     let work = tempfile::tempdir_in(home).ok()?;
     let info = git(home, work.path(), &["mailinfo", "msg", "patch"], &raw)?;
@@ -129,6 +139,18 @@ fn check(home: &Path, file: &Path) -> Option<Vec<Mismatch>> {
         &["interpret-trailers", "--parse"],
         message.as_bytes(),
     )?;
+    let patch_file = fs::read(work.path().join("patch")).unwrap_or_default();
+    let (git_patch_id, git_numstat) = if patch_file.is_empty() {
+        (String::new(), String::new())
+    } else {
+        let id = git(home, work.path(), &["patch-id", "--stable"], &patch_file).unwrap_or_default();
+        let numstat = git(home, work.path(), &["apply", "--numstat", "-"], &patch_file)
+            .unwrap_or_else(|| "git apply refused it".into());
+        (
+            id.split_whitespace().next().unwrap_or("").to_string(),
+            numstat,
+        )
+    };
 
     let origin = Origin {
         source: file.display().to_string(),
@@ -146,9 +168,23 @@ fn check(home: &Path, file: &Path) -> Option<Vec<Mismatch>> {
             });
         }
     };
-    let Ok(mail) = parse_message(&raw, origin) else {
-        push("parse", "error".into(), "ok".into());
-        return Some(found);
+    // The separator line (`From <sha> Mon Sep 17 ...`, `From mboxrd@z ...`) is the
+    // source's business, not the message's: the sources hand on the bytes after it.
+    let message_bytes = if raw.starts_with(b"From ") {
+        memchr::memchr(b'\n', &raw).map_or(&raw[raw.len()..], |i| &raw[i + 1..])
+    } else {
+        &raw[..]
+    };
+    let mail = match parse_message(message_bytes, origin) {
+        Ok(mail) => mail,
+        Err(e) => {
+            push("parse", format!("error: {e}"), "ok".into());
+            return Some(Checked {
+                mismatches: found,
+                has_patch: !patch_file.is_empty(),
+                counts_compared: false,
+            });
+        }
     };
     let patch = Patch::from_message(mail);
     push("author", patch.author.name.clone(), field("Author"));
@@ -161,7 +197,49 @@ fn check(home: &Path, file: &Path) -> Option<Vec<Mismatch>> {
         .map(|t| format!("{}: {}\n", t.key, t.value))
         .collect();
     push("trailers", ours, trailers);
-    Some(found)
+    push(
+        "patch-id",
+        patch.patch_id.clone().unwrap_or_default(),
+        git_patch_id,
+    );
+    let counts_compared = !patch_file.is_empty() && git_numstat != "git apply refused it";
+    if counts_compared {
+        let ours: String = patch
+            .diff
+            .iter()
+            .map(|f| {
+                let count = |k| {
+                    f.hunks
+                        .iter()
+                        .flat_map(|h| &h.lines)
+                        .filter(|l| l.kind == k)
+                        .count()
+                };
+                if f.binary {
+                    "-\t-\n".to_string()
+                } else {
+                    format!("{}\t{}\n", count(LineKind::Add), count(LineKind::Remove))
+                }
+            })
+            .collect();
+        let git_counts: String = git_numstat
+            .lines()
+            .map(|l| {
+                let mut cols = l.splitn(3, '\t');
+                format!(
+                    "{}\t{}\n",
+                    cols.next().unwrap_or(""),
+                    cols.next().unwrap_or("")
+                )
+            })
+            .collect();
+        push("numstat", ours, git_counts);
+    }
+    Some(Checked {
+        mismatches: found,
+        has_patch: !patch_file.is_empty(),
+        counts_compared,
+    })
 }
 
 #[test]
@@ -182,11 +260,13 @@ fn patches_match_git_mailinfo_on_the_corpus() {
     let home = tempfile::tempdir().expect("temp home");
     let split = tempfile::tempdir().expect("split dir");
     let files = message_files(&corpus, home.path(), split.path());
-    let results: Vec<Option<Vec<Mismatch>>> =
-        files.par_iter().map(|f| check(home.path(), f)).collect();
-    let checked = results.iter().filter(|r| r.is_some()).count();
+    let results: Vec<Option<Checked>> = files.par_iter().map(|f| check(home.path(), f)).collect();
+    let done: Vec<&Checked> = results.iter().flatten().collect();
+    let checked = done.len();
     let unreadable = results.len() - checked;
-    let mismatches: Vec<&Mismatch> = results.iter().flatten().flatten().collect();
+    let with_patch = done.iter().filter(|c| c.has_patch).count();
+    let counted = done.iter().filter(|c| c.counts_compared).count();
+    let mismatches: Vec<&Mismatch> = done.iter().flat_map(|c| &c.mismatches).collect();
     let mut messages_with_mismatch: Vec<&Path> =
         mismatches.iter().map(|m| m.file.as_path()).collect();
     messages_with_mismatch.dedup();
@@ -195,7 +275,12 @@ fn patches_match_git_mailinfo_on_the_corpus() {
         "patch corpus: {checked} messages checked against git mailinfo ({unreadable} git could not read), {} with mismatches",
         messages_with_mismatch.len()
     );
-    for field in ["parse", "author", "email", "subject", "message", "trailers"] {
+    println!(
+        "  {with_patch} carry a patch (patch-id compared), {counted} of them read by git apply --numstat"
+    );
+    for field in [
+        "parse", "author", "email", "subject", "message", "trailers", "patch-id", "numstat",
+    ] {
         let n = mismatches.iter().filter(|m| m.field == field).count();
         println!("  {field}: {n} mismatches");
     }
