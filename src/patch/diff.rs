@@ -307,7 +307,18 @@ pub fn parse(text: &str) -> ParsedDiff {
         if line.starts_with("@@ -") {
             if let Some(file) = current.as_mut() {
                 in_git_header = false;
+                let hunk_start = i;
                 i = read_hunk(&lines, i, file, &mut out.problems);
+                if let Some(&next) = lines.get(i)
+                    && looks_like_leftover_hunk_line(next)
+                {
+                    out.problems.push(format!(
+                        "{}: line {} follows the complete hunk at line {} but reads like a diff line: the hunk was line-wrapped or its header counts are wrong",
+                        file.path(),
+                        i + 1,
+                        hunk_start + 1
+                    ));
+                }
                 continue;
             }
             i += 1;
@@ -320,6 +331,16 @@ pub fn parse(text: &str) -> ParsedDiff {
     }
     out.files.extend(current);
     out
+}
+
+/// A `+`/`-`/space line right after a complete hunk (not a signature or a file header):
+/// a wrapped line was counted as context and the hunk ended early.
+fn looks_like_leftover_hunk_line(line: &str) -> bool {
+    matches!(line.as_bytes().first(), Some(b'+' | b'-' | b' '))
+        && line != "-- "
+        && line != "--"
+        && !line.starts_with("--- ")
+        && !line.starts_with("+++ ")
 }
 
 /// Applies one extended header line of `diff --git` to the file.
@@ -608,6 +629,17 @@ index abc..0000000
         let d = parse("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-a very long\nline wrapped\n+b\n c\n");
         assert_eq!(d.problems.len(), 1);
         assert!(d.problems[0].contains("line-wrapped"), "{}", d.problems[0]);
+    }
+
+    #[test]
+    fn wrapped_line_read_as_context_is_a_problem() {
+        // ` wrapped tail` is taken as context, so ` c` is left over after the hunk.
+        let d = parse("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-a very long\n wrapped tail\n+b\n c\n");
+        assert_eq!(d.problems.len(), 1, "{:?}", d.problems);
+        assert!(d.problems[0].contains("line 7"), "{}", d.problems[0]);
+        // A signature after a complete hunk is fine.
+        let d = parse("--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n-- \n2.47.3\n");
+        assert!(d.problems.is_empty(), "{:?}", d.problems);
     }
 
     #[test]

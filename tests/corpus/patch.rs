@@ -235,6 +235,34 @@ fn check(home: &Path, file: &Path) -> Option<Checked> {
             .collect();
         push("numstat", ours, git_counts);
     }
+    // A patch git apply reads has no problems of its own (format=flowed is the mail's).
+    let problems: Vec<&String> = patch
+        .problems
+        .iter()
+        .filter(|p| !p.contains("format=flowed"))
+        .collect();
+    let git_verdict = if patch_file.is_empty() || patch.diff.is_empty() {
+        "no patch"
+    } else if counts_compared {
+        "applies"
+    } else {
+        "refused"
+    };
+    let our_verdict = if patch.diff.is_empty() {
+        "no patch"
+    } else if problems.is_empty() {
+        "applies"
+    } else {
+        "refused"
+    };
+    let detail = |v: &str| {
+        if v == "refused" {
+            format!("refused: {problems:?}")
+        } else {
+            v.to_string()
+        }
+    };
+    push("problems", detail(our_verdict), detail(git_verdict));
     Some(Checked {
         mismatches: found,
         has_patch: !patch_file.is_empty(),
@@ -280,6 +308,7 @@ fn patches_match_git_mailinfo_on_the_corpus() {
     );
     for field in [
         "parse", "author", "email", "subject", "message", "trailers", "patch-id", "numstat",
+        "problems",
     ] {
         let n = mismatches.iter().filter(|m| m.field == field).count();
         println!("  {field}: {n} mismatches");
