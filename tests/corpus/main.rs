@@ -2,6 +2,7 @@
 //! that it was skipped when the corpus is not there, so `cargo test` passes on a fresh clone.
 
 mod mail;
+mod patch;
 mod queue;
 
 use std::path::PathBuf;
