@@ -46,7 +46,7 @@ pub struct SourceArgs {
     #[arg(long, value_name = "PATH")]
     pub repo: Option<PathBuf>,
     /// Read the built-in demo queue.
-    #[arg(long, conflicts_with_all = ["source", "repo"])]
+    #[arg(long, conflicts_with = "repo")]
     pub demo: bool,
 }
 
@@ -54,7 +54,12 @@ impl SourceArgs {
     /// What to read.
     pub fn spec(&self) -> Result<SourceSpec> {
         if self.demo {
-            return Ok(SourceSpec::Demo);
+            return match &self.source {
+                None => Ok(SourceSpec::Demo),
+                Some(s) => Err(Error::Usage(format!(
+                    "--demo reads the built-in queue; drop the SOURCE {s:?}"
+                ))),
+            };
         }
         match (&self.repo, &self.source) {
             (Some(repo), Some(range)) => Ok(SourceSpec::GitRange {
@@ -109,11 +114,21 @@ pub struct ShowArgs {
     pub format: Format,
 }
 
+impl ShowArgs {
+    /// With `--demo` the one positional argument is the PATCH (`show --demo 3.1`).
+    pub fn normalized(mut self) -> Self {
+        if self.source.demo && self.patch.is_none() {
+            self.patch = self.source.source.take();
+        }
+        self
+    }
+}
+
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Some(Command::List(args)) => list::run(&args),
-        Some(Command::Show(args)) => show::run(&args),
+        Some(Command::Show(args)) => show::run(&args.normalized()),
         None => Err(Error::Usage(
             "the desk is not built yet; try `patchdesk list --demo`".into(),
         )),
