@@ -2,6 +2,7 @@
 //! project (tests/fixtures) and on the built-in demo queue.
 
 mod cli;
+mod policy;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
