@@ -120,7 +120,7 @@ fn form_and_typos(ctx: &mut Ctx<'_>) {
             };
             let end = (ke + 2).min(line.len());
             let loc = ctx.at_message(i, ks, end);
-            let quoted = util::is_quoted(line) && !line.trim_start().starts_with("Signed");
+            let quoted = util::is_quoted(line);
             ctx.emit_at(
                 "dco-form",
                 |s| if quoted { Severity::Info } else { s },
