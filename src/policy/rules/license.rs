@@ -171,7 +171,19 @@ fn new_file(ctx: &mut Ctx<'_>, path: &str, added: &[(u32, &str)]) {
     }
 }
 
+/// True when the text after `SPDX-License-Identifier:` looks like a licence expression
+/// (and not code that mentions the tag, as checkpatch itself does).
+fn is_expression(expr: &str) -> bool {
+    !expr.is_empty()
+        && expr.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '(' | ')' | ' ' | ':')
+        })
+}
+
 fn licence_ids(ctx: &mut Ctx<'_>, path: &str, line: u32, offset: usize, expr: &str) {
+    if !is_expression(expr) {
+        return;
+    }
     let params = &ctx.profile.params;
     if params.spdx_allowed.is_empty() && params.spdx_preferred.is_none() {
         return;
@@ -337,6 +349,19 @@ mod tests {
             &["/* SPDX-License-Identifier: GPL-2.0-or-later */"],
         );
         assert!(get(&ok, "license-spdx-license").is_none());
+    }
+
+    #[test]
+    fn code_that_mentions_the_tag_is_not_a_licence() {
+        let f = new_file(
+            "qemu",
+            "scripts/x.py",
+            &[
+                "# SPDX-License-Identifier: GPL-2.0-or-later",
+                "    out('// SPDX-License-Identifier: GPL-2.0-or-later',",
+            ],
+        );
+        assert!(get(&f, "license-spdx-license").is_none(), "{f:?}");
     }
 
     #[test]

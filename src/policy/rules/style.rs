@@ -29,6 +29,16 @@ const CODE_EXT: &[&str] = &[
     "c", "h", "cc", "cpp", "cxx", "hpp", "inc", "rs", "py", "pl", "sh", "m", "S", "s", "dts",
     "dtsi", "decode", "json", "awk",
 ];
+/// C-family sources: QEMU's hard line limit applies to these.
+const C_FAMILY: &[&str] = &["c", "h", "cc", "cpp", "cxx", "hpp", "inc", "rs"];
+/// Sources QEMU's checkpatch checks for tabs (`$SrcFile`, without assembler).
+const NO_TABS_EXT: &[&str] = &["c", "h", "cc", "cpp", "cxx", "hpp", "inc", "rs", "py", "sh"];
+
+/// Files imported from other projects keep their own style (QEMU's Linux headers).
+fn imported(path: &str) -> bool {
+    path.starts_with("linux-headers/") || path.starts_with("include/standard-headers/")
+}
+
 /// Source extensions that should never be executable.
 const NO_EXEC_EXT: &[&str] = &[
     "c", "h", "cc", "cpp", "cxx", "hpp", "inc", "rs", "S", "s", "dts", "dtsi", "json", "rst", "md",
@@ -234,6 +244,8 @@ pub fn check_diff(ctx: &mut Ctx<'_>) {
         let code = CODE_EXT.contains(&ext);
         let asm = matches!(ext, "S" | "s");
         let makefile = is_makefile(path);
+        let no_tabs = NO_TABS_EXT.contains(&ext) && !imported(path);
+        let c_family = C_FAMILY.contains(&ext);
         let data = matches!(
             ext,
             "patch" | "diff" | "tsv" | "csv" | "out" | "txt" | "bin" | "ref" | "expected"
@@ -259,7 +271,7 @@ pub fn check_diff(ctx: &mut Ctx<'_>) {
                 let lead = &t[..lead_len];
                 if code && !makefile && !data && !t.trim().is_empty() {
                     match indent {
-                        Indent::Spaces if !asm && lead.contains('\t') => {
+                        Indent::Spaces if !asm && no_tabs && lead.contains('\t') => {
                             let loc = ctx.at_diff(path, n, 0, lead_len);
                             ctx.emit("style-ws-tabs", loc, "code indent should never use tabs");
                         }
@@ -277,7 +289,7 @@ pub fn check_diff(ctx: &mut Ctx<'_>) {
                         _ => {}
                     }
                 }
-                if code && !data {
+                if code && !data && !imported(path) {
                     let w = width(t);
                     if w > warn && !length_exempt(t) {
                         let start = t
@@ -286,7 +298,7 @@ pub fn check_diff(ctx: &mut Ctx<'_>) {
                             .map_or(t.len(), |(b, _)| b)
                             .min(t.len());
                         let loc = ctx.at_diff(path, n, start, t.len());
-                        let over_error = error.is_some_and(|e| w > e);
+                        let over_error = c_family && error.is_some_and(|e| w > e);
                         let limit = if over_error {
                             error.unwrap_or(warn)
                         } else {
@@ -399,6 +411,40 @@ mod tests {
             .is_none()
         );
         assert!(get(&diff("generic", "a.c", &["\tint x;"]), "style-ws-tabs").is_none());
+    }
+
+    #[test]
+    fn imported_headers_and_perl_keep_their_tabs() {
+        assert!(
+            get(
+                &diff("qemu", "linux-headers/linux/vfio.h", &["\tint x;"]),
+                "style-ws-tabs"
+            )
+            .is_none()
+        );
+        assert!(
+            get(
+                &diff("qemu", "include/standard-headers/linux/a.h", &["\tint x;"]),
+                "style-ws-tabs"
+            )
+            .is_none()
+        );
+        assert!(
+            get(
+                &diff("qemu", "scripts/checkpatch.pl", &["\tmy $x;"]),
+                "style-ws-tabs"
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn hard_limit_is_for_c_family_only() {
+        let l95 = format!("    x = {}", "a".repeat(90));
+        assert_eq!(
+            get(&diff("qemu", "tests/a.py", &[&l95]), "style-len-code").map(|f| f.severity),
+            Some(Severity::Warning)
+        );
     }
 
     #[test]

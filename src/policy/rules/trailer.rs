@@ -49,7 +49,8 @@ const AI_KEYS: &[&str] = &[
 fn canonical<'p>(allowed: &'p [String], key: &str) -> Option<&'p str> {
     allowed
         .iter()
-        .find(|t| t.eq_ignore_ascii_case(key))
+        .find(|t| *t == key)
+        .or_else(|| allowed.iter().find(|t| t.eq_ignore_ascii_case(key)))
         .map(String::as_str)
 }
 
@@ -332,6 +333,19 @@ mod tests {
             sp.iter()
                 .any(|f| f.rule == "trailer-case" && f.message.contains("single space"))
         );
+    }
+
+    #[test]
+    fn every_listed_spelling_is_canonical() {
+        for k in ["Message-Id", "Message-ID", "Message-id"] {
+            assert!(
+                !has(
+                    &run("qemu", &format!("{k}: <1@example.org>\n")),
+                    "trailer-case"
+                ),
+                "{k}"
+            );
+        }
     }
 
     #[test]
