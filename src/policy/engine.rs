@@ -170,7 +170,7 @@ impl<'a> Ctx<'a> {
     /// The sender: the header `From:`, with a DMARC `via` rewrite undone.
     pub fn sender(&self) -> Option<Address> {
         let from = self.patch.mail.from.as_ref()?;
-        if rules::util::is_list_munged(from) {
+        if rules::util::is_list_munged(from) || rules::util::is_relayed(from) {
             let m = &self.patch.mail;
             return m
                 .x_original_from
@@ -185,7 +185,7 @@ impl<'a> Ctx<'a> {
     pub fn author(&self) -> Address {
         let a = &self.patch.author;
         if self.patch.author_source != crate::patch::AuthorSource::InBody
-            && rules::util::is_list_munged(a)
+            && (rules::util::is_list_munged(a) || rules::util::is_relayed(a))
         {
             return self.sender().unwrap_or_else(|| a.clone());
         }

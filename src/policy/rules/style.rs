@@ -19,7 +19,10 @@ static DIFF_IN_LOG: LazyLock<Regex> =
 static COMMIT_REF: LazyLock<Regex> =
     LazyLock::new(|| util::re(r"(?i)\bcommit[ \t]+[0-9a-f]{5,}\b"));
 static COMMIT_REF_GOOD: LazyLock<Regex> =
-    LazyLock::new(|| util::re(r#"^commit [0-9a-f]{12,40} \("[^"\n]+"\)"#));
+    LazyLock::new(|| util::re(r#"^commit [0-9a-f]{12,40} \("(?:[^"\n]+"\)|[^"\n]*$)"#));
+static COMMIT_REF_EXEMPT: LazyLock<Regex> = LazyLock::new(|| {
+    util::re(r"(?i)(?:upstream commit|reverts commit|cherry picked from commit)[ \t]+[0-9a-f]{5,}")
+});
 static TOOL_SUBJ: LazyLock<Regex> =
     LazyLock::new(|| util::re(r"(?i)\b(?:checkpatch|sparse|smatch)\b[^:]"));
 static URL: LazyLock<Regex> = LazyLock::new(|| util::re(r"[a-z]+://\S"));
@@ -100,7 +103,9 @@ pub fn check_message(ctx: &mut Ctx<'_>) {
         }
         if !quoted {
             for m in COMMIT_REF.find_iter(line) {
-                if !COMMIT_REF_GOOD.is_match(&line[m.start()..]) {
+                if !COMMIT_REF_GOOD.is_match(&line[m.start()..])
+                    && !COMMIT_REF_EXEMPT.is_match(line)
+                {
                     let loc = ctx.at_message(i, m.start(), m.end());
                     ctx.emit(
                         "style-msg-commit-ref",
@@ -577,6 +582,20 @@ mod tests {
                 .count(),
             1
         );
+        for ok in [
+            "[ Upstream commit 0123456789abcdef0123456789abcdef01234567 ]",
+            "This reverts commit 0123456789abcdef0123456789abcdef01234567.",
+            "Since commit 0123456789ab (\"leds: a title that is long and",
+        ] {
+            let b = format!("{ok}\n\nSigned-off-by: A U Thor <a@example.org>\n");
+            let f = check(
+                &PatchBuilder::new("hw: x", &b)
+                    .diff_modify("a.c", &["x;"])
+                    .build(),
+                "linux",
+            );
+            assert!(get(&f, "style-msg-commit-ref").is_none(), "{ok}");
+        }
         let nobody = check(
             &PatchBuilder::new("hw: x", "Signed-off-by: A U Thor <a@example.org>\n")
                 .diff_modify("a.c", &["x;"])

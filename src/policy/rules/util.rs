@@ -95,6 +95,12 @@ pub fn is_list_munged(a: &Address) -> bool {
     VIA.is_match(&format!("From: {}", a.display()))
 }
 
+/// True when a relay sent the mail on the author's behalf (`Jane via B4 Relay
+/// <devnull+jane.example.org@kernel.org>`): the real sender is in `X-Original-From`.
+pub fn is_relayed(a: &Address) -> bool {
+    a.name.to_lowercase().contains(" via ") && a.email.to_lowercase().starts_with("devnull")
+}
+
 /// `Jane Doe via Qemu-devel <list>` → name `Jane Doe` (address unknown).
 pub fn unmunge_name(a: &Address) -> Address {
     let name = match a.name.to_lowercase().rfind(" via ") {
@@ -197,6 +203,11 @@ mod tests {
             email: "via@example.org".into(),
         };
         assert!(!is_list_munged(&human));
+        let relay = Address {
+            name: "J. Doe via B4 Relay".into(),
+            email: "devnull+j.example.org@kernel.org".into(),
+        };
+        assert!(is_relayed(&relay) && !is_list_munged(&relay));
     }
 
     #[test]
