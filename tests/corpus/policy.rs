@@ -104,3 +104,38 @@ fn qemu_corpus_with_every_profile() {
     summary("linux", &run(&qs, "linux"));
     summary("generic", &run(&qs, "generic"));
 }
+
+/// Throughput: parse a big mbox (`PATCHDESK_BIG_MBOX`, ≥ 300 MB) into a queue, then check it
+/// with every rule of the qemu profile on; prints both times and the ratio. Run with
+/// `cargo test --release --test corpus check_throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs PATCHDESK_BIG_MBOX and a release build"]
+fn check_throughput() {
+    let Some(path) = std::env::var_os("PATCHDESK_BIG_MBOX") else {
+        println!("check_throughput: skipped: PATCHDESK_BIG_MBOX not set");
+        return;
+    };
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let t0 = std::time::Instant::now();
+    let q = queue::load(&SourceSpec::Path(path.into())).expect("big mbox loads");
+    let parse = t0.elapsed();
+    let mut profile = Profile::builtin("qemu").expect("qemu");
+    for r in patchdesk::policy::catalogue::RULES {
+        profile
+            .severities
+            .entry(r.id.to_string())
+            .or_insert(Severity::Info);
+    }
+    let t1 = std::time::Instant::now();
+    let findings = check_queue(&q, &profile);
+    let check = t1.elapsed();
+    let n: usize = findings.iter().map(Vec::len).sum();
+    println!(
+        "{} MB, {} patches: parse {:.2?}, check {:.2?} ({n} findings), check/parse = {:.2}",
+        size / 1_000_000,
+        q.patches.len(),
+        parse,
+        check,
+        check.as_secs_f64() / parse.as_secs_f64().max(1e-9)
+    );
+}
