@@ -2,6 +2,7 @@
 //! and prints its text or JSON. Exit codes: 0 success, 1 findings of error severity
 //! (`check`), 2 could not run.
 
+pub mod check;
 pub mod json;
 pub mod list;
 pub mod show;
@@ -32,6 +33,10 @@ pub enum Command {
     List(ListArgs),
     /// One patch: header, commit message, notes and diff (or JSON).
     Show(ShowArgs),
+    /// Check every patch against a policy profile; exit 1 when errors are found.
+    Check(check::CheckArgs),
+    /// The policy profiles: `policy list`, `policy show NAME`.
+    Policy(check::PolicyArgs),
 }
 
 /// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
@@ -129,6 +134,8 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Show(args)) => show::run(&args.normalized()),
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Policy(args)) => check::run_policy(&args),
         None => Err(Error::Usage(
             "the desk is not built yet; try `patchdesk list --demo`".into(),
         )),

@@ -4,6 +4,7 @@
 mod cli;
 mod mail;
 mod patch;
+mod policy;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
