@@ -7,5 +7,9 @@
 //! ratatui or crossterm. Effects on the outside world (spawning `$EDITOR`, reading git
 //! config) are small functions the caller invokes explicitly.
 
+pub mod gate;
+pub mod identity;
+pub mod notes;
 pub mod status;
 pub mod trailer_rules;
+pub mod trailers;
