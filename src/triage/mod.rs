@@ -11,5 +11,6 @@ pub mod gate;
 pub mod identity;
 pub mod notes;
 pub mod status;
+pub mod store;
 pub mod trailer_rules;
 pub mod trailers;
