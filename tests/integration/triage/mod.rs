@@ -1,3 +1,4 @@
 //! Integration tests of the triage desk: trailer adding against the real `git`, the store
 //! (crash safety, lock, carry-over) and the command line.
 mod git_trailers;
+mod store;
