@@ -10,6 +10,7 @@
 pub mod gate;
 pub mod identity;
 pub mod notes;
+pub mod replies;
 pub mod status;
 pub mod store;
 pub mod trailer_rules;
