@@ -7,6 +7,7 @@
 //! ratatui or crossterm. Effects on the outside world (spawning `$EDITOR`, reading git
 //! config) are small functions the caller invokes explicitly.
 
+pub mod desk;
 pub mod gate;
 pub mod identity;
 pub mod notes;
