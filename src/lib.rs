@@ -18,6 +18,7 @@
 //! Nothing outside [`tui`] imports ratatui or crossterm.
 
 pub mod cli;
+pub mod cli_triage;
 pub mod demo;
 pub mod error;
 pub mod mail;
