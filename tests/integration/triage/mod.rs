@@ -4,4 +4,5 @@ mod cli;
 mod desk;
 mod fixtures;
 mod git_trailers;
+mod identity;
 mod store;
