@@ -46,6 +46,9 @@ pub struct ReplyTrailer {
     pub sender: String,
     /// The trailer's address is the sender's; when false it is only a warning.
     pub sender_matches: bool,
+    /// The trailer's name is the sender's name although the address differs (a person
+    /// acking from another account, which b4 accepts); still a warning here.
+    pub same_name: bool,
     /// The reply answered the cover letter, so the trailer applies to every patch.
     pub via_cover: bool,
 }
@@ -209,6 +212,14 @@ pub fn collect(queue: &Queue) -> Collected {
                 }
                 BodyLine::Trailer(found) => {
                     let matches = found.address.as_ref().is_some_and(|a| is_sender(mail, a));
+                    let same_name = !matches
+                        && found.address.as_ref().is_some_and(|a| {
+                            !a.name.is_empty()
+                                && mail
+                                    .from
+                                    .as_ref()
+                                    .is_some_and(|f| f.name.trim().eq_ignore_ascii_case(&a.name))
+                        });
                     for &patch in &targets {
                         let trailer = ReplyTrailer {
                             patch,
@@ -217,6 +228,7 @@ pub fn collect(queue: &Queue) -> Collected {
                             message_id: message_id.clone(),
                             sender: sender.clone(),
                             sender_matches: matches,
+                            same_name,
                             via_cover,
                         };
                         let list = if matches {
@@ -324,6 +336,7 @@ mod tests {
         assert_eq!(c.trailers[0].message_id, "r1");
         assert_eq!(c.warnings.len(), 1);
         assert!(!c.warnings[0].sender_matches);
+        assert!(!c.warnings[0].same_name);
         assert_eq!(c.warnings[0].patch, 2);
     }
 
@@ -354,6 +367,19 @@ mod tests {
         r.mail.reply_to = Some(addr("A", "a@e"));
         let c = collect(&queue(vec![r]));
         assert_eq!(c.trailers.len(), 1);
+    }
+
+    #[test]
+    fn same_name_from_another_address_is_a_warning_marked_as_such() {
+        let r = reply(
+            "r",
+            addr("Ann", "ann@home"),
+            1,
+            "Acked-by: Ann <ann@work>\n",
+        );
+        let c = collect(&queue(vec![r]));
+        assert!(c.trailers.is_empty());
+        assert!(c.warnings[0].same_name);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! that it was skipped when the corpus is not there, so `cargo test` passes on a fresh clone.
 
 mod queue;
+mod replies;
 
 use std::path::PathBuf;
 
