@@ -3,6 +3,7 @@
 
 mod queue;
 mod replies;
+mod triage_trailers;
 
 use std::path::PathBuf;
 
