@@ -258,6 +258,21 @@ impl Desk {
             .ok_or_else(|| Error::Usage(format!("{}: no patch #{}", queue.source, patch + 1)))
     }
 
+    /// Makes sure the state has an entry for a patch about to get a decision or note, with
+    /// its title and patch-id (so the decision can follow a re-roll).
+    fn remember(&mut self, queue: &Queue, patch: usize) {
+        let Some(p) = queue.patches.get(patch) else {
+            return;
+        };
+        let entry = self.state.patches.entry(p.key.clone()).or_default();
+        if entry.title.is_empty() {
+            entry.title = p.subject.title.clone();
+        }
+        if p.patch_id.is_some() {
+            entry.patch_id = p.patch_id.clone();
+        }
+    }
+
     /// Records the state before a change (and refuses changes when read-only).
     fn begin(&mut self, what: impl Into<String>) -> Result<()> {
         if let Some(reason) = self.store.read_only_reason() {
@@ -394,6 +409,10 @@ impl Desk {
             }
         };
         self.begin("add note")?;
+        match spec {
+            NoteSpec::Patch(p) | NoteSpec::Line { patch: p, .. } => self.remember(queue, *p),
+            NoteSpec::Series(_) => {}
+        }
         let id = self.state.next_note_id.max(1);
         self.state.next_note_id = id + 1;
         let now = now();
@@ -570,6 +589,7 @@ impl Desk {
         let when = now();
         let mut added = 0;
         for p in &plan.patches {
+            self.remember(queue, p.patch);
             let key = p.preview.patch.clone();
             for w in &p.gate.new_waivers {
                 self.state.waivers.push(Waiver {
@@ -624,6 +644,7 @@ impl Desk {
     pub fn accept_reply_trailer(&mut self, queue: &Queue, trailer: &ReplyTrailer) -> Result<()> {
         let key = Self::patch_key(queue, trailer.patch)?.to_string();
         self.begin(format!("accept '{}'", trailer.line()))?;
+        self.remember(queue, trailer.patch);
         let entry = self.state.patches.entry(key).or_default();
         let line = trailer.line();
         if !entry.accepted_reply_trailers.contains(&line) {

@@ -138,10 +138,12 @@ impl DeskState {
             {
                 done.push(self.copy_patch(&old_key, patch));
             }
-            let entry = self.patches.entry(patch.key.to_string()).or_default();
-            entry.patch_id = Some(id.to_string());
-            if entry.title.is_empty() {
-                entry.title = patch.title.to_string();
+            // Only patches with decisions or notes are remembered (with their patch-id).
+            if let Some(entry) = self.patches.get_mut(patch.key) {
+                entry.patch_id = Some(id.to_string());
+                if entry.title.is_empty() {
+                    entry.title = patch.title.to_string();
+                }
             }
         }
         done
@@ -297,15 +299,26 @@ impl Store {
         }
         let mut state = state.clone();
         state.schema_version = SCHEMA_VERSION;
+        let keep: std::collections::BTreeSet<String> = state
+            .notes
+            .iter()
+            .filter_map(|n| n.target.patch())
+            .chain(self_waiver_keys(&state))
+            .map(str::to_string)
+            .collect();
         state
             .patches
-            .retain(|_, p| !p.is_empty() || p.patch_id.is_some());
+            .retain(|key, p| !p.is_empty() || keep.contains(key));
         let json = serde_json::to_vec_pretty(&state).map_err(|e| Error::BadInput {
             source_name: self.path.display().to_string(),
             what: format!("cannot serialise state: {e}"),
         })?;
         save_atomic(&self.path, &json)
     }
+}
+
+fn self_waiver_keys(state: &DeskState) -> impl Iterator<Item = &str> {
+    state.waivers.iter().map(|w| w.patch.as_str())
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
@@ -515,12 +528,14 @@ mod tests {
     fn carries_decisions_and_notes_to_a_reroll_by_patch_id() {
         use crate::triage::notes::{Note, NoteTarget};
         let mut state = DeskState::default();
-        state.carry_over(&[LoadedPatch {
-            key: "v1-1",
-            title: "a: b",
-            patch_id: Some("abc"),
-        }]);
-        state.patches.get_mut("v1-1").unwrap().status = Some(Status::Accepted);
+        state.patches.insert(
+            "v1-1".into(),
+            PatchState {
+                status: Some(Status::Accepted),
+                patch_id: Some("abc".into()),
+                ..PatchState::default()
+            },
+        );
         state.notes.push(Note {
             id: 1,
             target: NoteTarget::Patch {
@@ -557,6 +572,6 @@ mod tests {
             .collect();
         assert_eq!(carried.len(), 1);
         assert_eq!(carried[0].carried_over_from.as_deref(), Some("v1-1"));
-        assert!(state.patches["v2-2"].status.is_none());
+        assert!(!state.patches.contains_key("v2-2"), "untouched patches are not stored");
     }
 }
