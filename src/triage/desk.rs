@@ -484,6 +484,46 @@ impl Desk {
         found
     }
 
+    /// The notes drawn under one line of a patch's view (`file` for diff lines).
+    pub fn notes_on_line(
+        &self,
+        queue: &Queue,
+        patch: usize,
+        part: Part,
+        file: Option<&str>,
+        line: u32,
+    ) -> Vec<&Note> {
+        let Some(key) = queue.patches.get(patch).map(|p| p.key.as_str()) else {
+            return Vec::new();
+        };
+        self.state
+            .notes
+            .iter()
+            .filter(|n| match &n.target {
+                NoteTarget::Line(a) => {
+                    a.patch == key
+                        && a.part == part
+                        && a.file.as_deref() == file
+                        && a.line == line
+                        && !n.orphaned
+                }
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// The notes on a series.
+    pub fn notes_for_series(&self, queue: &Queue, series: &Series) -> Vec<&Note> {
+        let Some(key) = series_key(queue, series) else {
+            return Vec::new();
+        };
+        self.state
+            .notes
+            .iter()
+            .filter(|n| matches!(&n.target, NoteTarget::Series { series } if *series == key))
+            .collect()
+    }
+
     // ---- trailers and the gate ----
 
     /// The patches an action on `targets` concerns: a cover letter (or any patch with
@@ -628,6 +668,16 @@ impl Desk {
             .iter()
             .filter(|w| w.patch == key)
             .collect()
+    }
+
+    /// True when a patch carries a waiver (the queue view marks it).
+    pub fn has_waivers(&self, queue: &Queue, patch: usize) -> bool {
+        !self.waivers_for(queue, patch).is_empty()
+    }
+
+    /// True when a reply NACKed the patch (the views show it prominently).
+    pub fn nacked(&self, patch: usize) -> bool {
+        self.replies.nacks_for(patch).next().is_some()
     }
 
     /// The maintainer's recorded trailers on a patch.

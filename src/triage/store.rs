@@ -572,6 +572,9 @@ mod tests {
             .collect();
         assert_eq!(carried.len(), 1);
         assert_eq!(carried[0].carried_over_from.as_deref(), Some("v1-1"));
-        assert!(!state.patches.contains_key("v2-2"), "untouched patches are not stored");
+        assert!(
+            !state.patches.contains_key("v2-2"),
+            "untouched patches are not stored"
+        );
     }
 }

@@ -261,3 +261,52 @@ fn a_second_desk_on_the_same_queue_is_read_only() {
     assert!(second.notices.iter().any(|n| n.contains("read-only")));
     assert!(second.set_status(&q, 1, Status::Rejected).is_err());
 }
+
+#[test]
+fn notes_by_line_and_series_and_marks_for_the_views() {
+    let data = tempfile::tempdir().unwrap();
+    let q = series_queue("q.mbox", 1);
+    let mut desk = Desk::open(data.path(), &q).unwrap();
+    desk.add_note(
+        &q,
+        &NoteSpec::Line {
+            patch: 1,
+            part: Part::Message,
+            file: None,
+            line: 3,
+        },
+        "reword",
+    )
+    .unwrap();
+    desk.add_note(&q, &NoteSpec::Series(0), "v2 please")
+        .unwrap();
+    assert_eq!(desk.notes_on_line(&q, 1, Part::Message, None, 3).len(), 1);
+    assert!(desk.notes_on_line(&q, 1, Part::Message, None, 4).is_empty());
+    assert_eq!(desk.notes_for_series(&q, &q.series[0]).len(), 1);
+    assert!(!desk.has_waivers(&q, 2));
+    assert!(!desk.nacked(2));
+    assert_eq!(desk.undo_description(), Some("add note"));
+}
+
+#[test]
+fn a_mismatched_reply_trailer_can_be_accepted_and_undone() {
+    let data = tempfile::tempdir().unwrap();
+    let mut q = series_queue("q.mbox", 1);
+    q.replies[0].mail.body = "Acked-by: Rita Reviewer <rita@work.example>\n".into();
+    let mut desk = Desk::open(data.path(), &q).unwrap();
+    let warning = desk.reply_trailers().warnings[0].clone();
+    assert!(warning.same_name);
+    desk.accept_reply_trailer(&q, &warning).unwrap();
+    let key = &q.patches[warning.patch].key;
+    assert_eq!(
+        desk.state().patches[key].accepted_reply_trailers,
+        vec!["Acked-by: Rita Reviewer <rita@work.example>".to_string()]
+    );
+    desk.undo().unwrap();
+    assert!(
+        desk.state()
+            .patches
+            .get(key)
+            .is_none_or(|p| p.accepted_reply_trailers.is_empty())
+    );
+}
