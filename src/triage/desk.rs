@@ -11,7 +11,7 @@ use super::gate::{self, GateCheck, Waiver, WaiverRequest};
 use super::notes::{self, Note, NoteTarget, Reanchored};
 use super::replies::{self, Collected, ReplyTrailer};
 use super::status::{self, Status};
-use super::store::{DeskState, LoadedPatch, Store};
+use super::store::{DeskState, LoadedPatch, LoadedSeries, Store};
 use super::trailers::{self, RecordedTrailer, TrailerKind, TrailerPreview};
 use crate::policy::{Finding, Part};
 use crate::queue::{Queue, Series};
@@ -209,6 +209,31 @@ impl Desk {
                 c.notes, c.from, c.to
             ));
         }
+        let loaded_series: Vec<LoadedSeries<'_>> = queue
+            .series
+            .iter()
+            .filter_map(|s| {
+                let key = s
+                    .cover
+                    .or_else(|| s.patches.first().copied())
+                    .and_then(|i| queue.patches.get(i))?;
+                Some(LoadedSeries {
+                    key: &key.key,
+                    title: &s.title,
+                    patch_keys: s
+                        .patches
+                        .iter()
+                        .filter_map(|&i| queue.patches.get(i).map(|p| p.key.as_str()))
+                        .collect(),
+                })
+            })
+            .collect();
+        for c in self.state.carry_over_series(&loaded_series) {
+            self.notices.push(format!(
+                "series status and {} note(s) carried over from <{}> to <{}>",
+                c.notes, c.from, c.to
+            ));
+        }
         for note in &mut self.state.notes {
             let Some(key) = note.target.patch() else {
                 continue;
@@ -271,6 +296,27 @@ impl Desk {
         if p.patch_id.is_some() {
             entry.patch_id = p.patch_id.clone();
         }
+    }
+
+    /// Makes sure the state has an entry for a series about to get a status or note, with
+    /// its patches' keys (and remembers those patches), so it can follow a re-roll.
+    fn remember_series(&mut self, queue: &Queue, series: usize) {
+        let Some(s) = queue.series.get(series) else {
+            return;
+        };
+        let Some(key) = series_key(queue, s) else {
+            return;
+        };
+        for &p in &s.patches {
+            self.remember(queue, p);
+        }
+        let entry = self.state.series.entry(key).or_default();
+        entry.title = s.title.clone();
+        entry.patch_keys = s
+            .patches
+            .iter()
+            .filter_map(|&i| queue.patches.get(i).map(|p| p.key.clone()))
+            .collect();
     }
 
     /// Records the state before a change (and refuses changes when read-only).
@@ -365,8 +411,8 @@ impl Desk {
             None => format!("status of series {} follows its patches", s.id),
         };
         self.begin(what)?;
+        self.remember_series(queue, series);
         let entry = self.state.series.entry(key).or_default();
-        entry.title = s.title.clone();
         entry.status = status;
         Ok(())
     }
@@ -411,7 +457,7 @@ impl Desk {
         self.begin("add note")?;
         match spec {
             NoteSpec::Patch(p) | NoteSpec::Line { patch: p, .. } => self.remember(queue, *p),
-            NoteSpec::Series(_) => {}
+            NoteSpec::Series(s) => self.remember_series(queue, *s),
         }
         let id = self.state.next_note_id.max(1);
         self.state.next_note_id = id + 1;

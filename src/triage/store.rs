@@ -65,6 +65,12 @@ pub struct SeriesState {
     /// Set explicitly; `None` means the series follows its patches.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// The keys of its patches, so a re-roll can be recognised by them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub patch_keys: Vec<String>,
+    /// Key of the earlier version's series this was carried over from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_over_from: Option<String>,
 }
 
 /// Everything the desk remembers about one queue.
@@ -194,6 +200,76 @@ impl DeskState {
     }
 }
 
+/// A series of the queue as loaded now, for [`DeskState::carry_over_series`].
+#[derive(Debug, Clone)]
+pub struct LoadedSeries<'a> {
+    /// The series key (cover letter key, else first patch key).
+    pub key: &'a str,
+    pub title: &'a str,
+    pub patch_keys: Vec<&'a str>,
+}
+
+impl DeskState {
+    /// Carries a series' own status and notes over to its re-roll: a loaded series with no
+    /// state of its own one of whose patches was carried over from a patch of an earlier
+    /// series that has state. Run after [`DeskState::carry_over`].
+    pub fn carry_over_series(&mut self, loaded: &[LoadedSeries<'_>]) -> Vec<CarriedOver> {
+        let mut done = Vec::new();
+        for series in loaded {
+            let has_state = self.series.contains_key(series.key)
+                || self.notes.iter().any(
+                    |n| matches!(&n.target, NoteTarget::Series { series: k } if k == series.key),
+                );
+            if has_state {
+                continue;
+            }
+            let earlier_patches: Vec<String> = series
+                .patch_keys
+                .iter()
+                .filter_map(|k| self.patches.get(*k)?.carried_over_from.clone())
+                .collect();
+            let Some(old_key) = self
+                .series
+                .iter()
+                .find(|(k, s)| {
+                    k.as_str() != series.key
+                        && s.patch_keys.iter().any(|p| earlier_patches.contains(p))
+                })
+                .map(|(k, _)| k.clone())
+            else {
+                continue;
+            };
+            let mut state = self.series.get(&old_key).cloned().unwrap_or_default();
+            state.title = series.title.to_string();
+            state.patch_keys = series.patch_keys.iter().map(|k| k.to_string()).collect();
+            state.carried_over_from = Some(old_key.clone());
+            self.series.insert(series.key.to_string(), state);
+            let notes: Vec<Note> = self
+                .notes
+                .iter()
+                .filter(|n| matches!(&n.target, NoteTarget::Series { series: k } if *k == old_key))
+                .cloned()
+                .collect();
+            let count = notes.len();
+            for mut note in notes {
+                note.id = self.next_note_id;
+                self.next_note_id += 1;
+                note.carried_over_from = Some(old_key.clone());
+                note.target = NoteTarget::Series {
+                    series: series.key.to_string(),
+                };
+                self.notes.push(note);
+            }
+            done.push(CarriedOver {
+                from: old_key,
+                to: series.key.to_string(),
+                notes: count,
+            });
+        }
+        done
+    }
+}
+
 /// patchdesk's data dir: `$XDG_DATA_HOME/patchdesk` (or the platform's equivalent).
 pub fn default_data_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "patchdesk")
@@ -304,6 +380,12 @@ impl Store {
             .iter()
             .filter_map(|n| n.target.patch())
             .chain(self_waiver_keys(&state))
+            .chain(
+                state
+                    .series
+                    .values()
+                    .flat_map(|s| s.patch_keys.iter().map(String::as_str)),
+            )
             .map(str::to_string)
             .collect();
         state

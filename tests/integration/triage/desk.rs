@@ -191,6 +191,10 @@ fn decisions_and_notes_carry_over_to_v2() {
     desk.set_status(&v1, 2, Status::ChangesRequested).unwrap();
     desk.add_note(&v1, &NoteSpec::Patch(1), "fine as is")
         .unwrap();
+    desk.add_note(&v1, &NoteSpec::Series(0), "merge after rc1")
+        .unwrap();
+    desk.set_series_status(&v1, 0, Some(Status::Deferred { until: None }))
+        .unwrap();
     desk.add_note(
         &v1,
         &NoteSpec::Line {
@@ -238,6 +242,18 @@ fn decisions_and_notes_carry_over_to_v2() {
         "reworked patch starts fresh"
     );
     assert!(desk.notices.iter().any(|n| n.contains("carried over")));
+    // The series' own status and notes follow too: v2's series is at index 0 of `both`.
+    assert_eq!(
+        desk.series_status(&both, &both.series[0]),
+        Status::Deferred { until: None }
+    );
+    let series_notes = desk.notes_for_series(&both, &both.series[0]);
+    assert_eq!(series_notes.len(), 1);
+    assert_eq!(series_notes[0].text, "merge after rc1");
+    assert_eq!(
+        series_notes[0].carried_over_from.as_deref(),
+        Some("cover-v1@example")
+    );
 }
 
 #[test]
