@@ -380,15 +380,13 @@ impl Desk {
             return self.set_series_status(queue, series, Some(status));
         }
         let key = Self::patch_key(queue, patch)?.to_string();
-        let title = queue.patches[patch].subject.title.clone();
         self.begin(format!(
             "status of {} set to {status}",
             patch_label(queue, patch)
         ))?;
-        let entry = self.state.patches.entry(key).or_default();
-        entry.status = Some(status);
-        if entry.title.is_empty() {
-            entry.title = title;
+        self.remember(queue, patch);
+        if let Some(entry) = self.state.patches.get_mut(&key) {
+            entry.status = Some(status);
         }
         Ok(())
     }

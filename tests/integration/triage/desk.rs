@@ -326,3 +326,16 @@ fn a_mismatched_reply_trailer_can_be_accepted_and_undone() {
             .is_none_or(|p| p.accepted_reply_trailers.is_empty())
     );
 }
+
+#[test]
+fn a_status_alone_carries_over() {
+    let data = tempfile::tempdir().unwrap();
+    let v1 = series_queue("q.mbox", 1);
+    let mut desk = Desk::open(data.path(), &v1).unwrap();
+    desk.set_status(&v1, 1, Status::Rejected).unwrap();
+    desk.save().unwrap();
+    drop(desk);
+    let v2 = series_queue("q.mbox", 2);
+    let desk = Desk::open(data.path(), &v2).unwrap();
+    assert_eq!(desk.patch_status(&v2, 1), Status::Rejected);
+}
