@@ -93,6 +93,16 @@ impl Status {
         Ok(status)
     }
 
+    /// True for a deferral whose until-date is `today` or past: time to look again.
+    pub fn is_due(&self, today: NaiveDate) -> bool {
+        match self {
+            Status::Deferred { until: Some(d) } => {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok_and(|d| d <= today)
+            }
+            _ => false,
+        }
+    }
+
     /// True for statuses that end the review (accepted, rejected, superseded).
     pub fn is_final(&self) -> bool {
         matches!(
@@ -181,6 +191,16 @@ mod tests {
         );
         assert!(Status::parse("deferred:2026-13-01").is_err());
         assert!(Status::parse("accepted:2026-12-01").is_err());
+    }
+
+    #[test]
+    fn deferral_falls_due_on_its_date() {
+        let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let deferred = Status::parse("deferred:2026-12-01").unwrap();
+        assert!(!deferred.is_due(day("2026-11-30")));
+        assert!(deferred.is_due(day("2026-12-01")));
+        assert!(!Status::Deferred { until: None }.is_due(day("2030-01-01")));
+        assert!(!Status::New.is_due(day("2030-01-01")));
     }
 
     #[test]
