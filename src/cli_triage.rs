@@ -193,12 +193,11 @@ pub fn trailer_on(
             waivers,
         };
         let plan = desk.plan_trailer(queue, findings, &request)?;
-        out.push_str(&plan.render(queue));
         for p in &plan.patches {
             for nack in desk.reply_trailers().nacks_for(p.patch) {
                 let _ = writeln!(
                     out,
-                    "!! NACK on {}: {} — {} <{}>",
+                    "!! NACK on {}: \"{}\" from {} in <{}>",
                     patch_label(queue, p.patch),
                     nack.line,
                     nack.sender,
@@ -206,8 +205,12 @@ pub fn trailer_on(
                 );
             }
         }
+        out.push_str(&plan.render(queue));
         if !plan.passes() {
-            return Err(Error::Usage(plan.gate_problems()));
+            let problems = plan.gate_problems().lines().count();
+            return Err(Error::Usage(format!(
+                "nothing recorded: {problems} problem(s) with the compliance gate, marked ! above"
+            )));
         }
         if args.dry_run {
             out.push_str("dry run: nothing recorded\n");

@@ -626,13 +626,14 @@ impl Desk {
             let preview = trailers::preview(patch, recorded, &[(kind, identity.to_string())]);
             let none = Vec::new();
             let patch_findings = findings.get(i).unwrap_or(&none);
-            let gate = gate::check(
+            let mut gate = gate::check(
                 &patch.key,
                 patch_findings,
                 &self.state.waivers,
                 waivers,
                 kind.gated(),
             );
+            gate.label = patch_label(queue, i);
             plans.push(PatchPlan {
                 patch: i,
                 preview,

@@ -66,6 +66,8 @@ pub struct Unwaived {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GateCheck {
     pub patch: String,
+    /// How the patch is shown to the user (`1.2`); the key when empty.
+    pub label: String,
     /// Error-level rules still needing a waiver, by rule id.
     pub unwaived: Vec<Unwaived>,
     /// Requested waivers that will be recorded when the trailer is added.
@@ -82,17 +84,20 @@ impl GateCheck {
 
     /// One paragraph a person can act on, naming each rule to waive or each bad waiver.
     pub fn explain(&self) -> String {
+        let name = if self.label.is_empty() {
+            &self.patch
+        } else {
+            &self.label
+        };
         let mut out = Vec::new();
         for bad in &self.bad_waivers {
             out.push(format!(
-                "{}: waiver for '{bad}', but that rule did not fire at error level on this patch",
-                self.patch
+                "{name}: waiver for '{bad}', but that rule did not fire at error level on this patch"
             ));
         }
         for need in &self.unwaived {
             out.push(format!(
-                "{}: error '{}' is not resolved ({}); waive it with --waive '{}=REASON'",
-                self.patch,
+                "{name}: error '{}' is not resolved ({}); waive it with --waive '{}=REASON'",
                 need.rule,
                 need.messages.join("; "),
                 need.rule
