@@ -117,6 +117,9 @@ impl TrailerPlan {
                     w.rule, w.reason
                 ));
             }
+            for advisory in &plan.gate.advisories {
+                out.push_str(&format!("  ? {advisory} (check before asserting)\n"));
+            }
             if !plan.gate.passes() {
                 for line in plan.gate.explain().lines() {
                     out.push_str(&format!("  ! {line}\n"));

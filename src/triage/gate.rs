@@ -74,6 +74,9 @@ pub struct GateCheck {
     pub new_waivers: Vec<WaiverRequest>,
     /// Requested waivers naming a rule that did not fire at error level here.
     pub bad_waivers: Vec<String>,
+    /// Warnings the maintainer should see before asserting (AI-related findings below
+    /// error level, POLICY.md's DCO-MAINT-ASSERT); they do not block.
+    pub advisories: Vec<String>,
 }
 
 impl GateCheck {
@@ -138,6 +141,15 @@ pub fn check(
         }
     }
     if gated {
+        for f in findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning && f.rule.starts_with("ai-"))
+        {
+            let line = format!("{}: {}", f.rule, f.message);
+            if !check.advisories.contains(&line) {
+                check.advisories.push(line);
+            }
+        }
         for (rule, messages) in errors {
             let waived = recorded.iter().any(|w| w.patch == patch && w.rule == rule)
                 || check.new_waivers.iter().any(|w| w.rule == rule);
@@ -228,6 +240,21 @@ mod tests {
         assert_eq!(gate.bad_waivers, vec!["msg-long".to_string()]);
         assert!(!gate.passes());
         assert!(gate.explain().contains("did not fire"));
+    }
+
+    #[test]
+    fn ai_warnings_are_advisories_that_do_not_block() {
+        let findings = vec![
+            finding("ai-prose", Severity::Warning),
+            finding("msg-long", Severity::Warning),
+        ];
+        let gate = check("p", &findings, &[], &[], true);
+        assert!(gate.passes());
+        assert_eq!(
+            gate.advisories,
+            vec!["ai-prose: ai-prose fired".to_string()]
+        );
+        assert!(check("p", &findings, &[], &[], false).advisories.is_empty());
     }
 
     #[test]

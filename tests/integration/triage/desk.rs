@@ -339,3 +339,24 @@ fn a_status_alone_carries_over() {
     let desk = Desk::open(data.path(), &v2).unwrap();
     assert_eq!(desk.patch_status(&v2, 1), Status::Rejected);
 }
+
+#[test]
+fn preview_shows_ai_advisories_without_blocking() {
+    let data = tempfile::tempdir().unwrap();
+    let q = series_queue("q.mbox", 1);
+    let desk = Desk::open(data.path(), &q).unwrap();
+    let mut f = findings();
+    let mut ai = f[1][0].clone();
+    ai.rule = "ai-prose".into();
+    ai.message = "says it was written with an LLM".into();
+    f[1].push(ai);
+    let plan = desk
+        .plan_trailer(&q, &f, &req(&[1], false, TrailerKind::Reviewed, &[]))
+        .unwrap();
+    assert!(plan.passes());
+    let text = plan.render(&q);
+    assert!(
+        text.contains("? ai-prose: says it was written with an LLM (check before asserting)"),
+        "{text}"
+    );
+}
