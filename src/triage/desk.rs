@@ -377,6 +377,22 @@ impl Desk {
         status::series_status(explicit, &patches)
     }
 
+    /// Every status that is not `new`, by patch key, as the views show it (`accepted`,
+    /// `deferred until 2026-12-01`); a cover letter shows its series' status.
+    pub fn status_map(&self, queue: &Queue) -> std::collections::BTreeMap<String, String> {
+        let mut map = std::collections::BTreeMap::new();
+        for (i, patch) in queue.patches.iter().enumerate() {
+            let status = match queue.series.iter().find(|s| s.cover == Some(i)) {
+                Some(series) => self.series_status(queue, series),
+                None => self.patch_status(queue, i),
+            };
+            if status != Status::New {
+                map.insert(patch.key.clone(), status.to_string());
+            }
+        }
+        map
+    }
+
     /// Sets a patch's status. Setting it on a cover letter sets the series' status.
     pub fn set_status(&mut self, queue: &Queue, patch: usize, status: Status) -> Result<()> {
         if let Some(series) = queue.series.iter().position(|s| s.cover == Some(patch)) {

@@ -45,6 +45,15 @@ fn status_of_patches_and_series() {
         Status::Deferred { until: None }
     );
     assert_eq!(desk.patch_status(&q, 1), Status::Accepted);
+    let map = desk.status_map(&q);
+    assert_eq!(
+        map.get("cover-v1@example").map(String::as_str),
+        Some("deferred")
+    );
+    assert_eq!(
+        map.get("p1-v1@example").map(String::as_str),
+        Some("accepted")
+    );
     desk.undo().unwrap();
     assert_eq!(desk.series_status(&q, series), Status::Accepted);
 }
