@@ -130,6 +130,31 @@ pub fn cases() -> Vec<(&'static str, String)> {
             "title paragraph of two lines",
             "t: x\nAcked-by: Z <z@example.org>\n".into(),
         ),
+        ("divider right after the title", "t: x\n---\nnotes\n".into()),
+        (
+            "old Conflicts: block",
+            "t: x\n\nBody.\n\nSigned-off-by: A <a@example.org>\n\nConflicts:\n\tfile.c\n".into(),
+        ),
+        (
+            "empty trailer value",
+            "t: x\n\nBody.\n\nCc:\nSigned-off-by: A <a@example.org>\n".into(),
+        ),
+        (
+            "tab continuation and trailing spaces",
+            "t: x\n\nBody.\n\nLink: https://example.org\n\tmore  \nReviewed-By: B <b@example.org>  \n".into(),
+        ),
+        (
+            "whitespace-only lines at the end",
+            "t: x\n\nBody.\n\nSigned-off-by: A <a@example.org>\n   \n\t\n".into(),
+        ),
+        (
+            "non-ASCII values",
+            "t: x\n\nBody.\n\nSigned-off-by: Zoë Łukasiewicz <zoe@example.org>\n".into(),
+        ),
+        (
+            "key prefix of another key",
+            "t: x\n\nBody.\n\nAcked: Alice <alice@example.org>\n".into(),
+        ),
         (
             "trailing blank lines",
             "t: x\n\nBody.\n\nSigned-off-by: A <a@example.org>\n\n\n".into(),
