@@ -9,6 +9,7 @@ pub mod show;
 
 use crate::queue::{self, Queue};
 use crate::source::SourceSpec;
+use crate::triage::trailers::TrailerKind;
 use crate::{Error, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -37,6 +38,18 @@ pub enum Command {
     Check(check::CheckArgs),
     /// The policy profiles: `policy list`, `policy show NAME`.
     Policy(check::PolicyArgs),
+    /// Add your Acked-by to patches (preview, compliance gate, --dry-run).
+    Ack(crate::cli_triage::TrailerArgs),
+    /// Add your Reviewed-by to patches (preview, compliance gate, --dry-run).
+    Review(crate::cli_triage::TrailerArgs),
+    /// Add your Tested-by to patches (preview, --dry-run).
+    Test(crate::cli_triage::TrailerArgs),
+    /// Set the review status of a patch (or, on S.0, of a series).
+    Status(crate::cli_triage::StatusArgs),
+    /// Write a note on a patch, a series or a line.
+    Note(crate::cli_triage::NoteArgs),
+    /// List the notes of a queue.
+    Notes(crate::cli_triage::NotesArgs),
 }
 
 /// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
@@ -136,6 +149,12 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Show(args)) => show::run(&args.normalized()),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Policy(args)) => check::run_policy(&args),
+        Some(Command::Ack(args)) => crate::cli_triage::run_trailer(TrailerKind::Acked, &args),
+        Some(Command::Review(args)) => crate::cli_triage::run_trailer(TrailerKind::Reviewed, &args),
+        Some(Command::Test(args)) => crate::cli_triage::run_trailer(TrailerKind::Tested, &args),
+        Some(Command::Status(args)) => crate::cli_triage::run_status(&args),
+        Some(Command::Note(args)) => crate::cli_triage::run_note(&args),
+        Some(Command::Notes(args)) => crate::cli_triage::run_notes(&args),
         None => Err(Error::Usage(
             "the desk is not built yet; try `patchdesk list --demo`".into(),
         )),
