@@ -3,6 +3,9 @@
 
 mod cli;
 mod mail;
+mod patch;
+mod policy;
+mod triage;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
