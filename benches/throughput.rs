@@ -2,8 +2,9 @@
 //! `qemu-recent-500.mbox` (Message-Ids made unique per copy) in a temp file, then times each
 //! stage over all of it and prints MB/s and messages/s, and `git mailsplit` on the same file.
 //!
-//! Stages are entries of [`stages`]; a later stage (full parse into `Patch`, policy check)
-//! is one more entry there. Run with `cargo bench --bench throughput`.
+//! Stages are entries of [`stages`]: splitting, header decoding, full mail decoding, loading,
+//! parsing into `Patch`, grouping into a queue, and checking it. Run with
+//! `cargo bench --bench throughput` (with `PATCHDESK_CORPUS` pointing at the corpus).
 
 use patchdesk::mail::{Message, Origin, mbox, parse_headers, parse_message};
 use patchdesk::source::{SourceSpec, load};
@@ -107,20 +108,46 @@ fn stage_decode(input: &Input) -> usize {
     decode_all(input).len()
 }
 
+fn stage_full_parse(input: &Input) -> usize {
+    decode_all(input)
+        .into_par_iter()
+        .map(patchdesk::patch::Patch::from_message)
+        .filter(|p| p.has_diff())
+        .count()
+}
+
+fn stage_queue(input: &Input) -> usize {
+    patchdesk::queue::load(&SourceSpec::Path(input.path.clone()))
+        .map(|q| q.patches.len() + q.replies.len())
+        .unwrap_or(0)
+}
+
+fn stage_queue_and_check(input: &Input) -> usize {
+    let Ok(queue) = patchdesk::queue::load(&SourceSpec::Path(input.path.clone())) else {
+        return 0;
+    };
+    let Ok(profile) = patchdesk::policy::Profile::builtin("qemu") else {
+        return 0;
+    };
+    patchdesk::policy::check_queue(&queue, &profile).len()
+}
+
 fn stage_load(input: &Input) -> usize {
     load(&SourceSpec::Path(input.path.clone()))
         .map(|l| l.messages.len())
         .unwrap_or(0)
 }
 
-/// The stages timed, in order. Add "full parse" (`Patch::from_message` over `decode_all`)
-/// and "check" here.
+/// The stages timed, in order; each one starts from the bytes (or the file) again.
 fn stages() -> Vec<(&'static str, StageFn)> {
     vec![
         ("split (memchr, 1 thread)", stage_split as StageFn),
         ("split + decode headers only (rayon)", stage_headers),
         ("split + decode headers and body (rayon)", stage_decode),
         ("source::load (read file + split + decode)", stage_load),
+        ("decode + Patch::from_message (rayon)", stage_full_parse),
+        ("queue::load (source + patches + grouping)", stage_queue),
+        ("queue::load + check (qemu profile)", stage_queue_and_check),
     ]
 }
 
