@@ -328,7 +328,10 @@ impl BodyBuilder {
             }
             PartType::Text(text) | PartType::Html(text) => {
                 self.note_charset(part);
-                if text.contains('\u{fffd}') && !raw_has_replacement(message, part) {
+                // Text borrowed from the raw bytes was valid UTF-8 as it stood; only decoded
+                // (owned) text can hold replacements made while decoding.
+                let decoded = matches!(text, std::borrow::Cow::Owned(_));
+                if decoded && text.contains('\u{fffd}') && !raw_has_replacement(message, part) {
                     self.warnings
                         .push("invalid UTF-8 in the body replaced with U+FFFD".into());
                 }

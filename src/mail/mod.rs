@@ -2,7 +2,10 @@
 //! encodings, MIME parts) into a [`Message`] whose body is the text that carries the patch.
 //!
 //! The RFC work (RFC 2047 words, quoted-printable, base64, charsets, MIME) is done by the
-//! `mail-parser` crate; this module chooses the part and normalises what git would.
+//! `mail-parser` crate (with its `full_encoding` feature, so CJK charsets decode too); this
+//! module walks the MIME parts in the order `git mailinfo` reads them and normalises what git
+//! would (CRLF, `format=flowed`), so the patch stage sees the text git sees. See
+//! [`message`] for the details and the two deliberate differences from git.
 
 pub mod mbox;
 pub mod message;
@@ -67,7 +70,10 @@ pub struct Message {
     /// The commit id a `git format-patch` separator line (`From <sha> Mon Sep 17 ...`) names.
     pub commit: Option<String>,
     /// The text that carries the patch: the inline text part, or a `text/x-patch` /
-    /// `text/x-diff` attachment; decoded to UTF-8 with CRLF turned into LF.
+    /// `text/x-diff` attachment; decoded to UTF-8 with CRLF turned into LF. For a multipart
+    /// message, every text part in MIME order (as `git mailinfo` reads them), so a
+    /// description part followed by a diff attachment gives both; `format=flowed` text is
+    /// unflowed as git does.
     pub body: String,
     /// The body was sent `format=flowed`: its lines may have been rewrapped, so the patch
     /// will not apply as it stands.
