@@ -718,6 +718,24 @@ mod tests {
     }
 
     #[test]
+    fn deeply_nested_multiparts_do_not_overflow() {
+        let mut raw = String::from("From: a@example.org\nSubject: deep\n");
+        for level in 0..2000 {
+            raw.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=b{level}\n\n--b{level}\n"
+            ));
+        }
+        raw.push_str("Content-Type: text/plain\n\nthe bottom\n");
+        let m = parse(&raw);
+        assert_eq!(m.subject, "deep");
+        assert!(
+            m.warnings.iter().any(|w| w.contains("too deep")),
+            "{:?}",
+            m.warnings
+        );
+    }
+
+    #[test]
     fn headers_only_message_has_empty_body() {
         let m = parse("Subject: only\nFrom: a@example.org");
         assert_eq!(m.subject, "only");
