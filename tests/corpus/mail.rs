@@ -70,6 +70,7 @@ fn every_corpus_source_loads_with_git_mailsplit_count() {
     ];
     for group in [
         "leds-threads",
+        "leds-threads-b4",
         "qemu-series",
         "qemu-pending",
         "uboot-series",
@@ -89,7 +90,7 @@ fn every_corpus_source_loads_with_git_mailsplit_count() {
             std::fs::read_dir(&path)
                 .unwrap()
                 .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "patch"))
+                .filter(|p| p.extension().is_some_and(|e| e == "patch" || e == "mbx"))
                 .map(|p| git_mailsplit(home.path(), &p, false).len())
                 .sum()
         } else {
