@@ -581,3 +581,26 @@ fn demo_queue_splits_like_git() {
     assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
     assert!(loaded.messages.iter().all(|m| m.origin.source == "demo"));
 }
+
+#[test]
+fn directory_of_eml_and_mbox_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("single.eml"), dir.path().join("b-single.eml")).unwrap();
+    std::fs::copy(fixture("mboxrd.mbox"), dir.path().join("a-thread.mbox")).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+    assert_eq!(detect(dir.path()).unwrap(), SourceKind::PatchDir);
+    let loaded = load_path(dir.path());
+    assert_eq!(
+        subjects(&loaded),
+        [
+            "Re: [PATCH] compiler: fix",
+            "[PATCH] machine: halt",
+            "[RFC PATCH v2 3/7] notes: a single message"
+        ]
+    );
+    assert!(loaded.messages[0].body.starts_with("From the compiler's"));
+    assert_eq!(
+        loaded.messages[2].origin.file.as_deref(),
+        Some("b-single.eml")
+    );
+}
