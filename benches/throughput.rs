@@ -195,7 +195,14 @@ fn main() {
         rayon::current_num_threads()
     );
     let input = Input { path, data };
+    // `PATCHDESK_BENCH_STAGES=decode,check` runs only the stages whose name holds a word.
+    let only: Vec<String> = std::env::var("PATCHDESK_BENCH_STAGES")
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     for (name, stage) in stages() {
+        if !only.is_empty() && !only.iter().any(|word| name.contains(word.as_str())) {
+            continue;
+        }
         let cpu_start = cpu_seconds();
         let start = Instant::now();
         let messages = stage(&input);
@@ -204,6 +211,13 @@ fn main() {
         report(name, input.data.len(), messages, seconds, cpu);
     }
 
+    if !only.is_empty()
+        && !only
+            .iter()
+            .any(|word| "git mailsplit".contains(word.as_str()))
+    {
+        return;
+    }
     let out = dir.path().join("split");
     std::fs::create_dir(&out).expect("split dir");
     let start = Instant::now();

@@ -46,6 +46,26 @@ fn parser() -> &'static MessageParser {
 ///
 /// Fails with [`Error::BadMessage`] (naming `origin`) when the input has no header at all.
 pub fn parse_message(raw: &[u8], origin: Origin) -> Result<Message> {
+    // Most patches are one plain UTF-8 part with no transfer encoding: their body is the raw
+    // bytes after the header block, which `std::str::from_utf8` validates several times
+    // faster than the general MIME walk. Anything else takes the general path.
+    if let Ok(mut message) = parse_headers(raw, origin.clone())
+        && let Some(body) = plain_utf8_body(strip_separator(raw).0)
+    {
+        message.body = if body.contains('\r') {
+            body.replace("\r\n", "\n")
+        } else {
+            body.to_string()
+        };
+        return Ok(message);
+    }
+    parse_message_general(raw, origin)
+}
+
+/// [`parse_message`] without its fast path for plain UTF-8 bodies: every message through the
+/// MIME walk. Public for the tests that check both paths agree.
+#[doc(hidden)]
+pub fn parse_message_general(raw: &[u8], origin: Origin) -> Result<Message> {
     let bad = |what: &str| Error::BadMessage {
         source_name: origin.source.clone(),
         index: origin.index,
@@ -111,6 +131,56 @@ pub fn parse_headers(raw: &[u8], origin: Origin) -> Result<Message> {
     };
     read_headers(raw, root, &mut message);
     Ok(message)
+}
+
+/// The body of a message that is one `text/plain` part, UTF-8 or ASCII, not flowed, with no
+/// transfer encoding (`7bit`, `8bit` or none), when its bytes are valid UTF-8: the bytes after
+/// the blank line that ends the headers, exactly as mail-parser delimits them.
+fn plain_utf8_body(raw: &[u8]) -> Option<&str> {
+    let parsed = parser().parse_headers(raw)?;
+    let root = parsed.parts.first()?;
+    let mut body_start = None;
+    for header in &root.headers {
+        match &header.name {
+            HeaderName::ContentType => {
+                let ct = header.value.as_content_type()?;
+                let plain = ct.ctype().eq_ignore_ascii_case("text")
+                    && ct.subtype().is_none_or(|s| s.eq_ignore_ascii_case("plain"));
+                let utf8 = ct.attribute("charset").is_none_or(|c| {
+                    ["utf-8", "utf8", "us-ascii", "ascii"]
+                        .iter()
+                        .any(|known| c.eq_ignore_ascii_case(known))
+                });
+                let flowed = ct
+                    .attribute("format")
+                    .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
+                if !plain || !utf8 || flowed {
+                    return None;
+                }
+            }
+            HeaderName::ContentTransferEncoding => {
+                let encoding = header.value.as_text()?.trim();
+                if !["7bit", "8bit", "binary"]
+                    .iter()
+                    .any(|e| encoding.eq_ignore_ascii_case(e))
+                {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        body_start = Some(header.offset_end as usize);
+    }
+    // After the last header: white space up to the empty line's `\n`, nothing else.
+    let mut at = body_start?;
+    loop {
+        match raw.get(at)? {
+            b'\n' => break,
+            b if b.is_ascii_whitespace() => at += 1,
+            _ => return None,
+        }
+    }
+    std::str::from_utf8(raw.get(at + 1..)?).ok()
 }
 
 /// Drops a leading mbox separator line (`From <sha> Mon Sep 17 ...`, as a `git mailsplit`

@@ -243,3 +243,57 @@ fn format_patch_separators_name_their_commit() {
     }
     println!("mail corpus: {} commit ids checked", loaded.messages.len());
 }
+
+/// Everything a decoded message holds, for comparing two decodings.
+fn summary(m: &patchdesk::mail::Message) -> String {
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{}",
+        m.subject,
+        m.from,
+        m.reply_to,
+        m.x_original_from,
+        m.to,
+        m.cc,
+        m.date,
+        (&m.message_id, &m.in_reply_to, &m.references),
+        m.format_flowed,
+        m.warnings,
+        m.headers,
+        m.body
+    )
+}
+
+#[test]
+fn fast_path_decodes_exactly_like_the_mime_walk() {
+    let Some(corpus) = corpus() else { return };
+    let mut raws: Vec<Vec<u8>> = Vec::new();
+    let mut files = vec![
+        corpus.join("qemu-recent-500.mbox"),
+        corpus.join("leds-list-1000.mbox"),
+    ];
+    for group in ["qemu-series", "uboot-series", "qemu-pending"] {
+        for dir in std::fs::read_dir(corpus.join(group)).unwrap() {
+            let dir = dir.unwrap().path();
+            if dir.is_dir() {
+                files.extend(std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()));
+            }
+        }
+    }
+    for file in files {
+        let data = std::fs::read(&file).unwrap();
+        let split = mbox::split(&data);
+        for entry in &split.messages {
+            raws.push(mbox::message_bytes(&data, entry, split.format).into_owned());
+        }
+    }
+    for raw in &raws {
+        let origin = patchdesk::mail::Origin::default();
+        let fast = patchdesk::mail::parse_message(raw, origin.clone()).unwrap();
+        let general = patchdesk::mail::message::parse_message_general(raw, origin).unwrap();
+        assert_eq!(summary(&fast), summary(&general));
+    }
+    println!(
+        "mail corpus: {} messages decoded both ways, identical",
+        raws.len()
+    );
+}

@@ -504,12 +504,19 @@ fn exercise(data: &[u8]) -> usize {
             file: None,
         };
         let headers_ok = parse_headers(&raw, origin.clone()).is_ok();
-        if parse_message(&raw, origin).is_ok() {
+        let general = patchdesk::mail::message::parse_message_general(&raw, origin.clone());
+        if let Ok(message) = parse_message(&raw, origin) {
             ok += 1;
             assert!(
                 headers_ok,
                 "the full parse read headers the header parse refused"
             );
+            let general = general.expect("both paths read the same messages");
+            assert_eq!(message.body, general.body);
+            assert_eq!(message.subject, general.subject);
+            assert_eq!(message.headers, general.headers);
+        } else {
+            assert!(general.is_err());
         }
     }
     ok
