@@ -49,9 +49,18 @@ pub fn parse_message(raw: &[u8], origin: Origin) -> Result<Message> {
     // Most patches are one plain UTF-8 part with no transfer encoding: their body is the raw
     // bytes after the header block, which `std::str::from_utf8` validates several times
     // faster than the general MIME walk. Anything else takes the general path.
-    if let Ok(mut message) = parse_headers(raw, origin.clone())
-        && let Some(body) = plain_utf8_body(strip_separator(raw).0)
+    let (stripped, separator_commit) = strip_separator(raw);
+    if starts_with_header(stripped)
+        && let Some(parsed) = parser().parse_headers(stripped)
+        && let Some(root) = parsed.parts.first()
+        && let Some(body) = plain_utf8_body(stripped, root)
     {
+        let mut message = Message {
+            origin,
+            commit: separator_commit,
+            ..Message::default()
+        };
+        read_headers(stripped, root, &mut message);
         message.body = if body.contains('\r') {
             body.replace("\r\n", "\n")
         } else {
@@ -136,9 +145,7 @@ pub fn parse_headers(raw: &[u8], origin: Origin) -> Result<Message> {
 /// The body of a message that is one `text/plain` part, UTF-8 or ASCII, not flowed, with no
 /// transfer encoding (`7bit`, `8bit` or none), when its bytes are valid UTF-8: the bytes after
 /// the blank line that ends the headers, exactly as mail-parser delimits them.
-fn plain_utf8_body(raw: &[u8]) -> Option<&str> {
-    let parsed = parser().parse_headers(raw)?;
-    let root = parsed.parts.first()?;
+fn plain_utf8_body<'a>(raw: &'a [u8], root: &MessagePart<'_>) -> Option<&'a str> {
     let mut body_start = None;
     for header in &root.headers {
         match &header.name {
