@@ -20,6 +20,7 @@
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod mail;
 pub mod patch;
 pub mod policy;
