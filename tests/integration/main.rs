@@ -32,10 +32,8 @@ pub fn patchdesk_in(home: &std::path::Path, args: &[&str], stdin: Option<&[u8]>)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("patchdesk runs");
-    if let Some(mut pipe) = child.stdin.take() {
-        if let Some(bytes) = stdin {
-            pipe.write_all(bytes).expect("stdin written");
-        }
+    if let (Some(mut pipe), Some(bytes)) = (child.stdin.take(), stdin) {
+        pipe.write_all(bytes).expect("stdin written");
     }
     child.wait_with_output().expect("patchdesk finishes")
 }
