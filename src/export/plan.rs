@@ -113,6 +113,10 @@ pub struct PatchReview {
     /// (`("Acked-by", "Name <email>")`).
     #[serde(default)]
     pub trailers: Vec<(String, String)>,
+    /// Trailers from replies the maintainer accepted although their address is not the
+    /// reply's sender, as `Key: value` lines.
+    #[serde(default)]
+    pub accepted_reply_trailers: Vec<String>,
     #[serde(default)]
     pub waivers: Vec<WaiverRecord>,
     /// Findings under the active profile, when known.
