@@ -140,11 +140,11 @@ pub fn final_message(queue: &Queue, plan: &ReviewPlan, index: usize, signoff: bo
 
 /// The patches of a series (without its cover letter), refusing a series with missing
 /// patches (unless allowed) and patches that carry no diff.
-pub fn patches_to_apply<'q>(
-    queue: &'q Queue,
+pub fn patches_to_apply(
+    queue: &Queue,
     id: usize,
     allow_missing: bool,
-) -> Result<(&'q Series, Vec<usize>)> {
+) -> Result<(&Series, Vec<usize>)> {
     let series = super::find_series(queue, id)?;
     super::check_complete(queue, series, allow_missing)?;
     if series.patches.is_empty() {
