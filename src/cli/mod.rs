@@ -2,6 +2,7 @@
 //! and prints its text or JSON. Exit codes: 0 success, 1 findings of error severity
 //! (`check`), 2 could not run.
 
+pub mod export;
 pub mod json;
 pub mod list;
 pub mod show;
@@ -32,6 +33,10 @@ pub enum Command {
     List(ListArgs),
     /// One patch: header, commit message, notes and diff (or JSON).
     Show(ShowArgs),
+    /// Write review replies, a series for `git am`, or the triage record to a file.
+    Export(export::ExportArgs),
+    /// Apply a series as commits on a new branch of a git repository (HEAD untouched).
+    Apply(export::ApplyArgs),
 }
 
 /// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
@@ -114,6 +119,8 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Show(args)) => show::run(&args),
+        Some(Command::Export(args)) => export::run_export(&args),
+        Some(Command::Apply(args)) => export::run_apply(&args),
         None => Err(Error::Usage(
             "the desk is not built yet; try `patchdesk list --demo`".into(),
         )),
