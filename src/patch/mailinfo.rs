@@ -355,22 +355,12 @@ pub fn build(mail: Message) -> Patch {
     let (trailer_start, trailers) = trailers::parse(&message);
 
     let (notes, diff_text) = parts.patch.map_or((String::new(), ""), split_notes);
+    let parsed = diff::parse(diff_text);
+    let (insertions, deletions) = (parsed.insertions(), parsed.deletions());
     let ParsedDiff {
         files,
         mut problems,
-    } = diff::parse(diff_text);
-    let insertions = files
-        .iter()
-        .flat_map(|f| &f.hunks)
-        .flat_map(|h| &h.lines)
-        .filter(|l| l.kind == diff::LineKind::Add)
-        .count();
-    let deletions = files
-        .iter()
-        .flat_map(|f| &f.hunks)
-        .flat_map(|h| &h.lines)
-        .filter(|l| l.kind == diff::LineKind::Remove)
-        .count();
+    } = parsed;
     let patch_id = if files.is_empty() {
         None
     } else {

@@ -95,11 +95,13 @@ pub fn patch_id(text: &str) -> Option<String> {
                 flush(&mut result, &mut hasher);
                 continue;
             } else if let Some(rest) = line.strip_prefix("index ") {
-                if let Some(dots) = rest.find("..") {
+                let rest = rest.as_bytes();
+                if let Some(dots) = memchr::memmem::find(rest, b"..") {
                     let tail = &rest[dots + 2..];
-                    let end = tail.find(' ').unwrap_or(tail.len().saturating_sub(1));
-                    pre_oid = rest[..dots].to_string();
-                    post_oid = tail[..end].to_string();
+                    // Up to a space, else all but the line's last byte (its newline).
+                    let end = memchr::memchr(b' ', tail).unwrap_or(tail.len().saturating_sub(1));
+                    pre_oid = String::from_utf8_lossy(&rest[..dots]).into_owned();
+                    post_oid = String::from_utf8_lossy(&tail[..end]).into_owned();
                 }
                 continue;
             } else if line.starts_with("--- ") {

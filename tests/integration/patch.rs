@@ -399,3 +399,59 @@ fn every_fixture_truncated_never_panics() {
         }
     }
 }
+
+/// Pseudo-random texts built from diff, mail and trailer fragments never make the patch
+/// code panic.
+#[test]
+fn random_fragments_never_panic() {
+    const PIECES: [&str; 24] = [
+        "diff --git ",
+        "a/x b/x",
+        "\"a/\\303\\251\" ",
+        "@@ -",
+        "1,2 +1",
+        ",3 @@",
+        "\n",
+        "+",
+        "-",
+        " ",
+        "\\ No newline",
+        "---",
+        "+++ ",
+        "From: ",
+        "Subject: ",
+        "[PATCH v2 1/3]",
+        "Re:",
+        "Signed-off-by: ",
+        "<a@b>",
+        "é",
+        "\r\n",
+        "index 1..é",
+        "GIT binary patch\n",
+        "#",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..3000 {
+        let len = (next() % 40) as usize;
+        let text: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let _ = diff::parse(&text);
+        let _ = patch_id(&text);
+        let _ = trailers::parse(&text);
+        let _ = trailers::add(&text, "Acked-by", "A <a@b>");
+        let _ = patchdesk::patch::subject::parse(&text);
+        let _ = Patch::from_message(Message {
+            subject: text.clone(),
+            body: text.clone(),
+            headers: vec![("From".into(), text.clone())],
+            ..Message::default()
+        });
+    }
+}
