@@ -75,8 +75,10 @@ pub fn build_message(mail: &Outgoing) -> Result<Vec<u8>> {
     } else {
         format!("{}\n", mail.body)
     };
-    builder =
-        builder.body(MimePart::new("text/plain; charset=UTF-8", body).transfer_encoding("8bit"));
+    // The part's two headers are fixed ASCII; the text goes out 8bit, as git writes patches.
+    builder = builder.body(MimePart::raw(format!(
+        "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}"
+    )));
     let bytes = builder
         .write_to_vec()
         .map_err(|e| Error::io("message being built", e))?;
@@ -268,7 +270,10 @@ mod tests {
         assert!(text.contains("Message-ID: <r1@example.org>"));
         assert!(text.contains("Date: Fri, 20 Nov 2026 10:12:00 +0100"));
         assert!(text.contains("MIME-Version: 1.0"));
-        assert!(text.contains("Content-Type: text/plain; charset=UTF-8"));
+        assert!(
+            text.contains("\nContent-Type: text/plain; charset=UTF-8\n"),
+            "{text}"
+        );
         assert!(text.contains("Content-Transfer-Encoding: 8bit"));
         // The parser the project reads mail with decodes it back.
         let parsed = mail_parser::MessageParser::default()
