@@ -21,6 +21,7 @@ pub mod cli;
 pub mod cli_triage;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod mail;
 pub mod patch;
 pub mod policy;
