@@ -25,5 +25,6 @@ pub mod patch;
 pub mod policy;
 pub mod queue;
 pub mod source;
+pub mod tui;
 
 pub use error::{Error, Result};

@@ -2,9 +2,9 @@
 //! series, public-inbox repository), a git revision range, or standard input, and reading
 //! every message from it. Broken messages are reported in `skipped`, the rest still load.
 
+use crate::Result;
 use crate::mail::Message;
 use crate::queue::Skipped;
-use crate::Result;
 use std::path::PathBuf;
 
 /// What the user asked to read.
