@@ -1,2 +1,15 @@
-//! The `patchdesk` binary: parse the command line, run the library, map errors to exit codes.
-fn main() {}
+//! The `patchdesk` binary: parse the command line, run the library, map errors to exit codes
+//! (0 fine, 1 `check` found errors, 2 could not run).
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = patchdesk::cli::Cli::parse();
+    match patchdesk::cli::run(cli) {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(2)),
+        Err(err) => {
+            eprintln!("patchdesk: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

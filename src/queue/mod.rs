@@ -2,8 +2,14 @@
 //! found, missing and duplicate patches recognised, and replies linked to what they answer
 //! (with the review trailers they carry).
 
+pub mod build;
+pub mod select;
+
+pub use build::build;
+
 use crate::mail::{Message, Origin};
 use crate::patch::{Patch, Trailer};
+use crate::source::{self, SourceSpec};
 
 /// A message that could not be read and was skipped; the rest of the source still loads.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -55,7 +61,46 @@ pub struct Queue {
     pub skipped: Vec<Skipped>,
 }
 
+/// Review trailers counted for the list view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReviewCounts {
+    pub acked: usize,
+    pub reviewed: usize,
+    pub tested: usize,
+}
+
+/// Reads a source and groups it.
+pub fn load(spec: &SourceSpec) -> crate::Result<Queue> {
+    let loaded = source::load(spec)?;
+    Ok(build(&spec.name(), loaded))
+}
+
 impl Queue {
+    /// Trailers from replies that concern this patch: replies to it, and replies to the
+    /// cover letter of its series (which speak for every patch).
+    pub fn reply_trailers(&self, patch: usize) -> impl Iterator<Item = (&Reply, &Trailer)> {
+        let cover = self.series_of(patch).and_then(|s| s.cover);
+        self.replies
+            .iter()
+            .filter(move |r| r.parent.is_some() && (r.parent == Some(patch) || r.parent == cover))
+            .flat_map(|r| r.trailers.iter().map(move |t| (r, t)))
+    }
+
+    /// Acked-by, Reviewed-by and Tested-by in the patch itself and in replies to it.
+    pub fn review_counts(&self, patch: usize) -> ReviewCounts {
+        let mut counts = ReviewCounts::default();
+        let own = self.patches[patch].trailers.iter();
+        for t in own.chain(self.reply_trailers(patch).map(|(_, t)| t)) {
+            match t.key.to_ascii_lowercase().as_str() {
+                "acked-by" => counts.acked += 1,
+                "reviewed-by" => counts.reviewed += 1,
+                "tested-by" => counts.tested += 1,
+                _ => {}
+            }
+        }
+        counts
+    }
+
     /// The series a patch belongs to and its position there.
     pub fn series_of(&self, patch: usize) -> Option<&Series> {
         self.series

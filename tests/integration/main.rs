@@ -1,1 +1,51 @@
+//! Integration tests: the library and the `patchdesk` binary on fixtures written for the
+//! project (tests/fixtures) and on the built-in demo queue.
 
+mod cli;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The fixtures folder.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Runs the binary with a sandboxed environment (no real home, no user git config).
+pub fn patchdesk(args: &[&str]) -> Output {
+    let home = tempfile::tempdir().expect("temp home");
+    patchdesk_in(home.path(), args, None)
+}
+
+/// Runs the binary with `home` as HOME and XDG dirs, optionally feeding standard input.
+pub fn patchdesk_in(home: &std::path::Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_patchdesk"));
+    cmd.args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("patchdesk runs");
+    if let Some(mut pipe) = child.stdin.take() {
+        if let Some(bytes) = stdin {
+            pipe.write_all(bytes).expect("stdin written");
+        }
+    }
+    child.wait_with_output().expect("patchdesk finishes")
+}
+
+/// Standard output as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

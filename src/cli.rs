@@ -1,1 +1,0 @@
-//! The command line: clap definitions of the subcommands and the code that runs them.

@@ -1,0 +1,128 @@
+//! `patchdesk list`: series and patches as a compact table, or JSON.
+
+use super::json::{ListJson, SeriesJson};
+use super::{Format, ListArgs, emit};
+use crate::Result;
+use crate::queue::Queue;
+use std::fmt::Write;
+
+/// Runs `list`.
+pub fn run(args: &ListArgs) -> Result<i32> {
+    let queue = args.source.load()?;
+    let text = match args.format {
+        Format::Json => to_json(&queue),
+        Format::Text => to_text(&queue),
+    };
+    emit(&text)?;
+    Ok(0)
+}
+
+/// The JSON form.
+pub fn to_json(queue: &Queue) -> String {
+    let list = ListJson {
+        series: queue
+            .series
+            .iter()
+            .map(|s| SeriesJson::new(queue, s))
+            .collect(),
+        skipped: &queue.skipped,
+    };
+    let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Cuts `s` to at most `width` characters, marking the cut with `…`.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The table form.
+pub fn to_text(queue: &Queue) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<7} {:>2} {:>5}  {:<56} {:<22} {:<10} {:>2} {:>2} {:>2}",
+        "PATCH", "v", "n/N", "SUBJECT", "AUTHOR", "DATE", "A", "R", "T"
+    );
+    for series in &queue.series {
+        let rows = series.cover.iter().chain(series.patches.iter());
+        for &i in rows {
+            let p = &queue.patches[i];
+            let n = p
+                .subject
+                .index
+                .unwrap_or(if series.cover == Some(i) { 0 } else { 1 });
+            let counter = match p.subject.total {
+                Some(total) => format!("{n}/{total}"),
+                None => "-".to_string(),
+            };
+            let position = match (series.cover == Some(i), p.subject.index) {
+                (true, _) => format!("{}.0", series.id),
+                (false, Some(n)) => format!("{}.{n}", series.id),
+                (false, None) => {
+                    let pos = series.patches.iter().position(|&x| x == i).unwrap_or(0) + 1;
+                    format!("{}.{pos}", series.id)
+                }
+            };
+            let reviews = queue.review_counts(i);
+            let date = p
+                .date
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            let author = if p.author.name.is_empty() {
+                &p.author.email
+            } else {
+                &p.author.name
+            };
+            let _ = writeln!(
+                out,
+                "{:<7} {:>2} {:>5}  {:<56} {:<22} {:<10} {:>2} {:>2} {:>2}",
+                position,
+                series.version,
+                counter,
+                fit(&p.subject.title, 56),
+                fit(author, 22),
+                date,
+                reviews.acked,
+                reviews.reviewed,
+                reviews.tested
+            );
+        }
+        if !series.missing.is_empty() {
+            let total = series.total.unwrap_or(0);
+            let missing: Vec<String> = series
+                .missing
+                .iter()
+                .map(|n| format!("{n}/{total}"))
+                .collect();
+            let _ = writeln!(out, "{:<7}           missing: {}", "", missing.join(", "));
+        }
+    }
+    let patches: usize = queue.series.iter().map(|s| s.patches.len()).sum();
+    let _ = writeln!(
+        out,
+        "\n{} series, {} patches, {} replies{}",
+        queue.series.len(),
+        patches,
+        queue.replies.len(),
+        if queue.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(", {} messages skipped", queue.skipped.len())
+        }
+    );
+    for s in &queue.skipped {
+        let _ = writeln!(
+            out,
+            "skipped: {}: message {} at byte {}: {}",
+            s.source, s.index, s.offset, s.error
+        );
+    }
+    out
+}

@@ -1,0 +1,132 @@
+//! The command line: clap definitions of the subcommands, and the code that runs each one
+//! and prints its text or JSON. Exit codes: 0 success, 1 findings of error severity
+//! (`check`), 2 could not run.
+
+pub mod json;
+pub mod list;
+pub mod show;
+
+use crate::queue::{self, Queue};
+use crate::source::SourceSpec;
+use crate::{Error, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Command-line interface of `patchdesk`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "patchdesk",
+    version,
+    about = "Triage the patches that reach you by mail: a terminal desk with policy checks inline",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Series and patches of a queue as a table (or JSON).
+    List(ListArgs),
+    /// One patch: header, commit message, notes and diff (or JSON).
+    Show(ShowArgs),
+}
+
+/// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
+/// quilt series, public-inbox repository) or `-` for an mbox on standard input; with
+/// `--repo PATH` it is a revision range instead; `--demo` reads the built-in demo queue.
+#[derive(Debug, Clone, Args)]
+pub struct SourceArgs {
+    /// Path of the queue, `-` for standard input, or a revision range with --repo.
+    #[arg(value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// Read the non-merge commits of SOURCE (a revision range) from this git repository.
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+    /// Read the built-in demo queue.
+    #[arg(long, conflicts_with_all = ["source", "repo"])]
+    pub demo: bool,
+}
+
+impl SourceArgs {
+    /// What to read.
+    pub fn spec(&self) -> Result<SourceSpec> {
+        if self.demo {
+            return Ok(SourceSpec::Demo);
+        }
+        match (&self.repo, &self.source) {
+            (Some(repo), Some(range)) => Ok(SourceSpec::GitRange {
+                repo: repo.clone(),
+                range: range.clone(),
+            }),
+            (Some(_), None) => Err(Error::Usage(
+                "--repo PATH needs a revision range, e.g. `--repo . origin/master..HEAD`".into(),
+            )),
+            (None, Some(s)) if s == "-" => Ok(SourceSpec::Stdin),
+            (None, Some(s)) => Ok(SourceSpec::Path(PathBuf::from(s))),
+            (None, None) => Err(Error::Usage(
+                "name a SOURCE (a path, `-` for standard input, or --repo PATH RANGE) or --demo"
+                    .into(),
+            )),
+        }
+    }
+
+    /// Reads and groups the queue.
+    pub fn load(&self) -> Result<Queue> {
+        queue::load(&self.spec()?)
+    }
+}
+
+/// Text for people, JSON for scripts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// `patchdesk list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `patchdesk show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The patch: S.N as `list` numbers it, a Message-Id, or a commit id prefix; may be left
+    /// out when the source holds one patch.
+    #[arg(value_name = "PATCH")]
+    pub patch: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Some(Command::List(args)) => list::run(&args),
+        Some(Command::Show(args)) => show::run(&args),
+        None => Err(Error::Usage(
+            "the desk is not built yet; try `patchdesk list --demo`".into(),
+        )),
+    }
+}
+
+/// Writes to standard output, treating a closed pipe (`| head`) as success.
+pub fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io("standard output", e)),
+    }
+}

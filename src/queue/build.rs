@@ -1,0 +1,540 @@
+//! Grouping messages into a [`Queue`]: which messages are patches, cover letters or replies,
+//! which patches form a series, what is missing or repeated, and what each reply answers.
+//!
+//! A series is identified by (thread root, version, total). The thread root is the first id
+//! of a message's `References:` (else its `In-Reply-To:`, else its own Message-Id), so
+//! shallow and deep threading, a missing root message and a v2 sent in reply to v1 all group
+//! right; version and total keep re-rolls apart. Messages without a Message-Id (a
+//! `git format-patch` directory made without threading, a git range) fall back to
+//! consecutive runs of the same version and total.
+
+use super::{Queue, Reply, Series};
+use crate::mail::Message;
+use crate::patch::{Patch, Trailer};
+use crate::source::Loaded;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// What a message is within a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Patch,
+    Cover,
+    Reply,
+}
+
+fn classify(patch: &Patch) -> Kind {
+    if patch.subject.is_reply {
+        return Kind::Reply;
+    }
+    if patch.subject.index == Some(0) && patch.subject.total.is_some() {
+        return Kind::Cover;
+    }
+    if patch.has_diff() {
+        return Kind::Patch;
+    }
+    // A `[PATCH n/N]` that lost its diff (or carries only a binary note) is still a patch of
+    // its series: the maintainer should see it there, flagged, rather than among replies.
+    if patch.subject.total.is_some() && is_patch_like(patch) {
+        return Kind::Patch;
+    }
+    Kind::Reply
+}
+
+fn is_patch_like(patch: &Patch) -> bool {
+    patch
+        .subject
+        .tags
+        .iter()
+        .any(|t| matches!(t.to_ascii_uppercase().as_str(), "PATCH" | "PULL" | "RFC"))
+}
+
+/// The id the thread of a message starts at.
+fn thread_root(mail: &Message) -> Option<&str> {
+    mail.references
+        .first()
+        .or(mail.in_reply_to.as_ref())
+        .or(mail.message_id.as_ref())
+        .map(String::as_str)
+}
+
+/// Builds the queue from the messages of a source.
+pub fn build(source: &str, loaded: Loaded) -> Queue {
+    let Loaded {
+        messages,
+        skipped: skipped_messages,
+    } = loaded;
+    let parsed: Vec<Patch> = messages.into_par_iter().map(Patch::from_message).collect();
+
+    let mut queue = Queue {
+        source: source.to_string(),
+        skipped: skipped_messages,
+        ..Queue::default()
+    };
+    let mut reply_mails = Vec::new();
+    for patch in parsed {
+        match classify(&patch) {
+            Kind::Reply => reply_mails.push(patch.mail),
+            Kind::Patch | Kind::Cover => queue.patches.push(patch),
+        }
+    }
+    group_series(&mut queue);
+    link_replies(&mut queue, reply_mails);
+    queue
+}
+
+/// A key that decides which series a patch belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum SeriesKey {
+    /// Threaded: (root id, version, total).
+    Thread(String, u32, Option<u32>),
+    /// Unthreaded numbered patches: the n-th consecutive run of (version, total).
+    Run(usize),
+    /// A lone patch with nothing to group it by.
+    Alone(usize),
+}
+
+fn group_series(queue: &mut Queue) {
+    let mut keys: Vec<SeriesKey> = Vec::with_capacity(queue.patches.len());
+    let mut run = 0usize;
+    let mut previous: Option<(u32, Option<u32>, Option<u32>)> = None;
+    for (i, patch) in queue.patches.iter().enumerate() {
+        let s = &patch.subject;
+        let key = match (patch.mail.message_id.is_some(), s.total) {
+            (true, total) => {
+                let root = thread_root(&patch.mail).unwrap_or_default();
+                // A lone patch that answers some other thread is a series of its own.
+                if total.is_none() && patch.mail.message_id.as_deref() != Some(root) {
+                    let own = patch.mail.message_id.clone().unwrap_or_default();
+                    SeriesKey::Thread(own, s.version, None)
+                } else {
+                    SeriesKey::Thread(root.to_string(), s.version, total)
+                }
+            }
+            (false, Some(total)) => {
+                // A new run starts when version or total changes or the counter goes back.
+                let continues = matches!(previous, Some((v, t, n))
+                    if v == s.version && t == Some(total) && n < s.index);
+                if !continues {
+                    run += 1;
+                }
+                SeriesKey::Run(run)
+            }
+            (false, None) => SeriesKey::Alone(i),
+        };
+        previous = Some((s.version, s.total, s.index));
+        keys.push(key);
+    }
+
+    let mut order: Vec<SeriesKey> = Vec::new();
+    let mut members: HashMap<SeriesKey, Vec<usize>> = HashMap::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        let entry = members.entry(key.clone()).or_default();
+        if entry.is_empty() {
+            order.push(key);
+        }
+        entry.push(i);
+    }
+
+    for key in order {
+        let indices = members.remove(&key).unwrap_or_default();
+        queue
+            .series
+            .push(make_series(queue, queue.series.len() + 1, indices));
+    }
+}
+
+fn make_series(queue: &Queue, id: usize, indices: Vec<usize>) -> Series {
+    let mut series = Series {
+        id,
+        ..Series::default()
+    };
+    let mut by_index: Vec<(u32, usize)> = Vec::new();
+    let mut unnumbered = Vec::new();
+    for &i in &indices {
+        let subject = &queue.patches[i].subject;
+        series.version = series.version.max(subject.version);
+        if series.total.is_none() {
+            series.total = subject.total;
+        }
+        match subject.index {
+            Some(0) if series.cover.is_none() => series.cover = Some(i),
+            Some(0) => series.duplicates.push(i),
+            Some(n) => by_index.push((n, i)),
+            None => unnumbered.push(i),
+        }
+    }
+    by_index.sort_by_key(|&(n, i)| (n, i));
+    let mut last = None;
+    for (n, i) in by_index {
+        if last == Some(n) {
+            series.duplicates.push(i);
+        } else {
+            series.patches.push(i);
+            last = Some(n);
+        }
+    }
+    series.patches.extend(unnumbered);
+    if let Some(total) = series.total {
+        let present: Vec<u32> = series
+            .patches
+            .iter()
+            .filter_map(|&i| queue.patches[i].subject.index)
+            .collect();
+        series.missing = (1..=total).filter(|n| !present.contains(n)).collect();
+    }
+    let title_from = series.cover.or_else(|| series.patches.first().copied());
+    series.title = title_from
+        .map(|i| queue.patches[i].subject.title.clone())
+        .unwrap_or_default();
+    if series.version == 0 {
+        series.version = 1;
+    }
+    series
+}
+
+fn link_replies(queue: &mut Queue, mails: Vec<Message>) {
+    let mut patch_by_id: HashMap<String, usize> = HashMap::new();
+    for (i, patch) in queue.patches.iter().enumerate() {
+        if let Some(id) = &patch.mail.message_id {
+            patch_by_id.entry(id.clone()).or_insert(i);
+        }
+    }
+    let reply_parent: HashMap<String, Vec<String>> = mails
+        .iter()
+        .filter_map(|m| {
+            let id = m.message_id.clone()?;
+            Some((id, ancestry(m)))
+        })
+        .collect();
+
+    for mail in mails {
+        let parent = find_parent(&ancestry(&mail), &patch_by_id, &reply_parent);
+        let trailers = reply_trailers(&mail.body);
+        queue.replies.push(Reply {
+            mail,
+            parent,
+            trailers,
+        });
+    }
+}
+
+/// A message's ancestors, nearest first.
+fn ancestry(mail: &Message) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    if let Some(id) = &mail.in_reply_to {
+        ids.push(id.clone());
+    }
+    for id in mail.references.iter().rev() {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    ids
+}
+
+/// The nearest patch or cover letter among the ancestors; a reply to a reply concerns the
+/// patch the first reply answered.
+fn find_parent(
+    ancestors: &[String],
+    patch_by_id: &HashMap<String, usize>,
+    reply_parent: &HashMap<String, Vec<String>>,
+) -> Option<usize> {
+    let mut seen = 0usize;
+    let mut frontier: Vec<&String> = ancestors.iter().collect();
+    while let Some(id) = frontier.first().copied() {
+        frontier.remove(0);
+        if let Some(&i) = patch_by_id.get(id) {
+            return Some(i);
+        }
+        seen += 1;
+        if seen > 64 {
+            break;
+        }
+        if let Some(up) = reply_parent.get(id) {
+            frontier.splice(0..0, up.iter());
+        }
+    }
+    None
+}
+
+/// Review trailers a reply states itself (quoted lines, starting with `>`, are not its own).
+pub fn reply_trailers(body: &str) -> Vec<Trailer> {
+    const KEYS: [&str; 6] = [
+        "acked-by",
+        "reviewed-by",
+        "tested-by",
+        "reported-by",
+        "suggested-by",
+        "nacked-by",
+    ];
+    let mut found: Vec<Trailer> = Vec::new();
+    for (line_no, line) in body.lines().enumerate() {
+        if line.starts_with('>') {
+            continue;
+        }
+        let line = line.trim_end();
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let canonical = key.trim().to_ascii_lowercase();
+        if key.starts_with(char::is_whitespace) || !KEYS.contains(&canonical.as_str()) {
+            continue;
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let trailer = Trailer {
+            key: key.trim().to_string(),
+            value: value.to_string(),
+            line: line_no,
+        };
+        if !found
+            .iter()
+            .any(|t| t.key.eq_ignore_ascii_case(&trailer.key) && t.value == trailer.value)
+        {
+            found.push(trailer);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::patch::{FileDiff, Subject};
+
+    /// A patch with just what grouping looks at.
+    fn patch(
+        id: Option<&str>,
+        refs: &[&str],
+        version: u32,
+        n: Option<u32>,
+        total: Option<u32>,
+    ) -> Patch {
+        let mut p = Patch::default();
+        p.mail.message_id = id.map(String::from);
+        p.mail.references = refs.iter().map(|s| s.to_string()).collect();
+        p.mail.in_reply_to = refs.last().map(|s| s.to_string());
+        p.subject = Subject {
+            title: format!("t{}", n.unwrap_or(0)),
+            version,
+            index: n,
+            total,
+            tags: vec!["PATCH".into()],
+            ..Subject::default()
+        };
+        if n != Some(0) {
+            p.diff.push(FileDiff::default());
+        }
+        p
+    }
+
+    fn reply(id: &str, refs: &[&str], body: &str) -> Message {
+        Message {
+            message_id: Some(id.into()),
+            in_reply_to: refs.last().map(|s| s.to_string()),
+            references: refs.iter().map(|s| s.to_string()).collect(),
+            body: body.into(),
+            ..Message::default()
+        }
+    }
+
+    fn grouped(patches: Vec<Patch>, replies: Vec<Message>) -> Queue {
+        let mut q = Queue {
+            patches,
+            ..Queue::default()
+        };
+        group_series(&mut q);
+        link_replies(&mut q, replies);
+        q
+    }
+
+    #[test]
+    fn classify_tells_covers_patches_and_replies_apart() {
+        assert_eq!(
+            classify(&patch(Some("c"), &[], 1, Some(0), Some(2))),
+            Kind::Cover
+        );
+        assert_eq!(
+            classify(&patch(Some("a"), &["c"], 1, Some(1), Some(2))),
+            Kind::Patch
+        );
+        let mut re = patch(Some("r"), &["a"], 1, Some(1), Some(2));
+        re.subject.is_reply = true;
+        assert_eq!(classify(&re), Kind::Reply);
+        let mut chat = Patch::default();
+        chat.subject.title = "question".into();
+        assert_eq!(classify(&chat), Kind::Reply);
+    }
+
+    #[test]
+    fn shallow_threaded_series_with_cover() {
+        let q = grouped(
+            vec![
+                patch(Some("c"), &[], 1, Some(0), Some(2)),
+                patch(Some("a"), &["c"], 1, Some(1), Some(2)),
+                patch(Some("b"), &["c"], 1, Some(2), Some(2)),
+            ],
+            vec![],
+        );
+        assert_eq!(q.series.len(), 1);
+        let s = &q.series[0];
+        assert_eq!(s.cover, Some(0));
+        assert_eq!(s.patches, vec![1, 2]);
+        assert!(s.missing.is_empty());
+        assert_eq!(s.title, "t0");
+    }
+
+    #[test]
+    fn deep_threading_and_missing_root_group_too() {
+        let q = grouped(
+            vec![
+                patch(Some("a"), &["root"], 2, Some(1), Some(3)),
+                patch(Some("b"), &["root", "a"], 2, Some(2), Some(3)),
+                patch(Some("c"), &["root", "a", "b"], 2, Some(3), Some(3)),
+            ],
+            vec![],
+        );
+        assert_eq!(q.series.len(), 1);
+        assert_eq!(q.series[0].patches, vec![0, 1, 2]);
+        assert_eq!(q.series[0].version, 2);
+        assert_eq!(q.series[0].cover, None);
+    }
+
+    #[test]
+    fn v2_in_reply_to_v1_is_its_own_series() {
+        let q = grouped(
+            vec![
+                patch(Some("c1"), &[], 1, Some(0), Some(1)),
+                patch(Some("p1"), &["c1"], 1, Some(1), Some(1)),
+                patch(Some("c2"), &["c1"], 2, Some(0), Some(1)),
+                patch(Some("p2"), &["c1", "c2"], 2, Some(1), Some(1)),
+            ],
+            vec![],
+        );
+        assert_eq!(q.series.len(), 2);
+        assert_eq!((q.series[0].version, q.series[0].cover), (1, Some(0)));
+        assert_eq!((q.series[1].version, q.series[1].cover), (2, Some(2)));
+        assert_eq!(q.series[1].patches, vec![3]);
+    }
+
+    #[test]
+    fn missing_and_duplicate_patches_are_recognised() {
+        let q = grouped(
+            vec![
+                patch(Some("c"), &[], 1, Some(0), Some(5)),
+                patch(Some("a"), &["c"], 1, Some(1), Some(5)),
+                patch(Some("e"), &["c"], 1, Some(5), Some(5)),
+                patch(Some("a2"), &["c"], 1, Some(1), Some(5)),
+                patch(Some("d"), &["c"], 1, Some(3), Some(5)),
+            ],
+            vec![],
+        );
+        let s = &q.series[0];
+        assert_eq!(s.patches, vec![1, 4, 2]);
+        assert_eq!(s.missing, vec![2, 4]);
+        assert_eq!(s.duplicates, vec![3]);
+    }
+
+    #[test]
+    fn unthreaded_numbered_patches_form_runs() {
+        let q = grouped(
+            vec![
+                patch(None, &[], 1, Some(1), Some(2)),
+                patch(None, &[], 1, Some(2), Some(2)),
+                patch(None, &[], 1, Some(1), Some(2)),
+                patch(None, &[], 1, None, None),
+                patch(None, &[], 1, None, None),
+            ],
+            vec![],
+        );
+        let shapes: Vec<Vec<usize>> = q.series.iter().map(|s| s.patches.clone()).collect();
+        assert_eq!(shapes, vec![vec![0, 1], vec![2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn lone_patches_are_series_of_one() {
+        let q = grouped(
+            vec![
+                patch(Some("x"), &[], 1, None, None),
+                patch(Some("y"), &[], 1, None, None),
+                patch(Some("z"), &["elsewhere"], 1, None, None),
+            ],
+            vec![],
+        );
+        assert_eq!(q.series.len(), 3);
+        assert!(
+            q.series
+                .iter()
+                .all(|s| s.patches.len() == 1 && s.total.is_none())
+        );
+    }
+
+    #[test]
+    fn replies_link_to_the_patch_they_answer_even_through_other_replies() {
+        let q = grouped(
+            vec![
+                patch(Some("c"), &[], 1, Some(0), Some(2)),
+                patch(Some("a"), &["c"], 1, Some(1), Some(2)),
+                patch(Some("b"), &["c"], 1, Some(2), Some(2)),
+            ],
+            vec![
+                reply("r1", &["c", "b"], "Reviewed-by: R <r@example.org>\n"),
+                reply(
+                    "r2",
+                    &["r1"],
+                    "> Reviewed-by: R <r@example.org>\nAcked-by: S <s@example.org>\n",
+                ),
+                reply("r3", &["c"], "Tested-by: T <t@example.org>\n"),
+                reply("r4", &["unknown"], "hello\n"),
+            ],
+        );
+        let parents: Vec<Option<usize>> = q.replies.iter().map(|r| r.parent).collect();
+        assert_eq!(parents, vec![Some(2), Some(2), Some(0), None]);
+        assert_eq!(q.replies[1].trailers.len(), 1, "quoted trailer ignored");
+        assert_eq!(q.replies[1].trailers[0].key, "Acked-by");
+        // The cover letter's Tested-by speaks for every patch.
+        let counts = q.review_counts(1);
+        assert_eq!((counts.acked, counts.reviewed, counts.tested), (0, 0, 1));
+        let counts = q.review_counts(2);
+        assert_eq!((counts.acked, counts.reviewed, counts.tested), (1, 1, 1));
+    }
+
+    #[test]
+    fn reply_trailers_skip_quotes_indentation_and_repeats() {
+        let t = reply_trailers(
+            "> Acked-by: A <a@x>\n  Reviewed-by: B <b@x>\nReviewed-by: C <c@x>\nReviewed-by: C <c@x>\nNacked-by: D <d@x>\nSigned-off-by: E <e@x>\nTested-by:\n",
+        );
+        let keys: Vec<(&str, &str)> = t
+            .iter()
+            .map(|t| (t.key.as_str(), t.value.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![("Reviewed-by", "C <c@x>"), ("Nacked-by", "D <d@x>")]
+        );
+    }
+
+    #[test]
+    fn select_by_number_id_and_commit() {
+        let mut q = grouped(
+            vec![
+                patch(Some("c"), &[], 1, Some(0), Some(3)),
+                patch(Some("a"), &["c"], 1, Some(1), Some(3)),
+                patch(Some("b"), &["c"], 1, Some(3), Some(3)),
+            ],
+            vec![],
+        );
+        q.patches[2].mail.commit = Some("deadbeef00".into());
+        assert_eq!(q.select(Some("1.0")).ok(), Some(0));
+        assert_eq!(q.select(Some("1.3")).ok(), Some(2));
+        assert_eq!(q.select(Some("<a>")).ok(), Some(1));
+        assert_eq!(q.select(Some("deadbe")).ok(), Some(2));
+        let err = q.select(Some("1.2")).unwrap_err().to_string();
+        assert!(err.contains("did not arrive"), "{err}");
+        assert!(q.select(Some("9.1")).is_err());
+        assert!(q.select(None).is_err(), "two patches need a name");
+    }
+}
