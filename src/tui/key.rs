@@ -232,6 +232,14 @@ impl fmt::Display for KeyChord {
     }
 }
 
+/// Writes chords for people (help, hints): `<`, `>` and space as themselves.
+pub fn pretty_sequence(chords: &[KeyChord]) -> String {
+    format_sequence(chords)
+        .replace("<lt>", "<")
+        .replace("<gt>", ">")
+        .replace("<space>", "space")
+}
+
 /// Converts a crossterm key event; `None` for releases, repeats handled as presses, and keys
 /// patchdesk does not bind (media keys, modifiers alone).
 pub fn from_crossterm(event: &crossterm::event::KeyEvent) -> Option<KeyChord> {

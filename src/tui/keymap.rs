@@ -10,7 +10,7 @@
 //! ```
 
 use super::action::{ACTIONS, Action, Category, Context};
-use super::key::{KeyChord, format_sequence, parse_sequence};
+use super::key::{KeyChord, format_sequence, parse_sequence, pretty_sequence};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -393,6 +393,14 @@ impl Keymap {
             .collect()
     }
 
+    /// The first key sequence bound to `action` in `context`, written for people.
+    pub fn hint(&self, context: Context, action: Action) -> Option<String> {
+        self.bindings(context)
+            .into_iter()
+            .find(|b| b.action == action)
+            .map(|b| pretty_sequence(&b.keys))
+    }
+
     /// Help rows for a context: (category, keys, description), grouped by category in
     /// action-table order, one row per action.
     pub fn help_rows(&self, context: Context) -> Vec<(Category, String, &'static str)> {
@@ -402,7 +410,7 @@ impl Keymap {
             let keys: Vec<String> = bindings
                 .iter()
                 .filter(|b| b.action == info.action)
-                .map(|b| format_sequence(&b.keys))
+                .map(|b| pretty_sequence(&b.keys))
                 .collect();
             if !keys.is_empty() {
                 rows.push((info.category, keys.join(" "), info.description));

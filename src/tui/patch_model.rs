@@ -8,6 +8,7 @@
 use crate::patch::{FileStatus, LineKind as DiffKind, Patch};
 use crate::policy::{Finding, Part, Severity};
 use crate::queue::Queue;
+use std::borrow::Cow;
 
 /// What a trailer line says, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,15 +155,22 @@ pub fn sanitize(text: &str) -> (String, Option<Vec<usize>>) {
     (out, Some(map))
 }
 
-fn push_text(
+/// Adds a line; `raws` keeps the original text so a finding's byte range can be mapped
+/// through [`sanitize`] later (only for the few lines that carry one).
+fn push_text<'a>(
     lines: &mut Vec<ViewLine>,
-    maps: &mut Vec<Option<Vec<usize>>>,
+    raws: &mut Vec<Cow<'a, str>>,
     kind: LineKind,
-    raw: &str,
+    raw: impl Into<Cow<'a, str>>,
 ) -> usize {
-    let (text, map) = sanitize(raw);
+    let raw = raw.into();
+    let text = if raw.chars().any(|c| c.is_control()) {
+        sanitize(&raw).0
+    } else {
+        raw.to_string()
+    };
     lines.push(ViewLine::new(kind, text));
-    maps.push(map);
+    raws.push(raw);
     lines.len() - 1
 }
 
@@ -173,7 +181,7 @@ impl PatchModel {
             return PatchModel::default();
         };
         let mut lines: Vec<ViewLine> = Vec::new();
-        let mut maps: Vec<Option<Vec<usize>>> = Vec::new();
+        let mut maps: Vec<std::borrow::Cow<str>> = Vec::new();
         let mut m = PatchModel::default();
 
         let title = push_text(&mut lines, &mut maps, LineKind::Title, &patch.subject.raw);
@@ -190,7 +198,7 @@ impl PatchModel {
                     &mut lines,
                     &mut maps,
                     LineKind::Header,
-                    &format!("{name}: {value}"),
+                    format!("{name}: {value}"),
                 );
                 lines[i].label = Some("hdr");
                 header_line.insert(n, i);
@@ -240,7 +248,7 @@ impl PatchModel {
         let mut file_ranges = Vec::new();
         for (fi, file) in patch.diff.iter().enumerate() {
             let header = file_header(patch, fi);
-            let start = push_text(&mut lines, &mut maps, LineKind::FileHeader, &header);
+            let start = push_text(&mut lines, &mut maps, LineKind::FileHeader, header);
             lines[start].file = Some(fi);
             let (mut adds, mut dels) = (0, 0);
             for hunk in &file.hunks {
@@ -253,7 +261,7 @@ impl PatchModel {
                     if hunk.section.is_empty() { "" } else { " " },
                     hunk.section
                 );
-                let h = push_text(&mut lines, &mut maps, LineKind::HunkHeader, &text);
+                let h = push_text(&mut lines, &mut maps, LineKind::HunkHeader, text);
                 lines[h].file = Some(fi);
                 m.hunks.push(h);
                 for dl in &hunk.lines {
@@ -316,7 +324,7 @@ impl PatchModel {
         if !replies.is_empty() {
             push_text(&mut lines, &mut maps, LineKind::Blank, "");
             for r in replies {
-                let i = push_text(&mut lines, &mut maps, LineKind::Reply, &r);
+                let i = push_text(&mut lines, &mut maps, LineKind::Reply, r);
                 lines[i].label = Some("re");
             }
         }
@@ -367,9 +375,10 @@ impl PatchModel {
             let li = m.finding_line[fi];
             let placed_exactly = li != title || f.location.part == Part::Subject;
             let (start, end) = if placed_exactly {
+                let map = maps.get(li).and_then(|raw| sanitize(raw).1);
                 span_on(
                     &lines[li].text,
-                    maps[li].as_deref(),
+                    map.as_deref(),
                     f.location.start,
                     f.location.end,
                 )
@@ -406,6 +415,10 @@ impl PatchModel {
         let mut new_index = vec![0; lines.len()];
         for (i, line) in lines.into_iter().enumerate() {
             new_index[i] = out.len();
+            if line.marks.is_empty() {
+                out.push(line);
+                continue;
+            }
             let marks = line.marks.clone();
             let file = line.file;
             let width = line.text.len();

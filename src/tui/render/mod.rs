@@ -53,10 +53,9 @@ fn hint(
     action: Action,
     label: &str,
 ) -> Option<Vec<Span<'static>>> {
-    let keys = state.keymap.keys_for(context, action);
-    let key = keys.first()?;
+    let key = state.keymap.hint(context, action)?;
     Some(vec![
-        Span::styled(key.clone(), state.theme.key),
+        Span::styled(key, state.theme.key),
         Span::raw(format!(" {label}  ")),
     ])
 }

@@ -269,6 +269,7 @@ fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
     // Author.
     let author = summary
         .map(|s| s.author.clone())
+        .filter(|_| !matches!(row, Row::Gap { .. }))
         .or_else(|| {
             g.and_then(|g| g.children.first())
                 .and_then(|p| state.summaries.get(*p))
