@@ -3,6 +3,8 @@
 //! (`check`), 2 could not run.
 
 pub mod check;
+pub mod desk;
+pub mod export;
 pub mod json;
 pub mod list;
 pub mod show;
@@ -25,11 +27,18 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no subcommand: the desk on SOURCE (the demo queue when none is given).
+    #[command(flatten)]
+    pub desk: desk::DeskArgs,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The desk on the built-in demo queue.
+    Demo(desk::DemoArgs),
+    /// The effective keymap (default, presets and your keymap.toml merged).
+    Keys(desk::KeysArgs),
     /// Series and patches of a queue as a table (or JSON).
     List(ListArgs),
     /// One patch: header, commit message, notes and diff (or JSON).
@@ -50,12 +59,16 @@ pub enum Command {
     Note(crate::cli_triage::NoteArgs),
     /// List the notes of a queue.
     Notes(crate::cli_triage::NotesArgs),
+    /// Write review replies, a series for `git am`, or the triage record to a file.
+    Export(export::ExportArgs),
+    /// Apply a series as commits on a new branch of a git repository (HEAD untouched).
+    Apply(export::ApplyArgs),
 }
 
 /// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
 /// quilt series, public-inbox repository) or `-` for an mbox on standard input; with
 /// `--repo PATH` it is a revision range instead; `--demo` reads the built-in demo queue.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct SourceArgs {
     /// Path of the queue, `-` for standard input, or a revision range with --repo.
     #[arg(value_name = "SOURCE")]
@@ -155,9 +168,11 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Status(args)) => crate::cli_triage::run_status(&args),
         Some(Command::Note(args)) => crate::cli_triage::run_note(&args),
         Some(Command::Notes(args)) => crate::cli_triage::run_notes(&args),
-        None => Err(Error::Usage(
-            "the desk is not built yet; try `patchdesk list --demo`".into(),
-        )),
+        Some(Command::Export(args)) => export::run_export(&args),
+        Some(Command::Apply(args)) => export::run_apply(&args),
+        Some(Command::Demo(args)) => desk::run_demo(&args),
+        Some(Command::Keys(args)) => desk::run_keys(&args),
+        None => desk::run_desk(&cli.desk),
     }
 }
 
