@@ -105,7 +105,7 @@ fn split_body(body: &str) -> BodyParts<'_> {
         }
     };
 
-    for line in body.split_inclusive('\n') {
+    for line in super::lines_inclusive(body) {
         let start = pos;
         pos += line.len();
         if header_stage {
@@ -172,7 +172,7 @@ fn slot_is_free(parts: &BodyParts<'_>, slot: usize) -> bool {
 pub fn stripspace(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
     let mut empties = 0usize;
-    for line in text.split_inclusive('\n') {
+    for line in super::lines_inclusive(text) {
         let content = line.trim_end_matches(|c: char| c.is_ascii() && is_c_space(c as u8));
         if content.is_empty() {
             empties += 1;

@@ -14,6 +14,22 @@ pub use subject::Subject;
 pub use trailers::Trailer;
 
 use crate::mail::{Address, Message};
+
+/// The lines of `text`, each with its `\n` (the last one may lack it); a fast
+/// `split_inclusive('\n')` for the loops that read every byte of a diff.
+pub(crate) fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = ends.next().map_or(text.len(), |i| i + 1);
+        let line = &text[start..end];
+        start = end;
+        Some(line)
+    })
+}
 use chrono::{DateTime, FixedOffset};
 
 /// Where the author identity was found.

@@ -28,7 +28,7 @@ const ARG_SEPARATORS: &[u8] = b"=:";
 const CUT_LINE: &[u8] = b"# ------------------------ >8 ------------------------\n";
 
 /// C's `isspace` in the C locale.
-pub(crate) fn is_c_space(b: u8) -> bool {
+pub(crate) const fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
