@@ -1,7 +1,9 @@
 //! Tests over the real patches in `../shared/corpus` (or `$PATCHDESK_CORPUS`). Each test prints
 //! that it was skipped when the corpus is not there, so `cargo test` passes on a fresh clone.
 
+mod mail;
 mod patch;
+mod policy;
 mod queue;
 
 use std::path::PathBuf;

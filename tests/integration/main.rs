@@ -2,7 +2,9 @@
 //! project (tests/fixtures) and on the built-in demo queue.
 
 mod cli;
+mod mail;
 mod patch;
+mod policy;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
