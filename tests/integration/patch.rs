@@ -4,7 +4,6 @@
 
 use patchdesk::mail::{Message, Origin};
 use patchdesk::patch::diff;
-use patchdesk::patch::mailinfo::parse_from;
 use patchdesk::patch::patch_id::patch_id;
 use patchdesk::patch::{Patch, trailers};
 use std::fs;
@@ -154,49 +153,25 @@ fn trailer_add_matches_git() {
     println!("trailer additions checked: {checked}");
 }
 
-/// A test-only reading of a simple RFC 822 message (no encodings), until the mail parser
-/// is on main: unfolded headers, `From`, `Subject`, `Message-Id`, and the body.
+/// A fixture message decoded by the mail module (the `From <sha>` separator line, which
+/// the sources strip, is skipped here too). Truncated or odd text that is not mail becomes
+/// an empty message with the text as its body, so every byte still reaches the patch code.
 fn simple_message(raw: &str) -> Message {
-    let mut message = Message {
-        origin: Origin {
-            source: "fixture".into(),
-            index: 1,
-            ..Origin::default()
-        },
-        ..Message::default()
+    let bytes = raw.as_bytes();
+    let message_bytes = if raw.starts_with("From ") {
+        memchr::memchr(b'\n', bytes).map_or(&bytes[bytes.len()..], |i| &bytes[i + 1..])
+    } else {
+        bytes
     };
-    let mut lines = raw.split_inclusive('\n');
-    if raw.starts_with("From ") {
-        lines.next();
-    }
-    let mut headers: Vec<(String, String)> = Vec::new();
-    let mut body_start = raw.len();
-    let mut pos = raw.len() - lines.clone().map(str::len).sum::<usize>();
-    for line in lines {
-        pos += line.len();
-        if line.trim_end().is_empty() {
-            body_start = pos;
-            break;
-        }
-        if line.starts_with([' ', '\t']) {
-            if let Some(last) = headers.last_mut() {
-                last.1.push_str(line.trim_end_matches(['\r', '\n']));
-            }
-        } else if let Some((name, value)) = line.split_once(':') {
-            headers.push((name.to_string(), value.trim().to_string()));
-        }
-    }
-    for (name, value) in &headers {
-        match name.to_ascii_lowercase().as_str() {
-            "from" => message.from = Some(parse_from(value)),
-            "subject" => message.subject = value.clone(),
-            "message-id" => message.message_id = Some(value.trim_matches(['<', '>']).to_string()),
-            _ => {}
-        }
-    }
-    message.headers = headers;
-    message.body = raw[body_start.min(raw.len())..].to_string();
-    message
+    let origin = Origin {
+        source: "fixture".into(),
+        index: 1,
+        ..Origin::default()
+    };
+    patchdesk::mail::parse_message(message_bytes, origin).unwrap_or_else(|_| Message {
+        body: raw.to_string(),
+        ..Message::default()
+    })
 }
 
 /// What `git am` would commit, from `git mailinfo` output: author, email, subject and
