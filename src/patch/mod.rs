@@ -91,3 +91,16 @@ impl Patch {
         self.message.lines()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::lines_inclusive;
+
+    #[test]
+    fn lines_keep_their_newline() {
+        let lines: Vec<&str> = lines_inclusive("a\n\nb\r\nc").collect();
+        assert_eq!(lines, ["a\n", "\n", "b\r\n", "c"]);
+        assert_eq!(lines_inclusive("").count(), 0);
+        assert_eq!(lines_inclusive("x\n").collect::<Vec<_>>(), ["x\n"]);
+    }
+}

@@ -327,6 +327,14 @@ pub fn parse(text: &str) -> (usize, Vec<Trailer>) {
 /// [`parse`], choosing whether a `---` line ends the message (`divider`) or not
 /// (`--no-divider`, as `git log --format=%(trailers)` reads a commit).
 pub fn parse_with(text: &str, divider: bool) -> (usize, Vec<Trailer>) {
+    // git reads its input with a final newline added when it lacks one.
+    let owned;
+    let text = if text.is_empty() || text.ends_with('\n') {
+        text
+    } else {
+        owned = format!("{text}\n");
+        &owned
+    };
     let info = block_info(text, divider);
     let start_line = if info.start >= info.end {
         text.lines().count()
