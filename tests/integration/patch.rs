@@ -430,3 +430,133 @@ fn random_fragments_never_panic() {
         });
     }
 }
+
+/// Random messages built from trailer-block fragments (trailers, notes, comments, blank and
+/// whitespace lines, continuations, dividers, CRLF) parse and take a trailer exactly as git
+/// does.
+#[test]
+fn random_trailer_blocks_match_git() {
+    const LINES: [&str; 22] = [
+        "Signed-off-by: A U Thor <author@example.org>\n",
+        "Acked-by: Alice Example <alice@example.org>\n",
+        "acked-by: ALICE example <alice@EXAMPLE.org>\n",
+        "Reviewed-by: Bob <bob@example.org>\r\n",
+        "Key :value\n",
+        "Fixes: 0123456789ab (\"title\")\n",
+        "  continued value\n",
+        "\tcontinued by tab\n",
+        "(cherry picked from commit 0123456789abcdef)\n",
+        "[maintainer: note]\n",
+        "Plain prose line.\n",
+        "Acked by: Not A Trailer\n",
+        "# comment\n",
+        "\n",
+        " \t\n",
+        "\r\n",
+        "---\n",
+        "--- \n",
+        "----\n",
+        "https://example.org/x\n",
+        "Link: https://example.org/y\n",
+        "Signed-off-by:NoSpace\n",
+    ];
+    let home = tempfile::tempdir().expect("temp home");
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for case in 0..300 {
+        let mut text = String::from("subject: title\n\n");
+        let n = (next() % 9) as usize;
+        for _ in 0..n {
+            text.push_str(LINES[(next() % LINES.len() as u64) as usize]);
+        }
+        let expected = run_git(
+            home.path(),
+            home.path(),
+            &["interpret-trailers", "--parse"],
+            text.as_bytes(),
+        );
+        assert_eq!(
+            format_trailers(&trailers::parse(&text).1),
+            expected,
+            "case {case}: {text:?}"
+        );
+        let expected = run_git(
+            home.path(),
+            home.path(),
+            &[
+                "interpret-trailers",
+                "--if-exists",
+                "addIfDifferent",
+                "--trailer",
+                "Acked-by: Alice Example <alice@example.org>",
+            ],
+            text.as_bytes(),
+        );
+        let ours = trailers::add(&text, "Acked-by", "Alice Example <alice@example.org>");
+        assert_eq!(ours.message, expected, "case {case}: {text:?}");
+    }
+}
+
+/// Random bodies built from in-body header, prose, separator and diff fragments give the
+/// author, subject and commit message `git mailinfo` gives.
+#[test]
+fn random_bodies_match_git_mailinfo() {
+    const LINES: [&str; 20] = [
+        "From: Inner Author <inner@example.org>\n",
+        "from: lower <lower@example.org>\n",
+        "Date: Tue, 1 Oct 2024 10:00:00 +0200\n",
+        "Subject: [PATCH v2] inner: title\n",
+        "  folded continuation\n",
+        "[PATCH] bracket subject line\n",
+        ">From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n",
+        "\n",
+        "   \n",
+        "Prose with trailing spaces.   \n",
+        "Signed-off-by: A U Thor <author@example.org>\n",
+        "# hash line\n",
+        "-- >8 --\n",
+        "---\n",
+        "--- a/hello.txt\n",
+        "-- \n",
+        "----\n",
+        "diff --git a/f b/f\n",
+        "Index: f\n",
+        "\tTabbed line\n",
+    ];
+    let home = tempfile::tempdir().expect("temp home");
+    let mut state: u64 = 0x1234_5678_9abc_def1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for case in 0..200 {
+        let mut raw = String::from(
+            "From: Sender <sender@example.org>\nSubject: [PATCH 1/2] outer: title\nMessage-Id: <r@example.org>\n\n",
+        );
+        for _ in 0..(next() % 10) {
+            raw.push_str(LINES[(next() % LINES.len() as u64) as usize]);
+        }
+        let expected = git_mailinfo(home.path(), raw.as_bytes());
+        let patch = Patch::from_message(simple_message(&raw));
+        let got = (
+            &patch.author.name,
+            &patch.author.email,
+            &patch.subject.title,
+            &patch.message,
+        );
+        let want = (
+            &expected.author,
+            &expected.email,
+            &expected.subject,
+            &expected.message,
+        );
+        assert_eq!(got, want, "case {case}: {raw:?}");
+    }
+}
