@@ -560,3 +560,103 @@ fn random_bodies_match_git_mailinfo() {
         assert_eq!(got, want, "case {case}: {raw:?}");
     }
 }
+
+/// Random edits of a file, diffed by `git diff --no-index`: every numbered line of every
+/// hunk is the line at that number in the old or new file, the counts agree with the
+/// edit, and the patch-id is git's.
+#[test]
+fn random_diffs_number_lines_like_the_files() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = home.path();
+    let mut state: u64 = 0x0bad_cafe_f00d_d00d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for case in 0..60 {
+        let old: Vec<String> = (0..(next() % 60))
+            .map(|i| format!("line {} {}", i, next() % 5))
+            .collect();
+        let mut new = Vec::new();
+        for line in &old {
+            match next() % 8 {
+                0 => {}
+                1 => new.push(format!("changed {}", next() % 100)),
+                2 => {
+                    new.push(line.clone());
+                    new.push(format!("inserted {}", next() % 100));
+                }
+                _ => new.push(line.clone()),
+            }
+        }
+        let join = |lines: &[String], final_newline: bool| {
+            let mut text = lines.join("\n");
+            if final_newline && !text.is_empty() {
+                text.push('\n');
+            }
+            text
+        };
+        let old_text = join(&old, true);
+        let new_text = join(&new, next() % 4 != 0);
+        fs::write(dir.join("old.txt"), &old_text).expect("old file");
+        fs::write(dir.join("new.txt"), &new_text).expect("new file");
+        let out = git(dir)
+            .current_dir(dir)
+            .args(["diff", "--no-index", "-U2", "old.txt", "new.txt"])
+            .output()
+            .expect("git diff runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let parsed = diff::parse(&text);
+        assert!(
+            parsed.problems.is_empty(),
+            "case {case}: {:?}",
+            parsed.problems
+        );
+        if text.is_empty() {
+            assert!(parsed.files.is_empty());
+            continue;
+        }
+        let old_lines: Vec<&str> = old_text.lines().collect();
+        let new_lines: Vec<&str> = new_text.lines().collect();
+        for hunk in &parsed.files[0].hunks {
+            for line in &hunk.lines {
+                if let Some(n) = line.old {
+                    assert_eq!(
+                        old_lines.get(n as usize - 1),
+                        Some(&line.text.as_str()),
+                        "case {case} old {n}"
+                    );
+                }
+                if let Some(n) = line.new {
+                    assert_eq!(
+                        new_lines.get(n as usize - 1),
+                        Some(&line.text.as_str()),
+                        "case {case} new {n}"
+                    );
+                }
+            }
+        }
+        // The new file's last line carries `\ No newline at end of file` exactly when the
+        // new file lacks its final newline.
+        let last_new = parsed.files[0]
+            .hunks
+            .iter()
+            .flat_map(|h| &h.lines)
+            .find(|l| l.new == Some(new_lines.len() as u32));
+        if let Some(line) = last_new {
+            assert_eq!(
+                line.no_newline,
+                !new_text.ends_with('\n'),
+                "case {case}: {text}"
+            );
+        }
+        let id = run_git(dir, dir, &["patch-id", "--stable"], text.as_bytes());
+        assert_eq!(
+            patch_id(&text),
+            id.split_whitespace().next().map(str::to_string),
+            "case {case}"
+        );
+    }
+}
