@@ -3,12 +3,15 @@
 //! (`check`), 2 could not run.
 
 pub mod check;
+pub mod desk;
+pub mod export;
 pub mod json;
 pub mod list;
 pub mod show;
 
 use crate::queue::{self, Queue};
 use crate::source::SourceSpec;
+use crate::triage::trailers::TrailerKind;
 use crate::{Error, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -24,11 +27,18 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no subcommand: the desk on SOURCE (the demo queue when none is given).
+    #[command(flatten)]
+    pub desk: desk::DeskArgs,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The desk on the built-in demo queue.
+    Demo(desk::DemoArgs),
+    /// The effective keymap (default, presets and your keymap.toml merged).
+    Keys(desk::KeysArgs),
     /// Series and patches of a queue as a table (or JSON).
     List(ListArgs),
     /// One patch: header, commit message, notes and diff (or JSON).
@@ -37,12 +47,28 @@ pub enum Command {
     Check(check::CheckArgs),
     /// The policy profiles: `policy list`, `policy show NAME`.
     Policy(check::PolicyArgs),
+    /// Add your Acked-by to patches (preview, compliance gate, --dry-run).
+    Ack(crate::cli_triage::TrailerArgs),
+    /// Add your Reviewed-by to patches (preview, compliance gate, --dry-run).
+    Review(crate::cli_triage::TrailerArgs),
+    /// Add your Tested-by to patches (preview, --dry-run).
+    Test(crate::cli_triage::TrailerArgs),
+    /// Set the review status of a patch (or, on S.0, of a series).
+    Status(crate::cli_triage::StatusArgs),
+    /// Write a note on a patch, a series or a line.
+    Note(crate::cli_triage::NoteArgs),
+    /// List the notes of a queue.
+    Notes(crate::cli_triage::NotesArgs),
+    /// Write review replies, a series for `git am`, or the triage record to a file.
+    Export(export::ExportArgs),
+    /// Apply a series as commits on a new branch of a git repository (HEAD untouched).
+    Apply(export::ApplyArgs),
 }
 
 /// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
 /// quilt series, public-inbox repository) or `-` for an mbox on standard input; with
 /// `--repo PATH` it is a revision range instead; `--demo` reads the built-in demo queue.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct SourceArgs {
     /// Path of the queue, `-` for standard input, or a revision range with --repo.
     #[arg(value_name = "SOURCE")]
@@ -136,9 +162,17 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Show(args)) => show::run(&args.normalized()),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Policy(args)) => check::run_policy(&args),
-        None => Err(Error::Usage(
-            "the desk is not built yet; try `patchdesk list --demo`".into(),
-        )),
+        Some(Command::Ack(args)) => crate::cli_triage::run_trailer(TrailerKind::Acked, &args),
+        Some(Command::Review(args)) => crate::cli_triage::run_trailer(TrailerKind::Reviewed, &args),
+        Some(Command::Test(args)) => crate::cli_triage::run_trailer(TrailerKind::Tested, &args),
+        Some(Command::Status(args)) => crate::cli_triage::run_status(&args),
+        Some(Command::Note(args)) => crate::cli_triage::run_note(&args),
+        Some(Command::Notes(args)) => crate::cli_triage::run_notes(&args),
+        Some(Command::Export(args)) => export::run_export(&args),
+        Some(Command::Apply(args)) => export::run_apply(&args),
+        Some(Command::Demo(args)) => desk::run_demo(&args),
+        Some(Command::Keys(args)) => desk::run_keys(&args),
+        None => desk::run_desk(&cli.desk),
     }
 }
 

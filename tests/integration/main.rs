@@ -5,6 +5,8 @@ mod cli;
 mod mail;
 mod patch;
 mod policy;
+mod triage;
+mod tui;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
