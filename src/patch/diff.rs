@@ -249,7 +249,10 @@ fn parse_mode(s: &str) -> Option<u32> {
 /// Reads every file of a diff. Text before the first file header (notes) is skipped, as is
 /// anything after the last complete hunk (a mail signature).
 pub fn parse(text: &str) -> ParsedDiff {
-    let lines: Vec<&str> = text.lines().collect();
+    // Lines without their `\n`; a `\r` before it is content (a CR the patch adds).
+    let mut lines: Vec<&str> =
+        Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+    lines.extend(super::lines_inclusive(text).map(|l| l.strip_suffix('\n').unwrap_or(l)));
     let mut out = ParsedDiff::default();
     let mut current: Option<FileDiff> = None;
     // Inside a `diff --git` header, before its first hunk.
@@ -257,7 +260,8 @@ pub fn parse(text: &str) -> ParsedDiff {
     let mut in_binary = false;
     let mut i = 0;
     while i < lines.len() {
-        let line = lines[i];
+        // Header lines are read without a CR ending (a diff saved with CRLF).
+        let line = lines[i].strip_suffix('\r').unwrap_or(lines[i]);
         if let Some(rest) = line.strip_prefix("diff --git ") {
             out.files.extend(current.take());
             let (old, new) = git_header_paths(rest);
@@ -277,7 +281,8 @@ pub fn parse(text: &str) -> ParsedDiff {
         }
         if line.starts_with("--- ") && lines.get(i + 1).is_some_and(|n| n.starts_with("+++ ")) {
             let old = header_path(&line[4..]);
-            let new = header_path(&lines[i + 1][4..]);
+            let next = lines[i + 1];
+            let new = header_path(next[4..].strip_suffix('\r').unwrap_or(&next[4..]));
             match current.as_mut() {
                 Some(file) if in_git_header => {
                     if file.status != FileStatus::Renamed && file.status != FileStatus::Copied {
@@ -398,6 +403,9 @@ fn read_hunk(
         ));
         return start + 1;
     };
+    // At most old + new lines; the bound keeps a lying header from reserving much.
+    let expected = hunk.old_lines.saturating_add(hunk.new_lines).min(4096);
+    hunk.lines.reserve(expected as usize);
     let mut old_left = hunk.old_lines;
     let mut new_left = hunk.new_lines;
     let mut old_no = hunk.old_start;
@@ -640,6 +648,15 @@ index abc..0000000
         // A signature after a complete hunk is fine.
         let d = parse("--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n-- \n2.47.3\n");
         assert!(d.problems.is_empty(), "{:?}", d.problems);
+    }
+
+    #[test]
+    fn crlf_headers_and_cr_content() {
+        let d = parse("diff --git a/f b/f\r\n--- a/f\r\n+++ b/f\r\n@@ -1 +1 @@\r\n-a\r\n+b\r\n");
+        assert!(d.problems.is_empty(), "{:?}", d.problems);
+        assert_eq!(d.files[0].new_path.as_deref(), Some("f"));
+        // The CR is part of the added line: a whitespace rule must see it.
+        assert_eq!(d.files[0].hunks[0].lines[1].text, "b\r");
     }
 
     #[test]

@@ -105,7 +105,7 @@ fn split_body(body: &str) -> BodyParts<'_> {
         }
     };
 
-    for line in body.split_inclusive('\n') {
+    for line in super::lines_inclusive(body) {
         let start = pos;
         pos += line.len();
         if header_stage {
@@ -172,7 +172,7 @@ fn slot_is_free(parts: &BodyParts<'_>, slot: usize) -> bool {
 pub fn stripspace(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
     let mut empties = 0usize;
-    for line in text.split_inclusive('\n') {
+    for line in super::lines_inclusive(text) {
         let content = line.trim_end_matches(|c: char| c.is_ascii() && is_c_space(c as u8));
         if content.is_empty() {
             empties += 1;
@@ -326,9 +326,27 @@ fn is_diff_start_at(text: &str, pos: usize) -> bool {
     diff::is_diff_start(line, lines.next())
 }
 
-/// Builds the patch model from a decoded message.
+/// An in-body header value with its RFC 2047 encoded words decoded (mailinfo decodes
+/// in-body headers as it does the mail's own), by the mail module's decoder.
+fn decode_inbody(name: &str, value: String) -> String {
+    if !value.contains("=?") {
+        return value;
+    }
+    let raw = format!("{name}: {}\n\n", collapse_space(&value));
+    match crate::mail::parse_message(raw.as_bytes(), crate::mail::Origin::default()) {
+        Ok(decoded) => decoded.header(name).map_or(value.clone(), str::to_string),
+        Err(_) => value,
+    }
+}
+
+/// Builds the patch model from a decoded message. The subject keeps the header's prefix
+/// (version, `n/N`, tags); its title comes from an in-body `Subject:` when the message
+/// carries a patch, as mailinfo's does.
 pub fn build(mail: Message) -> Patch {
-    let parts = split_body(&mail.body);
+    let mut parts = split_body(&mail.body);
+    parts.from = parts.from.map(|v| decode_inbody("From", v));
+    parts.subject = parts.subject.map(|v| decode_inbody("Subject", v));
+    parts.date = parts.date.map(|v| decode_inbody("Date", v));
     let has_patch = parts.patch.is_some();
 
     let mut subject = subject::parse(&mail.subject);

@@ -14,6 +14,22 @@ pub use subject::Subject;
 pub use trailers::Trailer;
 
 use crate::mail::{Address, Message};
+
+/// The lines of `text`, each with its `\n` (the last one may lack it); a fast
+/// `split_inclusive('\n')` for the loops that read every byte of a diff.
+pub(crate) fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = ends.next().map_or(text.len(), |i| i + 1);
+        let line = &text[start..end];
+        start = end;
+        Some(line)
+    })
+}
 use chrono::{DateTime, FixedOffset};
 
 /// Where the author identity was found.
@@ -73,5 +89,18 @@ impl Patch {
     /// The commit message's lines (without their newline).
     pub fn message_lines(&self) -> impl Iterator<Item = &str> {
         self.message.lines()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines_inclusive;
+
+    #[test]
+    fn lines_keep_their_newline() {
+        let lines: Vec<&str> = lines_inclusive("a\n\nb\r\nc").collect();
+        assert_eq!(lines, ["a\n", "\n", "b\r\n", "c"]);
+        assert_eq!(lines_inclusive("").count(), 0);
+        assert_eq!(lines_inclusive("x\n").collect::<Vec<_>>(), ["x\n"]);
     }
 }

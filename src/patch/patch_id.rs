@@ -8,11 +8,25 @@
 //! line nor a new `diff ` header once every hunk is complete (a mail signature).
 
 use super::trailers::is_c_space;
+use sha1::{Digest, Sha1};
 
-/// Adds one file's digest into the running 20-byte sum (git's `flush_one_hunk`).
-fn flush(result: &mut [u8; 20], hasher: &mut sha1_smol::Sha1) {
-    let digest = hasher.digest().bytes();
-    hasher.reset();
+/// C whitespace as a table, for the hot loop that drops it from every diff byte.
+const SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = is_c_space(i as u8);
+        i += 1;
+    }
+    table
+};
+
+/// Adds one file's digest into the running 20-byte sum (git's `flush_one_hunk`). The
+/// file's bytes are collected in `pending` and hashed in one go.
+fn flush(result: &mut [u8; 20], hasher: &mut Sha1, pending: &mut Vec<u8>) {
+    hasher.update(&pending[..]);
+    pending.clear();
+    let digest = hasher.finalize_reset();
     let mut carry: u16 = 0;
     for (r, d) in result.iter_mut().zip(digest) {
         carry += u16::from(*r) + u16::from(d);
@@ -58,7 +72,7 @@ fn starts_with_object_id(s: &[u8]) -> bool {
 
 /// The `git patch-id --stable` of the diff in `text`, or `None` when it holds no diff.
 pub fn patch_id(text: &str) -> Option<String> {
-    let mut hasher = sha1_smol::Sha1::new();
+    let mut hasher = Sha1::new();
     let mut result = [0u8; 20];
     let mut patch_len = 0usize;
     let mut before: i64 = -1;
@@ -66,9 +80,10 @@ pub fn patch_id(text: &str) -> Option<String> {
     let mut is_binary = false;
     let mut pre_oid = String::new();
     let mut post_oid = String::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(256);
+    // Bytes to hash for the current file, whitespace removed.
+    let mut pending: Vec<u8> = Vec::with_capacity(4096);
 
-    for line in text.split_inclusive('\n') {
+    for line in super::lines_inclusive(text) {
         let bytes = line.as_bytes();
         let prefixed = ["diff-tree ", "commit ", "From "]
             .iter()
@@ -90,9 +105,9 @@ pub fn patch_id(text: &str) -> Option<String> {
             if line.starts_with("GIT binary patch") || line.starts_with("Binary files") {
                 is_binary = true;
                 before = 0;
-                hasher.update(pre_oid.as_bytes());
-                hasher.update(post_oid.as_bytes());
-                flush(&mut result, &mut hasher);
+                pending.extend_from_slice(pre_oid.as_bytes());
+                pending.extend_from_slice(post_oid.as_bytes());
+                flush(&mut result, &mut hasher, &mut pending);
                 continue;
             } else if let Some(rest) = line.strip_prefix("index ") {
                 let rest = rest.as_bytes();
@@ -129,7 +144,7 @@ pub fn patch_id(text: &str) -> Option<String> {
             if !line.starts_with("diff ") {
                 break;
             }
-            flush(&mut result, &mut hasher);
+            flush(&mut result, &mut hasher, &mut pending);
             before = -1;
             after = -1;
         }
@@ -142,12 +157,20 @@ pub fn patch_id(text: &str) -> Option<String> {
             }
             _ => {}
         }
-        buf.clear();
-        buf.extend(bytes.iter().copied().filter(|&b| !is_c_space(b)));
-        patch_len += buf.len();
-        hasher.update(&buf);
+        // Append the line, then squeeze its whitespace out in place (branch-free).
+        let start = pending.len();
+        pending.extend_from_slice(bytes);
+        let tail = &mut pending[start..];
+        let mut kept = 0;
+        for read in 0..tail.len() {
+            let b = tail[read];
+            tail[kept] = b;
+            kept += usize::from(!SPACE[usize::from(b)]);
+        }
+        pending.truncate(start + kept);
+        patch_len += kept;
     }
-    flush(&mut result, &mut hasher);
+    flush(&mut result, &mut hasher, &mut pending);
     if patch_len == 0 {
         return None;
     }

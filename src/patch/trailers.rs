@@ -28,7 +28,7 @@ const ARG_SEPARATORS: &[u8] = b"=:";
 const CUT_LINE: &[u8] = b"# ------------------------ >8 ------------------------\n";
 
 /// C's `isspace` in the C locale.
-pub(crate) fn is_c_space(b: u8) -> bool {
+pub(crate) const fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
@@ -327,6 +327,14 @@ pub fn parse(text: &str) -> (usize, Vec<Trailer>) {
 /// [`parse`], choosing whether a `---` line ends the message (`divider`) or not
 /// (`--no-divider`, as `git log --format=%(trailers)` reads a commit).
 pub fn parse_with(text: &str, divider: bool) -> (usize, Vec<Trailer>) {
+    // git reads its input with a final newline added when it lacks one.
+    let owned;
+    let text = if text.is_empty() || text.ends_with('\n') {
+        text
+    } else {
+        owned = format!("{text}\n");
+        &owned
+    };
     let info = block_info(text, divider);
     let start_line = if info.start >= info.end {
         text.lines().count()
@@ -383,6 +391,9 @@ pub struct AddOutcome {
     pub message: String,
     pub added: bool,
     pub reason: AddReason,
+    /// 0-based line range of the trailer block in `message`, for a preview of exactly what
+    /// the block becomes.
+    pub block_lines: std::ops::Range<usize>,
 }
 
 /// Token length without trailing punctuation (`token_len_without_separator`).
@@ -412,10 +423,13 @@ pub fn add(message: &str, key: &str, value: &str) -> AddOutcome {
     let arg = format!("{key}: {value}");
     let (arg_key, arg_value) = match find_separator(arg.as_bytes(), ARG_SEPARATORS) {
         Some(0) => {
+            let (start, _) = parse(message);
+            let lines = message.lines().count();
             return AddOutcome {
                 message: message.to_string(),
                 added: false,
                 reason: AddReason::EmptyKey,
+                block_lines: start.min(lines)..lines,
             };
         }
         Some(sep) => split_trailer(&arg, sep),
@@ -440,17 +454,21 @@ pub fn add(message: &str, key: &str, value: &str) -> AddOutcome {
     if !info.blank_line_before {
         out.push('\n');
     }
+    let block_start = out.len();
     for item in &info.items {
         push_item(&mut out, item.key.as_deref(), &item.value);
     }
     if added {
         push_item(&mut out, Some(&arg_key), &arg_value);
     }
+    let first_line = memchr::memchr_iter(b'\n', &out.as_bytes()[..block_start]).count();
+    let block_len = memchr::memchr_iter(b'\n', &out.as_bytes()[block_start..]).count();
     out.push_str(&input[info.end..]);
     AddOutcome {
         message: out,
         added,
         reason,
+        block_lines: first_line..first_line + block_len,
     }
 }
 
@@ -571,6 +589,7 @@ mod tests {
             out.message,
             "T\n\nB\n\nAcked-by: X\nReviewed-by: R <r@x>\n# c\n"
         );
+        assert_eq!(out.block_lines, 4..6);
         let out = add("T\n\nB\n\n# c\nAcked-by:   X  \n", "Reviewed-by", "R <r@x>");
         assert_eq!(out.message, "T\n\nB\n\nAcked-by: X\nReviewed-by: R <r@x>\n");
     }
@@ -589,6 +608,7 @@ mod tests {
         let out = add("T\n\nBody", "Acked-by", "A");
         assert_eq!(out.message, "T\n\nBody\n\nAcked-by: A\n");
         assert_eq!(out.reason, AddReason::NewBlock);
+        assert_eq!(out.block_lines, 4..5);
         assert_eq!(add("", "Acked-by", "A").message, "\nAcked-by: A\n");
         assert_eq!(add("T", "Acked-by", "A").message, "T\n\nAcked-by: A\n");
     }

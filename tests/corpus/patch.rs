@@ -241,23 +241,20 @@ fn check(home: &Path, file: &Path) -> Option<Checked> {
         .iter()
         .filter(|p| !p.contains("format=flowed"))
         .collect();
-    let git_verdict = if patch_file.is_empty() || patch.diff.is_empty() {
-        "no patch"
-    } else if counts_compared {
+    // git's verdict is git's alone: `git apply --numstat` read a diff from the patch part.
+    let git_verdict = if counts_compared && !git_numstat.is_empty() {
         "applies"
     } else {
-        "refused"
+        "no usable patch"
     };
-    let our_verdict = if patch.diff.is_empty() {
-        "no patch"
-    } else if problems.is_empty() {
+    let our_verdict = if !patch.diff.is_empty() && problems.is_empty() {
         "applies"
     } else {
-        "refused"
+        "no usable patch"
     };
     let detail = |v: &str| {
-        if v == "refused" {
-            format!("refused: {problems:?}")
+        if v == "no usable patch" && !problems.is_empty() {
+            format!("{v}: {problems:?}")
         } else {
             v.to_string()
         }
