@@ -307,6 +307,27 @@ fn author_and_sender(ctx: &mut Ctx<'_>, sobs: &[Sob]) {
             ),
         }
     }
+    if author_known {
+        let first = idents.first().map(|(l, a, _)| (*l, a.clone()));
+        let later = idents
+            .iter()
+            .skip(1)
+            .any(|(_, a, _)| same_person(a, &author));
+        if let Some((l, a)) = first
+            && later
+            && !same_person(&a, &author)
+        {
+            let loc = trailer_value_loc(ctx, l);
+            ctx.emit(
+                "dco-order",
+                loc,
+                format!(
+                    "the first Signed-off-by is '{}', not the author's",
+                    a.display()
+                ),
+            );
+        }
+    }
     if let Some(sender) = ctx.sender() {
         if same_person(&sender, &author) && !author.email.is_empty() {
             // The author sent it; the order of others' sign-offs is their business.
@@ -616,6 +637,19 @@ mod tests {
         assert!(!rules_of(&f).contains(&"dco-no-author-sob"), "{f:?}");
         assert!(!rules_of(&f).contains(&"dco-author-mismatch"), "{f:?}");
         assert!(!rules_of(&f).contains(&"dco-sender-last"), "{f:?}");
+    }
+
+    #[test]
+    fn author_signoff_comes_first() {
+        let p = PatchBuilder::new("hw: x", "Why.\n\nSigned-off-by: Mark M <m@example.org>\nSigned-off-by: A U Thor <a@example.org>\n")
+            .diff_modify("a.c", &["x;"])
+            .build();
+        let f = check(&p, "qemu");
+        assert_eq!(sev(&f, "dco-order"), Some(Severity::Info));
+        let ok = PatchBuilder::new("hw: x", SIGNED)
+            .diff_modify("a.c", &["x;"])
+            .build();
+        assert!(!rules_of(&check(&ok, "qemu")).contains(&"dco-order"));
     }
 
     #[test]
