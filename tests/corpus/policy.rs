@@ -59,7 +59,7 @@ fn summary(profile: &str, all: &[(String, Finding)]) {
         *by_rule.entry((f.rule.as_str(), f.severity)).or_default() += 1;
     }
     let mut v: Vec<_> = by_rule.into_iter().collect();
-    v.sort_by_key(|e| std::cmp::Reverse(e.1));
+    v.sort_by_key(|b| std::cmp::Reverse(b.1));
     println!("== {profile}: {} findings; most reported:", all.len());
     for ((rule, sev), n) in v.iter().take(12) {
         println!("   {n:>5}  {rule} ({})", sev.as_str());

@@ -2,7 +2,11 @@
 //! project (tests/fixtures) and on the built-in demo queue.
 
 mod cli;
+mod mail;
+mod patch;
 mod policy;
+mod triage;
+mod tui;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -33,10 +37,10 @@ pub fn patchdesk_in(home: &std::path::Path, args: &[&str], stdin: Option<&[u8]>)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("patchdesk runs");
-    if let Some(mut pipe) = child.stdin.take() {
-        if let Some(bytes) = stdin {
-            pipe.write_all(bytes).expect("stdin written");
-        }
+    if let Some(mut pipe) = child.stdin.take()
+        && let Some(bytes) = stdin
+    {
+        pipe.write_all(bytes).expect("stdin written");
     }
     child.wait_with_output().expect("patchdesk finishes")
 }
