@@ -5,9 +5,15 @@ use crate::mail::Address;
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// Word boundaries as ASCII (`(?-u:\b)`): Unicode boundaries keep the fast DFA engines from
+/// running on non-ASCII text, and every boundary in our patterns sits next to ASCII words.
+pub fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
 /// Compiles a regex written in this crate (a bad one is a programming error caught by tests).
 pub fn re(pattern: &str) -> Regex {
-    match Regex::new(pattern) {
+    match Regex::new(&ascii_boundaries(pattern)) {
         Ok(r) => r,
         Err(e) => panic!("built-in regex {pattern:?}: {e}"),
     }
