@@ -265,6 +265,9 @@ fn tag_lines(ctx: &mut Ctx<'_>, claim: bool) {
     }
     for (place, i, line) in items {
         let trimmed = line.trim_start_matches(['>', ' ', '\t']);
+        if !util::looks_like_trailer(trimmed) {
+            continue;
+        }
         let Some(c) = TRAILER_LINE.captures(trimmed) else {
             continue;
         };

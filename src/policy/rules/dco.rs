@@ -32,7 +32,7 @@ pub fn typo_of(key: &str) -> Option<&'static str> {
         .chars()
         .filter(|c| *c != '-' && *c != '_' && *c != ' ')
         .collect();
-    if k.len() < 6 {
+    if k.len() < 6 || !(k.ends_with("by") || k.ends_with('b') || k.ends_with('y')) {
         return None;
     }
     STANDARD_TAGS.iter().copied().find(|t| {
@@ -127,6 +127,9 @@ fn form_and_typos(ctx: &mut Ctx<'_>) {
                 loc,
                 msg,
             );
+            continue;
+        }
+        if !util::looks_like_trailer(line) {
             continue;
         }
         let Some(c) = TRAILER_LINE.captures(line) else {

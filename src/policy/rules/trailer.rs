@@ -264,6 +264,9 @@ fn not_parsed(ctx: &mut Ctx<'_>) {
         if util::is_quoted(line) {
             continue;
         }
+        if !util::looks_like_trailer(line) {
+            continue;
+        }
         let Some(c) = TRAILER_LINE.captures(line) else {
             continue;
         };

@@ -37,6 +37,19 @@ pub static BY_LINE: LazyLock<Regex> = LazyLock::new(|| {
 pub static TRAILER_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(?P<value>.*)$"));
 
+/// Cheap test before [`TRAILER_LINE`]: a `Key:` of letters, digits and `-` at the start.
+pub fn looks_like_trailer(line: &str) -> bool {
+    match line.find(':') {
+        Some(0) | None => false,
+        Some(c) => {
+            let key = line[..c].trim_end_matches([' ', '\t']);
+            !key.is_empty()
+                && key.as_bytes()[0].is_ascii_alphanumeric()
+                && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        }
+    }
+}
+
 /// An identity as written in a trailer: `Name <addr> comment` or a bare address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ident {
