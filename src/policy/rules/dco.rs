@@ -32,6 +32,9 @@ pub fn typo_of(key: &str) -> Option<&'static str> {
         .chars()
         .filter(|c| *c != '-' && *c != '_' && *c != ' ')
         .collect();
+    if STANDARD_TAGS.iter().any(|t| t.eq_ignore_ascii_case(key)) {
+        return None;
+    }
     if k.len() < 6 || !(k.ends_with("by") || k.ends_with('b') || k.ends_with('y')) {
         return None;
     }

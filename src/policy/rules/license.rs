@@ -69,7 +69,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             .map(|l| (l.new.unwrap_or(0), l.text.as_str()))
             .collect();
         for (n, t) in &added {
-            if !t.contains("SPDX-") {
+            if memchr::memmem::find(t.as_bytes(), b"SPDX-").is_none() {
                 continue;
             }
             if let Some(c) = SPDX.captures(t)

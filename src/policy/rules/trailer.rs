@@ -289,6 +289,9 @@ fn not_parsed(ctx: &mut Ctx<'_>) {
 fn below_divider(ctx: &mut Ctx<'_>) {
     let notes: Vec<(usize, &str)> = ctx.notes.iter().copied().enumerate().collect();
     for (i, line) in notes {
+        if !util::looks_like_trailer(line) {
+            continue;
+        }
         let Some(c) = BY_LINE.captures(line) else {
             continue;
         };
