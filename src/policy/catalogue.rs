@@ -148,6 +148,13 @@ pub const RULES: &[RuleInfo] = &[
         "Every Co-developed-by must be immediately followed by the same person's Signed-off-by."
     ),
     rule!(
+        "dco-order",
+        Dco,
+        "author's sign-off not first",
+        QCP,
+        "Sign-offs are kept in order of authorship: the author's comes first, the sender's last."
+    ),
+    rule!(
         "dco-note",
         Dco,
         "maintainer note among the sign-offs",
@@ -304,6 +311,13 @@ pub const RULES: &[RuleInfo] = &[
         "Fixes wants `Fixes: <12+ hex digits> (\"subject\")` on one line so tools can find the commit."
     ),
     rule!(
+        "trailer-fix-missing",
+        Trailer,
+        "crash report without a Fixes tag",
+        CHECKPATCH,
+        "A patch fixing a reported crash (sanitizer report, syzkaller) usually names the commit it fixes."
+    ),
+    rule!(
         "trailer-rep-closes",
         Trailer,
         "Reported-by not followed by Closes",
@@ -415,6 +429,13 @@ pub const RULES: &[RuleInfo] = &[
         "bad encoding",
         CHECKPATCH,
         "Patches and commit messages must be UTF-8."
+    ),
+    rule!(
+        "style-msg-generated-files",
+        Style,
+        "generated files without a word on how",
+        QCP,
+        "Generated content (binaries, firmware, images) must be acknowledged and justified: say how it was built and from what source."
     ),
     rule!(
         "style-ws-trailing",

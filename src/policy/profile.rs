@@ -631,7 +631,10 @@ fn apply(
     }
     for e in raw.exceptions {
         let pattern = match &e.pattern {
-            Some(p) => match Regex::new(&format!("(?i){}", p.get_ref())) {
+            Some(p) => match regex::RegexBuilder::new(p.get_ref())
+                .case_insensitive(true)
+                .build()
+            {
                 Ok(re) => re,
                 Err(x) => {
                     err(
@@ -691,7 +694,9 @@ fn suggest_rule(id: &str) -> Option<&'static str> {
 
 fn parse_identity(s: &str) -> Result<IdentityMatch, String> {
     if let Some(re) = s.strip_prefix("regex:") {
-        return Regex::new(&format!("(?i){re}"))
+        return regex::RegexBuilder::new(re)
+            .case_insensitive(true)
+            .build()
             .map(IdentityMatch::Pattern)
             .map_err(|e| format!("allowlist: bad regex: {}", one_line(&e.to_string())));
     }

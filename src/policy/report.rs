@@ -130,8 +130,8 @@ impl<'a> Report<'a> {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "profile {} ({}) - {}",
-            self.profile.name, self.profile.policy_version, self.reason
+            "profile {} (chosen: {})\npolicy_version: {}",
+            self.profile.name, self.reason, self.profile.policy_version
         );
         for (i, p) in self.patches.iter().enumerate() {
             let shown: Vec<&Finding> = self.shown(i).collect();

@@ -82,7 +82,8 @@ static TEXT_SET: LazyLock<RegexSet> = LazyLock::new(|| {
     all.push(r"(?im)^[a-z-]*(?:assisted|generated|synthesized|co-authored-by-ai|ai-used-for|claude-session|replit|entire-|ai-exception|made-with)[a-z-]*[ \t]*:".to_string());
     all.push(r"(?im)^[ \t>]*co-authored-by[ \t]*:".to_string());
     all.push(r#"(?im)^[ \t>]*(?:signed-off-by|co-developed-by)[ \t]*:[ \t]*"?(?:claude|copilot|chatgpt|gpt|codex|cursor|gemini|aider|devin|opencode|mistral|qwen|github copilot)"#.to_string());
-    RegexSet::new(all).unwrap_or_else(|e| panic!("text set: {e}"))
+    RegexSet::new(all.iter().map(|p| util::ascii_boundaries(p)))
+        .unwrap_or_else(|e| panic!("text set: {e}"))
 });
 
 /// Trailer keys that declare AI involvement (lower-case), besides Assisted-by.
@@ -264,6 +265,9 @@ fn tag_lines(ctx: &mut Ctx<'_>, claim: bool) {
     }
     for (place, i, line) in items {
         let trimmed = line.trim_start_matches(['>', ' ', '\t']);
+        if !util::looks_like_trailer(trimmed) {
+            continue;
+        }
         let Some(c) = TRAILER_LINE.captures(trimmed) else {
             continue;
         };

@@ -32,7 +32,10 @@ pub fn typo_of(key: &str) -> Option<&'static str> {
         .chars()
         .filter(|c| *c != '-' && *c != '_' && *c != ' ')
         .collect();
-    if k.len() < 6 {
+    if STANDARD_TAGS.iter().any(|t| t.eq_ignore_ascii_case(key)) {
+        return None;
+    }
+    if k.len() < 6 || !(k.ends_with("by") || k.ends_with('b') || k.ends_with('y')) {
         return None;
     }
     STANDARD_TAGS.iter().copied().find(|t| {
@@ -127,6 +130,9 @@ fn form_and_typos(ctx: &mut Ctx<'_>) {
                 loc,
                 msg,
             );
+            continue;
+        }
+        if !util::looks_like_trailer(line) {
             continue;
         }
         let Some(c) = TRAILER_LINE.captures(line) else {
@@ -305,6 +311,27 @@ fn author_and_sender(ctx: &mut Ctx<'_>, sobs: &[Sob]) {
                     author.display()
                 ),
             ),
+        }
+    }
+    if author_known {
+        let first = idents.first().map(|(l, a, _)| (*l, a.clone()));
+        let later = idents
+            .iter()
+            .skip(1)
+            .any(|(_, a, _)| same_person(a, &author));
+        if let Some((l, a)) = first
+            && later
+            && !same_person(&a, &author)
+        {
+            let loc = trailer_value_loc(ctx, l);
+            ctx.emit(
+                "dco-order",
+                loc,
+                format!(
+                    "the first Signed-off-by is '{}', not the author's",
+                    a.display()
+                ),
+            );
         }
     }
     if let Some(sender) = ctx.sender() {
@@ -616,6 +643,19 @@ mod tests {
         assert!(!rules_of(&f).contains(&"dco-no-author-sob"), "{f:?}");
         assert!(!rules_of(&f).contains(&"dco-author-mismatch"), "{f:?}");
         assert!(!rules_of(&f).contains(&"dco-sender-last"), "{f:?}");
+    }
+
+    #[test]
+    fn author_signoff_comes_first() {
+        let p = PatchBuilder::new("hw: x", "Why.\n\nSigned-off-by: Mark M <m@example.org>\nSigned-off-by: A U Thor <a@example.org>\n")
+            .diff_modify("a.c", &["x;"])
+            .build();
+        let f = check(&p, "qemu");
+        assert_eq!(sev(&f, "dco-order"), Some(Severity::Info));
+        let ok = PatchBuilder::new("hw: x", SIGNED)
+            .diff_modify("a.c", &["x;"])
+            .build();
+        assert!(!rules_of(&check(&ok, "qemu")).contains(&"dco-order"));
     }
 
     #[test]

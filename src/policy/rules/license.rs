@@ -69,6 +69,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
             .map(|l| (l.new.unwrap_or(0), l.text.as_str()))
             .collect();
         for (n, t) in &added {
+            if memchr::memmem::find(t.as_bytes(), b"SPDX-").is_none() {
+                continue;
+            }
             if let Some(c) = SPDX.captures(t)
                 && let Some(m) = c.name("expr")
             {

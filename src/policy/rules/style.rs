@@ -25,6 +25,9 @@ static COMMIT_REF_EXEMPT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TOOL_SUBJ: LazyLock<Regex> =
     LazyLock::new(|| util::re(r"(?i)\b(?:checkpatch|sparse|smatch)\b[^:]"));
+static GENERATED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    util::re(r"(?i)generat|regenerat|built from|build from|\bsource\b|rebuil|update to|version")
+});
 static URL: LazyLock<Regex> = LazyLock::new(|| util::re(r"[a-z]+://\S"));
 
 /// Files whose lines count as code for length and indentation.
@@ -334,6 +337,7 @@ pub fn check_diff(ctx: &mut Ctx<'_>) {
             }
         }
     }
+    generated_files(ctx);
     if structural
         && !touches_maintainers
         && let Some(f) = p.diff.iter().find(|f| {
@@ -349,6 +353,32 @@ pub fn check_diff(ctx: &mut Ctx<'_>) {
             "style-maintainers",
             loc,
             "added, moved or deleted file(s), does MAINTAINERS need updating?",
+        );
+    }
+}
+
+/// Added binaries, firmware images and Dockerfiles whose commit message does not say how
+/// they were built.
+fn generated_files(ctx: &mut Ctx<'_>) {
+    if !ctx.on("style-msg-generated-files") || GENERATED_WORDS.is_match(&ctx.patch.message) {
+        return;
+    }
+    let hit = ctx.patch.diff.iter().find(|f| {
+        let p = f.path();
+        f.status != FileStatus::Deleted
+            && (f.binary
+                || p.starts_with("pc-bios/")
+                || matches!(util::ext(p), "bin" | "rom" | "img" | "fd" | "elf" | "dtb")
+                || util::basename(p).starts_with("Dockerfile"))
+            && !p.starts_with("tests/data/acpi/")
+    });
+    if let Some(f) = hit {
+        let path = f.path().to_string();
+        let loc = ctx.at_diff(&path, 0, 0, 0);
+        ctx.emit(
+            "style-msg-generated-files",
+            loc,
+            format!("'{path}' looks generated, and the message does not say how it was built or from what source"),
         );
     }
 }
@@ -496,6 +526,23 @@ mod tests {
             )
             .build();
         assert!(get(&check(&s, "qemu"), "style-exec-perm").is_none());
+    }
+
+    #[test]
+    fn generated_files_want_a_word() {
+        let mut p = PatchBuilder::new("pc-bios: add the firmware", SIGNED)
+            .diff_add("pc-bios/fw.bin", &[])
+            .build();
+        p.diff[0].binary = true;
+        assert!(get(&check(&p, "qemu"), "style-msg-generated-files").is_some());
+        let mut ok = PatchBuilder::new(
+            "pc-bios: add the firmware",
+            "Built from roms/fw at v1.2.\n\nSigned-off-by: A U Thor <a@example.org>\n",
+        )
+        .diff_add("pc-bios/fw.bin", &[])
+        .build();
+        ok.diff[0].binary = true;
+        assert!(get(&check(&ok, "qemu"), "style-msg-generated-files").is_none());
     }
 
     #[test]

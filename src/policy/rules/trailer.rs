@@ -14,6 +14,8 @@ static FIXES_STRICT: LazyLock<Regex> =
 static FIXES_DETECT: LazyLock<Regex> = LazyLock::new(|| {
     util::re(r"(?i)^[ \t]*fixes:?[ \t]*(?:commit[ \t]*)?(?P<sha>[0-9a-f]{5,40})\b")
 });
+static CRASH_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| util::re(r"(?:BUG: K.SAN: |UBSAN: |Call Trace:|stable@|syzkaller)"));
 static URL_VALUE: LazyLock<Regex> = LazyLock::new(|| util::re(r"^<?https?://"));
 static LINK_IN_TAG: LazyLock<Regex> =
     LazyLock::new(|| util::re(r"^(?P<tag>[A-Za-z][\w-]*):[ \t]*<?https?://"));
@@ -165,6 +167,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             );
         }
     }
+    fix_missing(ctx);
     not_parsed(ctx);
     below_divider(ctx);
     change_id_in_body(ctx);
@@ -215,6 +218,33 @@ fn stable(ctx: &mut Ctx<'_>, line: &str, vloc: crate::policy::Location) {
     }
 }
 
+/// Crash reports in the message without a Fixes tag (R14b).
+fn fix_missing(ctx: &mut Ctx<'_>) {
+    if !ctx.on("trailer-fix-missing")
+        || ctx.patch.subject.title.starts_with("Revert")
+        || ctx
+            .patch
+            .trailers
+            .iter()
+            .any(|t| t.key.eq_ignore_ascii_case("fixes"))
+    {
+        return;
+    }
+    let hit = ctx.lines.iter().enumerate().skip(1).find_map(|(i, l)| {
+        CRASH_MARKER
+            .find(l)
+            .map(|m| (i, m.start(), m.end(), m.as_str().trim().to_string()))
+    });
+    if let Some((i, s, e, what)) = hit {
+        let loc = ctx.at_message(i, s, e);
+        ctx.emit(
+            "trailer-fix-missing",
+            loc,
+            format!("The commit message has '{what}', perhaps it also needs a 'Fixes:' tag?"),
+        );
+    }
+}
+
 /// Tag-like lines above the trailer block (git does not see them as trailers).
 fn not_parsed(ctx: &mut Ctx<'_>) {
     if !ctx.on("trailer-not-parsed") {
@@ -232,6 +262,9 @@ fn not_parsed(ctx: &mut Ctx<'_>) {
     let body: Vec<(usize, &str)> = ctx.body().collect();
     for (i, line) in body {
         if util::is_quoted(line) {
+            continue;
+        }
+        if !util::looks_like_trailer(line) {
             continue;
         }
         let Some(c) = TRAILER_LINE.captures(line) else {
@@ -256,6 +289,9 @@ fn not_parsed(ctx: &mut Ctx<'_>) {
 fn below_divider(ctx: &mut Ctx<'_>) {
     let notes: Vec<(usize, &str)> = ctx.notes.iter().copied().enumerate().collect();
     for (i, line) in notes {
+        if !util::looks_like_trailer(line) {
+            continue;
+        }
         let Some(c) = BY_LINE.captures(line) else {
             continue;
         };
@@ -463,6 +499,25 @@ mod tests {
             &run("qemu", "Cc: qemu-stable@nongnu.org\n"),
             "trailer-stable-format"
         ));
+    }
+
+    #[test]
+    fn crash_reports_want_fixes() {
+        let p = PatchBuilder::new(
+            "leds: x",
+            "BUG: KASAN: slab-use-after-free in foo\n\nSigned-off-by: A U Thor <a@example.org>\n",
+        )
+        .diff_modify("a.c", &["x;"])
+        .build();
+        assert!(has(&check(&p, "linux"), "trailer-fix-missing"));
+        assert!(!has(
+            &run(
+                "linux",
+                "Fixes: 0123456789ab (\"x: y\")\nCc: stable@vger.kernel.org\n"
+            ),
+            "trailer-fix-missing"
+        ));
+        assert!(!has(&check(&p, "qemu"), "trailer-fix-missing"));
     }
 
     #[test]

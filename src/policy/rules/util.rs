@@ -5,9 +5,15 @@ use crate::mail::Address;
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// Word boundaries as ASCII (`(?-u:\b)`): Unicode boundaries keep the fast DFA engines from
+/// running on non-ASCII text, and every boundary in our patterns sits next to ASCII words.
+pub fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
 /// Compiles a regex written in this crate (a bad one is a programming error caught by tests).
 pub fn re(pattern: &str) -> Regex {
-    match Regex::new(pattern) {
+    match Regex::new(&ascii_boundaries(pattern)) {
         Ok(r) => r,
         Err(e) => panic!("built-in regex {pattern:?}: {e}"),
     }
@@ -30,6 +36,19 @@ pub static BY_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// R5, any git trailer line.
 pub static TRAILER_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(?P<value>.*)$"));
+
+/// Cheap test before [`TRAILER_LINE`]: a `Key:` of letters, digits and `-` at the start.
+pub fn looks_like_trailer(line: &str) -> bool {
+    match line.find(':') {
+        Some(0) | None => false,
+        Some(c) => {
+            let key = line[..c].trim_end_matches([' ', '\t']);
+            !key.is_empty()
+                && key.as_bytes()[0].is_ascii_alphanumeric()
+                && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        }
+    }
+}
 
 /// An identity as written in a trailer: `Name <addr> comment` or a bare address.
 #[derive(Debug, Clone, PartialEq, Eq)]
