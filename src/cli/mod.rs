@@ -2,6 +2,7 @@
 //! and prints its text or JSON. Exit codes: 0 success, 1 findings of error severity
 //! (`check`), 2 could not run.
 
+pub mod desk;
 pub mod json;
 pub mod list;
 pub mod show;
@@ -23,6 +24,11 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The queue to open in the desk (no SOURCE: the demo queue).
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub desk: desk::DeskArgs,
 }
 
 /// The subcommands.
@@ -32,6 +38,10 @@ pub enum Command {
     List(ListArgs),
     /// One patch: header, commit message, notes and diff (or JSON).
     Show(ShowArgs),
+    /// The desk on the built-in demo queue.
+    Demo(desk::DeskArgs),
+    /// The effective keymap (default, preset or --keymap file, then your keymap.toml).
+    Keys(desk::KeysArgs),
 }
 
 /// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
@@ -114,9 +124,16 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Show(args)) => show::run(&args),
-        None => Err(Error::Usage(
-            "the desk is not built yet; try `patchdesk list --demo`".into(),
-        )),
+        Some(Command::Demo(args)) => desk::run(
+            Some(&SourceArgs {
+                source: None,
+                repo: None,
+                demo: true,
+            }),
+            &args,
+        ),
+        Some(Command::Keys(args)) => desk::keys(&args),
+        None => desk::run(Some(&cli.source), &cli.desk),
     }
 }
 

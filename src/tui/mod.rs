@@ -47,6 +47,8 @@ pub struct Options {
     pub color: bool,
     /// The time ages are measured from; `None` for the clock.
     pub now: Option<DateTime<FixedOffset>>,
+    /// A message shown on the status line at start (e.g. "this is the demo queue").
+    pub notice: Option<String>,
 }
 
 impl Options {
@@ -56,6 +58,7 @@ impl Options {
             keymap,
             color: !theme::no_color_requested(),
             now: None,
+            notice: None,
         }
     }
 

@@ -92,3 +92,37 @@ fn keys_md_is_generated_from_the_default_keymap() {
         "keymaps/KEYS.md is stale: run PATCHDESK_BLESS=1 cargo test keys_md"
     );
 }
+
+#[test]
+fn keys_command_prints_the_effective_keymap() {
+    let out = crate::patchdesk(&["keys"]);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    assert_eq!(crate::stdout(&out), Keymap::default_keymap().to_text());
+    let md = crate::patchdesk(&["keys", "--markdown", "--keymap", "vim"]);
+    assert!(
+        crate::stdout(&md).contains("| patch | `]d` `<tab>` | `next_finding` |"),
+        "{}",
+        crate::stdout(&md)
+    );
+}
+
+#[test]
+fn a_bad_keymap_is_reported_in_full_before_anything_runs() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = home.path().join("config/patchdesk");
+    std::fs::create_dir_all(&dir).expect("config dir");
+    std::fs::write(
+        dir.join("keymap.toml"),
+        "[queue]\nopen = [\"<ctrl+x>\"]\nfilterr = \"x\"\n",
+    )
+    .expect("keymap written");
+    let out = crate::patchdesk_in(home.path(), &["demo", "--keys", "q", "--print"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = crate::stderr(&out);
+    assert!(err.contains("keymap: 2 problems"), "{err}");
+    assert!(err.contains("keymap.toml:2: open: `<ctrl+x>`"), "{err}");
+    assert!(
+        err.contains("keymap.toml:3: unknown action `filterr`; did you mean `filter`?"),
+        "{err}"
+    );
+}
