@@ -142,8 +142,20 @@ impl Filter {
             if query.fuzzy.is_empty() {
                 return Some(Match { index: i, score: 0 });
             }
-            self.ranker
-                .fuzzy_match(&s.haystack, &query.fuzzy)
+            let score = if may_match(s.haystack.as_bytes(), &query.fuzzy) {
+                self.ranker.fuzzy_match(&s.haystack, &query.fuzzy)
+            } else {
+                None
+            };
+            // A Message-Id matches only when subject and author do not (ids are long and
+            // would match almost any short query).
+            score
+                .or_else(|| {
+                    may_match(s.message_id.as_bytes(), &query.fuzzy)
+                        .then(|| self.ranker.fuzzy_match(&s.message_id, &query.fuzzy))
+                        .flatten()
+                        .map(|sc| sc / 2)
+                })
                 .map(|score| Match { index: i, score })
         };
         let candidates: Vec<usize> = candidates.collect();
@@ -167,21 +179,45 @@ impl Filter {
             return h;
         }
         let Some((_, indices)) = self.highlighter.fuzzy_indices(&s.haystack, fuzzy) else {
+            if let Some((_, ids)) = self.highlighter.fuzzy_indices(&s.message_id, fuzzy) {
+                h.message_id = ids;
+            }
             return h;
         };
         let author_start = s.title_chars + 1;
-        let id_start = author_start + s.author_chars + 1;
         for i in indices {
             if i < s.title_chars {
                 h.title.push(i);
             } else if i >= author_start && i < author_start + s.author_chars {
                 h.author.push(i - author_start);
-            } else if i >= id_start {
-                h.message_id.push(i - id_start);
             }
         }
         h
     }
+}
+
+/// A fast necessary condition for a fuzzy match: every pattern byte occurs in order (ASCII
+/// letters in either case unless the pattern has a capital, as smart case). Most subjects
+/// fail it for a typed word, so the scorer runs only on the few that pass.
+pub fn may_match(hay: &[u8], pattern: &str) -> bool {
+    if !pattern.is_ascii() {
+        return true;
+    }
+    let exact = pattern.bytes().any(|b| b.is_ascii_uppercase());
+    let mut pos = 0;
+    for b in pattern.bytes() {
+        let rest = hay.get(pos..).unwrap_or(&[]);
+        let found = if exact || !b.is_ascii_alphabetic() {
+            memchr::memchr(b, rest)
+        } else {
+            memchr::memchr2(b.to_ascii_lowercase(), b.to_ascii_uppercase(), rest)
+        };
+        match found {
+            Some(i) => pos += i + 1,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Removes the separator from typed text so it can never be matched.
@@ -239,6 +275,15 @@ mod tests {
         assert_eq!(hits.first(), Some(&4), "{hits:?}");
         // Message-Ids are searched too.
         assert_eq!(run("1700000200"), vec![5]);
+    }
+
+    #[test]
+    fn the_prefilter_never_rejects_a_match() {
+        assert!(may_match(b"net: Free the ring", "free"));
+        assert!(may_match(b"net: free the ring", "nfr"));
+        assert!(!may_match(b"net: free the ring", "Free"));
+        assert!(!may_match(b"net: free the ring", "xyz"));
+        assert!(may_match(b"abc", "\u{e9}"));
     }
 
     #[test]

@@ -114,6 +114,9 @@ pub struct List {
     pub folded: HashSet<usize>,
     pub sort: SortKey,
     pub reverse: bool,
+    /// Per patch: shown by the filter (all true without one). Heads shown only as the
+    /// context of a matching child are drawn dim.
+    pub passes: Vec<bool>,
 }
 
 /// Per-group values used for sorting.
@@ -205,6 +208,7 @@ impl List {
             }
             .then(a.0.cmp(&b.0))
         });
+        self.passes = (0..summaries.len()).map(passes).collect();
         self.rows.clear();
         self.order.clear();
         let filtering = matches.is_some();

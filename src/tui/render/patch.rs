@@ -232,15 +232,8 @@ fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect
     let order = &view.model.finding_order;
     let buf = frame.buffer_mut();
     let title = format!("─ findings ({}) ", order.len());
-    buf.set_string(
-        area.x,
-        area.y,
-        fit(
-            &format!("{title}{}", "─".repeat(area.width as usize)),
-            area.width as usize,
-        ),
-        theme.dim,
-    );
+    let rule = "─".repeat((area.width as usize).saturating_sub(title.chars().count()));
+    buf.set_string(area.x, area.y, format!("{title}{rule}"), theme.dim);
     let rows = area.height.saturating_sub(1) as usize;
     let current = view.current.unwrap_or(0);
     // The selected finding takes two rows (message and source); keep it on screen.
@@ -316,7 +309,7 @@ pub fn render_files(
         .map(|f| f.path.chars().count())
         .max()
         .unwrap_or(10) as u16
-        + 24;
+        + 36;
     let rect = centred(area, w.max(30), files.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     let block = Block::default().borders(Borders::ALL).title(" files ");
@@ -328,7 +321,7 @@ pub fn render_files(
     for (i, f) in files.iter().enumerate().skip(start).take(rows) {
         let y = inner.y + (i - start) as u16;
         let mut spans = vec![
-            Span::raw(fit(&f.path, (inner.width as usize).saturating_sub(20))),
+            Span::raw(fit(&f.path, (inner.width as usize).saturating_sub(32))),
             Span::styled(format!(" +{:<4}", f.adds), theme.add),
             Span::styled(format!("-{:<4}", f.dels), theme.remove),
         ];
