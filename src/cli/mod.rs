@@ -2,13 +2,16 @@
 //! and prints its text or JSON. Exit codes: 0 success, 1 findings of error severity
 //! (`check`), 2 could not run.
 
+pub mod check;
 pub mod desk;
+pub mod export;
 pub mod json;
 pub mod list;
 pub mod show;
 
 use crate::queue::{self, Queue};
 use crate::source::SourceSpec;
+use crate::triage::trailers::TrailerKind;
 use crate::{Error, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -24,9 +27,7 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// The queue to open in the desk (no SOURCE: the demo queue).
-    #[command(flatten)]
-    pub source: SourceArgs,
+    /// With no subcommand: the desk on SOURCE (the demo queue when none is given).
     #[command(flatten)]
     pub desk: desk::DeskArgs,
 }
@@ -34,20 +35,40 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The desk on the built-in demo queue.
+    Demo(desk::DemoArgs),
+    /// The effective keymap (default, presets and your keymap.toml merged).
+    Keys(desk::KeysArgs),
     /// Series and patches of a queue as a table (or JSON).
     List(ListArgs),
     /// One patch: header, commit message, notes and diff (or JSON).
     Show(ShowArgs),
-    /// The desk on the built-in demo queue.
-    Demo(desk::DeskArgs),
-    /// The effective keymap (default, preset or --keymap file, then your keymap.toml).
-    Keys(desk::KeysArgs),
+    /// Check every patch against a policy profile; exit 1 when errors are found.
+    Check(check::CheckArgs),
+    /// The policy profiles: `policy list`, `policy show NAME`.
+    Policy(check::PolicyArgs),
+    /// Add your Acked-by to patches (preview, compliance gate, --dry-run).
+    Ack(crate::cli_triage::TrailerArgs),
+    /// Add your Reviewed-by to patches (preview, compliance gate, --dry-run).
+    Review(crate::cli_triage::TrailerArgs),
+    /// Add your Tested-by to patches (preview, --dry-run).
+    Test(crate::cli_triage::TrailerArgs),
+    /// Set the review status of a patch (or, on S.0, of a series).
+    Status(crate::cli_triage::StatusArgs),
+    /// Write a note on a patch, a series or a line.
+    Note(crate::cli_triage::NoteArgs),
+    /// List the notes of a queue.
+    Notes(crate::cli_triage::NotesArgs),
+    /// Write review replies, a series for `git am`, or the triage record to a file.
+    Export(export::ExportArgs),
+    /// Apply a series as commits on a new branch of a git repository (HEAD untouched).
+    Apply(export::ApplyArgs),
 }
 
 /// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
 /// quilt series, public-inbox repository) or `-` for an mbox on standard input; with
 /// `--repo PATH` it is a revision range instead; `--demo` reads the built-in demo queue.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct SourceArgs {
     /// Path of the queue, `-` for standard input, or a revision range with --repo.
     #[arg(value_name = "SOURCE")]
@@ -56,7 +77,7 @@ pub struct SourceArgs {
     #[arg(long, value_name = "PATH")]
     pub repo: Option<PathBuf>,
     /// Read the built-in demo queue.
-    #[arg(long, conflicts_with_all = ["source", "repo"])]
+    #[arg(long, conflicts_with = "repo")]
     pub demo: bool,
 }
 
@@ -64,7 +85,12 @@ impl SourceArgs {
     /// What to read.
     pub fn spec(&self) -> Result<SourceSpec> {
         if self.demo {
-            return Ok(SourceSpec::Demo);
+            return match &self.source {
+                None => Ok(SourceSpec::Demo),
+                Some(s) => Err(Error::Usage(format!(
+                    "--demo reads the built-in queue; drop the SOURCE {s:?}"
+                ))),
+            };
         }
         match (&self.repo, &self.source) {
             (Some(repo), Some(range)) => Ok(SourceSpec::GitRange {
@@ -119,21 +145,34 @@ pub struct ShowArgs {
     pub format: Format,
 }
 
+impl ShowArgs {
+    /// With `--demo` the one positional argument is the PATCH (`show --demo 3.1`).
+    pub fn normalized(mut self) -> Self {
+        if self.source.demo && self.patch.is_none() {
+            self.patch = self.source.source.take();
+        }
+        self
+    }
+}
+
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Some(Command::List(args)) => list::run(&args),
-        Some(Command::Show(args)) => show::run(&args),
-        Some(Command::Demo(args)) => desk::run(
-            Some(&SourceArgs {
-                source: None,
-                repo: None,
-                demo: true,
-            }),
-            &args,
-        ),
-        Some(Command::Keys(args)) => desk::keys(&args),
-        None => desk::run(Some(&cli.source), &cli.desk),
+        Some(Command::Show(args)) => show::run(&args.normalized()),
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Policy(args)) => check::run_policy(&args),
+        Some(Command::Ack(args)) => crate::cli_triage::run_trailer(TrailerKind::Acked, &args),
+        Some(Command::Review(args)) => crate::cli_triage::run_trailer(TrailerKind::Reviewed, &args),
+        Some(Command::Test(args)) => crate::cli_triage::run_trailer(TrailerKind::Tested, &args),
+        Some(Command::Status(args)) => crate::cli_triage::run_status(&args),
+        Some(Command::Note(args)) => crate::cli_triage::run_note(&args),
+        Some(Command::Notes(args)) => crate::cli_triage::run_notes(&args),
+        Some(Command::Export(args)) => export::run_export(&args),
+        Some(Command::Apply(args)) => export::run_apply(&args),
+        Some(Command::Demo(args)) => desk::run_demo(&args),
+        Some(Command::Keys(args)) => desk::run_keys(&args),
+        None => desk::run_desk(&cli.desk),
     }
 }
 

@@ -47,7 +47,7 @@ pub struct Options {
     pub color: bool,
     /// The time ages are measured from; `None` for the clock.
     pub now: Option<DateTime<FixedOffset>>,
-    /// A message shown on the status line at start (e.g. "this is the demo queue").
+    /// A line for the status bar when the desk opens (e.g. why the demo queue is shown).
     pub notice: Option<String>,
 }
 
@@ -76,14 +76,16 @@ impl Options {
         let now = self
             .now
             .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-        AppState::new(
+        let mut state = AppState::new(
             queue,
             findings,
             profile,
             self.keymap.clone(),
             theme::Theme::new(self.color),
             now,
-        )
+        );
+        state.message = self.notice.clone();
+        state
     }
 }
 

@@ -1,7 +1,12 @@
 //! Tests over the real patches in `../shared/corpus` (or `$PATCHDESK_CORPUS`). Each test prints
 //! that it was skipped when the corpus is not there, so `cargo test` passes on a fresh clone.
 
+mod mail;
+mod patch;
+mod policy;
 mod queue;
+mod replies;
+mod triage_trailers;
 
 use std::path::PathBuf;
 

@@ -2,6 +2,10 @@
 //! project (tests/fixtures) and on the built-in demo queue.
 
 mod cli;
+mod mail;
+mod patch;
+mod policy;
+mod triage;
 mod tui;
 
 use std::path::PathBuf;
