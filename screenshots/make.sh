@@ -20,5 +20,5 @@ shot() { # name keys title
 }
 
 shot queue "" "patchdesk: the queue"
-shot patch "${PATCH_KEYS:-jjj<enter>f}" "patchdesk: a patch with its findings inline"
+shot patch "${PATCH_KEYS:-/qcow<enter><enter>>f}" "patchdesk: a patch with its findings inline"
 shot help "?" "patchdesk: help"
