@@ -334,7 +334,7 @@ impl AppState {
         if !v.pane || n == 0 || self.size.1 < 16 {
             return 0;
         }
-        (n + 2).min(self.size.1 as usize / 4).max(3)
+        (n + 3).min(self.size.1 as usize / 4).max(4)
     }
 
     /// Rows of the patch body on screen (2 header rows, the pane, the status line).

@@ -126,3 +126,47 @@ fn a_bad_keymap_is_reported_in_full_before_anything_runs() {
         "{err}"
     );
 }
+
+/// The built-in demo queue, checked with its profile, as `patchdesk demo` shows it.
+fn demo_screen(keys: &str, size: (u16, u16)) -> String {
+    use patchdesk::policy::{Profile, check_queue};
+    let queue = patchdesk::queue::load(&patchdesk::source::SourceSpec::Demo).expect("demo loads");
+    let profile = Profile::builtin(patchdesk::demo::DEMO_PROFILE).expect("demo profile");
+    let findings = check_queue(&queue, &profile);
+    run_headless(
+        queue,
+        findings,
+        &profile.name,
+        &options(None, true),
+        keys,
+        size,
+        Output::Styled,
+    )
+    .expect("replay runs")
+}
+
+macro_rules! demo_snap {
+    ($name:ident, $keys:expr, $size:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(stringify!($name), demo_screen($keys, $size));
+        }
+    };
+}
+
+demo_snap!(demo_queue, "", (120, 24));
+demo_snap!(
+    demo_filter_open_and_jump_to_a_finding,
+    "/qcow<enter><enter>>f",
+    (120, 40)
+);
+demo_snap!(
+    demo_search_in_a_patch,
+    "/qcow<enter><enter>>/lo<enter>n",
+    (100, 30)
+);
+demo_snap!(
+    demo_errors_only_then_next_patch,
+    "/has:error<enter><enter>>>",
+    (100, 30)
+);

@@ -236,8 +236,8 @@ fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect
     buf.set_string(area.x, area.y, format!("{title}{rule}"), theme.dim);
     let rows = area.height.saturating_sub(1) as usize;
     let current = view.current.unwrap_or(0);
-    // The selected finding takes two rows (message and source); keep it on screen.
-    let start = current.saturating_sub(rows.saturating_sub(2));
+    // The selected finding takes three rows (message, source, rationale); keep it on screen.
+    let start = current.saturating_sub(rows.saturating_sub(3));
     let mut y = area.y + 1;
     for (pos, &fi) in order.iter().enumerate().skip(start) {
         if y >= area.bottom() {
@@ -277,6 +277,14 @@ fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect
                 )]),
                 area.width,
             );
+            y += 1;
+        }
+        // The rule's rationale, from the policy catalogue.
+        let why = crate::policy::catalogue::rule(&f.rule).map(|r| r.rationale);
+        if let (true, Some(why)) = (is_current, why)
+            && y < area.bottom()
+        {
+            buf.set_line(area.x, y, &Line::from(format!("   why: {why}")), area.width);
             y += 1;
         }
     }
