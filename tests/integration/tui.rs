@@ -170,3 +170,46 @@ demo_snap!(
     "/has:error<enter><enter>>>",
     (100, 30)
 );
+
+#[test]
+fn random_key_storms_never_panic_at_any_size() {
+    // Every default key plus some typed text, in a fixed pseudo-random order.
+    let alphabet = [
+        "j", "k", "g", "G", "<enter>", "<esc>", "<tab>", "<s-tab>", "/", "n", "N", "f", "F", "]",
+        "[", "}", "{", ">", "<lt>", "o", "w", "i", "p", "?", "h", "l", "-", "=", "s", "d", "a",
+        "r", "<bs>", "<c-d>", "<c-u>", "<pgdn>", "<pgup>", "<c-w>", "x", "é", "E",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for size in [(20, 5), (40, 10), (80, 24), (200, 60)] {
+        let mut script = String::new();
+        for _ in 0..400 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            script.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        let (q, f) = sample::small_queue();
+        run_headless(
+            q,
+            f,
+            "qemu",
+            &options(None, true),
+            &script,
+            size,
+            Output::Plain,
+        )
+        .expect("replay runs");
+        let (q, f) = sample::big_patch(300);
+        run_headless(
+            q,
+            f,
+            "qemu",
+            &options(None, false),
+            &script,
+            size,
+            Output::Plain,
+        )
+        .expect("replay runs");
+        let _ = demo_screen(&script, size);
+    }
+}
