@@ -134,6 +134,12 @@ impl Filter {
             && query.statuses.is_empty()
             && query.has.is_empty()
             && query.rules.is_empty();
+        // One ASCII character (the first keystroke, matching nearly every subject) is scored
+        // by a byte scan: word starts first, then earlier positions.
+        let single = match query.fuzzy.as_bytes() {
+            [b] if b.is_ascii() => Some(*b),
+            _ => None,
+        };
         let one = |i: usize| -> Option<Match> {
             let s = summaries.get(i)?;
             if !no_fields && !query.fields_hold(s, &status(i)) {
@@ -142,10 +148,12 @@ impl Filter {
             if query.fuzzy.is_empty() {
                 return Some(Match { index: i, score: 0 });
             }
-            let score = if may_match(s.haystack.as_bytes(), &query.fuzzy) {
-                self.ranker.fuzzy_match(&s.haystack, &query.fuzzy)
-            } else {
-                None
+            let score = match single {
+                Some(b) => one_char_score(s.haystack.as_bytes(), b),
+                None if may_match(s.haystack.as_bytes(), &query.fuzzy) => {
+                    self.ranker.fuzzy_match(&s.haystack, &query.fuzzy)
+                }
+                None => None,
             };
             // A Message-Id matches only when subject and author do not (ids are long and
             // would match almost any short query).
@@ -220,6 +228,26 @@ pub fn may_match(hay: &[u8], pattern: &str) -> bool {
     true
 }
 
+/// The score of a one-character query: its first occurrence at a word start scores highest,
+/// earlier occurrences before later ones (smart case, as the scorer).
+pub fn one_char_score(hay: &[u8], b: u8) -> Option<i64> {
+    let found = if b.is_ascii_uppercase() || !b.is_ascii_alphabetic() {
+        memchr::memchr(b, hay)
+    } else {
+        memchr::memchr2(b, b.to_ascii_uppercase(), hay)
+    }?;
+    let word_start = found == 0 || !hay[found - 1].is_ascii_alphanumeric();
+    let camel = found > 0 && hay[found].is_ascii_uppercase() && hay[found - 1].is_ascii_lowercase();
+    let bonus = if word_start {
+        32
+    } else if camel {
+        24
+    } else {
+        16
+    };
+    Some(bonus - (found as i64).min(15))
+}
+
 /// Removes the separator from typed text so it can never be matched.
 pub fn clean(text: &str) -> String {
     text.chars().filter(|&c| c != FIELD_SEP).collect()
@@ -275,6 +303,15 @@ mod tests {
         assert_eq!(hits.first(), Some(&4), "{hits:?}");
         // Message-Ids are searched too.
         assert_eq!(run("1700000200"), vec![5]);
+    }
+
+    #[test]
+    fn one_character_prefers_word_starts_and_early_positions() {
+        assert!(one_char_score(b"free the ring", b'f') > one_char_score(b"net: free", b'f'));
+        assert!(one_char_score(b"net: free", b'f') > one_char_score(b"buffer", b'f'));
+        assert_eq!(one_char_score(b"abc", b'x'), None);
+        assert_eq!(one_char_score(b"abc", b'B'), None);
+        assert!(one_char_score(b"aBc", b'B').is_some());
     }
 
     #[test]
