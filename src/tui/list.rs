@@ -175,28 +175,38 @@ impl List {
                 order.push((gi, score));
             }
         }
-        let groups = &self.groups;
-        let key_cmp = |a: &usize, b: &usize| -> std::cmp::Ordering {
-            let (ga, gb) = (&groups[*a], &groups[*b]);
-            let ord = match self.sort {
-                SortKey::Date => group_key_date(gb, summaries).cmp(&group_key_date(ga, summaries)),
-                SortKey::Subject => group_title(ga, queue, summaries)
-                    .to_lowercase()
-                    .cmp(&group_title(gb, queue, summaries).to_lowercase()),
-                SortKey::Author => {
-                    let au = |g: &Group| {
-                        g.patches()
-                            .next()
-                            .and_then(|p| summaries.get(p))
-                            .map(|s| s.author.to_lowercase())
-                            .unwrap_or_default()
-                    };
-                    au(ga).cmp(&au(gb))
+        // Sort keys computed once per group, not per comparison.
+        #[derive(PartialEq, Eq, PartialOrd, Ord)]
+        enum SortValue {
+            Number(std::cmp::Reverse<u64>),
+            Text(String),
+        }
+        let keys: Vec<SortValue> = self
+            .groups
+            .iter()
+            .map(|g| match self.sort {
+                SortKey::Date => {
+                    // Shifted so that "no date" sorts last among newest-first.
+                    let t = group_key_date(g, summaries);
+                    SortValue::Number(std::cmp::Reverse((t as i128 - i64::MIN as i128) as u64))
                 }
-                SortKey::Findings => group_counts(gb, summaries)
-                    .weight()
-                    .cmp(&group_counts(ga, summaries).weight()),
-            };
+                SortKey::Subject => {
+                    SortValue::Text(group_title(g, queue, summaries).to_lowercase())
+                }
+                SortKey::Author => SortValue::Text(
+                    g.patches()
+                        .next()
+                        .and_then(|p| summaries.get(p))
+                        .map(|s| s.author.to_lowercase())
+                        .unwrap_or_default(),
+                ),
+                SortKey::Findings => {
+                    SortValue::Number(std::cmp::Reverse(group_counts(g, summaries).weight()))
+                }
+            })
+            .collect();
+        let key_cmp = |a: &usize, b: &usize| -> std::cmp::Ordering {
+            let ord = keys[*a].cmp(&keys[*b]);
             if self.reverse { ord.reverse() } else { ord }
         };
         let scored = matches.is_some_and(|m| m.iter().any(|x| x.score != 0));
