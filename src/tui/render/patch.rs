@@ -64,15 +64,19 @@ fn text_spans(
 ) -> Vec<Span<'static>> {
     let theme = &state.theme;
     let mut layers: Vec<(usize, usize, Style)> = Vec::new();
-    for (i, &(l, s, e)) in view.search.matches.iter().enumerate() {
-        if l == li {
-            let st = if view.search.current == Some(i) {
-                theme.search_current
-            } else {
-                theme.search
-            };
-            layers.push((s, e, st));
+    // Matches are in line order: find this line's with a binary search.
+    let matches = &view.search.matches;
+    let first = matches.partition_point(|m| m.0 < li);
+    for (i, &(l, s, e)) in matches.iter().enumerate().skip(first) {
+        if l != li {
+            break;
         }
+        let st = if view.search.current == Some(i) {
+            theme.search_current
+        } else {
+            theme.search
+        };
+        layers.push((s, e, st));
     }
     // Finding spans over search matches; the worst severity drawn last.
     let mut marks = line.marks.clone();
