@@ -176,7 +176,7 @@ impl Filter {
         } else {
             candidates.iter().filter_map(|&i| one(i)).collect()
         };
-        out.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        out.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
         out
     }
 

@@ -222,6 +222,7 @@ impl List {
         self.rows.clear();
         self.order.clear();
         let filtering = matches.is_some();
+        let mut items: Vec<(u32, Row)> = Vec::new();
         for (gi, _) in order {
             let g = &self.groups[gi];
             self.rows.push(Row::Head { group: gi });
@@ -230,7 +231,7 @@ impl List {
             }
             let open = filtering || !self.folded.contains(&gi);
             // Children and gaps in `n` order.
-            let mut items: Vec<(u32, Row)> = Vec::new();
+            items.clear();
             for (k, &p) in g.children.iter().enumerate() {
                 if !passes(p) {
                     continue;
@@ -255,7 +256,7 @@ impl List {
             }
             items.sort_by_key(|(n, r)| (*n, matches!(r, Row::Gap { .. })));
             if open {
-                self.rows.extend(items.into_iter().map(|(_, r)| r));
+                self.rows.extend(items.drain(..).map(|(_, r)| r));
             }
         }
         self.selected = keep
