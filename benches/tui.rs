@@ -137,6 +137,37 @@ fn main() {
     }
     report("filter: field terms", fields);
 
+    // Where a first keystroke's time goes: filtering, rebuilding the tree, drawing.
+    let mut filter_t = Vec::new();
+    let mut rebuild_t = Vec::new();
+    let mut draw_t = Vec::new();
+    let mut terminal = match Terminal::new(TestBackend::new(SIZE.0, SIZE.1)) {
+        Ok(t) => t,
+        Err(e) => panic!("test backend: {e}"),
+    };
+    for c in ["a", "e", "r", "n", "t"] {
+        let query = patchdesk::tui::filter::Query::parse(c);
+        let t = Instant::now();
+        let m = s.filter.run(
+            &s.summaries,
+            0..s.summaries.len(),
+            &|_| String::new(),
+            &query,
+        );
+        filter_t.push(t.elapsed());
+        let t = Instant::now();
+        s.list.rebuild(&s.queue, &s.summaries, Some(&m));
+        rebuild_t.push(t.elapsed());
+        s.query = query;
+        let t = Instant::now();
+        let _ = terminal.draw(|f| render(&s, f));
+        draw_t.push(t.elapsed());
+    }
+    report("  phase: filter.run, one character", filter_t);
+    report("  phase: list.rebuild", rebuild_t);
+    report("  phase: render", draw_t);
+    time_keys(&mut s, "<esc>", &[]);
+
     // A patch with a 5,000-line diff.
     let (big, big_findings) = sample::big_patch(5000);
     let mut b = state(big, big_findings);

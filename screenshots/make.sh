@@ -2,7 +2,7 @@
 # Makes the README's screenshots from the real program: the headless mode replays keys on the
 # demo queue, prints the final screen with ANSI colours, and ansi2svg.py draws it as SVG.
 #   screenshots/make.sh            # uses `patchdesk demo`
-#   PATCHDESK="cargo run -q --example desk --" screenshots/make.sh   # the built-in sample queue
+#   PATCHDESK="target/debug/patchdesk demo" SIZE=100x30 screenshots/make.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PATCHDESK=${PATCHDESK:-"cargo run -q -- demo"}
@@ -20,5 +20,5 @@ shot() { # name keys title
 }
 
 shot queue "" "patchdesk: the queue"
-shot patch "${PATCH_KEYS:-jjj<enter>f}" "patchdesk: a patch with its findings inline"
+shot patch "${PATCH_KEYS:-/qcow<enter><enter>>f}" "patchdesk: a patch with its findings inline"
 shot help "?" "patchdesk: help"

@@ -134,6 +134,12 @@ impl Filter {
             && query.statuses.is_empty()
             && query.has.is_empty()
             && query.rules.is_empty();
+        // One ASCII character (the first keystroke, matching nearly every subject) is scored
+        // by a byte scan: word starts first, then earlier positions.
+        let single = match query.fuzzy.as_bytes() {
+            [b] if b.is_ascii() => Some(*b),
+            _ => None,
+        };
         let one = |i: usize| -> Option<Match> {
             let s = summaries.get(i)?;
             if !no_fields && !query.fields_hold(s, &status(i)) {
@@ -142,8 +148,22 @@ impl Filter {
             if query.fuzzy.is_empty() {
                 return Some(Match { index: i, score: 0 });
             }
-            self.ranker
-                .fuzzy_match(&s.haystack, &query.fuzzy)
+            let score = match single {
+                Some(b) => one_char_score(s.haystack.as_bytes(), b),
+                None if may_match(s.haystack.as_bytes(), &query.fuzzy) => {
+                    self.ranker.fuzzy_match(&s.haystack, &query.fuzzy)
+                }
+                None => None,
+            };
+            // A Message-Id matches only when subject and author do not (ids are long and
+            // would match almost any short query).
+            score
+                .or_else(|| {
+                    may_match(s.message_id.as_bytes(), &query.fuzzy)
+                        .then(|| self.ranker.fuzzy_match(&s.message_id, &query.fuzzy))
+                        .flatten()
+                        .map(|sc| sc / 2)
+                })
                 .map(|score| Match { index: i, score })
         };
         let candidates: Vec<usize> = candidates.collect();
@@ -156,7 +176,7 @@ impl Filter {
         } else {
             candidates.iter().filter_map(|&i| one(i)).collect()
         };
-        out.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        out.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
         out
     }
 
@@ -167,21 +187,65 @@ impl Filter {
             return h;
         }
         let Some((_, indices)) = self.highlighter.fuzzy_indices(&s.haystack, fuzzy) else {
+            if let Some((_, ids)) = self.highlighter.fuzzy_indices(&s.message_id, fuzzy) {
+                h.message_id = ids;
+            }
             return h;
         };
         let author_start = s.title_chars + 1;
-        let id_start = author_start + s.author_chars + 1;
         for i in indices {
             if i < s.title_chars {
                 h.title.push(i);
             } else if i >= author_start && i < author_start + s.author_chars {
                 h.author.push(i - author_start);
-            } else if i >= id_start {
-                h.message_id.push(i - id_start);
             }
         }
         h
     }
+}
+
+/// A fast necessary condition for a fuzzy match: every pattern byte occurs in order (ASCII
+/// letters in either case unless the pattern has a capital, as smart case). Most subjects
+/// fail it for a typed word, so the scorer runs only on the few that pass.
+pub fn may_match(hay: &[u8], pattern: &str) -> bool {
+    if !pattern.is_ascii() {
+        return true;
+    }
+    let exact = pattern.bytes().any(|b| b.is_ascii_uppercase());
+    let mut pos = 0;
+    for b in pattern.bytes() {
+        let rest = hay.get(pos..).unwrap_or(&[]);
+        let found = if exact || !b.is_ascii_alphabetic() {
+            memchr::memchr(b, rest)
+        } else {
+            memchr::memchr2(b.to_ascii_lowercase(), b.to_ascii_uppercase(), rest)
+        };
+        match found {
+            Some(i) => pos += i + 1,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The score of a one-character query: its first occurrence at a word start scores highest,
+/// earlier occurrences before later ones (smart case, as the scorer).
+pub fn one_char_score(hay: &[u8], b: u8) -> Option<i64> {
+    let found = if b.is_ascii_uppercase() || !b.is_ascii_alphabetic() {
+        memchr::memchr(b, hay)
+    } else {
+        memchr::memchr2(b, b.to_ascii_uppercase(), hay)
+    }?;
+    let word_start = found == 0 || !hay[found - 1].is_ascii_alphanumeric();
+    let camel = found > 0 && hay[found].is_ascii_uppercase() && hay[found - 1].is_ascii_lowercase();
+    let bonus = if word_start {
+        32
+    } else if camel {
+        24
+    } else {
+        16
+    };
+    Some(bonus - (found as i64).min(15))
 }
 
 /// Removes the separator from typed text so it can never be matched.
@@ -239,6 +303,24 @@ mod tests {
         assert_eq!(hits.first(), Some(&4), "{hits:?}");
         // Message-Ids are searched too.
         assert_eq!(run("1700000200"), vec![5]);
+    }
+
+    #[test]
+    fn one_character_prefers_word_starts_and_early_positions() {
+        assert!(one_char_score(b"free the ring", b'f') > one_char_score(b"net: free", b'f'));
+        assert!(one_char_score(b"net: free", b'f') > one_char_score(b"buffer", b'f'));
+        assert_eq!(one_char_score(b"abc", b'x'), None);
+        assert_eq!(one_char_score(b"abc", b'B'), None);
+        assert!(one_char_score(b"aBc", b'B').is_some());
+    }
+
+    #[test]
+    fn the_prefilter_never_rejects_a_match() {
+        assert!(may_match(b"net: Free the ring", "free"));
+        assert!(may_match(b"net: free the ring", "nfr"));
+        assert!(!may_match(b"net: free the ring", "Free"));
+        assert!(!may_match(b"net: free the ring", "xyz"));
+        assert!(may_match(b"abc", "\u{e9}"));
     }
 
     #[test]

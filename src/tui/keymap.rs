@@ -220,6 +220,8 @@ impl Keymap {
         // (context, action) -> bindings, replaced as a whole by later layers.
         let mut merged: BTreeMap<(Context, Action), Vec<Binding>> = BTreeMap::new();
         for layer in layers {
+            // Problems of one file are listed in line order.
+            let before = problems.len();
             let raw: RawLayer = match toml::from_str(&layer.text) {
                 Ok(raw) => raw,
                 Err(e) => {
@@ -290,6 +292,7 @@ impl Keymap {
                     merged.insert((context, action), bindings);
                 }
             }
+            problems[before..].sort_by_key(|p| p.line);
         }
         let mut keymap = Keymap::default();
         for ((context, _), bindings) in merged {

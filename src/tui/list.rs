@@ -114,6 +114,9 @@ pub struct List {
     pub folded: HashSet<usize>,
     pub sort: SortKey,
     pub reverse: bool,
+    /// Per patch: shown by the filter (all true without one). Heads shown only as the
+    /// context of a matching child are drawn dim.
+    pub passes: Vec<bool>,
 }
 
 /// Per-group values used for sorting.
@@ -172,28 +175,38 @@ impl List {
                 order.push((gi, score));
             }
         }
-        let groups = &self.groups;
-        let key_cmp = |a: &usize, b: &usize| -> std::cmp::Ordering {
-            let (ga, gb) = (&groups[*a], &groups[*b]);
-            let ord = match self.sort {
-                SortKey::Date => group_key_date(gb, summaries).cmp(&group_key_date(ga, summaries)),
-                SortKey::Subject => group_title(ga, queue, summaries)
-                    .to_lowercase()
-                    .cmp(&group_title(gb, queue, summaries).to_lowercase()),
-                SortKey::Author => {
-                    let au = |g: &Group| {
-                        g.patches()
-                            .next()
-                            .and_then(|p| summaries.get(p))
-                            .map(|s| s.author.to_lowercase())
-                            .unwrap_or_default()
-                    };
-                    au(ga).cmp(&au(gb))
+        // Sort keys computed once per group, not per comparison.
+        #[derive(PartialEq, Eq, PartialOrd, Ord)]
+        enum SortValue {
+            Number(std::cmp::Reverse<u64>),
+            Text(String),
+        }
+        let keys: Vec<SortValue> = self
+            .groups
+            .iter()
+            .map(|g| match self.sort {
+                SortKey::Date => {
+                    // Shifted so that "no date" sorts last among newest-first.
+                    let t = group_key_date(g, summaries);
+                    SortValue::Number(std::cmp::Reverse((t as i128 - i64::MIN as i128) as u64))
                 }
-                SortKey::Findings => group_counts(gb, summaries)
-                    .weight()
-                    .cmp(&group_counts(ga, summaries).weight()),
-            };
+                SortKey::Subject => {
+                    SortValue::Text(group_title(g, queue, summaries).to_lowercase())
+                }
+                SortKey::Author => SortValue::Text(
+                    g.patches()
+                        .next()
+                        .and_then(|p| summaries.get(p))
+                        .map(|s| s.author.to_lowercase())
+                        .unwrap_or_default(),
+                ),
+                SortKey::Findings => {
+                    SortValue::Number(std::cmp::Reverse(group_counts(g, summaries).weight()))
+                }
+            })
+            .collect();
+        let key_cmp = |a: &usize, b: &usize| -> std::cmp::Ordering {
+            let ord = keys[*a].cmp(&keys[*b]);
             if self.reverse { ord.reverse() } else { ord }
         };
         let scored = matches.is_some_and(|m| m.iter().any(|x| x.score != 0));
@@ -205,9 +218,11 @@ impl List {
             }
             .then(a.0.cmp(&b.0))
         });
+        self.passes = (0..summaries.len()).map(passes).collect();
         self.rows.clear();
         self.order.clear();
         let filtering = matches.is_some();
+        let mut items: Vec<(u32, Row)> = Vec::new();
         for (gi, _) in order {
             let g = &self.groups[gi];
             self.rows.push(Row::Head { group: gi });
@@ -216,7 +231,7 @@ impl List {
             }
             let open = filtering || !self.folded.contains(&gi);
             // Children and gaps in `n` order.
-            let mut items: Vec<(u32, Row)> = Vec::new();
+            items.clear();
             for (k, &p) in g.children.iter().enumerate() {
                 if !passes(p) {
                     continue;
@@ -241,7 +256,7 @@ impl List {
             }
             items.sort_by_key(|(n, r)| (*n, matches!(r, Row::Gap { .. })));
             if open {
-                self.rows.extend(items.into_iter().map(|(_, r)| r));
+                self.rows.extend(items.drain(..).map(|(_, r)| r));
             }
         }
         self.selected = keep

@@ -9,6 +9,7 @@ use crate::patch::{FileStatus, LineKind as DiffKind, Patch};
 use crate::policy::{Finding, Part, Severity};
 use crate::queue::Queue;
 use std::borrow::Cow;
+use unicode_width::UnicodeWidthStr;
 
 /// What a trailer line says, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,11 +433,11 @@ impl PatchModel {
                 let prefix_cols = out[new_index[i]]
                     .text
                     .get(..mk.start.min(width))
-                    .map_or(0, |p| p.chars().count());
+                    .map_or(0, UnicodeWidthStr::width);
                 let carets = out[new_index[i]]
                     .text
                     .get(mk.start..mk.end)
-                    .map_or(1, |s| s.chars().count().max(1));
+                    .map_or(1, |s| s.width().max(1));
                 let unplaced =
                     mk.start == mk.end && mk.start == 0 && f.location.part != Part::Subject;
                 let text = if unplaced {

@@ -14,6 +14,9 @@ use crate::queue::Queue;
 use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
 
+/// How many filter results are kept for backspacing.
+const FILTER_CACHE: usize = 32;
+
 /// An overlay over the current view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
@@ -141,6 +144,8 @@ pub struct AppState {
     pub query: Query,
     /// The filter result; `None` when no filter is set.
     pub matches: Option<Vec<Match>>,
+    /// Results of the last few queries, oldest first (cleared when the queue changes).
+    pub filter_cache: Vec<(Query, Vec<Match>)>,
     pub list: List,
     pub patch: Option<PatchView>,
     pub overlay: Overlay,
@@ -181,6 +186,7 @@ impl AppState {
             query_text: String::new(),
             query: Query::default(),
             matches: None,
+            filter_cache: Vec::new(),
             list: List::default(),
             patch: None,
             overlay: Overlay::None,
@@ -265,7 +271,17 @@ impl AppState {
             };
             let status = |i: usize| statuses.get(i).cloned().unwrap_or_default();
             let narrowing = !full && self.matches.is_some() && query.narrows(&self.query);
+            let cached = if full {
+                self.filter_cache.clear();
+                None
+            } else {
+                self.filter_cache
+                    .iter()
+                    .find(|(q, _)| *q == query)
+                    .map(|(_, m)| m.clone())
+            };
             let result = match (&self.matches, narrowing) {
+                _ if cached.is_some() => cached.unwrap_or_default(),
                 (Some(prev), true) => {
                     let mut cands: Vec<usize> = prev.iter().map(|m| m.index).collect();
                     cands.sort_unstable();
@@ -276,6 +292,13 @@ impl AppState {
                     .filter
                     .run(&self.summaries, 0..self.summaries.len(), &status, &query),
             };
+            // Backspacing returns to a query typed a moment ago: keep the last few results.
+            if !self.filter_cache.iter().any(|(q, _)| *q == query) {
+                if self.filter_cache.len() >= FILTER_CACHE {
+                    self.filter_cache.remove(0);
+                }
+                self.filter_cache.push((query.clone(), result.clone()));
+            }
             self.matches = Some(result);
         }
         self.query = query;
@@ -311,7 +334,7 @@ impl AppState {
         if !v.pane || n == 0 || self.size.1 < 16 {
             return 0;
         }
-        (n + 2).min(self.size.1 as usize / 4).max(3)
+        (n + 3).min(self.size.1 as usize / 4).max(4)
     }
 
     /// Rows of the patch body on screen (2 header rows, the pane, the status line).

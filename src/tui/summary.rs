@@ -76,7 +76,7 @@ pub struct Summary {
     pub counts: Counts,
     /// Distinct rule ids of its findings.
     pub rules: Vec<String>,
-    /// `title \u{1f} author \u{1f} message-id`: what the fuzzy filter matches.
+    /// `title \u{1f} author`: what the fuzzy filter matches first (then the Message-Id).
     pub haystack: String,
     /// Char lengths of the title and author in `haystack`, to map matched positions back.
     pub title_chars: usize,
@@ -157,7 +157,7 @@ pub fn summarise(queue: &Queue, findings: &[Vec<Finding>]) -> Vec<Summary> {
                 p.author.name.clone()
             };
             let message_id = p.mail.message_id.clone().unwrap_or_else(|| p.key.clone());
-            let haystack = format!("{title}{FIELD_SEP}{author}{FIELD_SEP}{message_id}");
+            let haystack = format!("{title}{FIELD_SEP}{author}");
             Summary {
                 title_chars: title.chars().count(),
                 author_chars: author.chars().count(),

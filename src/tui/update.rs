@@ -566,6 +566,17 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
             state.refilter(false);
             state.list.selected = 0;
             state.list.offset = 0;
+            // Select the best match itself, not the series head shown for context.
+            let best = state
+                .matches
+                .as_ref()
+                .and_then(|m| m.first())
+                .map(|m| m.index);
+            if let Some(best) = best {
+                state.list.select_patch(best);
+                let h = state.list_height();
+                state.list.scroll_into_view(h);
+            }
         }
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {

@@ -92,3 +92,124 @@ fn keys_md_is_generated_from_the_default_keymap() {
         "keymaps/KEYS.md is stale: run PATCHDESK_BLESS=1 cargo test keys_md"
     );
 }
+
+#[test]
+fn keys_command_prints_the_effective_keymap() {
+    let out = crate::patchdesk(&["keys"]);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    assert_eq!(crate::stdout(&out), Keymap::default_keymap().to_text());
+    let md = crate::patchdesk(&["keys", "--markdown", "--keymap", "vim"]);
+    assert!(
+        crate::stdout(&md).contains("| patch | `]d` `<tab>` | `next_finding` |"),
+        "{}",
+        crate::stdout(&md)
+    );
+}
+
+#[test]
+fn a_bad_keymap_is_reported_in_full_before_anything_runs() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = home.path().join("config/patchdesk");
+    std::fs::create_dir_all(&dir).expect("config dir");
+    std::fs::write(
+        dir.join("keymap.toml"),
+        "[queue]\nopen = [\"<ctrl+x>\"]\nfilterr = \"x\"\n",
+    )
+    .expect("keymap written");
+    let out = crate::patchdesk_in(home.path(), &["demo", "--keys", "q", "--print"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = crate::stderr(&out);
+    assert!(err.contains("keymap: 2 problems"), "{err}");
+    assert!(err.contains("keymap.toml:2: open: `<ctrl+x>`"), "{err}");
+    assert!(
+        err.contains("keymap.toml:3: unknown action `filterr`; did you mean `filter`?"),
+        "{err}"
+    );
+}
+
+/// The built-in demo queue, checked with its profile, as `patchdesk demo` shows it.
+fn demo_screen(keys: &str, size: (u16, u16)) -> String {
+    use patchdesk::policy::{Profile, check_queue};
+    let queue = patchdesk::queue::load(&patchdesk::source::SourceSpec::Demo).expect("demo loads");
+    let profile = Profile::builtin(patchdesk::demo::DEMO_PROFILE).expect("demo profile");
+    let findings = check_queue(&queue, &profile);
+    run_headless(
+        queue,
+        findings,
+        &profile.name,
+        &options(None, true),
+        keys,
+        size,
+        Output::Styled,
+    )
+    .expect("replay runs")
+}
+
+macro_rules! demo_snap {
+    ($name:ident, $keys:expr, $size:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(stringify!($name), demo_screen($keys, $size));
+        }
+    };
+}
+
+demo_snap!(demo_queue, "", (120, 24));
+demo_snap!(
+    demo_filter_open_and_jump_to_a_finding,
+    "/qcow<enter><enter>>f",
+    (120, 40)
+);
+demo_snap!(
+    demo_search_in_a_patch,
+    "/qcow<enter><enter>>/lo<enter>n",
+    (100, 30)
+);
+demo_snap!(
+    demo_errors_only_then_next_patch,
+    "/has:error<enter><enter>>>",
+    (100, 30)
+);
+
+#[test]
+fn random_key_storms_never_panic_at_any_size() {
+    // Every default key plus some typed text, in a fixed pseudo-random order.
+    let alphabet = [
+        "j", "k", "g", "G", "<enter>", "<esc>", "<tab>", "<s-tab>", "/", "n", "N", "f", "F", "]",
+        "[", "}", "{", ">", "<lt>", "o", "w", "i", "p", "?", "h", "l", "-", "=", "s", "d", "a",
+        "r", "<bs>", "<c-d>", "<c-u>", "<pgdn>", "<pgup>", "<c-w>", "x", "é", "E",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for size in [(20, 5), (40, 10), (80, 24), (200, 60)] {
+        let mut script = String::new();
+        for _ in 0..400 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            script.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        let (q, f) = sample::small_queue();
+        run_headless(
+            q,
+            f,
+            "qemu",
+            &options(None, true),
+            &script,
+            size,
+            Output::Plain,
+        )
+        .expect("replay runs");
+        let (q, f) = sample::big_patch(300);
+        run_headless(
+            q,
+            f,
+            "qemu",
+            &options(None, false),
+            &script,
+            size,
+            Output::Plain,
+        )
+        .expect("replay runs");
+        let _ = demo_screen(&script, size);
+    }
+}

@@ -64,15 +64,19 @@ fn text_spans(
 ) -> Vec<Span<'static>> {
     let theme = &state.theme;
     let mut layers: Vec<(usize, usize, Style)> = Vec::new();
-    for (i, &(l, s, e)) in view.search.matches.iter().enumerate() {
-        if l == li {
-            let st = if view.search.current == Some(i) {
-                theme.search_current
-            } else {
-                theme.search
-            };
-            layers.push((s, e, st));
+    // Matches are in line order: find this line's with a binary search.
+    let matches = &view.search.matches;
+    let first = matches.partition_point(|m| m.0 < li);
+    for (i, &(l, s, e)) in matches.iter().enumerate().skip(first) {
+        if l != li {
+            break;
         }
+        let st = if view.search.current == Some(i) {
+            theme.search_current
+        } else {
+            theme.search
+        };
+        layers.push((s, e, st));
     }
     // Finding spans over search matches; the worst severity drawn last.
     let mut marks = line.marks.clone();
@@ -232,19 +236,12 @@ fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect
     let order = &view.model.finding_order;
     let buf = frame.buffer_mut();
     let title = format!("─ findings ({}) ", order.len());
-    buf.set_string(
-        area.x,
-        area.y,
-        fit(
-            &format!("{title}{}", "─".repeat(area.width as usize)),
-            area.width as usize,
-        ),
-        theme.dim,
-    );
+    let rule = "─".repeat((area.width as usize).saturating_sub(title.chars().count()));
+    buf.set_string(area.x, area.y, format!("{title}{rule}"), theme.dim);
     let rows = area.height.saturating_sub(1) as usize;
     let current = view.current.unwrap_or(0);
-    // The selected finding takes two rows (message and source); keep it on screen.
-    let start = current.saturating_sub(rows.saturating_sub(2));
+    // The selected finding takes three rows (message, source, rationale); keep it on screen.
+    let start = current.saturating_sub(rows.saturating_sub(3));
     let mut y = area.y + 1;
     for (pos, &fi) in order.iter().enumerate().skip(start) {
         if y >= area.bottom() {
@@ -286,6 +283,14 @@ fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect
             );
             y += 1;
         }
+        // The rule's rationale, from the policy catalogue.
+        let why = crate::policy::catalogue::rule(&f.rule).map(|r| r.rationale);
+        if let (true, Some(why)) = (is_current, why)
+            && y < area.bottom()
+        {
+            buf.set_line(area.x, y, &Line::from(format!("   why: {why}")), area.width);
+            y += 1;
+        }
     }
 }
 
@@ -316,7 +321,7 @@ pub fn render_files(
         .map(|f| f.path.chars().count())
         .max()
         .unwrap_or(10) as u16
-        + 24;
+        + 36;
     let rect = centred(area, w.max(30), files.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     let block = Block::default().borders(Borders::ALL).title(" files ");
@@ -328,7 +333,7 @@ pub fn render_files(
     for (i, f) in files.iter().enumerate().skip(start).take(rows) {
         let y = inner.y + (i - start) as u16;
         let mut spans = vec![
-            Span::raw(fit(&f.path, (inner.width as usize).saturating_sub(20))),
+            Span::raw(fit(&f.path, (inner.width as usize).saturating_sub(32))),
             Span::styled(format!(" +{:<4}", f.adds), theme.add),
             Span::styled(format!("-{:<4}", f.dels), theme.remove),
         ];

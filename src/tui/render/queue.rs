@@ -242,7 +242,10 @@ fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
         )),
         (_, Some(s)) => {
             let text = fit(&s.title, subject_width);
-            let base = if matches!(row, Row::Head { .. }) && list.has_children(group) {
+            let context_only = patch.is_some_and(|p| !list.passes.get(p).copied().unwrap_or(true));
+            let base = if context_only {
+                theme.dim
+            } else if matches!(row, Row::Head { .. }) && list.has_children(group) {
                 theme.title
             } else {
                 Style::new()
@@ -267,15 +270,16 @@ fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
     }
     spans.push(Span::raw(" "));
     // Author.
-    let author = summary
-        .map(|s| s.author.clone())
-        .filter(|_| !matches!(row, Row::Gap { .. }))
-        .or_else(|| {
-            g.and_then(|g| g.children.first())
-                .and_then(|p| state.summaries.get(*p))
-                .map(|s| s.author.clone())
-        })
-        .unwrap_or_default();
+    let author = match row {
+        Row::Gap { .. } => String::new(),
+        _ => summary
+            .or_else(|| {
+                g.and_then(|g| g.children.first())
+                    .and_then(|p| state.summaries.get(*p))
+            })
+            .map(|s| s.author.clone())
+            .unwrap_or_default(),
+    };
     let text = fit(&author, cols.author);
     let layers = char_ranges(&text, &highlights.author)
         .into_iter()
