@@ -1,1 +1,188 @@
-fn main() {}
+//! Throughput on a large mbox: builds a ≥ 300 MB mbox by repeating the corpus's
+//! `qemu-recent-500.mbox` (Message-Ids made unique per copy) in a temp file, then times each
+//! stage over all of it and prints MB/s and messages/s, and `git mailsplit` on the same file.
+//!
+//! Stages are entries of [`stages`]; a later stage (full parse into `Patch`, policy check)
+//! is one more entry there. Run with `cargo bench --bench throughput`.
+
+use patchdesk::mail::{Message, Origin, mbox, parse_message};
+use patchdesk::source::{SourceSpec, load};
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const TARGET_BYTES: usize = 300 * 1024 * 1024;
+
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("PATCHDESK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    dir.is_dir().then_some(dir)
+}
+
+/// The big mbox: copies of `seed`, each copy's ids (`Message-ID`, `In-Reply-To`,
+/// `References`) prefixed with its copy number so they stay unique.
+fn build_mbox(seed: &[u8]) -> Vec<u8> {
+    let copies = TARGET_BYTES.div_ceil(seed.len().max(1));
+    let mut out = Vec::with_capacity(copies * (seed.len() + 4096));
+    let id_headers: [&[u8]; 3] = [b"message-id:", b"in-reply-to:", b"references:"];
+    for copy in 0..copies {
+        let prefix = format!("<r{copy}.");
+        let mut in_id_header = false;
+        for line in seed.split_inclusive(|&b| b == b'\n') {
+            let lower: Vec<u8> = line.iter().take(12).map(u8::to_ascii_lowercase).collect();
+            if id_headers.iter().any(|h| lower.starts_with(h)) {
+                in_id_header = true;
+            } else if !line.starts_with(b" ") && !line.starts_with(b"\t") {
+                in_id_header = false;
+            }
+            if in_id_header {
+                for &b in line {
+                    if b == b'<' {
+                        out.extend_from_slice(prefix.as_bytes());
+                    } else {
+                        out.push(b);
+                    }
+                }
+            } else {
+                out.extend_from_slice(line);
+            }
+        }
+    }
+    out
+}
+
+/// What a stage reports: how many messages it handled.
+type StageFn = fn(&Input) -> usize;
+
+struct Input {
+    path: PathBuf,
+    data: Vec<u8>,
+}
+
+fn stage_split(input: &Input) -> usize {
+    mbox::split(&input.data).messages.len()
+}
+
+fn decode_all(input: &Input) -> Vec<Message> {
+    let split = mbox::split(&input.data);
+    split
+        .messages
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, entry)| {
+            let raw = mbox::message_bytes(&input.data, entry, split.format);
+            let origin = Origin {
+                source: "bench".into(),
+                index: i + 1,
+                offset: entry.offset as u64,
+                file: None,
+            };
+            parse_message(&raw, origin).ok()
+        })
+        .collect()
+}
+
+fn stage_decode(input: &Input) -> usize {
+    decode_all(input).len()
+}
+
+fn stage_load(input: &Input) -> usize {
+    load(&SourceSpec::Path(input.path.clone()))
+        .map(|l| l.messages.len())
+        .unwrap_or(0)
+}
+
+/// The stages timed, in order. Add "full parse" (`Patch::from_message` over `decode_all`)
+/// and "check" here.
+fn stages() -> Vec<(&'static str, StageFn)> {
+    vec![
+        ("split (memchr, 1 thread)", stage_split as StageFn),
+        ("split + decode headers and body (rayon)", stage_decode),
+        ("source::load (read file + split + decode)", stage_load),
+    ]
+}
+
+/// CPU seconds (user + system) this process has used so far, from `/proc/self/stat`; the
+/// wall clock alone misleads on a shared machine.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+fn report(name: &str, bytes: usize, messages: usize, seconds: f64, cpu: Option<f64>) {
+    let mb = bytes as f64 / 1_000_000.0;
+    let cpu = cpu.map(|c| format!("  cpu {c:.2} s")).unwrap_or_default();
+    println!(
+        "{name:<45} {seconds:>7.3} s  {:>9.1} MB/s  {:>10.0} messages/s  ({messages} messages){cpu}",
+        mb / seconds,
+        messages as f64 / seconds
+    );
+}
+
+fn main() {
+    let Some(corpus) = corpus() else {
+        println!("skipped: ../shared/corpus not found (set PATCHDESK_CORPUS)");
+        return;
+    };
+    let seed_path = corpus.join("qemu-recent-500.mbox");
+    let Ok(seed) = std::fs::read(&seed_path) else {
+        println!("skipped: {} not found", seed_path.display());
+        return;
+    };
+    let data = build_mbox(&seed);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.mbox");
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(&data))
+        .expect("write the big mbox");
+    println!(
+        "input: {} ({:.1} MB, {} threads)",
+        path.display(),
+        data.len() as f64 / 1_000_000.0,
+        rayon::current_num_threads()
+    );
+    let input = Input { path, data };
+    for (name, stage) in stages() {
+        let cpu_start = cpu_seconds();
+        let start = Instant::now();
+        let messages = stage(&input);
+        let seconds = start.elapsed().as_secs_f64();
+        let cpu = cpu_start.zip(cpu_seconds()).map(|(a, b)| b - a);
+        report(name, input.data.len(), messages, seconds, cpu);
+    }
+
+    let out = dir.path().join("split");
+    std::fs::create_dir(&out).expect("split dir");
+    let start = Instant::now();
+    let status = std::process::Command::new("git")
+        .env("HOME", dir.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .arg("mailsplit")
+        .arg(format!("-o{}", out.display()))
+        .arg(&input.path)
+        .output();
+    let seconds = start.elapsed().as_secs_f64();
+    match status {
+        Ok(o) if o.status.success() => {
+            let count = String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse()
+                .unwrap_or(0);
+            report(
+                "git mailsplit (writes one file each)",
+                input.data.len(),
+                count,
+                seconds,
+                None,
+            );
+        }
+        _ => println!("git mailsplit: could not run"),
+    }
+}

@@ -1,11 +1,31 @@
 //! Sources: detecting what a path is (mbox, maildir, `git format-patch` directory, quilt
 //! series, public-inbox repository), a git revision range, or standard input, and reading
 //! every message from it. Broken messages are reported in `skipped`, the rest still load.
+//!
+//! Detection of a [`SourceSpec::Path`], first match wins:
+//!
+//! 1. a file: an mbox (mboxo or mboxrd), or one bare message (`.eml`, one `format-patch`
+//!    file), or one plain diff without mail headers;
+//! 2. a directory with a `series` file: a quilt series;
+//! 3. a directory with `cur/` or `new/`: a maildir (files of both, in file-name order);
+//! 4. a directory with `git/N.git` epochs: a public-inbox v2 inbox; a bare git repository: one
+//!    public-inbox epoch;
+//! 5. a directory of `*.patch`, `*.diff`, `*.eml`, `*.mbox`, `*.mbx` files, in number order of
+//!    their leading digits (`0001-…`), then by name.
+//!
+//! Anything else is [`Error::UnknownSource`]; a source with no message is [`Error::BadInput`].
 
-use crate::Result;
+mod dirs;
+mod files;
+mod git_range;
+mod public_inbox;
+
 use crate::mail::Message;
 use crate::queue::Skipped;
-use std::path::PathBuf;
+use crate::{Error, Result};
+use std::path::{Path, PathBuf};
+
+pub use files::MessageReader;
 
 /// What the user asked to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +59,95 @@ pub struct Loaded {
     pub skipped: Vec<Skipped>,
 }
 
+/// The kinds of source a path can be, as detected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// An mbox file or a single message file.
+    File,
+    Quilt,
+    Maildir,
+    PublicInboxV2,
+    PublicInboxEpoch,
+    PatchDir,
+}
+
 /// Reads every message of a source.
-pub fn load(_spec: &SourceSpec) -> Result<Loaded> {
-    unimplemented!("mail helper")
+pub fn load(spec: &SourceSpec) -> Result<Loaded> {
+    let name = spec.name();
+    match spec {
+        SourceSpec::Stdin => {
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut data)
+                .map_err(|e| Error::io("-", e))?;
+            let mut reader = MessageReader::new(&name);
+            reader.read_mbox(data, None);
+            reader.finish()
+        }
+        SourceSpec::Demo => {
+            let mut reader = MessageReader::new(&name);
+            reader.read_mbox(crate::demo::DEMO_MBOX.as_bytes().to_vec(), None);
+            reader.finish()
+        }
+        SourceSpec::GitRange { repo, range } => git_range::load(repo, range, &name),
+        SourceSpec::Path(path) => match detect(path)? {
+            SourceKind::File => {
+                let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                let mut reader = MessageReader::new(&name);
+                let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                reader.read_file(data, None, file_name.as_deref().unwrap_or(&name));
+                reader.finish()
+            }
+            SourceKind::Quilt => dirs::load_quilt(path, &name),
+            SourceKind::Maildir => dirs::load_maildir(path, &name),
+            SourceKind::PatchDir => dirs::load_patch_dir(path, &name),
+            SourceKind::PublicInboxV2 => public_inbox::load_v2(path, &name),
+            SourceKind::PublicInboxEpoch => public_inbox::load_epochs(&[path.to_path_buf()], &name),
+        },
+    }
+}
+
+/// Tells what kind of source `path` is.
+pub fn detect(path: &Path) -> Result<SourceKind> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_file() {
+        return Ok(SourceKind::File);
+    }
+    if !meta.is_dir() {
+        return Err(unknown(path, "neither a file nor a directory"));
+    }
+    if path.join("series").is_file() {
+        return Ok(SourceKind::Quilt);
+    }
+    if path.join("cur").is_dir() || path.join("new").is_dir() {
+        return Ok(SourceKind::Maildir);
+    }
+    if !public_inbox::epochs(path)?.is_empty() {
+        return Ok(SourceKind::PublicInboxV2);
+    }
+    if path.join("HEAD").is_file() && path.join("objects").is_dir() {
+        return Ok(SourceKind::PublicInboxEpoch);
+    }
+    let files = dirs::patch_files(path)?;
+    if !files.is_empty() {
+        return Ok(SourceKind::PatchDir);
+    }
+    let empty = std::fs::read_dir(path)
+        .map_err(|e| Error::io(path, e))?
+        .next()
+        .is_none();
+    Err(unknown(
+        path,
+        if empty {
+            "empty directory: no messages"
+        } else {
+            "not a maildir, quilt series, public-inbox repository or directory of *.patch / *.eml / *.mbox files"
+        },
+    ))
+}
+
+fn unknown(path: &Path, reason: &str) -> Error {
+    Error::UnknownSource {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
 }

@@ -2,6 +2,8 @@
 //! project (tests/fixtures) and on the built-in demo queue.
 
 mod cli;
+mod mail;
+mod patch;
 mod triage;
 
 use std::path::PathBuf;

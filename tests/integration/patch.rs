@@ -1,0 +1,457 @@
+//! The patch model against the real `git` on fixtures written for the project
+//! (tests/fixtures/patch): trailers (`git interpret-trailers`), mailinfo and `git am`,
+//! `git patch-id --stable` and `git apply --numstat`.
+
+use patchdesk::mail::{Message, Origin};
+use patchdesk::patch::diff;
+use patchdesk::patch::mailinfo::parse_from;
+use patchdesk::patch::patch_id::patch_id;
+use patchdesk::patch::{Patch, trailers};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A `git` command with a sandboxed environment.
+fn git(home: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.org")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.org")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE");
+    cmd
+}
+
+/// Runs git with `args`, feeding `input`; returns stdout (panics when git fails).
+fn run_git(home: &Path, dir: &Path, args: &[&str], input: &[u8]) -> String {
+    let mut child = git(home)
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input).expect("stdin written");
+    }
+    let out = child.wait_with_output().expect("git finishes");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn fixture_files(sub: &str, ext: &str) -> Vec<PathBuf> {
+    let dir = super::fixtures().join("patch").join(sub);
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no fixtures in {}", dir.display());
+    files
+}
+
+/// `key: value` lines, as `git interpret-trailers --parse` prints them.
+fn format_trailers(list: &[trailers::Trailer]) -> String {
+    list.iter()
+        .map(|t| format!("{}: {}\n", t.key, t.value))
+        .collect()
+}
+
+#[test]
+fn trailer_parse_matches_git() {
+    let home = tempfile::tempdir().expect("temp home");
+    let mut checked = 0;
+    for file in fixture_files("trailers", "txt") {
+        let text = fs::read_to_string(&file).expect("fixture readable");
+        let expected = run_git(
+            home.path(),
+            home.path(),
+            &["interpret-trailers", "--parse"],
+            text.as_bytes(),
+        );
+        let (_, ours) = trailers::parse(&text);
+        assert_eq!(format_trailers(&ours), expected, "{}", file.display());
+        let expected = run_git(
+            home.path(),
+            home.path(),
+            &["interpret-trailers", "--parse", "--no-divider"],
+            text.as_bytes(),
+        );
+        let (_, ours) = trailers::parse_with(&text, false);
+        assert_eq!(
+            format_trailers(&ours),
+            expected,
+            "{} (--no-divider)",
+            file.display()
+        );
+        checked += 1;
+    }
+    println!("trailer fixtures checked: {checked}");
+}
+
+#[test]
+fn trailer_add_matches_git() {
+    let home = tempfile::tempdir().expect("temp home");
+    let additions = [
+        ("Acked-by", "Alice Example <alice@example.org>"),
+        ("Signed-off-by", "A U Thor <author@example.org>"),
+        ("reviewed-BY", "bob <BOB@example.org>"),
+        ("Acked", "alice example <ALICE@example.org>"),
+        ("Tested-by", ""),
+    ];
+    let mut checked = 0;
+    for file in fixture_files("trailers", "txt") {
+        let text = fs::read_to_string(&file).expect("fixture readable");
+        for (key, value) in additions {
+            let arg = format!("{key}: {value}");
+            let expected = run_git(
+                home.path(),
+                home.path(),
+                &[
+                    "interpret-trailers",
+                    "--if-exists",
+                    "addIfDifferent",
+                    "--trailer",
+                    &arg,
+                ],
+                text.as_bytes(),
+            );
+            let ours = trailers::add(&text, key, value);
+            assert_eq!(ours.message, expected, "{} + {arg}", file.display());
+            let count = |text: &str| {
+                run_git(
+                    home.path(),
+                    home.path(),
+                    &["interpret-trailers", "--parse"],
+                    text.as_bytes(),
+                )
+                .lines()
+                .count()
+            };
+            let git_added = count(&expected) > count(&text)
+                || (count(&text) == 0 && expected.len() > text.len() + 1);
+            assert_eq!(
+                ours.added,
+                git_added,
+                "{} + {arg}: added flag",
+                file.display()
+            );
+            checked += 1;
+        }
+    }
+    println!("trailer additions checked: {checked}");
+}
+
+/// A test-only reading of a simple RFC 822 message (no encodings), until the mail parser
+/// is on main: unfolded headers, `From`, `Subject`, `Message-Id`, and the body.
+fn simple_message(raw: &str) -> Message {
+    let mut message = Message {
+        origin: Origin {
+            source: "fixture".into(),
+            index: 1,
+            ..Origin::default()
+        },
+        ..Message::default()
+    };
+    let mut lines = raw.split_inclusive('\n');
+    if raw.starts_with("From ") {
+        lines.next();
+    }
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut body_start = raw.len();
+    let mut pos = raw.len() - lines.clone().map(str::len).sum::<usize>();
+    for line in lines {
+        pos += line.len();
+        if line.trim_end().is_empty() {
+            body_start = pos;
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = headers.last_mut() {
+                last.1.push_str(line.trim_end_matches(['\r', '\n']));
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.to_string(), value.trim().to_string()));
+        }
+    }
+    for (name, value) in &headers {
+        match name.to_ascii_lowercase().as_str() {
+            "from" => message.from = Some(parse_from(value)),
+            "subject" => message.subject = value.clone(),
+            "message-id" => message.message_id = Some(value.trim_matches(['<', '>']).to_string()),
+            _ => {}
+        }
+    }
+    message.headers = headers;
+    message.body = raw[body_start.min(raw.len())..].to_string();
+    message
+}
+
+/// What `git am` would commit, from `git mailinfo` output: author, email, subject and
+/// `git stripspace` of subject, blank line, message.
+struct GitMailinfo {
+    author: String,
+    email: String,
+    subject: String,
+    message: String,
+}
+
+fn git_mailinfo(home: &Path, raw: &[u8]) -> GitMailinfo {
+    let dir = tempfile::tempdir_in(home).expect("temp dir");
+    let info = run_git(home, dir.path(), &["mailinfo", "msg", "patch"], raw);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")[..]))
+            .unwrap_or("")
+            .to_string()
+    };
+    let subject = field("Subject");
+    let msg = fs::read_to_string(dir.path().join("msg")).unwrap_or_default();
+    let message = run_git(
+        home,
+        dir.path(),
+        &["stripspace"],
+        format!("{subject}\n\n{msg}").as_bytes(),
+    );
+    GitMailinfo {
+        author: field("Author"),
+        email: field("Email"),
+        subject,
+        message,
+    }
+}
+
+#[test]
+fn mailinfo_matches_git() {
+    let home = tempfile::tempdir().expect("temp home");
+    let mut checked = 0;
+    for file in fixture_files("mail", "eml") {
+        let raw = fs::read_to_string(&file).expect("fixture readable");
+        let expected = git_mailinfo(home.path(), raw.as_bytes());
+        let patch = Patch::from_message(simple_message(&raw));
+        let name = file.display();
+        assert_eq!(patch.author.name, expected.author, "{name}: author");
+        assert_eq!(patch.author.email, expected.email, "{name}: email");
+        assert_eq!(patch.subject.title, expected.subject, "{name}: subject");
+        assert_eq!(patch.message, expected.message, "{name}: message");
+        let parsed = run_git(
+            home.path(),
+            home.path(),
+            &["interpret-trailers", "--parse"],
+            patch.message.as_bytes(),
+        );
+        assert_eq!(format_trailers(&patch.trailers), parsed, "{name}: trailers");
+        checked += 1;
+    }
+    println!("mail fixtures checked: {checked}");
+}
+
+#[test]
+fn git_am_commits_the_same_message() {
+    let home = tempfile::tempdir().expect("temp home");
+    let repo = tempfile::tempdir_in(home.path()).expect("temp repo");
+    let dir = repo.path();
+    run_git(home.path(), dir, &["init", "-q"], b"");
+    fs::write(dir.join("hello.txt"), "one\ntwo\nthree\n").expect("base file");
+    run_git(home.path(), dir, &["add", "hello.txt"], b"");
+    run_git(home.path(), dir, &["commit", "-qm", "base"], b"");
+    let mut applied = 0;
+    for file in fixture_files("mail", "eml") {
+        let raw = fs::read_to_string(&file).expect("fixture readable");
+        let patch = Patch::from_message(simple_message(&raw));
+        if !patch.has_diff() {
+            continue;
+        }
+        run_git(home.path(), dir, &["am", "-q"], raw.as_bytes());
+        let committed = run_git(
+            home.path(),
+            dir,
+            &["log", "-1", "--format=%an%n%ae%n%B"],
+            b"",
+        );
+        let expected = format!(
+            "{}\n{}\n{}\n",
+            patch.author.name, patch.author.email, patch.message
+        );
+        assert_eq!(committed, expected, "{}", file.display());
+        run_git(home.path(), dir, &["reset", "-q", "--hard", "HEAD~1"], b"");
+        applied += 1;
+    }
+    assert!(applied >= 10, "only {applied} fixtures applied");
+    println!("git am fixtures applied: {applied}");
+}
+
+#[test]
+fn patch_id_matches_git() {
+    let home = tempfile::tempdir().expect("temp home");
+    let mut files = fixture_files("diffs", "diff");
+    files.extend(fixture_files("diffs", "mbox"));
+    files.extend(fixture_files("mail", "eml"));
+    for file in files {
+        let text = fs::read_to_string(&file).expect("fixture readable");
+        let out = run_git(
+            home.path(),
+            home.path(),
+            &["patch-id", "--stable"],
+            text.as_bytes(),
+        );
+        let expected = out.split_whitespace().next().map(str::to_string);
+        assert_eq!(patch_id(&text), expected, "{}", file.display());
+    }
+}
+
+#[test]
+fn diff_counts_match_git_apply_numstat() {
+    let home = tempfile::tempdir().expect("temp home");
+    for file in fixture_files("diffs", "diff") {
+        let text = fs::read_to_string(&file).expect("fixture readable");
+        let numstat = run_git(
+            home.path(),
+            home.path(),
+            &["apply", "--numstat", "-"],
+            text.as_bytes(),
+        );
+        let parsed = diff::parse(&text);
+        assert!(
+            parsed.problems.is_empty(),
+            "{}: {:?}",
+            file.display(),
+            parsed.problems
+        );
+        let expected: Vec<String> = numstat.lines().map(str::to_string).collect();
+        let ours: Vec<String> = parsed
+            .files
+            .iter()
+            .map(|f| {
+                let count = |k| {
+                    f.hunks
+                        .iter()
+                        .flat_map(|h| &h.lines)
+                        .filter(|l| l.kind == k)
+                        .count()
+                };
+                let (add, del) = if f.binary {
+                    ("-".to_string(), "-".to_string())
+                } else {
+                    (
+                        count(diff::LineKind::Add).to_string(),
+                        count(diff::LineKind::Remove).to_string(),
+                    )
+                };
+                format!("{add}\t{del}\t{}", c_quote(f.path()))
+            })
+            .collect();
+        assert_eq!(ours, expected, "{}", file.display());
+    }
+}
+
+/// A path as git prints it: in double quotes with octal escapes when it holds bytes
+/// outside printable ASCII.
+fn c_quote(path: &str) -> String {
+    if path
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        return path.to_string();
+    }
+    let mut out = String::from("\"");
+    for b in path.bytes() {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..0x7f => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[test]
+fn every_fixture_truncated_never_panics() {
+    let mut files = fixture_files("mail", "eml");
+    files.extend(fixture_files("diffs", "diff"));
+    for file in files {
+        let raw = fs::read_to_string(&file).expect("fixture readable");
+        let cuts: Vec<usize> = (0..raw.len())
+            .step_by(7)
+            .filter(|&i| raw.is_char_boundary(i))
+            .collect();
+        for cut in cuts {
+            let part = &raw[..cut];
+            let _ = Patch::from_message(simple_message(part));
+            let _ = diff::parse(part);
+            let _ = patch_id(part);
+            let _ = trailers::parse(part);
+            let _ = trailers::add(part, "Acked-by", "A <a@b>");
+        }
+    }
+}
+
+/// Pseudo-random texts built from diff, mail and trailer fragments never make the patch
+/// code panic.
+#[test]
+fn random_fragments_never_panic() {
+    const PIECES: [&str; 24] = [
+        "diff --git ",
+        "a/x b/x",
+        "\"a/\\303\\251\" ",
+        "@@ -",
+        "1,2 +1",
+        ",3 @@",
+        "\n",
+        "+",
+        "-",
+        " ",
+        "\\ No newline",
+        "---",
+        "+++ ",
+        "From: ",
+        "Subject: ",
+        "[PATCH v2 1/3]",
+        "Re:",
+        "Signed-off-by: ",
+        "<a@b>",
+        "é",
+        "\r\n",
+        "index 1..é",
+        "GIT binary patch\n",
+        "#",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..3000 {
+        let len = (next() % 40) as usize;
+        let text: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let _ = diff::parse(&text);
+        let _ = patch_id(&text);
+        let _ = trailers::parse(&text);
+        let _ = trailers::add(&text, "Acked-by", "A <a@b>");
+        let _ = patchdesk::patch::subject::parse(&text);
+        let _ = Patch::from_message(Message {
+            subject: text.clone(),
+            body: text.clone(),
+            headers: vec![("From".into(), text.clone())],
+            ..Message::default()
+        });
+    }
+}
