@@ -128,20 +128,17 @@ pub struct NotesArgs {
     pub format: Format,
 }
 
-/// The profile for the gate. Until the policy engine's profile chooser lands this only
-/// names the profile (default `generic`) and checks that a `--policy` file exists.
-fn choose_profile(profile: Option<&str>, policy_file: Option<&Path>) -> Result<Profile> {
-    if let Some(file) = policy_file
-        && !file.is_file()
-    {
-        return Err(Error::Usage(format!(
-            "{}: no such policy file",
-            file.display()
-        )));
-    }
-    Ok(Profile {
-        name: profile.unwrap_or("generic").to_string(),
-    })
+/// The profile for the gate, chosen as `check` chooses it.
+fn choose_profile(
+    queue: &QueueArgs,
+    profile: Option<&str>,
+    policy_file: Option<&Path>,
+) -> Result<Profile> {
+    let args = crate::cli::check::ProfileArgs {
+        profile: profile.map(String::from),
+        policy: policy_file.map(Path::to_path_buf),
+    };
+    Ok(args.select(&queue.source_args().spec()?)?.0)
 }
 
 fn data_dir() -> Result<PathBuf> {
@@ -152,7 +149,7 @@ fn data_dir() -> Result<PathBuf> {
 pub fn run_trailer(kind: TrailerKind, args: &TrailerArgs) -> Result<i32> {
     let dir = data_dir()?;
     let queue = args.queue.load(&dir)?;
-    let profile = choose_profile(args.profile.as_deref(), args.policy.as_deref())?;
+    let profile = choose_profile(&args.queue, args.profile.as_deref(), args.policy.as_deref())?;
     let findings = policy::check_queue(&queue, &profile);
     let me = identity::find(None, args.queue.repo.as_deref().or(Some(Path::new("."))))?;
     let (text, result) = trailer_on(&queue, &findings, &dir, kind, args, &me.address);

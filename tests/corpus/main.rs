@@ -3,6 +3,7 @@
 
 mod mail;
 mod patch;
+mod policy;
 mod queue;
 mod replies;
 mod triage_trailers;

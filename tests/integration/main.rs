@@ -4,6 +4,7 @@
 mod cli;
 mod mail;
 mod patch;
+mod policy;
 mod triage;
 
 use std::path::PathBuf;
