@@ -26,6 +26,7 @@
 //! 5. `undo()` restores the state before the last change (this session only).
 //! 6. `save()` after every change (atomic; cheap for a queue's state).
 
+pub mod config;
 pub mod desk;
 pub mod gate;
 pub mod identity;

@@ -297,3 +297,44 @@ fn binary_end_to_end_on_the_demo_queue() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no series 7"), "{}", stderr(&out));
 }
+
+#[test]
+fn binary_uses_patchdesk_config_for_identity_and_editor() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/demo.mbox");
+    let q = demo.to_str().unwrap();
+    let editor = home.path().join("my editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'written in the editor\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config_dir = home.path().join("config/patchdesk");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    // The editor's path has a space: patchdesk's config splits on whitespace, so point at
+    // it through a symlink without one.
+    let link = home.path().join("ed");
+    std::os::unix::fs::symlink(&editor, &link).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!(
+            "[identity]\nname = \"Cora Config\"\nemail = \"cora@example.org\"\n[notes]\neditor = \"{}\"\n",
+            link.display()
+        ),
+    )
+    .unwrap();
+    let out = run_as_maintainer(home.path(), &["test", q, "4.1", "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.contains("+ Tested-by: Cora Config <cora@example.org>"),
+        "{stdout}"
+    );
+
+    let out = run_as_maintainer(home.path(), &["note", q, "4.1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run_as_maintainer(home.path(), &["notes", q]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(stdout.contains("written in the editor"), "{stdout}");
+}
