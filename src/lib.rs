@@ -21,11 +21,13 @@ pub mod cli;
 pub mod cli_triage;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod mail;
 pub mod patch;
 pub mod policy;
 pub mod queue;
 pub mod source;
 pub mod triage;
+pub mod tui;
 
 pub use error::{Error, Result};

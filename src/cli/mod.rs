@@ -3,6 +3,7 @@
 //! (`check`), 2 could not run.
 
 pub mod check;
+pub mod export;
 pub mod json;
 pub mod list;
 pub mod show;
@@ -50,6 +51,10 @@ pub enum Command {
     Note(crate::cli_triage::NoteArgs),
     /// List the notes of a queue.
     Notes(crate::cli_triage::NotesArgs),
+    /// Write review replies, a series for `git am`, or the triage record to a file.
+    Export(export::ExportArgs),
+    /// Apply a series as commits on a new branch of a git repository (HEAD untouched).
+    Apply(export::ApplyArgs),
 }
 
 /// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
@@ -155,6 +160,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Status(args)) => crate::cli_triage::run_status(&args),
         Some(Command::Note(args)) => crate::cli_triage::run_note(&args),
         Some(Command::Notes(args)) => crate::cli_triage::run_notes(&args),
+        Some(Command::Export(args)) => export::run_export(&args),
+        Some(Command::Apply(args)) => export::run_apply(&args),
         None => Err(Error::Usage(
             "the desk is not built yet; try `patchdesk list --demo`".into(),
         )),
