@@ -47,6 +47,8 @@ pub struct Options {
     pub color: bool,
     /// The time ages are measured from; `None` for the clock.
     pub now: Option<DateTime<FixedOffset>>,
+    /// A line for the status bar when the desk opens (e.g. why the demo queue is shown).
+    pub notice: Option<String>,
 }
 
 impl Options {
@@ -56,6 +58,7 @@ impl Options {
             keymap,
             color: !theme::no_color_requested(),
             now: None,
+            notice: None,
         }
     }
 
@@ -73,14 +76,16 @@ impl Options {
         let now = self
             .now
             .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-        AppState::new(
+        let mut state = AppState::new(
             queue,
             findings,
             profile,
             self.keymap.clone(),
             theme::Theme::new(self.color),
             now,
-        )
+        );
+        state.message = self.notice.clone();
+        state
     }
 }
 
