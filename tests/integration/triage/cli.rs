@@ -296,6 +296,31 @@ fn binary_end_to_end_on_the_demo_queue() {
     let out = run_as_maintainer(home.path(), &["status", q, "7.1", "accepted"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no series 7"), "{}", stderr(&out));
+
+    // The exports read the same store: the series mbox carries the ack, never the waiver.
+    let mbox = home.path().join("series1.mbox");
+    let out = run_as_maintainer(
+        home.path(),
+        &[
+            "export",
+            "series",
+            q,
+            "--series",
+            "1",
+            "--out",
+            mbox.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = std::fs::read_to_string(&mbox).unwrap();
+    assert_eq!(
+        written
+            .matches("Acked-by: Mia Maintainer <mia@example.org>")
+            .count(),
+        3,
+        "{written}"
+    );
+    assert!(!written.contains("author sent the sign-off"), "{written}");
 }
 
 #[test]
