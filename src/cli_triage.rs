@@ -15,11 +15,11 @@ use crate::policy::{self, Finding, Part, Profile};
 use crate::queue::Queue;
 use crate::triage::desk::{Desk, NoteSpec, TrailerRequest, patch_label};
 use crate::triage::gate::WaiverRequest;
-use crate::triage::identity;
 use crate::triage::notes::{self, Note, NoteTarget};
 use crate::triage::status::Status;
 use crate::triage::store;
 use crate::triage::trailers::TrailerKind;
+use crate::triage::{config, identity};
 use crate::{Error, Result};
 use clap::Args;
 use std::fmt::Write;
@@ -141,6 +141,14 @@ fn choose_profile(
     Ok(args.select(&queue.source_args().spec()?)?.0)
 }
 
+/// The desk's settings from patchdesk's config file (defaults when there is none).
+fn desk_config() -> Result<config::DeskConfig> {
+    match config::default_path() {
+        Some(path) => config::load(&path),
+        None => Ok(config::DeskConfig::default()),
+    }
+}
+
 fn data_dir() -> Result<PathBuf> {
     store::default_data_dir()
 }
@@ -151,7 +159,11 @@ pub fn run_trailer(kind: TrailerKind, args: &TrailerArgs) -> Result<i32> {
     let queue = args.queue.load(&dir)?;
     let profile = choose_profile(&args.queue, args.profile.as_deref(), args.policy.as_deref())?;
     let findings = policy::check_queue(&queue, &profile);
-    let me = identity::find(None, args.queue.repo.as_deref().or(Some(Path::new("."))))?;
+    let config = desk_config()?;
+    let me = identity::find(
+        config.identity().as_ref(),
+        args.queue.repo.as_deref().or(Some(Path::new("."))),
+    )?;
     let (text, result) = trailer_on(&queue, &findings, &dir, kind, args, &me.address);
     emit(&text)?;
     result
@@ -226,6 +238,27 @@ pub fn trailer_on(
     (out, result)
 }
 
+/// The review the exports write: the `--plan` file when given, else the desk's state for
+/// this queue (under patchdesk's config identity, else git's, as `ack` finds it), else an
+/// empty review.
+pub fn review_plan_for(
+    review: &crate::cli::export::ReviewArgs,
+    queue: &Queue,
+) -> Result<crate::export::ReviewPlan> {
+    if review.plan.is_some() {
+        return crate::cli::export::load_plan(review, None);
+    }
+    let dir = data_dir()?;
+    if !store::state_path(&dir, &queue.source).exists() {
+        return crate::cli::export::load_plan(review, None);
+    }
+    let desk = Desk::open(&dir, queue)?;
+    let me = identity::find(desk_config()?.identity().as_ref(), Some(Path::new(".")))?.address;
+    Ok(crate::export::from_desk::review_plan(
+        &desk, queue, None, me,
+    ))
+}
+
 /// Runs `status`.
 pub fn run_status(args: &StatusArgs) -> Result<i32> {
     let dir = data_dir()?;
@@ -272,7 +305,8 @@ pub fn run_note(args: &NoteArgs) -> Result<i32> {
     let dir = data_dir()?;
     let queue = args.queue.load(&dir)?;
     let text = if args.text.is_empty() {
-        let editor = notes::editor_command(None);
+        let config = desk_config()?;
+        let editor = notes::editor_command(config.notes.editor.as_deref());
         notes::edit_in_editor(&editor, "", &std::env::temp_dir())?
     } else {
         args.text.join(" ")

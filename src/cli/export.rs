@@ -209,7 +209,7 @@ fn load_for(source: &SourceArgs, out: &Path, force: bool) -> Result<Queue> {
 
 fn run_replies(args: &RepliesArgs) -> Result<i32> {
     let queue = load_for(&args.source, &args.out, args.force)?;
-    let plan = load_plan(&args.review, None)?;
+    let plan = crate::cli_triage::review_plan_for(&args.review, &queue)?;
     let selection = match args.series {
         Some(id) => Selection::Series(id),
         None => Selection::All,
@@ -225,7 +225,7 @@ fn run_replies(args: &RepliesArgs) -> Result<i32> {
 
 fn run_series(args: &SeriesArgs) -> Result<i32> {
     let queue = load_for(&args.source, &args.out, args.force)?;
-    let plan = load_plan(&args.review, None)?;
+    let plan = crate::cli_triage::review_plan_for(&args.review, &queue)?;
     let options = SeriesOptions {
         signoff: args.signoff,
         allow_missing: args.allow_missing,
@@ -242,7 +242,7 @@ fn run_series(args: &SeriesArgs) -> Result<i32> {
 
 fn run_record(args: &RecordArgs) -> Result<i32> {
     let queue = load_for(&args.source, &args.out, args.force)?;
-    let plan = load_plan(&args.review, None)?;
+    let plan = crate::cli_triage::review_plan_for(&args.review, &queue)?;
     let format = match args.format {
         RecordFormatArg::Mbox => RecordFormat::Mbox,
         RecordFormatArg::Json => RecordFormat::Json,

@@ -338,7 +338,7 @@ impl Store {
             .write(true)
             .open(&lock_path)
             .map_err(|e| Error::io(&lock_path, e))?;
-        let locked = FileExt::try_lock_exclusive(&file).map_err(|e| Error::io(&lock_path, e))?;
+        let locked = try_lock_patiently(&file).map_err(|e| Error::io(&lock_path, e))?;
         if locked {
             remove_stale_temp_files(path);
         }
@@ -408,6 +408,24 @@ fn parent_dir(path: &Path) -> PathBuf {
         .filter(|p| !p.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// How long to keep trying for the lock before opening read-only. Another thread of this
+/// process that is starting a child (fork, then exec) briefly holds a copy of every open
+/// file, our lock file's included; a real second patchdesk holds it for much longer.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(300);
+
+fn try_lock_patiently(file: &File) -> std::io::Result<bool> {
+    let start = std::time::Instant::now();
+    loop {
+        if FileExt::try_lock_exclusive(file)? {
+            return Ok(true);
+        }
+        if start.elapsed() >= LOCK_PATIENCE {
+            return Ok(false);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// The prefix of the temporary files a save of `path` writes (hidden, named after the file).

@@ -63,6 +63,7 @@ impl PlannedTrailer {
                 "= {} (skipped: identical to existing trailer '{existing}')",
                 self.line
             ),
+            Outcome::SkippedEmptyKey => format!("= {} (skipped: empty trailer key)", self.line),
         }
     }
 }

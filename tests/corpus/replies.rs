@@ -1,10 +1,8 @@
 //! Trailers collected from replies on the real linux-leds threads (`leds-threads/`),
 //! compared with what `b4 am` collected (`leds-threads-b4/*.log`), patch by patch.
 //!
-//! The queue comes from the real pipeline (`queue::load`) when the mail and patch stages can
-//! read the thread; until then a small reader in this test builds it (mboxrd split,
-//! mail-parser, patches told from replies by their `[PATCH` subject, each reply linked to
-//! the nearest patch up its In-Reply-To/References chain).
+//! The queue comes from the real pipeline (`queue::load`: mail, patch, queue grouping with
+//! each reply linked to the patch it answers up its thread).
 //!
 //! Cases checked (spot-checked against what the replies say):
 //! - 01 (RFC v2 0/9): one reply with a trailer.
@@ -16,154 +14,15 @@
 //! - Quoted trailers (`> Acked-by:`) in these threads are never collected.
 //! - Any trailer from an address other than its reply's sender is a warning, not a trailer.
 
-use patchdesk::mail::{Address, Message};
-use patchdesk::patch::{Patch, Subject};
-use patchdesk::queue::{Queue, Reply, Series};
+use patchdesk::queue::Queue;
 use patchdesk::source::SourceSpec;
 use patchdesk::triage::replies;
 use regex::Regex;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-fn split_mboxrd(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let text = String::from_utf8_lossy(bytes);
-    let unescape = Regex::new(r"^>(>*From )").unwrap();
-    let mut messages: Vec<Vec<u8>> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        if line.starts_with("From mboxrd@z") || line.starts_with("From ") && messages.is_empty() {
-            messages.push(Vec::new());
-            continue;
-        }
-        if let Some(current) = messages.last_mut() {
-            current.extend_from_slice(unescape.replace(line, "$1").as_bytes());
-        }
-    }
-    messages
-}
-
-fn address(a: Option<&mail_parser::Address>) -> Option<Address> {
-    let first = a?.first()?;
-    Some(Address {
-        name: first.name().unwrap_or("").to_string(),
-        email: first.address()?.to_string(),
-    })
-}
-
-fn ids(value: &mail_parser::HeaderValue) -> Vec<String> {
-    match value {
-        mail_parser::HeaderValue::Text(t) => vec![t.to_string()],
-        mail_parser::HeaderValue::TextList(list) => list.iter().map(|t| t.to_string()).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The test's own small reader, used until the real pipeline reads the thread.
-fn fallback_queue(path: &Path) -> Queue {
-    let bytes = std::fs::read(path).expect("thread readable");
-    let patch_subject = Regex::new(r"^\[[^\]]*PATCH[^\]]*\](?:\s*\[[^\]]*\])*\s*(.*)$").unwrap();
-    let counter = Regex::new(r"(\d+)/(\d+)\]").unwrap();
-    let mut patches: Vec<Patch> = Vec::new();
-    let mut replies_raw: Vec<(Message, Vec<String>)> = Vec::new();
-    for raw in split_mboxrd(&bytes) {
-        let Some(parsed) = mail_parser::MessageParser::default().parse(&raw) else {
-            continue;
-        };
-        let subject = parsed.subject().unwrap_or("").trim().to_string();
-        let mut up: Vec<String> = ids(parsed.in_reply_to());
-        let mut refs = ids(parsed.references());
-        refs.reverse();
-        up.extend(refs);
-        let mail = Message {
-            message_id: parsed.message_id().map(str::to_string),
-            in_reply_to: up.first().cloned(),
-            from: address(parsed.from()),
-            reply_to: address(parsed.reply_to()),
-            subject: subject.clone(),
-            body: parsed
-                .body_text(0)
-                .map(|b| b.replace("\r\n", "\n"))
-                .unwrap_or_default(),
-            ..Message::default()
-        };
-        match patch_subject.captures(&subject) {
-            Some(c) => {
-                let index = counter
-                    .captures(&subject)
-                    .and_then(|n| n[1].parse::<u32>().ok());
-                patches.push(Patch {
-                    key: mail.message_id.clone().unwrap_or_default(),
-                    subject: Subject {
-                        raw: subject.clone(),
-                        title: c[1].to_string(),
-                        index,
-                        ..Subject::default()
-                    },
-                    mail,
-                    ..Patch::default()
-                });
-            }
-            None => replies_raw.push((mail, up)),
-        }
-    }
-    let patch_by_id: HashMap<String, usize> = patches
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.key.clone(), i))
-        .collect();
-    let reply_up: HashMap<String, Vec<String>> = replies_raw
-        .iter()
-        .filter_map(|(m, up)| Some((m.message_id.clone()?, up.clone())))
-        .collect();
-    let find_parent = |up: &[String]| -> Option<usize> {
-        let mut frontier: Vec<String> = up.to_vec();
-        for _ in 0..200 {
-            if frontier.is_empty() {
-                break;
-            }
-            let id = frontier.remove(0);
-            if let Some(&i) = patch_by_id.get(&id) {
-                return Some(i);
-            }
-            if let Some(more) = reply_up.get(&id) {
-                frontier.splice(0..0, more.iter().cloned());
-            }
-        }
-        None
-    };
-    let replies: Vec<Reply> = replies_raw
-        .iter()
-        .map(|(m, up)| Reply {
-            mail: m.clone(),
-            parent: find_parent(up),
-            trailers: Vec::new(),
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..patches.len())
-        .filter(|&i| patches[i].subject.index != Some(0))
-        .collect();
-    order.sort_by_key(|&i| patches[i].subject.index);
-    let cover = (0..patches.len()).find(|&i| patches[i].subject.index == Some(0));
-    Queue {
-        source: path.display().to_string(),
-        series: vec![Series {
-            id: 1,
-            cover,
-            patches: order,
-            ..Series::default()
-        }],
-        patches,
-        replies,
-        ..Queue::default()
-    }
-}
-
 fn load_queue(path: &Path) -> Queue {
-    let spec = SourceSpec::Path(path.to_path_buf());
-    let real = std::panic::catch_unwind(|| patchdesk::queue::load(&spec));
-    match real {
-        Ok(Ok(q)) if !q.patches.is_empty() => q,
-        _ => fallback_queue(path),
-    }
+    patchdesk::queue::load(&SourceSpec::Path(path.to_path_buf())).expect("thread loads")
 }
 
 /// b4's log: patch title → the trailers it added.

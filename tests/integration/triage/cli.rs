@@ -195,3 +195,171 @@ fn binary_moves_a_corrupt_state_file_aside_with_exit_2() {
         r#"{"schema_version": 7}"#
     );
 }
+
+/// Runs the binary in a sandbox whose global git config names the maintainer.
+fn run_as_maintainer(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let gitconfig = home.join("gitconfig");
+    std::fs::write(
+        &gitconfig,
+        "[user]\n\tname = Mia Maintainer\n\temail = mia@example.org\n",
+    )
+    .unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+        .args(args)
+        .current_dir(home)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("GIT_CONFIG_GLOBAL", &gitconfig)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn binary_end_to_end_on_the_demo_queue() {
+    let home = tempfile::tempdir().unwrap();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/demo.mbox");
+    let q = demo.to_str().unwrap();
+    let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+
+    // Series 1 (v1): patch 2 has no Signed-off-by, an error under the qemu profile.
+    let out = run_as_maintainer(home.path(), &["ack", q, "1.0", "--profile", "qemu"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        text(&out).contains("! 1.2: error 'dco-missing' is not resolved"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        stderr(&out).contains("nothing recorded"),
+        "{}",
+        stderr(&out)
+    );
+
+    let waive = "dco-missing=author sent the sign-off in a reply";
+    let out = run_as_maintainer(
+        home.path(),
+        &[
+            "ack",
+            q,
+            "1.0",
+            "--profile",
+            "qemu",
+            "--waive",
+            waive,
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(text(&out).contains("+ Acked-by: Mia Maintainer <mia@example.org>"));
+    assert!(text(&out).contains("dry run: nothing recorded"));
+
+    let out = run_as_maintainer(
+        home.path(),
+        &["ack", q, "1.0", "--profile", "qemu", "--waive", waive],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        text(&out).contains("recorded Acked-by on 3 patch(es)"),
+        "{}",
+        text(&out)
+    );
+
+    let out = run_as_maintainer(
+        home.path(),
+        &["ack", q, "1.1", "--profile", "qemu", "--dry-run"],
+    );
+    assert!(text(&out).contains("skipped: identical"), "{}", text(&out));
+
+    // A waiver for a rule that did not fire is bad input.
+    let out = run_as_maintainer(
+        home.path(),
+        &["review", q, "1.1", "--waive", "ai-footer=no"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = run_as_maintainer(home.path(), &["status", q, "1.3", "accepted"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run_as_maintainer(
+        home.path(),
+        &["note", q, "1.2", "--line", "message:1", "why?"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run_as_maintainer(home.path(), &["notes", q]);
+    assert!(
+        text(&out).contains("1.2 message:1\n      why?"),
+        "{}",
+        text(&out)
+    );
+    let out = run_as_maintainer(home.path(), &["status", q, "7.1", "accepted"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no series 7"), "{}", stderr(&out));
+
+    // The exports read the same store: the series mbox carries the ack, never the waiver.
+    let mbox = home.path().join("series1.mbox");
+    let out = run_as_maintainer(
+        home.path(),
+        &[
+            "export",
+            "series",
+            q,
+            "--series",
+            "1",
+            "--out",
+            mbox.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = std::fs::read_to_string(&mbox).unwrap();
+    assert_eq!(
+        written
+            .matches("Acked-by: Mia Maintainer <mia@example.org>")
+            .count(),
+        3,
+        "{written}"
+    );
+    assert!(!written.contains("author sent the sign-off"), "{written}");
+}
+
+#[test]
+fn binary_uses_patchdesk_config_for_identity_and_editor() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/demo.mbox");
+    let q = demo.to_str().unwrap();
+    let editor = home.path().join("my editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'written in the editor\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config_dir = home.path().join("config/patchdesk");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    // The editor's path has a space: patchdesk's config splits on whitespace, so point at
+    // it through a symlink without one.
+    let link = home.path().join("ed");
+    std::os::unix::fs::symlink(&editor, &link).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!(
+            "[identity]\nname = \"Cora Config\"\nemail = \"cora@example.org\"\n[notes]\neditor = \"{}\"\n",
+            link.display()
+        ),
+    )
+    .unwrap();
+    let out = run_as_maintainer(home.path(), &["test", q, "4.1", "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.contains("+ Tested-by: Cora Config <cora@example.org>"),
+        "{stdout}"
+    );
+
+    let out = run_as_maintainer(home.path(), &["note", q, "4.1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run_as_maintainer(home.path(), &["notes", q]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(stdout.contains("written in the editor"), "{stdout}");
+}

@@ -2,6 +2,7 @@
 //! (crash safety, lock, carry-over) and the command line.
 mod cli;
 mod desk;
+mod export_plan;
 mod fixtures;
 mod git_trailers;
 mod identity;
