@@ -486,7 +486,7 @@ mod tests {
         assert!(
             std::fs::read_to_string(&json)
                 .unwrap()
-                .starts_with("From max@example.org ")
+                .starts_with("From mboxrd@z ")
         );
     }
 }

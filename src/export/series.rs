@@ -244,14 +244,7 @@ pub fn export(
     let patches = build(queue, plan, id, options)?;
     let mut mbox = Mbox::new();
     for p in &patches {
-        // The separator names the commit as `git format-patch` does, when it is known.
-        let bytes = super::mbox::build_message(&p.mail)?;
-        let sender = queue.patches[p.index]
-            .mail
-            .commit
-            .clone()
-            .unwrap_or_else(|| p.mail.from.email.clone());
-        mbox.push(&sender, p.mail.date, &bytes);
+        mbox.push_outgoing(&p.mail)?;
     }
     super::mbox::write_atomic(out, mbox.as_bytes(), force)?;
     Ok(patches.len())
