@@ -18,6 +18,7 @@
 //! Nothing outside [`tui`] imports ratatui or crossterm.
 
 pub mod cli;
+pub mod cli_triage;
 pub mod demo;
 pub mod error;
 pub mod export;
@@ -26,5 +27,6 @@ pub mod patch;
 pub mod policy;
 pub mod queue;
 pub mod source;
+pub mod triage;
 
 pub use error::{Error, Result};

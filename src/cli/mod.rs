@@ -2,6 +2,7 @@
 //! and prints its text or JSON. Exit codes: 0 success, 1 findings of error severity
 //! (`check`), 2 could not run.
 
+pub mod check;
 pub mod export;
 pub mod json;
 pub mod list;
@@ -9,6 +10,7 @@ pub mod show;
 
 use crate::queue::{self, Queue};
 use crate::source::SourceSpec;
+use crate::triage::trailers::TrailerKind;
 use crate::{Error, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -33,6 +35,22 @@ pub enum Command {
     List(ListArgs),
     /// One patch: header, commit message, notes and diff (or JSON).
     Show(ShowArgs),
+    /// Check every patch against a policy profile; exit 1 when errors are found.
+    Check(check::CheckArgs),
+    /// The policy profiles: `policy list`, `policy show NAME`.
+    Policy(check::PolicyArgs),
+    /// Add your Acked-by to patches (preview, compliance gate, --dry-run).
+    Ack(crate::cli_triage::TrailerArgs),
+    /// Add your Reviewed-by to patches (preview, compliance gate, --dry-run).
+    Review(crate::cli_triage::TrailerArgs),
+    /// Add your Tested-by to patches (preview, --dry-run).
+    Test(crate::cli_triage::TrailerArgs),
+    /// Set the review status of a patch (or, on S.0, of a series).
+    Status(crate::cli_triage::StatusArgs),
+    /// Write a note on a patch, a series or a line.
+    Note(crate::cli_triage::NoteArgs),
+    /// List the notes of a queue.
+    Notes(crate::cli_triage::NotesArgs),
     /// Write review replies, a series for `git am`, or the triage record to a file.
     Export(export::ExportArgs),
     /// Apply a series as commits on a new branch of a git repository (HEAD untouched).
@@ -51,7 +69,7 @@ pub struct SourceArgs {
     #[arg(long, value_name = "PATH")]
     pub repo: Option<PathBuf>,
     /// Read the built-in demo queue.
-    #[arg(long, conflicts_with_all = ["source", "repo"])]
+    #[arg(long, conflicts_with = "repo")]
     pub demo: bool,
 }
 
@@ -59,7 +77,12 @@ impl SourceArgs {
     /// What to read.
     pub fn spec(&self) -> Result<SourceSpec> {
         if self.demo {
-            return Ok(SourceSpec::Demo);
+            return match &self.source {
+                None => Ok(SourceSpec::Demo),
+                Some(s) => Err(Error::Usage(format!(
+                    "--demo reads the built-in queue; drop the SOURCE {s:?}"
+                ))),
+            };
         }
         match (&self.repo, &self.source) {
             (Some(repo), Some(range)) => Ok(SourceSpec::GitRange {
@@ -114,11 +137,29 @@ pub struct ShowArgs {
     pub format: Format,
 }
 
+impl ShowArgs {
+    /// With `--demo` the one positional argument is the PATCH (`show --demo 3.1`).
+    pub fn normalized(mut self) -> Self {
+        if self.source.demo && self.patch.is_none() {
+            self.patch = self.source.source.take();
+        }
+        self
+    }
+}
+
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Some(Command::List(args)) => list::run(&args),
-        Some(Command::Show(args)) => show::run(&args),
+        Some(Command::Show(args)) => show::run(&args.normalized()),
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Policy(args)) => check::run_policy(&args),
+        Some(Command::Ack(args)) => crate::cli_triage::run_trailer(TrailerKind::Acked, &args),
+        Some(Command::Review(args)) => crate::cli_triage::run_trailer(TrailerKind::Reviewed, &args),
+        Some(Command::Test(args)) => crate::cli_triage::run_trailer(TrailerKind::Tested, &args),
+        Some(Command::Status(args)) => crate::cli_triage::run_status(&args),
+        Some(Command::Note(args)) => crate::cli_triage::run_note(&args),
+        Some(Command::Notes(args)) => crate::cli_triage::run_notes(&args),
         Some(Command::Export(args)) => export::run_export(&args),
         Some(Command::Apply(args)) => export::run_apply(&args),
         None => Err(Error::Usage(

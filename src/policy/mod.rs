@@ -1,6 +1,21 @@
 //! The policy engine: rules by family (dco, ai, trailer, style, license) look at one parsed
 //! patch and return findings, each located exactly; profiles (TOML, embedded) decide which
 //! rules run and at what severity.
+//!
+//! Modules: [`catalogue`] names every rule; [`profile`] loads profiles; [`engine`] runs the
+//! rules over a queue; [`rules`] holds the rules by family; [`report`] renders findings as
+//! compiler-style text or JSON.
+
+pub mod catalogue;
+pub mod engine;
+pub mod profile;
+pub mod report;
+pub mod rules;
+#[cfg(test)]
+pub(crate) mod testutil;
+
+pub use engine::{check_patch, check_queue};
+pub use profile::{AiPolicy, Profile};
 
 use serde::Serialize;
 
@@ -15,13 +30,44 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses `error`, `warning` (`warn`) or `info`.
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    /// One step less serious (info stays info).
+    pub fn lower(self) -> Severity {
+        match self {
+            Severity::Error => Severity::Warning,
+            _ => Severity::Info,
+        }
+    }
+}
+
 /// Which part of a patch a finding points into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Part {
-    /// A mail header; `line` is 1-based among `Message::headers`.
+    /// A mail header; `line` is 1-based among `Message::headers`; the byte range is within
+    /// `"Name: value"`.
     Header,
-    /// The subject line (line 1).
+    /// The subject line (line 1); the byte range is within `Subject::raw`.
     Subject,
     /// The commit message; `line` is 1-based within `Patch::message`.
     Message,
@@ -30,8 +76,21 @@ pub enum Part {
     /// The notes between `---` and the diff; `line` is 1-based within `Patch::notes`.
     Notes,
     /// The diff; `file` names the file, `line` is the new-side line number (old-side for
-    /// removed lines; 0 for the file header).
+    /// removed lines; 0 for the file header). The byte range is within `DiffLine::text`.
     Diff,
+}
+
+impl Part {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Header => "header",
+            Part::Subject => "subject",
+            Part::Message => "message",
+            Part::Trailer => "trailer",
+            Part::Notes => "notes",
+            Part::Diff => "diff",
+        }
+    }
 }
 
 /// An exact place in a patch.
@@ -57,15 +116,4 @@ pub struct Finding {
     pub message: String,
     /// Where the rule comes from (document and section).
     pub source: String,
-}
-
-/// A profile: which rules run and at what severity (stub; the policy work fills it in).
-#[derive(Debug, Clone, Default)]
-pub struct Profile {
-    pub name: String,
-}
-
-/// Checks every patch of a queue; the result is indexed like `queue.patches`.
-pub fn check_queue(_queue: &crate::queue::Queue, _profile: &Profile) -> Vec<Vec<Finding>> {
-    unimplemented!("policy helper")
 }

@@ -3,7 +3,10 @@
 
 mod mail;
 mod patch;
+mod policy;
 mod queue;
+mod replies;
+mod triage_trailers;
 
 use std::path::PathBuf;
 

@@ -5,6 +5,8 @@ mod cli;
 mod export;
 mod mail;
 mod patch;
+mod policy;
+mod triage;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -1,0 +1,9 @@
+//! The rules, by family. Each family module exposes `check(&mut Ctx)`, which looks at one
+//! patch and emits findings through the context (which knows the profile's severities).
+
+pub mod ai;
+pub mod dco;
+pub mod license;
+pub mod style;
+pub mod trailer;
+pub mod util;

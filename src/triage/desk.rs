@@ -1,0 +1,773 @@
+//! [`Desk`]: the one API through which the TUI and the command line record decisions —
+//! status, notes, the maintainer's trailers (previewed, gated, undoable), waivers, accepted
+//! reply trailers — on top of the queue as loaded and the store that keeps them.
+//!
+//! Patches and series are named by their index in [`Queue::patches`] / [`Queue::series`];
+//! the state itself is keyed by patch key so it survives reloads. Every change pushes the
+//! previous state on an undo stack (in memory, for this session). Nothing is written until
+//! [`Desk::save`]; the TUI saves after each action, the CLI after its command.
+
+use super::gate::{self, GateCheck, Waiver, WaiverRequest};
+use super::notes::{self, Note, NoteTarget, Reanchored};
+use super::replies::{self, Collected, ReplyTrailer};
+use super::status::{self, Status};
+use super::store::{DeskState, LoadedPatch, LoadedSeries, Store};
+use super::trailers::{self, RecordedTrailer, TrailerKind, TrailerPreview};
+use crate::policy::{Finding, Part};
+use crate::queue::{Queue, Series};
+use crate::{Error, Result};
+use std::path::Path;
+
+/// How many operations can be undone.
+pub const UNDO_LIMIT: usize = 200;
+
+/// What a note is to be attached to, as the UI names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteSpec {
+    /// A series, by index into `Queue::series`.
+    Series(usize),
+    /// A patch, by index into `Queue::patches`.
+    Patch(usize),
+    /// A line of a patch: `file` for the diff (new-side `line`), else message/notes line.
+    Line {
+        patch: usize,
+        part: Part,
+        file: Option<String>,
+        line: u32,
+    },
+}
+
+/// What the maintainer asked for: a trailer on some patches, with waivers offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrailerRequest {
+    pub kind: TrailerKind,
+    /// `Name <email>` ([`super::identity::find`]).
+    pub identity: String,
+    /// Indices into `Queue::patches`; a cover letter stands for its whole series.
+    pub targets: Vec<usize>,
+    /// Every patch of each target's series.
+    pub whole_series: bool,
+    pub waivers: Vec<WaiverRequest>,
+}
+
+/// One patch's part of a trailer plan.
+#[derive(Debug, Clone)]
+pub struct PatchPlan {
+    /// Index into `Queue::patches`.
+    pub patch: usize,
+    pub preview: TrailerPreview,
+    pub gate: GateCheck,
+}
+
+/// What adding a trailer would do, patch by patch; nothing is recorded until
+/// [`Desk::add_trailer`] is called with it.
+#[derive(Debug, Clone)]
+pub struct TrailerPlan {
+    pub kind: TrailerKind,
+    /// `Name <email>`.
+    pub identity: String,
+    pub patches: Vec<PatchPlan>,
+}
+
+impl TrailerPlan {
+    /// True when every patch passes the compliance gate.
+    pub fn passes(&self) -> bool {
+        self.patches.iter().all(|p| p.gate.passes())
+    }
+
+    /// The gate's complaints, one per line.
+    pub fn gate_problems(&self) -> String {
+        self.patches
+            .iter()
+            .filter(|p| !p.gate.passes())
+            .map(|p| p.gate.explain())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The preview as text: per patch its title, the resulting trailer block with the new
+    /// lines marked `+`, skipped ones with the reason, and the waivers that will be recorded.
+    pub fn render(&self, queue: &Queue) -> String {
+        let mut out = String::new();
+        for plan in &self.patches {
+            let label = patch_label(queue, plan.patch);
+            out.push_str(&format!("{label} {}\n", plan.preview.title));
+            let added: Vec<&str> = plan
+                .preview
+                .planned
+                .iter()
+                .filter(|p| p.outcome == super::trailer_rules::Outcome::Added)
+                .map(|p| p.line.as_str())
+                .collect();
+            let first_new = plan.preview.block.len().saturating_sub(added.len());
+            for (i, line) in plan.preview.block.iter().enumerate() {
+                let is_new = i >= first_new;
+                out.push_str(if is_new { "  + " } else { "    " });
+                out.push_str(line);
+                out.push('\n');
+            }
+            for planned in &plan.preview.planned {
+                if planned.outcome != super::trailer_rules::Outcome::Added {
+                    out.push_str(&format!("  {}\n", planned.describe()));
+                }
+            }
+            for w in &plan.gate.new_waivers {
+                out.push_str(&format!(
+                    "  waiver recorded (not in the commit message): {}: {}\n",
+                    w.rule, w.reason
+                ));
+            }
+            for advisory in &plan.gate.advisories {
+                out.push_str(&format!("  ? {advisory} (check before asserting)\n"));
+            }
+            if !plan.gate.passes() {
+                for line in plan.gate.explain().lines() {
+                    out.push_str(&format!("  ! {line}\n"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How `list` numbers a patch: `S.N` (cover `S.0`), else `#index`.
+pub fn patch_label(queue: &Queue, patch: usize) -> String {
+    let Some(series) = queue.series_of(patch) else {
+        return format!("#{}", patch + 1);
+    };
+    if series.cover == Some(patch) {
+        return format!("{}.0", series.id);
+    }
+    let n = queue
+        .patches
+        .get(patch)
+        .and_then(|p| p.subject.index)
+        .or_else(|| {
+            series
+                .patches
+                .iter()
+                .position(|&i| i == patch)
+                .and_then(|p| u32::try_from(p + 1).ok())
+        })
+        .unwrap_or(0);
+    format!("{}.{n}", series.id)
+}
+
+/// The key under which a series' state is kept: its cover letter's key, else its first
+/// patch's key.
+pub fn series_key(queue: &Queue, series: &Series) -> Option<String> {
+    series
+        .cover
+        .or_else(|| series.patches.first().copied())
+        .and_then(|i| queue.patches.get(i))
+        .map(|p| p.key.clone())
+}
+
+/// The desk: state, store, undo stack, and what was collected from replies.
+#[derive(Debug)]
+pub struct Desk {
+    store: Store,
+    state: DeskState,
+    history: Vec<(String, DeskState)>,
+    replies: Collected,
+    /// Things to tell the user after opening (read-only, carried over, moved or orphaned
+    /// notes).
+    pub notices: Vec<String>,
+}
+
+impl Desk {
+    /// Opens the desk of `queue` with its state under `data_dir`: loads (a bad state file is
+    /// an error and is never overwritten), carries decisions over to re-rolled patches,
+    /// re-anchors line notes, and collects trailers from replies.
+    pub fn open(data_dir: &Path, queue: &Queue) -> Result<Desk> {
+        let (store, state) = Store::open(data_dir, &queue.source)?;
+        let mut desk = Desk {
+            store,
+            state,
+            history: Vec::new(),
+            replies: replies::collect(queue),
+            notices: Vec::new(),
+        };
+        if let Some(reason) = desk.store.read_only_reason() {
+            desk.notices.push(reason);
+        }
+        desk.refresh(queue);
+        Ok(desk)
+    }
+
+    /// Re-applies carry-over and re-anchoring after the queue was (re)loaded.
+    pub fn refresh(&mut self, queue: &Queue) {
+        let loaded: Vec<LoadedPatch<'_>> = queue
+            .patches
+            .iter()
+            .map(|p| LoadedPatch {
+                key: &p.key,
+                title: &p.subject.title,
+                patch_id: p.patch_id.as_deref(),
+            })
+            .collect();
+        for c in self.state.carry_over(&loaded) {
+            self.notices.push(format!(
+                "decisions and {} note(s) carried over from {} to {} (same patch-id)",
+                c.notes, c.from, c.to
+            ));
+        }
+        let loaded_series: Vec<LoadedSeries<'_>> = queue
+            .series
+            .iter()
+            .filter_map(|s| {
+                let key = s
+                    .cover
+                    .or_else(|| s.patches.first().copied())
+                    .and_then(|i| queue.patches.get(i))?;
+                Some(LoadedSeries {
+                    key: &key.key,
+                    title: &s.title,
+                    patch_keys: s
+                        .patches
+                        .iter()
+                        .filter_map(|&i| queue.patches.get(i).map(|p| p.key.as_str()))
+                        .collect(),
+                })
+            })
+            .collect();
+        for c in self.state.carry_over_series(&loaded_series) {
+            self.notices.push(format!(
+                "series status and {} note(s) carried over from <{}> to <{}>",
+                c.notes, c.from, c.to
+            ));
+        }
+        for note in &mut self.state.notes {
+            let Some(key) = note.target.patch() else {
+                continue;
+            };
+            let Some(patch) = queue.patches.iter().find(|p| p.key == key) else {
+                continue;
+            };
+            match notes::reanchor(note, patch) {
+                Reanchored::InPlace => {}
+                Reanchored::Moved { from, to } => self
+                    .notices
+                    .push(format!("note {} moved from line {from} to {to}", note.id)),
+                Reanchored::Orphaned => self.notices.push(format!(
+                    "note {} lost its line (orphaned; it is kept)",
+                    note.id
+                )),
+            }
+        }
+        self.replies = replies::collect(queue);
+    }
+
+    /// The state as it stands (for views).
+    pub fn state(&self) -> &DeskState {
+        &self.state
+    }
+
+    /// The state file.
+    pub fn state_path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// True when another patchdesk holds the queue: nothing can be changed.
+    pub fn read_only(&self) -> bool {
+        self.store.read_only()
+    }
+
+    /// Trailers and NACKs collected from the queue's replies.
+    pub fn reply_trailers(&self) -> &Collected {
+        &self.replies
+    }
+
+    fn patch_key(queue: &Queue, patch: usize) -> Result<&str> {
+        queue
+            .patches
+            .get(patch)
+            .map(|p| p.key.as_str())
+            .ok_or_else(|| Error::Usage(format!("{}: no patch #{}", queue.source, patch + 1)))
+    }
+
+    /// Makes sure the state has an entry for a patch about to get a decision or note, with
+    /// its title and patch-id (so the decision can follow a re-roll).
+    fn remember(&mut self, queue: &Queue, patch: usize) {
+        let Some(p) = queue.patches.get(patch) else {
+            return;
+        };
+        let entry = self.state.patches.entry(p.key.clone()).or_default();
+        if entry.title.is_empty() {
+            entry.title = p.subject.title.clone();
+        }
+        if p.patch_id.is_some() {
+            entry.patch_id = p.patch_id.clone();
+        }
+    }
+
+    /// Makes sure the state has an entry for a series about to get a status or note, with
+    /// its patches' keys (and remembers those patches), so it can follow a re-roll.
+    fn remember_series(&mut self, queue: &Queue, series: usize) {
+        let Some(s) = queue.series.get(series) else {
+            return;
+        };
+        let Some(key) = series_key(queue, s) else {
+            return;
+        };
+        for &p in &s.patches {
+            self.remember(queue, p);
+        }
+        let entry = self.state.series.entry(key).or_default();
+        entry.title = s.title.clone();
+        entry.patch_keys = s
+            .patches
+            .iter()
+            .filter_map(|&i| queue.patches.get(i).map(|p| p.key.clone()))
+            .collect();
+    }
+
+    /// Records the state before a change (and refuses changes when read-only).
+    fn begin(&mut self, what: impl Into<String>) -> Result<()> {
+        if let Some(reason) = self.store.read_only_reason() {
+            return Err(Error::Usage(reason));
+        }
+        self.history.push((what.into(), self.state.clone()));
+        if self.history.len() > UNDO_LIMIT {
+            self.history.remove(0);
+        }
+        Ok(())
+    }
+
+    /// Undoes the last change; returns what was undone, or `None` when there is nothing.
+    pub fn undo(&mut self) -> Option<String> {
+        let (what, before) = self.history.pop()?;
+        self.state = before;
+        Some(what)
+    }
+
+    /// What the next undo would undo.
+    pub fn undo_description(&self) -> Option<&str> {
+        self.history.last().map(|(w, _)| w.as_str())
+    }
+
+    /// Writes the state atomically.
+    pub fn save(&self) -> Result<()> {
+        self.store.save(&self.state)
+    }
+
+    // ---- status ----
+
+    /// The status of a patch (`new` unless set).
+    pub fn patch_status(&self, queue: &Queue, patch: usize) -> Status {
+        queue
+            .patches
+            .get(patch)
+            .and_then(|p| self.state.patches.get(&p.key))
+            .and_then(|s| s.status.clone())
+            .unwrap_or_default()
+    }
+
+    /// The status of a series: set explicitly, else following its patches
+    /// ([`status::series_status`]).
+    pub fn series_status(&self, queue: &Queue, series: &Series) -> Status {
+        let explicit = series_key(queue, series)
+            .and_then(|k| self.state.series.get(&k))
+            .and_then(|s| s.status.as_ref());
+        let patches: Vec<Status> = series
+            .patches
+            .iter()
+            .map(|&i| self.patch_status(queue, i))
+            .collect();
+        status::series_status(explicit, &patches)
+    }
+
+    /// Every status that is not `new`, by patch key, as the views show it (`accepted`,
+    /// `deferred until 2026-12-01`); a cover letter shows its series' status.
+    pub fn status_map(&self, queue: &Queue) -> std::collections::BTreeMap<String, String> {
+        let mut map = std::collections::BTreeMap::new();
+        for (i, patch) in queue.patches.iter().enumerate() {
+            let status = match queue.series.iter().find(|s| s.cover == Some(i)) {
+                Some(series) => self.series_status(queue, series),
+                None => self.patch_status(queue, i),
+            };
+            if status != Status::New {
+                map.insert(patch.key.clone(), status.to_string());
+            }
+        }
+        map
+    }
+
+    /// Sets a patch's status. Setting it on a cover letter sets the series' status.
+    pub fn set_status(&mut self, queue: &Queue, patch: usize, status: Status) -> Result<()> {
+        if let Some(series) = queue.series.iter().position(|s| s.cover == Some(patch)) {
+            return self.set_series_status(queue, series, Some(status));
+        }
+        let key = Self::patch_key(queue, patch)?.to_string();
+        self.begin(format!(
+            "status of {} set to {status}",
+            patch_label(queue, patch)
+        ))?;
+        self.remember(queue, patch);
+        if let Some(entry) = self.state.patches.get_mut(&key) {
+            entry.status = Some(status);
+        }
+        Ok(())
+    }
+
+    /// Sets (or with `None` clears, so it follows its patches again) a series' status.
+    pub fn set_series_status(
+        &mut self,
+        queue: &Queue,
+        series: usize,
+        status: Option<Status>,
+    ) -> Result<()> {
+        let s = queue
+            .series
+            .get(series)
+            .ok_or_else(|| Error::Usage(format!("{}: no series {}", queue.source, series + 1)))?;
+        let key = series_key(queue, s)
+            .ok_or_else(|| Error::Usage(format!("series {} has no patches", s.id)))?;
+        let what = match &status {
+            Some(st) => format!("status of series {} set to {st}", s.id),
+            None => format!("status of series {} follows its patches", s.id),
+        };
+        self.begin(what)?;
+        self.remember_series(queue, series);
+        let entry = self.state.series.entry(key).or_default();
+        entry.status = status;
+        Ok(())
+    }
+
+    // ---- notes ----
+
+    /// Adds a note; returns its id.
+    pub fn add_note(&mut self, queue: &Queue, spec: &NoteSpec, text: &str) -> Result<u64> {
+        let text = text.trim_end().to_string();
+        if text.trim().is_empty() {
+            return Err(Error::Usage("a note needs some text".into()));
+        }
+        let target = match spec {
+            NoteSpec::Series(i) => {
+                let s = queue
+                    .series
+                    .get(*i)
+                    .ok_or_else(|| Error::Usage(format!("no series {}", i + 1)))?;
+                NoteTarget::Series {
+                    series: series_key(queue, s)
+                        .ok_or_else(|| Error::Usage(format!("series {} has no patches", s.id)))?,
+                }
+            }
+            NoteSpec::Patch(i) => NoteTarget::Patch {
+                patch: Self::patch_key(queue, *i)?.to_string(),
+            },
+            NoteSpec::Line {
+                patch,
+                part,
+                file,
+                line,
+            } => {
+                Self::patch_key(queue, *patch)?;
+                NoteTarget::Line(notes::anchor(
+                    &queue.patches[*patch],
+                    *part,
+                    file.as_deref(),
+                    *line,
+                )?)
+            }
+        };
+        self.begin("add note")?;
+        match spec {
+            NoteSpec::Patch(p) | NoteSpec::Line { patch: p, .. } => self.remember(queue, *p),
+            NoteSpec::Series(s) => self.remember_series(queue, *s),
+        }
+        let id = self.state.next_note_id.max(1);
+        self.state.next_note_id = id + 1;
+        let now = now();
+        self.state.notes.push(Note {
+            id,
+            target,
+            text,
+            created: now.clone(),
+            updated: now,
+            carried_over_from: None,
+            orphaned: false,
+        });
+        Ok(id)
+    }
+
+    /// Replaces a note's text.
+    pub fn edit_note(&mut self, id: u64, text: &str) -> Result<()> {
+        if text.trim().is_empty() {
+            return Err(Error::Usage(
+                "a note needs some text (delete it instead)".into(),
+            ));
+        }
+        self.note(id)?;
+        self.begin(format!("edit note {id}"))?;
+        if let Some(note) = self.state.notes.iter_mut().find(|n| n.id == id) {
+            note.text = text.trim_end().to_string();
+            note.updated = now();
+        }
+        Ok(())
+    }
+
+    /// Deletes a note.
+    pub fn delete_note(&mut self, id: u64) -> Result<()> {
+        self.note(id)?;
+        self.begin(format!("delete note {id}"))?;
+        self.state.notes.retain(|n| n.id != id);
+        Ok(())
+    }
+
+    /// One note by id.
+    pub fn note(&self, id: u64) -> Result<&Note> {
+        self.state
+            .notes
+            .iter()
+            .find(|n| n.id == id)
+            .ok_or_else(|| Error::Usage(format!("no note {id}")))
+    }
+
+    /// All notes, in the order they were written.
+    pub fn notes(&self) -> &[Note] {
+        &self.state.notes
+    }
+
+    /// The notes of one patch (patch and line notes), line notes in line order.
+    pub fn notes_for_patch(&self, queue: &Queue, patch: usize) -> Vec<&Note> {
+        let Some(key) = queue.patches.get(patch).map(|p| p.key.as_str()) else {
+            return Vec::new();
+        };
+        let mut found: Vec<&Note> = self
+            .state
+            .notes
+            .iter()
+            .filter(|n| n.target.patch() == Some(key))
+            .collect();
+        found.sort_by_key(|n| match &n.target {
+            NoteTarget::Line(a) => (1, a.file.clone(), a.line),
+            _ => (0, None, 0),
+        });
+        found
+    }
+
+    /// The notes drawn under one line of a patch's view (`file` for diff lines).
+    pub fn notes_on_line(
+        &self,
+        queue: &Queue,
+        patch: usize,
+        part: Part,
+        file: Option<&str>,
+        line: u32,
+    ) -> Vec<&Note> {
+        let Some(key) = queue.patches.get(patch).map(|p| p.key.as_str()) else {
+            return Vec::new();
+        };
+        self.state
+            .notes
+            .iter()
+            .filter(|n| match &n.target {
+                NoteTarget::Line(a) => {
+                    a.patch == key
+                        && a.part == part
+                        && a.file.as_deref() == file
+                        && a.line == line
+                        && !n.orphaned
+                }
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// The notes on a series.
+    pub fn notes_for_series(&self, queue: &Queue, series: &Series) -> Vec<&Note> {
+        let Some(key) = series_key(queue, series) else {
+            return Vec::new();
+        };
+        self.state
+            .notes
+            .iter()
+            .filter(|n| matches!(&n.target, NoteTarget::Series { series } if *series == key))
+            .collect()
+    }
+
+    // ---- trailers and the gate ----
+
+    /// The patches an action on `targets` concerns: a cover letter (or any patch with
+    /// `whole_series`) stands for every patch of its series. Order kept, no repeats.
+    pub fn expand_targets(queue: &Queue, targets: &[usize], whole_series: bool) -> Vec<usize> {
+        let mut out = Vec::new();
+        for &t in targets {
+            let series = queue.series_of(t);
+            let expand = series.is_some_and(|s| whole_series || s.cover == Some(t));
+            let add: Vec<usize> = match series {
+                Some(s) if expand => s.patches.clone(),
+                _ => vec![t],
+            };
+            for p in add {
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+
+    /// Plans adding the maintainer's trailer to `targets` (see [`Desk::expand_targets`]):
+    /// the exact resulting trailer block of each patch, and the gate's verdict with the
+    /// waivers offered. `findings` is indexed like `queue.patches`.
+    pub fn plan_trailer(
+        &self,
+        queue: &Queue,
+        findings: &[Vec<Finding>],
+        request: &TrailerRequest,
+    ) -> Result<TrailerPlan> {
+        let TrailerRequest {
+            kind,
+            identity,
+            targets,
+            whole_series,
+            waivers,
+        } = request;
+        let (kind, whole_series) = (*kind, *whole_series);
+        let patches = Self::expand_targets(queue, targets, whole_series);
+        if patches.is_empty() {
+            return Err(Error::Usage("no patch to add the trailer to".into()));
+        }
+        let mut plans = Vec::with_capacity(patches.len());
+        for i in patches {
+            let patch = queue
+                .patches
+                .get(i)
+                .ok_or_else(|| Error::Usage(format!("no patch #{}", i + 1)))?;
+            let recorded: &[RecordedTrailer] = self
+                .state
+                .patches
+                .get(&patch.key)
+                .map(|s| s.trailers.as_slice())
+                .unwrap_or(&[]);
+            let preview = trailers::preview(patch, recorded, &[(kind, identity.to_string())]);
+            let none = Vec::new();
+            let patch_findings = findings.get(i).unwrap_or(&none);
+            let mut gate = gate::check(
+                &patch.key,
+                patch_findings,
+                &self.state.waivers,
+                waivers,
+                kind.gated(),
+            );
+            gate.label = patch_label(queue, i);
+            plans.push(PatchPlan {
+                patch: i,
+                preview,
+                gate,
+            });
+        }
+        // In a series action a waiver is for the patches its rule fired on; it is only
+        // refused when the rule fired on none of them.
+        for request in waivers.iter() {
+            let fired_somewhere = plans
+                .iter()
+                .any(|p| !p.gate.bad_waivers.contains(&request.rule));
+            if fired_somewhere {
+                for p in &mut plans {
+                    p.gate.bad_waivers.retain(|r| r != &request.rule);
+                }
+            }
+        }
+        Ok(TrailerPlan {
+            kind,
+            identity: identity.clone(),
+            patches: plans,
+        })
+    }
+
+    /// Records a planned trailer (and its waivers). Refused, with the gate's reasons, when
+    /// any patch fails the gate. Returns how many patches gained the trailer.
+    pub fn add_trailer(&mut self, queue: &Queue, plan: &TrailerPlan) -> Result<usize> {
+        if !plan.passes() {
+            return Err(Error::Usage(plan.gate_problems()));
+        }
+        let labels: Vec<String> = plan
+            .patches
+            .iter()
+            .map(|p| patch_label(queue, p.patch))
+            .collect();
+        self.begin(format!("{} on {}", plan.kind.key(), labels.join(", ")))?;
+        let when = now();
+        let mut added = 0;
+        for p in &plan.patches {
+            self.remember(queue, p.patch);
+            let key = p.preview.patch.clone();
+            for w in &p.gate.new_waivers {
+                self.state.waivers.push(Waiver {
+                    who: plan.identity.clone(),
+                    when: when.clone(),
+                    patch: key.clone(),
+                    rule: w.rule.clone(),
+                    reason: w.reason.clone(),
+                    carried_over_from: None,
+                });
+            }
+            if p.preview.adds_anything() {
+                let entry = self.state.patches.entry(key).or_default();
+                if entry.title.is_empty() {
+                    entry.title = p.preview.title.clone();
+                }
+                entry.trailers.push(RecordedTrailer {
+                    kind: plan.kind,
+                    value: plan.identity.clone(),
+                    added: when.clone(),
+                    carried_over_from: None,
+                });
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
+
+    /// The waivers recorded for a patch.
+    pub fn waivers_for(&self, queue: &Queue, patch: usize) -> Vec<&Waiver> {
+        let Some(key) = queue.patches.get(patch).map(|p| p.key.as_str()) else {
+            return Vec::new();
+        };
+        self.state
+            .waivers
+            .iter()
+            .filter(|w| w.patch == key)
+            .collect()
+    }
+
+    /// True when a patch carries a waiver (the queue view marks it).
+    pub fn has_waivers(&self, queue: &Queue, patch: usize) -> bool {
+        !self.waivers_for(queue, patch).is_empty()
+    }
+
+    /// True when a reply NACKed the patch (the views show it prominently).
+    pub fn nacked(&self, patch: usize) -> bool {
+        self.replies.nacks_for(patch).next().is_some()
+    }
+
+    /// The maintainer's recorded trailers on a patch.
+    pub fn trailers_for(&self, queue: &Queue, patch: usize) -> &[RecordedTrailer] {
+        queue
+            .patches
+            .get(patch)
+            .and_then(|p| self.state.patches.get(&p.key))
+            .map(|s| s.trailers.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Accepts a reply trailer whose address did not match its sender.
+    pub fn accept_reply_trailer(&mut self, queue: &Queue, trailer: &ReplyTrailer) -> Result<()> {
+        let key = Self::patch_key(queue, trailer.patch)?.to_string();
+        self.begin(format!("accept '{}'", trailer.line()))?;
+        self.remember(queue, trailer.patch);
+        let entry = self.state.patches.entry(key).or_default();
+        let line = trailer.line();
+        if !entry.accepted_reply_trailers.contains(&line) {
+            entry.accepted_reply_trailers.push(line);
+        }
+        Ok(())
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

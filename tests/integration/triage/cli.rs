@@ -1,0 +1,197 @@
+//! The triage commands: their `*_on` functions on hand-built queues (the whole flow: preview,
+//! gate, waivers, record, list), and the binary's exit code 2 on bad input.
+
+use super::fixtures::{findings, series_queue};
+use crate::{patchdesk_in, stderr};
+use patchdesk::cli::Format;
+use patchdesk::cli_triage::{self, QueueArgs, TrailerArgs};
+use patchdesk::mail::Address;
+use patchdesk::triage::status::Status;
+use patchdesk::triage::store;
+use patchdesk::triage::trailers::TrailerKind;
+
+fn me() -> Address {
+    Address {
+        name: "Mia Maintainer".into(),
+        email: "mia@example.org".into(),
+    }
+}
+
+fn ack_args(patches: &[&str], waive: &[&str], dry_run: bool) -> TrailerArgs {
+    TrailerArgs {
+        queue: QueueArgs {
+            source: "q.mbox".into(),
+            repo: None,
+        },
+        patches: patches.iter().map(|s| s.to_string()).collect(),
+        series: false,
+        profile: None,
+        policy: None,
+        waive: waive.iter().map(|s| s.to_string()).collect(),
+        dry_run,
+    }
+}
+
+#[test]
+fn ack_cover_needs_waiver_then_records_and_lists() {
+    let data = tempfile::tempdir().unwrap();
+    let q = series_queue("q.mbox", 1);
+    let f = findings();
+
+    let (text, result) = cli_triage::trailer_on(
+        &q,
+        &f,
+        data.path(),
+        TrailerKind::Acked,
+        &ack_args(&["1.0"], &[], false),
+        &me(),
+    );
+    let err = result.unwrap_err().to_string();
+    assert!(err.contains("nothing recorded"), "{err}");
+    assert!(
+        text.contains("! 1.2: error 'dco-missing' is not resolved"),
+        "{text}"
+    );
+    assert!(text.contains("--waive 'dco-missing=REASON'"), "{text}");
+    assert!(
+        text.contains("+ Acked-by: Mia Maintainer <mia@example.org>"),
+        "{text}"
+    );
+
+    let (text, result) = cli_triage::trailer_on(
+        &q,
+        &f,
+        data.path(),
+        TrailerKind::Acked,
+        &ack_args(&["1.0"], &["dco-missing=signed off in reply"], true),
+        &me(),
+    );
+    assert_eq!(result.unwrap(), 0);
+    assert!(text.contains("dry run: nothing recorded"), "{text}");
+    assert!(!store::state_path(data.path(), "q.mbox").exists());
+
+    let (text, result) = cli_triage::trailer_on(
+        &q,
+        &f,
+        data.path(),
+        TrailerKind::Acked,
+        &ack_args(&["1.0"], &["dco-missing=signed off in reply"], false),
+        &me(),
+    );
+    assert_eq!(result.unwrap(), 0, "{text}");
+    assert!(text.contains("recorded Acked-by on 2 patch(es)"), "{text}");
+    let state = store::load(&store::state_path(data.path(), "q.mbox"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(state.waivers.len(), 1);
+    assert_eq!(state.waivers[0].reason, "signed off in reply");
+}
+
+#[test]
+fn waiver_for_a_rule_that_did_not_fire_is_bad_input() {
+    let data = tempfile::tempdir().unwrap();
+    let q = series_queue("q.mbox", 1);
+    let (text, result) = cli_triage::trailer_on(
+        &q,
+        &findings(),
+        data.path(),
+        TrailerKind::Reviewed,
+        &ack_args(&["1.1"], &["ai-footer=nothing"], false),
+        &me(),
+    );
+    assert!(result.is_err());
+    assert!(
+        text.contains("1.1: waiver for 'ai-footer', but that rule did not fire"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unknown_patch_is_bad_input() {
+    let data = tempfile::tempdir().unwrap();
+    let q = series_queue("q.mbox", 1);
+    let (_, result) = cli_triage::trailer_on(
+        &q,
+        &findings(),
+        data.path(),
+        TrailerKind::Tested,
+        &ack_args(&["1.7"], &[], false),
+        &me(),
+    );
+    assert!(result.unwrap_err().to_string().contains("no patch 7"));
+}
+
+#[test]
+fn status_and_notes_commands() {
+    let data = tempfile::tempdir().unwrap();
+    let q = series_queue("q.mbox", 1);
+    let out = cli_triage::status_on(&q, data.path(), "1.1", Status::Accepted).unwrap();
+    assert_eq!(out, "1.1: accepted\n");
+    let out = cli_triage::status_on(
+        &q,
+        data.path(),
+        "1.0",
+        Status::parse("deferred:2026-12-24").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(out, "series 1: deferred until 2026-12-24\n");
+
+    cli_triage::note_on(&q, data.path(), "1.1", Some("src/a.c:2"), "why b?").unwrap();
+    cli_triage::note_on(&q, data.path(), "1.2", Some("message:3"), "explain").unwrap();
+    cli_triage::note_on(&q, data.path(), "1.0", None, "ask for a v2").unwrap();
+    let err = cli_triage::note_on(&q, data.path(), "1.1", Some("src/a.c:99"), "x").unwrap_err();
+    assert!(err.to_string().contains("no new-side line 99"), "{err}");
+
+    let list = cli_triage::notes_on(&q, data.path(), Format::Text).unwrap();
+    assert!(list.contains("1.1 src/a.c:2\n      why b?"), "{list}");
+    assert!(list.contains("1.2 message:3\n      explain"), "{list}");
+    assert!(list.contains("series 1\n      ask for a v2"), "{list}");
+    let json = cli_triage::notes_on(&q, data.path(), Format::Json).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value.as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn binary_refuses_an_unknown_status_with_exit_2() {
+    let home = tempfile::tempdir().unwrap();
+    let out = patchdesk_in(home.path(), &["status", "q.mbox", "1.1", "merged"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown status 'merged'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn binary_moves_a_corrupt_state_file_aside_with_exit_2() {
+    let home = tempfile::tempdir().unwrap();
+    let source = home.path().join("q.mbox");
+    std::fs::write(&source, "").unwrap();
+    let source = source.display().to_string();
+    let state = store::state_path(&home.path().join("data/patchdesk"), &source);
+    std::fs::create_dir_all(state.parent().unwrap()).unwrap();
+    std::fs::write(&state, "{ broken").unwrap();
+    let out = patchdesk_in(home.path(), &["notes", &source], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("corrupt") && err.contains(".corrupt-"),
+        "{err}"
+    );
+    assert!(!state.exists(), "moved aside, not overwritten");
+
+    // A state file from a newer patchdesk stays where it is.
+    std::fs::write(&state, r#"{"schema_version": 7}"#).unwrap();
+    let out = patchdesk_in(home.path(), &["status", &source, "1.1", "accepted"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("schema version 7"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&state).unwrap(),
+        r#"{"schema_version": 7}"#
+    );
+}
