@@ -7,6 +7,7 @@
 //! shape of their own so this module does not depend on how the desk stores them).
 
 pub mod apply;
+pub mod from_desk;
 pub mod mbox;
 pub mod plan;
 pub mod record;

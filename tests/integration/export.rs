@@ -726,3 +726,138 @@ fn command_line_refuses_bad_input_with_one_line_and_writes_nothing() {
     assert_eq!(v["series"].as_array().map(Vec::len), Some(5));
     assert_eq!(v["series"][1]["status"], "changes-requested");
 }
+
+impl Sandbox {
+    /// Runs patchdesk in `cwd` (whose git config names the maintainer), sandboxed.
+    fn patchdesk_at(&self, cwd: &Path, args: &[&str]) -> std::process::Output {
+        let home = self.dir.path();
+        Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+            .args(args)
+            .current_dir(cwd)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("NO_COLOR", "1")
+            .env_remove("EDITOR")
+            .env_remove("VISUAL")
+            .output()
+            .expect("patchdesk runs")
+    }
+}
+
+#[test]
+fn what_the_desk_recorded_is_what_gets_exported() {
+    let sandbox = Sandbox::new();
+    let (repo, base) = make_repo(&sandbox);
+    sandbox.git(&repo, &["config", "user.name", MAINTAINER.0]);
+    sandbox.git(&repo, &["config", "user.email", MAINTAINER.1]);
+    let sent = sandbox.git(
+        &repo,
+        &[
+            "format-patch",
+            "--stdout",
+            "--thread",
+            &format!("{base}..HEAD"),
+        ],
+    );
+    let mbox = sandbox.path("sent.mbox");
+    std::fs::write(&mbox, sent).expect("mbox");
+    let source = mbox.display().to_string();
+    let run = |args: &[&str]| {
+        let out = sandbox.patchdesk_at(&repo, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    run(&["ack", &source, "1.1", "--profile", "generic"]);
+    run(&[
+        "note",
+        &source,
+        "1.2",
+        "--line",
+        "uart.c:26",
+        "Why a second line?",
+    ]);
+    run(&["status", &source, "1.2", "changes-requested"]);
+
+    let replies_out = sandbox.path("replies.mbox");
+    run(&[
+        "export",
+        "replies",
+        &source,
+        "--all",
+        "--out",
+        &replies_out.display().to_string(),
+    ]);
+    let messages = read_back(&sandbox, &replies_out, 2);
+    assert!(
+        messages[0]
+            .body
+            .trim_end()
+            .ends_with(&format!("\nAcked-by: {}", maintainer().display())),
+        "{}",
+        messages[0].body
+    );
+    assert!(
+        messages[1]
+            .body
+            .contains("> +line 25b\n\nWhy a second line?\n\n"),
+        "{}",
+        messages[1].body
+    );
+    assert!(messages[1].body.contains("Changes requested"));
+
+    let series_out = sandbox.path("series.mbox");
+    run(&[
+        "export",
+        "series",
+        &source,
+        "--series",
+        "1",
+        "--out",
+        &series_out.display().to_string(),
+        "--signoff",
+    ]);
+    let reread = load(&series_out);
+    let first = &reread.patches[reread.series[0].patches[0]];
+    let lines: Vec<String> = first
+        .trailers
+        .iter()
+        .map(|t| format!("{}: {}", t.key, t.value))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            "Signed-off-by: Zoë Łukasiewicz <zoe@example.org>".to_string(),
+            "Cc: Mara Quint <mara@example.org>".to_string(),
+            format!("Acked-by: {}", maintainer().display()),
+            format!("Signed-off-by: {}", maintainer().display()),
+        ]
+    );
+
+    let record_out = sandbox.path("record.json");
+    run(&[
+        "export",
+        "record",
+        &source,
+        "--out",
+        &record_out.display().to_string(),
+        "--format",
+        "json",
+        "--profile",
+        "generic",
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record_out).expect("record")).expect("json");
+    assert_eq!(v["maintainer"], maintainer().display());
+    assert_eq!(v["series"][0]["status"], "changes-requested");
+    assert_eq!(v["series"][0]["patches"][1]["status"], "changes-requested");
+    assert_eq!(v["series"][0]["patches"][1]["line_notes"], 1);
+    assert!(v["series"][0]["patches"][0]["findings"].is_object());
+}
