@@ -165,7 +165,7 @@ pub fn build(queue: &Queue, plan: &ReviewPlan, now: DateTime<FixedOffset>) -> Re
         record_version: RECORD_VERSION,
         source: queue.source.clone(),
         maintainer: plan.maintainer.display(),
-        generated: now.to_rfc3339(),
+        generated: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         series: queue
             .series
             .iter()
@@ -221,7 +221,11 @@ pub fn summary_text(record: &Record, series: &SeriesRecord) -> String {
         for t in &p.trailers_collected {
             let _ = writeln!(out, "       collected: {t}");
         }
-        if let Some(f) = &p.findings {
+        if let Some(f) = p
+            .findings
+            .as_ref()
+            .filter(|f| f.errors + f.warnings + f.infos > 0)
+        {
             let _ = writeln!(
                 out,
                 "       findings: {} error(s), {} warning(s), {} info{}",
