@@ -28,5 +28,6 @@ pub mod policy;
 pub mod queue;
 pub mod source;
 pub mod triage;
+pub mod tui;
 
 pub use error::{Error, Result};

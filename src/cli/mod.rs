@@ -3,6 +3,7 @@
 //! (`check`), 2 could not run.
 
 pub mod check;
+pub mod desk;
 pub mod export;
 pub mod json;
 pub mod list;
@@ -26,11 +27,18 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no subcommand: the desk on SOURCE (the demo queue when none is given).
+    #[command(flatten)]
+    pub desk: desk::DeskArgs,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The desk on the built-in demo queue.
+    Demo(desk::DemoArgs),
+    /// The effective keymap (default, presets and your keymap.toml merged).
+    Keys(desk::KeysArgs),
     /// Series and patches of a queue as a table (or JSON).
     List(ListArgs),
     /// One patch: header, commit message, notes and diff (or JSON).
@@ -60,7 +68,7 @@ pub enum Command {
 /// Where the patches come from. SOURCE is a path (mbox, maildir, directory of patches,
 /// quilt series, public-inbox repository) or `-` for an mbox on standard input; with
 /// `--repo PATH` it is a revision range instead; `--demo` reads the built-in demo queue.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct SourceArgs {
     /// Path of the queue, `-` for standard input, or a revision range with --repo.
     #[arg(value_name = "SOURCE")]
@@ -162,9 +170,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Notes(args)) => crate::cli_triage::run_notes(&args),
         Some(Command::Export(args)) => export::run_export(&args),
         Some(Command::Apply(args)) => export::run_apply(&args),
-        None => Err(Error::Usage(
-            "the desk is not built yet; try `patchdesk list --demo`".into(),
-        )),
+        Some(Command::Demo(args)) => desk::run_demo(&args),
+        Some(Command::Keys(args)) => desk::run_keys(&args),
+        None => desk::run_desk(&cli.desk),
     }
 }
 

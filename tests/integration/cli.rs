@@ -146,3 +146,52 @@ fn bad_sources_exit_2_with_one_line_naming_them() {
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     }
 }
+
+#[test]
+fn the_desk_replays_keys_headless_and_prints_the_screen() {
+    let out = patchdesk(&[
+        "demo",
+        "--keys",
+        "/qcow<enter><enter>",
+        "--print",
+        "--size",
+        "100x30",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let screen = stdout(&out);
+    assert_eq!(screen.lines().count(), 30, "{screen}");
+    assert!(screen.contains("block/qcow"), "{screen}");
+
+    let out = patchdesk(&["--keys", "", "--print", "--size", "100x20"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("built-in demo queue"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = patchdesk(&["demo", "--print", "--size", "huge"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--size \"huge\""), "{}", stderr(&out));
+}
+
+#[test]
+fn a_bad_keymap_is_reported_before_the_desk_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys.toml");
+    std::fs::write(&file, "[queue]\nno_such_action = \"x\"\n").unwrap();
+    let out = patchdesk(&["demo", "--keymap", file.to_str().unwrap(), "--print"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no_such_action"), "{}", stderr(&out));
+}
+
+#[test]
+fn keys_prints_the_effective_keymap() {
+    let out = patchdesk(&["keys", "--markdown"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("keymaps/KEYS.md"),
+    )
+    .unwrap();
+    assert!(committed.trim_end().ends_with(stdout(&out).trim()), "keymaps/KEYS.md is current");
+}

@@ -7,6 +7,7 @@ mod mail;
 mod patch;
 mod policy;
 mod triage;
+mod tui;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Makes the README's screenshots from the real program: the headless mode replays keys on the
+# demo queue, prints the final screen with ANSI colours, and ansi2svg.py draws it as SVG.
+#   screenshots/make.sh            # uses `patchdesk demo`
+#   PATCHDESK="cargo run -q --example desk --" screenshots/make.sh   # the built-in sample queue
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PATCHDESK=${PATCHDESK:-"cargo run -q -- demo"}
+SIZE=${SIZE:-120x36}
+# NO_COLOR would make grey pictures; the user's keymap must not change them.
+unset NO_COLOR
+export XDG_CONFIG_HOME=$(mktemp -d)
+trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
+
+shot() { # name keys title
+    $PATCHDESK --keys "$2" --print=ansi --size "$SIZE" > "screenshots/$1.ansi"
+    python3 screenshots/ansi2svg.py "$3" < "screenshots/$1.ansi" > "screenshots/$1.svg"
+    rm "screenshots/$1.ansi"
+    echo "screenshots/$1.svg"
+}
+
+shot queue "" "patchdesk: the queue"
+shot patch "${PATCH_KEYS:-jjj<enter>f}" "patchdesk: a patch with its findings inline"
+shot help "?" "patchdesk: help"

@@ -1,0 +1,288 @@
+//! The desk: a keyboard-driven terminal UI over a queue and its findings.
+//!
+//! ```text
+//!  crossterm event ─► key::from_crossterm (Press only, one SHIFT rule) ─► KeyChord
+//!        KeyChord ─► keymap.resolve(context, pending) ─► Action | Pending | NotFound
+//!          Action ─► update::update(&mut AppState) ─► Vec<Effect>  (pure; the loop runs effects)
+//!        AppState ─► render::render(&AppState, &mut Frame)        (only when state.dirty)
+//! ```
+//!
+//! Modules: [`action`] (the action table), [`key`] and [`keymap`] (keys, files, chords),
+//! [`state`] (plain data), [`summary`], [`filter`] and [`list`] (the queue view's model),
+//! [`patch_model`] (the patch view's line model), [`update`], [`render`], [`theme`],
+//! [`headless`] (key scripts and screen dumps) and [`sample`] (queues for tests and benches).
+//! This is the only module that uses ratatui and crossterm.
+
+pub mod action;
+pub mod filter;
+pub mod headless;
+pub mod key;
+pub mod keymap;
+pub mod list;
+pub mod patch_model;
+pub mod render;
+pub mod sample;
+pub mod state;
+pub mod summary;
+pub mod theme;
+pub mod update;
+
+use crate::policy::Finding;
+use crate::queue::Queue;
+use crate::{Error, Result};
+use chrono::{DateTime, FixedOffset};
+use keymap::Keymap;
+use state::AppState;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+use update::{Effect, Incoming};
+
+pub use headless::Output;
+
+/// How the desk is set up; build it (and so load the keymap) before the terminal goes raw.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub keymap: Keymap,
+    /// Colours on (false under `NO_COLOR`).
+    pub color: bool,
+    /// The time ages are measured from; `None` for the clock.
+    pub now: Option<DateTime<FixedOffset>>,
+    /// A line for the status bar when the desk opens (e.g. why the demo queue is shown).
+    pub notice: Option<String>,
+}
+
+impl Options {
+    /// Options with a keymap, colour unless `NO_COLOR` is set.
+    pub fn new(keymap: Keymap) -> Options {
+        Options {
+            keymap,
+            color: !theme::no_color_requested(),
+            now: None,
+            notice: None,
+        }
+    }
+
+    /// Loads the keymap the usual way: default, then `--keymap NAME|FILE`, then the user's
+    /// `keymap.toml` (pass [`keymap::user_keymap_path`] in the binary; tests pass a temp path
+    /// or `None`). Every problem is in the error.
+    pub fn load(
+        keymap_spec: Option<&str>,
+        user_keymap: Option<&std::path::Path>,
+    ) -> Result<Options> {
+        Ok(Options::new(Keymap::load(keymap_spec, user_keymap)?))
+    }
+
+    fn state(&self, queue: Queue, findings: Vec<Vec<Finding>>, profile: &str) -> AppState {
+        let now = self
+            .now
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+        let mut state = AppState::new(
+            queue,
+            findings,
+            profile,
+            self.keymap.clone(),
+            theme::Theme::new(self.color),
+            now,
+        );
+        state.message = self.notice.clone();
+        state
+    }
+}
+
+/// Replays `keys` (e.g. `jj<enter>n`) and returns the final screen of `size` as plain text or
+/// with ANSI colours (`--keys ... --print[=ansi]`).
+pub fn run_headless(
+    queue: Queue,
+    findings: Vec<Vec<Finding>>,
+    profile_name: &str,
+    options: &Options,
+    keys: &str,
+    size: (u16, u16),
+    output: Output,
+) -> Result<String> {
+    let script = headless::parse_script(keys)?;
+    let mut state = options.state(queue, findings, profile_name);
+    headless::replay(&mut state, &script, size, output)
+}
+
+/// Reports a background load's progress to the desk; cheap to call per message (sends at most
+/// 20 updates a second).
+pub struct LoadProgress {
+    tx: Sender<Incoming>,
+    last: std::cell::Cell<Option<Instant>>,
+}
+
+impl LoadProgress {
+    fn due(&self) -> bool {
+        let now = Instant::now();
+        match self.last.get() {
+            Some(t) if now.duration_since(t) < Duration::from_millis(50) => false,
+            _ => {
+                self.last.set(Some(now));
+                true
+            }
+        }
+    }
+
+    /// `done` of `total` units of `what` (e.g. "messages") are read.
+    pub fn progress(&self, done: usize, total: Option<usize>, what: &str) {
+        if self.due() {
+            let _ = self.tx.send(Incoming::Progress {
+                done,
+                total,
+                what: what.to_string(),
+            });
+        }
+    }
+
+    /// Shows a partial queue now (the list fills while loading continues).
+    pub fn publish(&self, queue: Queue, findings: Vec<Vec<Finding>>) {
+        let _ = self.tx.send(Incoming::Queue {
+            queue,
+            findings,
+            done: false,
+        });
+    }
+}
+
+/// Opens the desk on the real terminal over a loaded queue.
+pub fn run(
+    queue: Queue,
+    findings: Vec<Vec<Finding>>,
+    profile_name: &str,
+    options: &Options,
+) -> Result<()> {
+    let (tx, rx) = mpsc::channel();
+    let state = options.state(queue, findings, profile_name);
+    event_loop(state, tx, rx)
+}
+
+/// Opens the desk at once and loads on a worker thread: `loader` reports progress, may
+/// publish partial queues, and returns the full queue with its findings.
+pub fn run_loading<F>(
+    source_name: &str,
+    profile_name: &str,
+    options: &Options,
+    loader: F,
+) -> Result<()>
+where
+    F: FnOnce(&LoadProgress) -> Result<(Queue, Vec<Vec<Finding>>)> + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel();
+    let queue = Queue {
+        source: source_name.to_string(),
+        ..Queue::default()
+    };
+    let mut state = options.state(queue, Vec::new(), profile_name);
+    state.loading = Some(state::Loading {
+        done: 0,
+        total: None,
+        what: "loading".into(),
+    });
+    let worker_tx = tx.clone();
+    std::thread::spawn(move || {
+        let progress = LoadProgress {
+            tx: worker_tx.clone(),
+            last: std::cell::Cell::new(None),
+        };
+        let msg = match loader(&progress) {
+            Ok((queue, findings)) => Incoming::Queue {
+                queue,
+                findings,
+                done: true,
+            },
+            Err(e) => Incoming::LoadFailed(e.to_string()),
+        };
+        let _ = worker_tx.send(msg);
+    });
+    event_loop(state, tx, rx)
+}
+
+fn spawn_input(tx: Sender<Incoming>) {
+    std::thread::spawn(move || {
+        use crossterm::event::{Event, read};
+        loop {
+            let msg = match read() {
+                Ok(Event::Key(k)) => match key::from_crossterm(&k) {
+                    Some(chord) => Incoming::Key(chord),
+                    None => continue,
+                },
+                Ok(Event::Resize(w, h)) => Incoming::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn event_loop(mut state: AppState, tx: Sender<Incoming>, rx: Receiver<Incoming>) -> Result<()> {
+    // ratatui::init enters raw mode and the alternate screen and installs a panic hook that
+    // restores the terminal before the panic message prints.
+    let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;
+    let result = drive(&mut state, &mut terminal, tx, rx);
+    let restored = ratatui::try_restore().map_err(|e| Error::io("terminal", e));
+    result.and(restored)
+}
+
+fn drive(
+    state: &mut AppState,
+    terminal: &mut ratatui::DefaultTerminal,
+    tx: Sender<Incoming>,
+    rx: Receiver<Incoming>,
+) -> Result<()> {
+    let size = terminal.size().map_err(|e| Error::io("terminal", e))?;
+    update::receive(state, Incoming::Resize(size.width, size.height));
+    spawn_input(tx);
+    loop {
+        if state.dirty {
+            terminal
+                .draw(|f| render::render(state, f))
+                .map_err(|e| Error::io("terminal", e))?;
+            state.dirty = false;
+        }
+        let Ok(first) = rx.recv() else { return Ok(()) };
+        // Handle everything already waiting before drawing again.
+        let mut next = Some(first);
+        while let Some(event) = next {
+            if update::receive(state, event).contains(&Effect::Quit) {
+                return Ok(());
+            }
+            next = rx.try_recv().ok();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headless_replays_keys_and_prints_plain_or_ansi() {
+        let (q, f) = sample::small_queue();
+        let mut o = Options::new(Keymap::default_keymap());
+        o.now = Some(sample::now());
+        o.color = true;
+        let plain = run_headless(
+            q.clone(),
+            f.clone(),
+            "qemu",
+            &o,
+            "jj<enter>",
+            (80, 24),
+            Output::Plain,
+        )
+        .unwrap();
+        assert!(
+            plain.contains("[PATCH v2 1/4] net: rename ring_len to ring_size"),
+            "{plain}"
+        );
+        let ansi =
+            run_headless(q.clone(), f.clone(), "qemu", &o, "", (80, 24), Output::Ansi).unwrap();
+        assert!(ansi.contains("\x1b["));
+        let e = run_headless(q, f, "qemu", &o, "<nokey>", (80, 24), Output::Plain).unwrap_err();
+        assert!(e.to_string().contains("--keys"), "{e}");
+    }
+}

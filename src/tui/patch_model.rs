@@ -1,0 +1,645 @@
+//! The patch view's line model, built once when a patch is opened: every line the view can
+//! show (subject, flagged headers, problems, commit message with trailers by kind, notes,
+//! file and hunk headers, diff lines with old/new numbers, replies), each finding placed at
+//! its exact byte span, and a message line under each marked line. Tabs are expanded and
+//! control characters made visible here, so spans stay exact on screen and scrolling a
+//! 5,000-line diff only slices this vector.
+
+use crate::patch::{FileStatus, LineKind as DiffKind, Patch};
+use crate::policy::{Finding, Part, Severity};
+use crate::queue::Queue;
+use std::borrow::Cow;
+
+/// What a trailer line says, for its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrailerKind {
+    SignedOff,
+    Review,
+    Fixes,
+    Ai,
+    Other,
+}
+
+impl TrailerKind {
+    /// Classifies a trailer key.
+    pub fn of(key: &str) -> TrailerKind {
+        match key.to_ascii_lowercase().as_str() {
+            "signed-off-by" => TrailerKind::SignedOff,
+            "acked-by" | "reviewed-by" | "tested-by" | "reported-by" | "suggested-by" => {
+                TrailerKind::Review
+            }
+            "fixes" | "cc" | "link" | "closes" => TrailerKind::Fixes,
+            "assisted-by" | "generated-by" | "ai-assisted-by" | "co-developed-by-ai" => {
+                TrailerKind::Ai
+            }
+            _ => TrailerKind::Other,
+        }
+    }
+}
+
+/// The kind of a view line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Title,
+    Header,
+    Problem,
+    Blank,
+    Message,
+    Trailer(TrailerKind),
+    NotesRule,
+    Notes,
+    FileHeader,
+    HunkHeader,
+    Context,
+    Add,
+    Remove,
+    NoNewline,
+    Reply,
+    /// A finding's message under its line.
+    Annotation(Severity),
+}
+
+/// A finding's span on a line (display byte offsets) and the finding's index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub start: usize,
+    pub end: usize,
+    pub finding: usize,
+    pub severity: Severity,
+}
+
+/// One line of the view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewLine {
+    pub kind: LineKind,
+    pub text: String,
+    pub old: Option<u32>,
+    pub new: Option<u32>,
+    /// A short gutter label for lines that are not numbered (`subj`, `hdr`, `!!`).
+    pub label: Option<&'static str>,
+    pub marks: Vec<Mark>,
+    /// The file this line belongs to (index into [`PatchModel::files`]).
+    pub file: Option<usize>,
+}
+
+impl ViewLine {
+    fn new(kind: LineKind, text: String) -> ViewLine {
+        ViewLine {
+            kind,
+            text,
+            old: None,
+            new: None,
+            label: None,
+            marks: Vec::new(),
+            file: None,
+        }
+    }
+
+    /// The worst severity marked on this line.
+    pub fn worst(&self) -> Option<Severity> {
+        self.marks.iter().map(|m| m.severity).max()
+    }
+}
+
+/// One file of the diff, for the file list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    pub path: String,
+    pub line: usize,
+    pub adds: usize,
+    pub dels: usize,
+    pub findings: usize,
+}
+
+/// The whole model.
+#[derive(Debug, Clone, Default)]
+pub struct PatchModel {
+    pub lines: Vec<ViewLine>,
+    /// For each finding (as indexed in the patch's findings), the line it is drawn on.
+    pub finding_line: Vec<usize>,
+    /// Finding indices in the order they appear.
+    pub finding_order: Vec<usize>,
+    pub files: Vec<FileEntry>,
+    /// Line indices of hunk headers.
+    pub hunks: Vec<usize>,
+    /// Widest line number, for the gutter.
+    pub number_width: usize,
+}
+
+/// Makes text safe and exact to draw: tabs to spaces (8-column stops), control characters to
+/// `�`. Returns the text and, when it changed, a map from original byte offset to new offset.
+pub fn sanitize(text: &str) -> (String, Option<Vec<usize>>) {
+    if !text.chars().any(|c| c.is_control()) {
+        return (text.to_string(), None);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut map = vec![0; text.len() + 1];
+    let mut col = 0usize;
+    for (i, c) in text.char_indices() {
+        for slot in map.iter_mut().skip(i).take(c.len_utf8()) {
+            *slot = out.len();
+        }
+        if c == '\t' {
+            let n = 8 - col % 8;
+            out.extend(std::iter::repeat_n(' ', n));
+            col += n;
+        } else if c.is_control() {
+            out.push('\u{fffd}');
+            col += 1;
+        } else {
+            out.push(c);
+            col += 1;
+        }
+    }
+    map[text.len()] = out.len();
+    (out, Some(map))
+}
+
+/// Adds a line; `raws` keeps the original text so a finding's byte range can be mapped
+/// through [`sanitize`] later (only for the few lines that carry one).
+fn push_text<'a>(
+    lines: &mut Vec<ViewLine>,
+    raws: &mut Vec<Cow<'a, str>>,
+    kind: LineKind,
+    raw: impl Into<Cow<'a, str>>,
+) -> usize {
+    let raw = raw.into();
+    let text = if raw.chars().any(|c| c.is_control()) {
+        sanitize(&raw).0
+    } else {
+        raw.to_string()
+    };
+    lines.push(ViewLine::new(kind, text));
+    raws.push(raw);
+    lines.len() - 1
+}
+
+impl PatchModel {
+    /// Builds the model of patch `index` of `queue` with its findings.
+    pub fn build(queue: &Queue, index: usize, findings: &[Finding]) -> PatchModel {
+        let Some(patch) = queue.patches.get(index) else {
+            return PatchModel::default();
+        };
+        let mut lines: Vec<ViewLine> = Vec::new();
+        let mut maps: Vec<std::borrow::Cow<str>> = Vec::new();
+        let mut m = PatchModel::default();
+
+        let title = push_text(&mut lines, &mut maps, LineKind::Title, &patch.subject.raw);
+        lines[title].label = Some("subj");
+        // Header lines that findings point at.
+        let mut header_line = std::collections::BTreeMap::new();
+        for f in findings.iter().filter(|f| f.location.part == Part::Header) {
+            let n = f.location.line as usize;
+            if header_line.contains_key(&n) {
+                continue;
+            }
+            if let Some((name, value)) = patch.mail.headers.get(n.wrapping_sub(1)) {
+                let i = push_text(
+                    &mut lines,
+                    &mut maps,
+                    LineKind::Header,
+                    format!("{name}: {value}"),
+                );
+                lines[i].label = Some("hdr");
+                header_line.insert(n, i);
+            }
+        }
+        for p in &patch.problems {
+            let i = push_text(&mut lines, &mut maps, LineKind::Problem, p);
+            lines[i].label = Some("!!");
+        }
+        push_text(&mut lines, &mut maps, LineKind::Blank, "");
+
+        let message_start = lines.len();
+        let mut trailer_kind = TrailerKind::Other;
+        for (i, l) in patch.message.lines().enumerate() {
+            let kind = if i >= patch.trailer_start
+                && patch.trailer_start < patch.message.lines().count()
+            {
+                if let Some(t) = patch.trailers.iter().find(|t| t.line == i) {
+                    trailer_kind = TrailerKind::of(&t.key);
+                } else if let Some((k, _)) = l.split_once(':')
+                    && !k.starts_with(' ')
+                    && !k.contains(' ')
+                {
+                    trailer_kind = TrailerKind::of(k);
+                }
+                LineKind::Trailer(trailer_kind)
+            } else {
+                LineKind::Message
+            };
+            let idx = push_text(&mut lines, &mut maps, kind, l);
+            lines[idx].new = Some(i as u32 + 1);
+        }
+        let message_end = lines.len();
+
+        let mut notes_start = lines.len();
+        let mut notes_end = lines.len();
+        if !patch.notes.trim().is_empty() {
+            push_text(&mut lines, &mut maps, LineKind::NotesRule, "---");
+            notes_start = lines.len();
+            for (i, l) in patch.notes.lines().enumerate() {
+                let idx = push_text(&mut lines, &mut maps, LineKind::Notes, l);
+                lines[idx].new = Some(i as u32 + 1);
+            }
+            notes_end = lines.len();
+        }
+
+        let mut file_ranges = Vec::new();
+        for (fi, file) in patch.diff.iter().enumerate() {
+            let header = file_header(patch, fi);
+            let start = push_text(&mut lines, &mut maps, LineKind::FileHeader, header);
+            lines[start].file = Some(fi);
+            let (mut adds, mut dels) = (0, 0);
+            for hunk in &file.hunks {
+                let text = format!(
+                    "@@ -{},{} +{},{} @@{}{}",
+                    hunk.old_start,
+                    hunk.old_lines,
+                    hunk.new_start,
+                    hunk.new_lines,
+                    if hunk.section.is_empty() { "" } else { " " },
+                    hunk.section
+                );
+                let h = push_text(&mut lines, &mut maps, LineKind::HunkHeader, text);
+                lines[h].file = Some(fi);
+                m.hunks.push(h);
+                for dl in &hunk.lines {
+                    let kind = match dl.kind {
+                        DiffKind::Add => {
+                            adds += 1;
+                            LineKind::Add
+                        }
+                        DiffKind::Remove => {
+                            dels += 1;
+                            LineKind::Remove
+                        }
+                        DiffKind::Context => LineKind::Context,
+                    };
+                    let i = push_text(&mut lines, &mut maps, kind, &dl.text);
+                    lines[i].old = dl.old;
+                    lines[i].new = dl.new;
+                    lines[i].file = Some(fi);
+                    if dl.no_newline {
+                        let n = push_text(
+                            &mut lines,
+                            &mut maps,
+                            LineKind::NoNewline,
+                            "\\ No newline at end of file",
+                        );
+                        lines[n].file = Some(fi);
+                    }
+                }
+            }
+            file_ranges.push((start, lines.len()));
+            m.files.push(FileEntry {
+                path: file.path().to_string(),
+                line: start,
+                adds,
+                dels,
+                findings: 0,
+            });
+        }
+
+        // Replies to this patch.
+        let mut replies: Vec<String> = Vec::new();
+        for r in queue.replies.iter().filter(|r| r.parent == Some(index)) {
+            let who = r
+                .mail
+                .from
+                .as_ref()
+                .map(|a| a.display())
+                .unwrap_or_default();
+            let trailers: Vec<String> = r
+                .trailers
+                .iter()
+                .map(|t| format!("{}: {}", t.key, t.value))
+                .collect();
+            replies.push(if trailers.is_empty() {
+                format!("Reply from {who}")
+            } else {
+                format!("Reply from {who} — {}", trailers.join(", "))
+            });
+        }
+        if !replies.is_empty() {
+            push_text(&mut lines, &mut maps, LineKind::Blank, "");
+            for r in replies {
+                let i = push_text(&mut lines, &mut maps, LineKind::Reply, r);
+                lines[i].label = Some("re");
+            }
+        }
+
+        // Place every finding.
+        m.finding_line = findings
+            .iter()
+            .map(|f| {
+                let loc = &f.location;
+                let n = loc.line as usize;
+                let in_range = |start: usize, end: usize| {
+                    (n >= 1 && start + n - 1 < end).then_some(start + n - 1)
+                };
+                let placed = match loc.part {
+                    Part::Subject => Some(title),
+                    Part::Header => header_line.get(&n).copied(),
+                    Part::Message | Part::Trailer => in_range(message_start, message_end),
+                    Part::Notes => in_range(notes_start, notes_end),
+                    Part::Diff => {
+                        let fi = patch.diff.iter().position(|fd| {
+                            loc.file.as_deref().is_some_and(|p| {
+                                fd.path() == p || fd.old_path.as_deref() == Some(p)
+                            })
+                        });
+                        fi.and_then(|fi| {
+                            let (s, e) = file_ranges[fi];
+                            if n == 0 {
+                                return Some(s);
+                            }
+                            let want = Some(n as u32);
+                            (s..e)
+                                .find(|&i| {
+                                    matches!(lines[i].kind, LineKind::Add | LineKind::Context)
+                                        && lines[i].new == want
+                                })
+                                .or_else(|| {
+                                    (s..e).find(|&i| {
+                                        lines[i].kind == LineKind::Remove && lines[i].old == want
+                                    })
+                                })
+                        })
+                    }
+                };
+                placed.unwrap_or(title)
+            })
+            .collect();
+        for (fi, f) in findings.iter().enumerate() {
+            let li = m.finding_line[fi];
+            let placed_exactly = li != title || f.location.part == Part::Subject;
+            let (start, end) = if placed_exactly {
+                let map = maps.get(li).and_then(|raw| sanitize(raw).1);
+                span_on(
+                    &lines[li].text,
+                    map.as_deref(),
+                    f.location.start,
+                    f.location.end,
+                )
+            } else {
+                (0, 0)
+            };
+            lines[li].marks.push(Mark {
+                start,
+                end,
+                finding: fi,
+                severity: f.severity,
+            });
+            if let Some(file) = lines[li].file
+                && let Some(entry) = m.files.get_mut(file)
+            {
+                entry.findings += 1;
+            }
+        }
+        let mut order: Vec<usize> = (0..findings.len()).collect();
+        order.sort_by_key(|&i| {
+            (
+                m.finding_line[i],
+                lines[m.finding_line[i]]
+                    .marks
+                    .iter()
+                    .find(|mk| mk.finding == i)
+                    .map_or(0, |mk| mk.start),
+            )
+        });
+        m.finding_order = order;
+
+        // Annotation lines under marked lines; remap line indices.
+        let mut out = Vec::with_capacity(lines.len() + findings.len());
+        let mut new_index = vec![0; lines.len()];
+        for (i, line) in lines.into_iter().enumerate() {
+            new_index[i] = out.len();
+            if line.marks.is_empty() {
+                out.push(line);
+                continue;
+            }
+            let marks = line.marks.clone();
+            let file = line.file;
+            let width = line.text.len();
+            out.push(line);
+            let mut sorted = marks;
+            sorted.sort_by_key(|mk| mk.start);
+            for mk in sorted {
+                let Some(f) = findings.get(mk.finding) else {
+                    continue;
+                };
+                let prefix_cols = out[new_index[i]]
+                    .text
+                    .get(..mk.start.min(width))
+                    .map_or(0, |p| p.chars().count());
+                let carets = out[new_index[i]]
+                    .text
+                    .get(mk.start..mk.end)
+                    .map_or(1, |s| s.chars().count().max(1));
+                let unplaced =
+                    mk.start == mk.end && mk.start == 0 && f.location.part != Part::Subject;
+                let text = if unplaced {
+                    format!(
+                        "{} {}: {} (at {:?} line {})",
+                        sev_word(f.severity),
+                        f.rule,
+                        f.message,
+                        f.location.part,
+                        f.location.line
+                    )
+                } else {
+                    format!(
+                        "{}{} {}: {}",
+                        " ".repeat(prefix_cols),
+                        "^".repeat(carets),
+                        f.rule,
+                        f.message
+                    )
+                };
+                let mut a = ViewLine::new(LineKind::Annotation(f.severity), text);
+                a.file = file;
+                out.push(a);
+            }
+        }
+        for l in &mut m.finding_line {
+            *l = new_index[*l];
+        }
+        for h in &mut m.hunks {
+            *h = new_index[*h];
+        }
+        for f in &mut m.files {
+            f.line = new_index[f.line];
+        }
+        let max_number = out
+            .iter()
+            .filter_map(|l| l.old.max(l.new))
+            .max()
+            .unwrap_or(0);
+        m.number_width = max_number.to_string().len().max(3);
+        m.lines = out;
+        m
+    }
+}
+
+fn sev_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// Maps a finding's byte range on the original line to the display text, never empty when
+/// the line has text (a zero-width finding marks one character).
+fn span_on(text: &str, map: Option<&[usize]>, start: usize, end: usize) -> (usize, usize) {
+    let conv = |b: usize| match map {
+        Some(m) => m.get(b).copied().unwrap_or(text.len()),
+        None => b.min(text.len()),
+    };
+    let mut s = conv(start);
+    let mut e = conv(end.max(start));
+    while s > 0 && !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    while e < text.len() && !text.is_char_boundary(e) {
+        e += 1;
+    }
+    if e <= s {
+        e = text[s..].chars().next().map_or(s, |c| s + c.len_utf8());
+        if e == s && s > 0 {
+            // Past the end of the line: mark its last character.
+            s = text[..s].char_indices().last().map_or(0, |(i, _)| i);
+            e = text.len();
+        }
+    }
+    (s, e)
+}
+
+fn file_header(patch: &Patch, fi: usize) -> String {
+    let Some(f) = patch.diff.get(fi) else {
+        return String::new();
+    };
+    let path = f.path();
+    let what = match f.status {
+        FileStatus::Modified => format!("modified  {path}"),
+        FileStatus::Added => format!("new file  {path}"),
+        FileStatus::Deleted => format!("deleted   {path}"),
+        FileStatus::Renamed => {
+            format!("renamed   {} → {path}", f.old_path.as_deref().unwrap_or(""))
+        }
+        FileStatus::Copied => format!("copied    {} → {path}", f.old_path.as_deref().unwrap_or("")),
+    };
+    if f.binary {
+        format!("{what} (binary)")
+    } else {
+        what
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::sample;
+
+    fn model(i: usize) -> PatchModel {
+        let (q, f) = sample::small_queue();
+        PatchModel::build(&q, i, &f[i])
+    }
+
+    #[test]
+    fn tabs_expand_and_controls_show_with_a_byte_map() {
+        let (t, map) = sanitize("\tab\x1b[31m");
+        assert_eq!(t, "        ab\u{fffd}[31m");
+        let map = map.unwrap();
+        assert_eq!(map[1], 8); // 'a'
+        assert_eq!(map[3], 10); // ESC
+        assert_eq!(map[4], 10 + '\u{fffd}'.len_utf8());
+        assert_eq!(sanitize("plain").1, None);
+    }
+
+    #[test]
+    fn findings_land_on_their_exact_spans() {
+        let m = model(2);
+        let (q, f) = sample::small_queue();
+        let _ = q;
+        // Fixes trailer: dco-missing over "Fixes:"? (0,6) and the id (7,15).
+        let li = m.finding_line[1];
+        let line = &m.lines[li];
+        assert_eq!(line.kind, LineKind::Trailer(TrailerKind::Fixes));
+        let mark = line.marks.iter().find(|mk| mk.finding == 1).unwrap();
+        assert_eq!(&line.text[mark.start..mark.end], "12345678");
+        // The TODO on new line 45 of net/ring.c, after a tab expanded to 8 columns.
+        let li = m.finding_line[2];
+        let line = &m.lines[li];
+        assert_eq!((line.kind, line.new), (LineKind::Add, Some(45)));
+        let mark = line.marks[0];
+        assert_eq!(&line.text[mark.start..mark.end], "TODO");
+        assert_eq!(f[2][2].rule, "style-todo");
+        // Each marked line is followed by its annotation.
+        assert!(matches!(
+            m.lines[li + 1].kind,
+            LineKind::Annotation(Severity::Info)
+        ));
+        assert!(
+            m.lines[li + 1]
+                .text
+                .contains("^^^^ style-todo: new TODO comment"),
+            "{}",
+            m.lines[li + 1].text
+        );
+    }
+
+    #[test]
+    fn subject_spans_use_the_raw_subject() {
+        let m = model(1);
+        let line = &m.lines[m.finding_line[0]];
+        assert_eq!(line.kind, LineKind::Title);
+        let mk = line.marks[0];
+        assert_eq!(&line.text[mk.start..mk.end], "ring_len");
+    }
+
+    #[test]
+    fn diff_lines_keep_numbers_and_files_hunks_are_indexed() {
+        let m = model(1);
+        assert_eq!(m.files.len(), 2);
+        assert_eq!(m.files[0].path, "net/ring.c");
+        assert_eq!((m.files[0].adds, m.files[0].dels), (1, 1));
+        assert_eq!(m.hunks.len(), 2);
+        assert_eq!(m.lines[m.hunks[0]].kind, LineKind::HunkHeader);
+        let removed = m.lines.iter().find(|l| l.kind == LineKind::Remove).unwrap();
+        assert_eq!((removed.old, removed.new), (Some(11), None));
+        assert!(m.lines.iter().any(|l| l.kind == LineKind::NotesRule));
+        assert!(
+            m.lines
+                .iter()
+                .any(|l| l.kind == LineKind::Trailer(TrailerKind::Review))
+        );
+    }
+
+    #[test]
+    fn a_finding_that_cannot_be_placed_is_still_shown() {
+        let (q, _) = sample::small_queue();
+        let f = vec![sample::finding(
+            "x-rule",
+            Severity::Error,
+            Part::Diff,
+            999,
+            (0, 1),
+            Some("nope.c"),
+            "lost",
+        )];
+        let m = PatchModel::build(&q, 1, &f);
+        let li = m.finding_line[0];
+        assert_eq!(m.lines[li].kind, LineKind::Title);
+        assert!(m.lines[li + 1].text.contains("x-rule: lost"));
+        assert_eq!(m.lines[li].worst(), Some(Severity::Error));
+    }
+
+    #[test]
+    fn spans_are_clamped_to_char_boundaries() {
+        assert_eq!(span_on("héllo", None, 2, 2), (1, 3));
+        assert_eq!(span_on("abc", None, 10, 20), (2, 3));
+        assert_eq!(span_on("", None, 0, 5), (0, 0));
+    }
+}

@@ -1,0 +1,150 @@
+//! Drawing: `render(&AppState, &mut Frame)` paints the current view, overlay and status line
+//! from the state alone. Every view draws only the rows on screen.
+
+pub mod help;
+pub mod patch;
+pub mod queue;
+pub mod text;
+
+use super::action::{Action, Context};
+use super::state::{AppState, Overlay, PromptKind};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+/// Paints the whole screen.
+pub fn render(state: &AppState, frame: &mut Frame) {
+    let area = frame.area();
+    if area.height < 3 || area.width < 10 {
+        frame
+            .buffer_mut()
+            .set_string(area.x, area.y, "too small", Style::new());
+        return;
+    }
+    match &state.patch {
+        Some(view) => patch::render(state, view, frame, area),
+        None => queue::render(state, frame, area),
+    }
+    match state.overlay {
+        Overlay::Help { scroll } => help::render(state, scroll, frame, area),
+        Overlay::Files { selected } => {
+            if let Some(view) = &state.patch {
+                patch::render_files(state, view, selected, frame, area);
+            }
+        }
+        Overlay::None => {}
+    }
+    status_line(
+        state,
+        frame,
+        Rect {
+            y: area.bottom() - 1,
+            height: 1,
+            ..area
+        },
+    );
+}
+
+/// The first key bound to `action` where the user is, for hints.
+fn hint(
+    state: &AppState,
+    context: Context,
+    action: Action,
+    label: &str,
+) -> Option<Vec<Span<'static>>> {
+    let key = state.keymap.hint(context, action)?;
+    Some(vec![
+        Span::styled(key, state.theme.key),
+        Span::raw(format!(" {label}  ")),
+    ])
+}
+
+fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
+    let buf = frame.buffer_mut();
+    let mut left: Vec<Span> = Vec::new();
+    if let Some(p) = &state.prompt {
+        let label = match p.kind {
+            PromptKind::Filter => "filter: ",
+            PromptKind::Search => "search: ",
+        };
+        left.push(Span::styled(label, state.theme.key));
+        left.push(Span::raw(p.text.clone()));
+        left.push(Span::styled(" ", state.theme.selected));
+        if p.kind == PromptKind::Filter {
+            let n = state.list.order.len();
+            left.push(Span::styled(
+                format!("  {n} match{}", if n == 1 { "" } else { "es" }),
+                state.theme.dim,
+            ));
+        } else if let Some(v) = &state.patch {
+            let n = v.search.matches.len();
+            left.push(Span::styled(
+                format!("  {n} match{}", if n == 1 { "" } else { "es" }),
+                state.theme.dim,
+            ));
+        }
+    } else if let Some(m) = &state.message {
+        left.push(Span::raw(m.clone()));
+    } else {
+        let context = state.context();
+        let wanted: &[(Action, &str)] = match context {
+            Context::Patch => &[
+                (Action::NextFinding, "finding"),
+                (Action::NextHunk, "hunk"),
+                (Action::NextPatch, "patch"),
+                (Action::Search, "search"),
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+            ],
+            Context::Help | Context::Files => &[(Action::Back, "close")],
+            _ => &[
+                (Action::Open, "open"),
+                (Action::Filter, "filter"),
+                (Action::ToggleFold, "fold"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+        };
+        for (a, label) in wanted {
+            if let Some(spans) = hint(state, context, *a, label) {
+                left.extend(spans);
+            }
+        }
+        if !state.query_text.is_empty() && state.patch.is_none() {
+            left.push(Span::styled(
+                format!("filter: {}", state.query_text),
+                state.theme.matched,
+            ));
+        }
+    }
+    let mut right = String::new();
+    if !state.pending.is_empty() {
+        right.push_str(&super::key::format_sequence(&state.pending));
+        right.push_str("…  ");
+    }
+    match &state.patch {
+        Some(v) => {
+            let total = v.visible.len().max(1);
+            let pct = ((v.offset + state.body_height()).min(total) * 100) / total;
+            right.push_str(&format!("{}/{} {pct}%", (v.offset + 1).min(total), total));
+        }
+        None => {
+            right.push_str(&format!(
+                "{}/{}",
+                (state.list.selected + 1).min(state.list.rows.len()),
+                state.list.rows.len()
+            ));
+        }
+    }
+    let rw = right.chars().count() as u16;
+    buf.set_line(
+        area.x,
+        area.y,
+        &Line::from(left),
+        area.width.saturating_sub(rw + 1),
+    );
+    if rw < area.width {
+        buf.set_string(area.right() - rw, area.y, &right, state.theme.dim);
+    }
+}

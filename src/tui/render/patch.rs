@@ -1,0 +1,351 @@
+//! The patch view: a two-line header, the body (gutter with old/new numbers and a finding
+//! mark, text with finding spans and search matches), the findings pane, and the file list.
+
+use super::text::{Layered, fit, wrap_spans};
+use crate::policy::{Part, Severity};
+use crate::tui::patch_model::{LineKind, ViewLine};
+use crate::tui::state::{AppState, PatchView};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear};
+
+fn base_style(theme: &Theme, kind: LineKind) -> Style {
+    match kind {
+        LineKind::Title => theme.title,
+        LineKind::Header
+        | LineKind::Notes
+        | LineKind::NotesRule
+        | LineKind::NoNewline
+        | LineKind::Reply => theme.dim,
+        LineKind::Problem => theme.problem,
+        LineKind::Trailer(k) => theme.trailer(k),
+        LineKind::FileHeader => theme.file_header,
+        LineKind::HunkHeader => theme.hunk_header,
+        LineKind::Add => theme.add,
+        LineKind::Remove => theme.remove,
+        LineKind::Annotation(s) => theme.severity(s),
+        LineKind::Blank | LineKind::Message | LineKind::Context => Style::new(),
+    }
+}
+
+fn gutter(theme: &Theme, view: &PatchView, line: &ViewLine) -> Vec<Span<'static>> {
+    let w = view.model.number_width;
+    let num = |n: Option<u32>| n.map_or(" ".repeat(w), |n| format!("{n:>w$}"));
+    let numbers = match (line.label, line.kind) {
+        (Some(label), _) => format!("{:>width$}", label, width = 2 * w + 1),
+        (None, LineKind::Add | LineKind::Remove | LineKind::Context) => {
+            format!("{} {}", num(line.old), num(line.new))
+        }
+        (None, _) => format!("{} {}", " ".repeat(w), num(line.new)),
+    };
+    let mark = match (line.worst(), line.kind) {
+        (Some(s), _) => Span::styled(Theme::severity_mark(s), theme.severity(s)),
+        (None, LineKind::Annotation(_)) => Span::styled("│", theme.dim),
+        (None, LineKind::Add) => Span::styled("+", theme.add),
+        (None, LineKind::Remove) => Span::styled("-", theme.remove),
+        _ => Span::raw(" "),
+    };
+    vec![
+        Span::styled(numbers, theme.dim),
+        Span::raw(" "),
+        mark,
+        Span::raw(" "),
+    ]
+}
+
+fn text_spans(
+    state: &AppState,
+    view: &PatchView,
+    li: usize,
+    line: &ViewLine,
+) -> Vec<Span<'static>> {
+    let theme = &state.theme;
+    let mut layers: Vec<(usize, usize, Style)> = Vec::new();
+    for (i, &(l, s, e)) in view.search.matches.iter().enumerate() {
+        if l == li {
+            let st = if view.search.current == Some(i) {
+                theme.search_current
+            } else {
+                theme.search
+            };
+            layers.push((s, e, st));
+        }
+    }
+    // Finding spans over search matches; the worst severity drawn last.
+    let mut marks = line.marks.clone();
+    marks.sort_by_key(|m| m.severity);
+    let current = view
+        .current
+        .and_then(|c| view.model.finding_order.get(c))
+        .copied();
+    for m in marks {
+        let mut st = theme.finding_span(m.severity);
+        if Some(m.finding) == current {
+            st = st.add_modifier(ratatui::style::Modifier::REVERSED);
+        }
+        layers.push((m.start, m.end, st));
+    }
+    Layered {
+        text: &line.text,
+        base: base_style(theme, line.kind),
+        layers,
+    }
+    .spans()
+}
+
+/// Paints the patch view.
+pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let w = area.width as usize;
+    let Some(patch) = state.queue.patches.get(view.index) else {
+        return;
+    };
+    let summary = state.summaries.get(view.index);
+    let buf = frame.buffer_mut();
+    // Header: subject bar, then author, date and counts.
+    buf.set_string(
+        area.x,
+        area.y,
+        fit(&format!(" {}", patch.subject.raw), w),
+        theme.bar,
+    );
+    let mut info: Vec<Span> = vec![Span::raw(format!(" {}", patch.author.display()))];
+    if let Some(d) = patch.date {
+        info.push(Span::styled(
+            format!(" · {}", d.format("%Y-%m-%d %H:%M %z")),
+            theme.dim,
+        ));
+    }
+    if let Some(s) = summary {
+        let mut bits = vec![format!("v{}", s.version)];
+        if let (Some(i), Some(t)) = (s.index, s.total) {
+            bits.push(format!("{i}/{t}"));
+        }
+        bits.extend(patch.subject.tags.iter().cloned());
+        info.push(Span::styled(format!(" · {}", bits.join(" ")), theme.dim));
+    }
+    if patch.has_diff() {
+        info.push(Span::styled(
+            format!(
+                " · {} file{}",
+                patch.diff.len(),
+                if patch.diff.len() == 1 { "" } else { "s" }
+            ),
+            theme.dim,
+        ));
+        info.push(Span::styled(format!(" +{}", patch.insertions), theme.add));
+        info.push(Span::styled(format!(" -{}", patch.deletions), theme.remove));
+    }
+    if let Some(s) = summary {
+        info.push(Span::raw(" · "));
+        for (n, sev, l) in [
+            (s.counts.errors, Severity::Error, "E"),
+            (s.counts.warnings, Severity::Warning, "W"),
+            (s.counts.infos, Severity::Info, "i"),
+        ] {
+            if n > 0 {
+                info.push(Span::styled(format!("{l}{n} "), theme.severity(sev)));
+            }
+        }
+        if s.counts.is_empty() {
+            info.push(Span::styled("no findings", theme.dim));
+        }
+    }
+    buf.set_line(area.x, area.y + 1, &Line::from(info), area.width);
+
+    // Body.
+    let body_h = state.body_height();
+    let text_w = state.text_width();
+    let mut y = area.y + 2;
+    let bottom = area.y + 2 + body_h as u16;
+    for &li in view.visible.iter().skip(view.offset) {
+        if y >= bottom {
+            break;
+        }
+        let Some(line) = view.model.lines.get(li) else {
+            break;
+        };
+        let g = gutter(theme, view, line);
+        let spans = text_spans(state, view, li, line);
+        if view.wrap {
+            for (k, row) in wrap_spans(spans, text_w).into_iter().enumerate() {
+                if y >= bottom {
+                    break;
+                }
+                let mut all = if k == 0 {
+                    g.clone()
+                } else {
+                    vec![Span::raw(" ".repeat(2 * view.model.number_width + 4))]
+                };
+                all.extend(row);
+                buf.set_line(area.x, y, &Line::from(all), area.width);
+                y += 1;
+            }
+        } else {
+            let mut all = g;
+            all.extend(spans);
+            buf.set_line(area.x, y, &Line::from(all), area.width);
+            y += 1;
+        }
+    }
+    if view.visible.is_empty() {
+        buf.set_string(area.x + 2, y, "(empty)", theme.dim);
+    }
+
+    let pane = state.pane_height();
+    if pane > 0 {
+        render_pane(
+            state,
+            view,
+            frame,
+            Rect {
+                x: area.x,
+                y: bottom,
+                width: area.width,
+                height: pane as u16,
+            },
+        );
+    }
+}
+
+fn part_name(part: Part) -> &'static str {
+    match part {
+        Part::Header => "header",
+        Part::Subject => "subject",
+        Part::Message => "message",
+        Part::Trailer => "trailer",
+        Part::Notes => "notes",
+        Part::Diff => "diff",
+    }
+}
+
+fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let findings = state
+        .findings
+        .get(view.index)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let order = &view.model.finding_order;
+    let buf = frame.buffer_mut();
+    let title = format!("─ findings ({}) ", order.len());
+    buf.set_string(
+        area.x,
+        area.y,
+        fit(
+            &format!("{title}{}", "─".repeat(area.width as usize)),
+            area.width as usize,
+        ),
+        theme.dim,
+    );
+    let rows = area.height.saturating_sub(1) as usize;
+    let current = view.current.unwrap_or(0);
+    // The selected finding takes two rows (message and source); keep it on screen.
+    let start = current.saturating_sub(rows.saturating_sub(2));
+    let mut y = area.y + 1;
+    for (pos, &fi) in order.iter().enumerate().skip(start) {
+        if y >= area.bottom() {
+            break;
+        }
+        let Some(f) = findings.get(fi) else { continue };
+        let here = match (&f.location.file, f.location.part) {
+            (Some(file), Part::Diff) => format!("{file}:{}", f.location.line),
+            (_, part) => format!("{} {}", part_name(part), f.location.line),
+        };
+        let is_current = view.current == Some(pos);
+        let mut spans = vec![
+            Span::styled(
+                format!(" {} ", Theme::severity_mark(f.severity)),
+                theme.severity(f.severity),
+            ),
+            Span::styled(format!("{} ", f.rule), theme.severity(f.severity)),
+            Span::styled(format!("{here}  "), theme.dim),
+            Span::raw(f.message.clone()),
+        ];
+        if !is_current {
+            spans.push(Span::styled(format!("  — {}", f.source), theme.dim));
+        }
+        let mut line = Line::from(spans);
+        if is_current {
+            line = line.patch_style(theme.selected);
+        }
+        buf.set_line(area.x, y, &line, area.width);
+        y += 1;
+        if is_current && y < area.bottom() {
+            buf.set_line(
+                area.x,
+                y,
+                &Line::from(vec![Span::styled(
+                    format!("   source: {}", f.source),
+                    theme.dim,
+                )]),
+                area.width,
+            );
+            y += 1;
+        }
+    }
+}
+
+/// A centred box of `w`×`h` within `area`.
+pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height.saturating_sub(1));
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height.saturating_sub(1) - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Paints the file list over the patch.
+pub fn render_files(
+    state: &AppState,
+    view: &PatchView,
+    selected: usize,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let theme = &state.theme;
+    let files = &view.model.files;
+    let w = files
+        .iter()
+        .map(|f| f.path.chars().count())
+        .max()
+        .unwrap_or(10) as u16
+        + 24;
+    let rect = centred(area, w.max(30), files.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).title(" files ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let buf = frame.buffer_mut();
+    let rows = inner.height as usize;
+    let start = selected.saturating_sub(rows.saturating_sub(1));
+    for (i, f) in files.iter().enumerate().skip(start).take(rows) {
+        let y = inner.y + (i - start) as u16;
+        let mut spans = vec![
+            Span::raw(fit(&f.path, (inner.width as usize).saturating_sub(20))),
+            Span::styled(format!(" +{:<4}", f.adds), theme.add),
+            Span::styled(format!("-{:<4}", f.dels), theme.remove),
+        ];
+        if f.findings > 0 {
+            spans.push(Span::styled(
+                format!(
+                    " {} finding{}",
+                    f.findings,
+                    if f.findings == 1 { "" } else { "s" }
+                ),
+                theme.severity(Severity::Warning),
+            ));
+        }
+        let mut line = Line::from(spans);
+        if i == selected {
+            line = line.patch_style(theme.selected);
+        }
+        buf.set_line(inner.x, y, &line, inner.width);
+    }
+}

@@ -1,0 +1,332 @@
+//! The desk's state: plain data, owned by the event loop, changed only by `update`, read by
+//! `render`. Nothing here does I/O.
+
+use super::action::Context;
+use super::filter::{Filter, Match, Query};
+use super::key::KeyChord;
+use super::keymap::Keymap;
+use super::list::{self, List};
+use super::patch_model::PatchModel;
+use super::summary::{self, Summary};
+use super::theme::Theme;
+use crate::policy::Finding;
+use crate::queue::Queue;
+use chrono::{DateTime, FixedOffset};
+use std::collections::BTreeMap;
+
+/// An overlay over the current view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help { scroll: usize },
+    Files { selected: usize },
+}
+
+/// What a prompt is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Filter,
+    Search,
+}
+
+/// A text prompt at the bottom line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    /// The text before the prompt opened, restored on cancel.
+    pub before: String,
+    /// Where the view was when the prompt opened (search starts from there).
+    pub origin: usize,
+}
+
+/// Search in the open patch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    pub query: String,
+    /// (line index into the model, start, end) byte ranges, in order.
+    pub matches: Vec<(usize, usize, usize)>,
+    pub current: Option<usize>,
+}
+
+/// The open patch.
+#[derive(Debug, Clone)]
+pub struct PatchView {
+    pub index: usize,
+    pub model: PatchModel,
+    /// Model line indices shown (annotation lines drop out when inline findings are off).
+    pub visible: Vec<usize>,
+    /// Position in `visible` of the top line.
+    pub offset: usize,
+    /// Position in `model.finding_order` of the finding jumped to last.
+    pub current: Option<usize>,
+    pub search: Search,
+    pub wrap: bool,
+    pub inline: bool,
+    pub pane: bool,
+}
+
+impl PatchView {
+    /// Opens patch `index` (builds its line model once).
+    pub fn open(
+        queue: &Queue,
+        findings: &[Vec<Finding>],
+        index: usize,
+        inline: bool,
+        wrap: bool,
+        pane: bool,
+    ) -> PatchView {
+        let own = findings.get(index).map(Vec::as_slice).unwrap_or(&[]);
+        let model = PatchModel::build(queue, index, own);
+        let mut v = PatchView {
+            index,
+            model,
+            visible: Vec::new(),
+            offset: 0,
+            current: None,
+            search: Search::default(),
+            wrap,
+            inline,
+            pane,
+        };
+        v.refresh_visible();
+        v
+    }
+
+    /// Recomputes `visible` after the inline toggle, keeping the top line.
+    pub fn refresh_visible(&mut self) {
+        let top = self.visible.get(self.offset).copied();
+        let inline = self.inline;
+        self.visible = self
+            .model
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                inline || !matches!(l.kind, super::patch_model::LineKind::Annotation(_))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.offset = top.map_or(0, |t| self.position_of(t));
+    }
+
+    /// Position in `visible` of model line `line` (or the nearest line before it).
+    pub fn position_of(&self, line: usize) -> usize {
+        match self.visible.binary_search(&line) {
+            Ok(p) => p,
+            Err(p) => p.saturating_sub(1),
+        }
+    }
+}
+
+/// How far a background load has come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loading {
+    pub done: usize,
+    pub total: Option<usize>,
+    pub what: String,
+}
+
+/// Everything the desk shows.
+#[derive(Debug)]
+pub struct AppState {
+    pub queue: Queue,
+    pub findings: Vec<Vec<Finding>>,
+    pub summaries: Vec<Summary>,
+    pub profile: String,
+    /// Triage status by patch key; a patch not here is `new`. Filled by the triage work.
+    pub statuses: BTreeMap<String, String>,
+    pub filter: Filter,
+    pub query_text: String,
+    pub query: Query,
+    /// The filter result; `None` when no filter is set.
+    pub matches: Option<Vec<Match>>,
+    pub list: List,
+    pub patch: Option<PatchView>,
+    pub overlay: Overlay,
+    pub prompt: Option<Prompt>,
+    /// Keys of a chord typed so far.
+    pub pending: Vec<KeyChord>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub now: DateTime<FixedOffset>,
+    pub loading: Option<Loading>,
+    /// A one-line message on the status line until the next key.
+    pub message: Option<String>,
+    /// Set by `update` when the screen must be redrawn.
+    pub dirty: bool,
+    /// Open patches with finding messages under their lines.
+    pub inline_default: bool,
+}
+
+impl AppState {
+    /// A desk over `queue` with its findings.
+    pub fn new(
+        queue: Queue,
+        findings: Vec<Vec<Finding>>,
+        profile: &str,
+        keymap: Keymap,
+        theme: Theme,
+        now: DateTime<FixedOffset>,
+    ) -> AppState {
+        let mut s = AppState {
+            queue: Queue::default(),
+            findings: Vec::new(),
+            summaries: Vec::new(),
+            profile: profile.to_string(),
+            statuses: BTreeMap::new(),
+            filter: Filter::default(),
+            query_text: String::new(),
+            query: Query::default(),
+            matches: None,
+            list: List::default(),
+            patch: None,
+            overlay: Overlay::None,
+            prompt: None,
+            pending: Vec::new(),
+            keymap,
+            theme,
+            size: (80, 24),
+            now,
+            loading: None,
+            message: None,
+            dirty: true,
+            inline_default: true,
+        };
+        s.set_queue(queue, findings);
+        s
+    }
+
+    /// Replaces the queue (a load finished or published more), keeping the selection, the
+    /// filter and the open patch where their keys still exist.
+    pub fn set_queue(&mut self, queue: Queue, mut findings: Vec<Vec<Finding>>) {
+        findings.resize(queue.patches.len(), Vec::new());
+        let selected_key = self
+            .list
+            .rows
+            .get(self.list.selected)
+            .and_then(|r| self.list.patch_of(*r))
+            .and_then(|p| self.queue.patches.get(p))
+            .map(|p| p.key.clone());
+        let open_key = self
+            .patch
+            .as_ref()
+            .and_then(|v| self.queue.patches.get(v.index))
+            .map(|p| p.key.clone());
+        self.summaries = summary::summarise(&queue, &findings);
+        self.list.groups = list::groups(&queue);
+        self.list.folded.clear();
+        self.list.rows.clear();
+        self.queue = queue;
+        self.findings = findings;
+        self.refilter(true);
+        let find = |key: &Option<String>| {
+            key.as_ref()
+                .and_then(|k| self.queue.patches.iter().position(|p| &p.key == k))
+        };
+        if let Some(p) = find(&selected_key) {
+            self.list.select_patch(p);
+        }
+        if let Some(view) = &self.patch {
+            let (inline, wrap, pane, offset) = (view.inline, view.wrap, view.pane, view.offset);
+            self.patch = find(&open_key).map(|p| {
+                let mut v = PatchView::open(&self.queue, &self.findings, p, inline, wrap, pane);
+                v.offset = offset.min(v.visible.len().saturating_sub(1));
+                v
+            });
+        }
+        self.dirty = true;
+    }
+
+    /// The triage status of patch `index`.
+    pub fn status_of(&self, index: usize) -> String {
+        self.queue
+            .patches
+            .get(index)
+            .and_then(|p| self.statuses.get(&p.key))
+            .cloned()
+            .unwrap_or_else(|| "new".to_string())
+    }
+
+    /// Re-runs the filter; `full` ignores the previous result (the queue changed).
+    pub fn refilter(&mut self, full: bool) {
+        let query = Query::parse(&super::filter::clean(&self.query_text));
+        if query.is_empty() {
+            self.matches = None;
+        } else {
+            let statuses: Vec<String> = if query.statuses.is_empty() {
+                Vec::new()
+            } else {
+                (0..self.queue.patches.len())
+                    .map(|i| self.status_of(i))
+                    .collect()
+            };
+            let status = |i: usize| statuses.get(i).cloned().unwrap_or_default();
+            let narrowing = !full && self.matches.is_some() && query.narrows(&self.query);
+            let result = match (&self.matches, narrowing) {
+                (Some(prev), true) => {
+                    let mut cands: Vec<usize> = prev.iter().map(|m| m.index).collect();
+                    cands.sort_unstable();
+                    self.filter
+                        .run(&self.summaries, cands.into_iter(), &status, &query)
+                }
+                _ => self
+                    .filter
+                    .run(&self.summaries, 0..self.summaries.len(), &status, &query),
+            };
+            self.matches = Some(result);
+        }
+        self.query = query;
+        self.list
+            .rebuild(&self.queue, &self.summaries, self.matches.as_deref());
+        self.list.scroll_into_view(self.list_height());
+        self.dirty = true;
+    }
+
+    /// The context keys are looked up in.
+    pub fn context(&self) -> Context {
+        if self.prompt.is_some() {
+            Context::Prompt
+        } else {
+            match self.overlay {
+                Overlay::Help { .. } => Context::Help,
+                Overlay::Files { .. } => Context::Files,
+                Overlay::None if self.patch.is_some() => Context::Patch,
+                Overlay::None => Context::Queue,
+            }
+        }
+    }
+
+    /// Rows of the queue list on screen (title, column header and status line take 3).
+    pub fn list_height(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(3).max(1)
+    }
+
+    /// Rows of the findings pane in the patch view (0 when hidden).
+    pub fn pane_height(&self) -> usize {
+        let Some(v) = &self.patch else { return 0 };
+        let n = v.model.finding_order.len();
+        if !v.pane || n == 0 || self.size.1 < 16 {
+            return 0;
+        }
+        (n + 2).min(self.size.1 as usize / 4).max(3)
+    }
+
+    /// Rows of the patch body on screen (2 header rows, the pane, the status line).
+    pub fn body_height(&self) -> usize {
+        (self.size.1 as usize)
+            .saturating_sub(3 + self.pane_height())
+            .max(1)
+    }
+
+    /// Width of the patch text area (without the gutter).
+    pub fn text_width(&self) -> usize {
+        let gutter = self
+            .patch
+            .as_ref()
+            .map_or(12, |v| 2 * v.model.number_width + 4);
+        (self.size.0 as usize).saturating_sub(gutter).max(1)
+    }
+}

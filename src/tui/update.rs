@@ -1,0 +1,866 @@
+//! The pure heart of the desk: keys become actions through the keymap, and `update` applies
+//! an action to the state, returning effects (anything that needs I/O) for the loop to run.
+//! Nothing here touches the terminal, the clock or a file.
+
+use super::action::{Action, Context};
+use super::key::{Key, KeyChord, format_sequence};
+use super::keymap::Resolution;
+use super::list::Row;
+use super::state::{AppState, Overlay, PatchView, Prompt, PromptKind, Search};
+use crate::policy::Finding;
+use crate::queue::Queue;
+
+/// Work for the event loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Leave the desk.
+    Quit,
+}
+
+/// Something that happened, other than a key.
+#[derive(Debug)]
+pub enum Incoming {
+    Key(KeyChord),
+    Resize(u16, u16),
+    /// A background load has come this far.
+    Progress {
+        done: usize,
+        total: Option<usize>,
+        what: String,
+    },
+    /// A (possibly partial) queue to show now; `done` says whether loading has finished.
+    Queue {
+        queue: Queue,
+        findings: Vec<Vec<Finding>>,
+        done: bool,
+    },
+    /// The background load failed.
+    LoadFailed(String),
+}
+
+/// Handles one incoming event.
+pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
+    match event {
+        Incoming::Key(chord) => handle_key(state, chord),
+        Incoming::Resize(w, h) => {
+            state.size = (w, h);
+            clamp(state);
+            state.dirty = true;
+            Vec::new()
+        }
+        Incoming::Progress { done, total, what } => {
+            state.loading = Some(super::state::Loading { done, total, what });
+            state.dirty = true;
+            Vec::new()
+        }
+        Incoming::Queue {
+            queue,
+            findings,
+            done,
+        } => {
+            state.set_queue(queue, findings);
+            if done {
+                state.loading = None;
+            }
+            Vec::new()
+        }
+        Incoming::LoadFailed(e) => {
+            state.loading = None;
+            state.message = Some(format!("loading failed: {e}"));
+            state.dirty = true;
+            Vec::new()
+        }
+    }
+}
+
+/// Resolves a key through the keymap (chords by prefix; Esc cancels a pending chord) and
+/// applies the action. In a prompt, an unbound printable key is typed.
+pub fn handle_key(state: &mut AppState, chord: KeyChord) -> Vec<Effect> {
+    let context = state.context();
+    state.dirty = true;
+    if state.pending.is_empty() {
+        state.message = None;
+    }
+    if chord == KeyChord::plain(Key::Esc) && !state.pending.is_empty() {
+        state.pending.clear();
+        return Vec::new();
+    }
+    state.pending.push(chord);
+    match state.keymap.resolve(context, &state.pending) {
+        Resolution::Matched(action) => {
+            state.pending.clear();
+            update(state, action)
+        }
+        Resolution::Pending => Vec::new(),
+        Resolution::NotFound => {
+            let typed = std::mem::take(&mut state.pending);
+            if context == Context::Prompt && typed.len() == 1 {
+                if let Some(c) = chord.printable() {
+                    prompt_edit(state, |t| t.push(c));
+                }
+            } else if typed.len() > 1 {
+                state.message = Some(format!("`{}` is not bound", format_sequence(&typed)));
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Applies one action.
+pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    state.dirty = true;
+    let context = state.context();
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Help => {
+            state.overlay = match state.overlay {
+                Overlay::Help { .. } => Overlay::None,
+                _ => Overlay::Help { scroll: 0 },
+            };
+            return Vec::new();
+        }
+        _ => {}
+    }
+    match context {
+        Context::Prompt => prompt_action(state, action),
+        Context::Help => help_action(state, action),
+        Context::Files => files_action(state, action),
+        Context::Patch => patch_action(state, action),
+        Context::Queue | Context::Global => queue_action(state, action),
+    }
+    Vec::new()
+}
+
+fn step(pos: usize, len: usize, action: Action, page: usize) -> usize {
+    let last = len.saturating_sub(1);
+    let page = page.max(1);
+    match action {
+        Action::MoveDown => (pos + 1).min(last),
+        Action::MoveUp => pos.saturating_sub(1),
+        Action::PageDown => (pos + page).min(last),
+        Action::PageUp => pos.saturating_sub(page),
+        Action::HalfPageDown => (pos + page.div_ceil(2)).min(last),
+        Action::HalfPageUp => pos.saturating_sub(page.div_ceil(2)),
+        Action::GoTop => 0,
+        Action::GoBottom => last,
+        _ => pos,
+    }
+}
+
+fn is_motion(a: Action) -> bool {
+    matches!(
+        a,
+        Action::MoveDown
+            | Action::MoveUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::HalfPageDown
+            | Action::HalfPageUp
+            | Action::GoTop
+            | Action::GoBottom
+    )
+}
+
+fn queue_action(state: &mut AppState, action: Action) {
+    let height = state.list_height();
+    if is_motion(action) {
+        state.list.selected = step(state.list.selected, state.list.rows.len(), action, height);
+        state.list.scroll_into_view(height);
+        return;
+    }
+    let row = state.list.rows.get(state.list.selected).copied();
+    match action {
+        Action::Open => match row {
+            Some(Row::Gap { n, .. }) => {
+                state.message = Some(format!("patch {n} of this series did not arrive"))
+            }
+            Some(Row::Head { group })
+                if state
+                    .list
+                    .groups
+                    .get(group)
+                    .is_some_and(|g| g.head.is_none()) =>
+            {
+                toggle_fold(state, group)
+            }
+            Some(r) => {
+                if let Some(p) = state.list.patch_of(r) {
+                    open_patch(state, p);
+                }
+            }
+            None => {}
+        },
+        Action::ToggleFold => {
+            let group = match row {
+                Some(Row::Head { group })
+                | Some(Row::Child { group, .. })
+                | Some(Row::Gap { group, .. }) => group,
+                None => return,
+            };
+            if state.list.has_children(group) {
+                toggle_fold(state, group);
+            }
+        }
+        Action::FoldAll => {
+            state.list.folded = (0..state.list.groups.len())
+                .filter(|&g| state.list.has_children(g))
+                .collect();
+            rebuild(state);
+        }
+        Action::UnfoldAll => {
+            state.list.folded.clear();
+            rebuild(state);
+        }
+        Action::Filter => {
+            state.prompt = Some(Prompt {
+                kind: PromptKind::Filter,
+                text: state.query_text.clone(),
+                before: state.query_text.clone(),
+                origin: state.list.selected,
+            });
+        }
+        Action::ClearFilter | Action::Back if !state.query_text.is_empty() => {
+            state.query_text.clear();
+            state.refilter(true);
+        }
+        Action::SortByDate
+        | Action::SortBySubject
+        | Action::SortByAuthor
+        | Action::SortByFindings => {
+            state.list.sort = match action {
+                Action::SortByDate => super::list::SortKey::Date,
+                Action::SortBySubject => super::list::SortKey::Subject,
+                Action::SortByAuthor => super::list::SortKey::Author,
+                _ => super::list::SortKey::Findings,
+            };
+            state.list.reverse = false;
+            rebuild(state);
+            state.message = Some(format!("sorted by {}", state.list.sort.name()));
+        }
+        Action::ReverseSort => {
+            state.list.reverse = !state.list.reverse;
+            rebuild(state);
+        }
+        _ => {}
+    }
+}
+
+fn toggle_fold(state: &mut AppState, group: usize) {
+    if !state.list.folded.remove(&group) {
+        state.list.folded.insert(group);
+    }
+    rebuild(state);
+    if let Some(p) = state
+        .list
+        .rows
+        .iter()
+        .position(|r| *r == Row::Head { group })
+    {
+        state.list.selected = p;
+    }
+    let h = state.list_height();
+    state.list.scroll_into_view(h);
+}
+
+fn rebuild(state: &mut AppState) {
+    state
+        .list
+        .rebuild(&state.queue, &state.summaries, state.matches.as_deref());
+    let h = state.list_height();
+    state.list.scroll_into_view(h);
+}
+
+fn open_patch(state: &mut AppState, index: usize) {
+    let (inline, wrap, pane) = state
+        .patch
+        .as_ref()
+        .map_or((state.inline_default, false, true), |v| {
+            (v.inline, v.wrap, v.pane)
+        });
+    state.patch = Some(PatchView::open(
+        &state.queue,
+        &state.findings,
+        index,
+        inline,
+        wrap,
+        pane,
+    ));
+    state.list.select_patch(index);
+    let h = state.list_height();
+    state.list.scroll_into_view(h);
+}
+
+fn max_offset(state: &AppState) -> usize {
+    let Some(v) = &state.patch else { return 0 };
+    v.visible.len().saturating_sub(state.body_height())
+}
+
+fn clamp(state: &mut AppState) {
+    let h = state.list_height();
+    state.list.scroll_into_view(h);
+    let max = max_offset(state);
+    if let Some(v) = &mut state.patch {
+        v.offset = v.offset.min(max);
+    }
+}
+
+/// Scrolls so model line `line` sits a third of the way down the body.
+fn show_line(state: &mut AppState, line: usize) {
+    let third = state.body_height() / 3;
+    let max = max_offset(state);
+    if let Some(v) = &mut state.patch {
+        let pos = v.position_of(line);
+        v.offset = pos.saturating_sub(third).min(max);
+    }
+}
+
+fn patch_action(state: &mut AppState, action: Action) {
+    let body = state.body_height();
+    let max = max_offset(state);
+    let Some(v) = state.patch.as_mut() else {
+        return;
+    };
+    if is_motion(action) {
+        // Scrolling moves the top line; the last page stops at the end.
+        let len = max + 1;
+        v.offset = step(v.offset, len, action, body);
+        return;
+    }
+    match action {
+        Action::Back => {
+            let index = v.index;
+            state.patch = None;
+            state.list.select_patch(index);
+            let h = state.list_height();
+            state.list.scroll_into_view(h);
+        }
+        Action::NextFinding | Action::PrevFinding => {
+            let order = &v.model.finding_order;
+            if order.is_empty() {
+                state.message = Some("no findings in this patch".into());
+                return;
+            }
+            let top_line = v.visible.get(v.offset).copied().unwrap_or(0);
+            let next = match (action, v.current) {
+                (Action::NextFinding, Some(c)) if c + 1 < order.len() => Some(c + 1),
+                (Action::NextFinding, Some(_)) => None,
+                (Action::NextFinding, None) => order
+                    .iter()
+                    .position(|&f| v.model.finding_line[f] >= top_line),
+                (_, Some(c)) => c.checked_sub(1),
+                (_, None) => order
+                    .iter()
+                    .rposition(|&f| v.model.finding_line[f] < top_line),
+            };
+            match next {
+                Some(n) => {
+                    v.current = Some(n);
+                    let line = v.model.finding_line[order[n]];
+                    state.message = Some(format!("finding {}/{}", n + 1, order.len()));
+                    show_line(state, line);
+                }
+                None => {
+                    state.message = Some(
+                        if action == Action::NextFinding {
+                            "no more findings below"
+                        } else {
+                            "no more findings above"
+                        }
+                        .into(),
+                    );
+                }
+            }
+        }
+        Action::NextHunk | Action::PrevHunk | Action::NextFile | Action::PrevFile => {
+            let targets: Vec<usize> = match action {
+                Action::NextHunk | Action::PrevHunk => v.model.hunks.clone(),
+                _ => v.model.files.iter().map(|f| f.line).collect(),
+            };
+            let positions: Vec<usize> = targets.iter().map(|&l| v.position_of(l)).collect();
+            let forward = matches!(action, Action::NextHunk | Action::NextFile);
+            let found = if forward {
+                positions.iter().copied().find(|&p| p > v.offset)
+            } else {
+                positions.iter().copied().rev().find(|&p| p < v.offset)
+            };
+            match found {
+                Some(p) if p.min(max) != v.offset => v.offset = p.min(max),
+                _ => state.message = Some("nothing further in that direction".into()),
+            }
+        }
+        Action::NextPatch | Action::PrevPatch => {
+            let order = state.list.order.clone();
+            let pos = order.iter().position(|&p| p == v.index);
+            let target = match (action, pos) {
+                (Action::NextPatch, Some(p)) => order.get(p + 1).copied(),
+                (Action::NextPatch, None) => order.first().copied(),
+                (_, Some(p)) => p.checked_sub(1).and_then(|p| order.get(p).copied()),
+                (_, None) => None,
+            };
+            match target {
+                Some(t) => open_patch(state, t),
+                None => state.message = Some("no more patches in that direction".into()),
+            }
+        }
+        Action::FileList => {
+            if v.model.files.is_empty() {
+                state.message = Some("this patch has no files".into());
+            } else {
+                let top = v.visible.get(v.offset).copied().unwrap_or(0);
+                let selected = v
+                    .model
+                    .files
+                    .iter()
+                    .rposition(|f| f.line <= top)
+                    .unwrap_or(0);
+                state.overlay = Overlay::Files { selected };
+            }
+        }
+        Action::Search => {
+            let text = v.search.query.clone();
+            state.prompt = Some(Prompt {
+                kind: PromptKind::Search,
+                text: text.clone(),
+                before: text,
+                origin: v.offset,
+            });
+        }
+        Action::SearchNext | Action::SearchPrev => {
+            if v.search.matches.is_empty() {
+                state.message = Some(if v.search.query.is_empty() {
+                    "no search (press / to search)".to_string()
+                } else {
+                    format!("no match for `{}`", v.search.query)
+                });
+                return;
+            }
+            let n = v.search.matches.len();
+            let cur = v.search.current.unwrap_or(0);
+            let next = if action == Action::SearchNext {
+                (cur + 1) % n
+            } else {
+                (cur + n - 1) % n
+            };
+            v.search.current = Some(next);
+            let line = v.search.matches[next].0;
+            state.message = Some(format!("match {}/{}", next + 1, n));
+            show_line(state, line);
+        }
+        Action::ToggleWrap => v.wrap = !v.wrap,
+        Action::ToggleInlineFindings => {
+            v.inline = !v.inline;
+            v.refresh_visible();
+        }
+        Action::ToggleFindingsPane => v.pane = !v.pane,
+        _ => {}
+    }
+    clamp(state);
+}
+
+fn help_action(state: &mut AppState, action: Action) {
+    let Overlay::Help { scroll } = state.overlay else {
+        return;
+    };
+    if action == Action::Back {
+        state.overlay = Overlay::None;
+        return;
+    }
+    if is_motion(action) {
+        let rows = super::render::help::row_count(state);
+        let page = (state.size.1 as usize).saturating_sub(6);
+        let max = rows.saturating_sub(page) + 1;
+        state.overlay = Overlay::Help {
+            scroll: step(scroll, max, action, page),
+        };
+    }
+}
+
+fn files_action(state: &mut AppState, action: Action) {
+    let Overlay::Files { selected } = state.overlay else {
+        return;
+    };
+    let n = state.patch.as_ref().map_or(0, |v| v.model.files.len());
+    match action {
+        Action::Back => state.overlay = Overlay::None,
+        Action::Open => {
+            state.overlay = Overlay::None;
+            let line = state
+                .patch
+                .as_ref()
+                .and_then(|v| v.model.files.get(selected))
+                .map(|f| f.line);
+            let max = max_offset(state);
+            if let (Some(line), Some(v)) = (line, state.patch.as_mut()) {
+                v.offset = v.position_of(line).min(max);
+            }
+        }
+        a if is_motion(a) => {
+            state.overlay = Overlay::Files {
+                selected: step(selected, n, a, 10),
+            }
+        }
+        _ => {}
+    }
+}
+
+fn prompt_action(state: &mut AppState, action: Action) {
+    let Some(prompt) = state.prompt.clone() else {
+        return;
+    };
+    match action {
+        Action::PromptSubmit => {
+            state.prompt = None;
+            if prompt.kind == PromptKind::Search
+                && let Some(v) = &state.patch
+            {
+                if !prompt.text.is_empty() && v.search.matches.is_empty() {
+                    state.message = Some(format!("no match for `{}`", prompt.text));
+                } else if !v.search.matches.is_empty() {
+                    state.message = Some(format!(
+                        "match {}/{}",
+                        v.search.current.map_or(1, |c| c + 1),
+                        v.search.matches.len()
+                    ));
+                }
+            }
+        }
+        Action::PromptCancel => {
+            prompt_edit(state, |t| *t = prompt.before.clone());
+            state.prompt = None;
+            if prompt.kind == PromptKind::Search
+                && let Some(v) = &mut state.patch
+            {
+                v.offset = prompt.origin;
+            }
+        }
+        Action::PromptBackspace => prompt_edit(state, |t| {
+            t.pop();
+        }),
+        Action::PromptDeleteWord => prompt_edit(state, |t| {
+            let trimmed = t.trim_end().len();
+            t.truncate(trimmed);
+            let cut = t.rfind(' ').map_or(0, |i| i + 1);
+            t.truncate(cut);
+        }),
+        Action::PromptClear => prompt_edit(state, String::clear),
+        Action::MoveDown | Action::MoveUp if prompt.kind == PromptKind::Filter => {
+            let h = state.list_height();
+            state.list.selected = step(state.list.selected, state.list.rows.len(), action, h);
+            state.list.scroll_into_view(h);
+        }
+        _ => {}
+    }
+}
+
+/// Edits the prompt text and applies it (filter the queue, or search the patch).
+fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
+    let Some(prompt) = state.prompt.as_mut() else {
+        return;
+    };
+    edit(&mut prompt.text);
+    let text = prompt.text.clone();
+    let (kind, origin) = (prompt.kind, prompt.origin);
+    match kind {
+        PromptKind::Filter => {
+            state.query_text = text;
+            state.refilter(false);
+            state.list.selected = 0;
+            state.list.offset = 0;
+        }
+        PromptKind::Search => {
+            if let Some(v) = &mut state.patch {
+                v.search = search(v, &text, origin);
+                let line = v.search.current.map(|c| v.search.matches[c].0);
+                match line {
+                    Some(l) => show_line(state, l),
+                    None => {
+                        if let Some(v) = &mut state.patch {
+                            v.offset = origin;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Finds `query` in the patch's visible lines (smart case: a capital makes it exact); the
+/// current match is the first at or after view position `from`.
+pub fn search(v: &PatchView, query: &str, from: usize) -> Search {
+    let mut s = Search {
+        query: query.to_string(),
+        ..Search::default()
+    };
+    if query.is_empty() {
+        return s;
+    }
+    let exact = query.chars().any(|c| c.is_uppercase());
+    let needle = if exact {
+        query.to_string()
+    } else {
+        query.to_ascii_lowercase()
+    };
+    for &li in &v.visible {
+        let text = &v.model.lines[li].text;
+        let hay = if exact {
+            std::borrow::Cow::Borrowed(text.as_str())
+        } else {
+            std::borrow::Cow::Owned(text.to_ascii_lowercase())
+        };
+        let mut at = 0;
+        while let Some(i) = hay[at..].find(&needle) {
+            let start = at + i;
+            s.matches.push((li, start, start + needle.len()));
+            at = start + needle.len().max(1);
+            if at >= hay.len() {
+                break;
+            }
+        }
+    }
+    let from_line = v.visible.get(from).copied().unwrap_or(0);
+    s.current = s
+        .matches
+        .iter()
+        .position(|m| m.0 >= from_line)
+        .or((!s.matches.is_empty()).then_some(0));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::key::parse_sequence;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::sample;
+    use crate::tui::state::AppState;
+    use crate::tui::theme::Theme;
+
+    fn state() -> AppState {
+        let (q, f) = sample::small_queue();
+        let mut s = AppState::new(
+            q,
+            f,
+            "qemu",
+            Keymap::default_keymap(),
+            Theme::new(false),
+            sample::now(),
+        );
+        s.size = (100, 30);
+        s
+    }
+
+    fn keys(s: &mut AppState, k: &str) -> Vec<Effect> {
+        parse_sequence(k)
+            .unwrap()
+            .into_iter()
+            .flat_map(|c| handle_key(s, c))
+            .collect()
+    }
+
+    #[test]
+    fn quit_is_an_effect() {
+        let mut s = state();
+        assert_eq!(keys(&mut s, "q"), vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn moving_and_opening_a_patch_and_coming_back() {
+        let mut s = state();
+        keys(&mut s, "jj");
+        assert_eq!(s.list.selected, 2);
+        keys(&mut s, "<enter>");
+        assert_eq!(s.patch.as_ref().map(|v| v.index), Some(1));
+        keys(&mut s, "q");
+        assert!(s.patch.is_none());
+        assert_eq!(s.list.selected, 2);
+    }
+
+    #[test]
+    fn chords_wait_and_escape_cancels() {
+        let mut s = state();
+        keys(&mut s, "s");
+        assert_eq!(s.pending.len(), 1);
+        keys(&mut s, "<esc>");
+        assert!(s.pending.is_empty());
+        keys(&mut s, "sf");
+        assert_eq!(s.list.sort, crate::tui::list::SortKey::Findings);
+        keys(&mut s, "sx");
+        assert!(
+            s.message
+                .as_deref()
+                .unwrap_or("")
+                .contains("`sx` is not bound")
+        );
+    }
+
+    #[test]
+    fn filter_prompt_types_narrows_and_cancel_restores() {
+        let mut s = state();
+        keys(&mut s, "/free");
+        assert_eq!(s.query_text, "free");
+        assert_eq!(s.matches.as_ref().map(|m| m[0].index), Some(2));
+        keys(&mut s, "<bs>");
+        assert_eq!(s.query_text, "fre");
+        keys(&mut s, "<esc>");
+        assert_eq!(s.query_text, "");
+        assert!(s.matches.is_none());
+        keys(&mut s, "/has:error<enter>");
+        assert!(s.prompt.is_none());
+        assert_eq!(s.list.order, vec![4, 2]);
+        keys(&mut s, "<bs>");
+        assert!(s.matches.is_none());
+    }
+
+    #[test]
+    fn findings_jump_in_order_and_stop_at_the_end() {
+        let mut s = state();
+        keys(&mut s, "jjj<enter>"); // patch 2: three findings
+        let v = s.patch.as_ref().unwrap();
+        assert_eq!(v.index, 2);
+        let order = v.model.finding_order.clone();
+        keys(&mut s, "f");
+        assert_eq!(s.patch.as_ref().unwrap().current, Some(0));
+        keys(&mut s, "ff");
+        assert_eq!(s.patch.as_ref().unwrap().current, Some(2));
+        keys(&mut s, "f");
+        assert_eq!(s.message.as_deref(), Some("no more findings below"));
+        keys(&mut s, "F");
+        assert_eq!(s.patch.as_ref().unwrap().current, Some(1));
+        assert_eq!(order.len(), 3);
+    }
+
+    #[test]
+    fn next_patch_walks_the_queue_order_across_series() {
+        let mut s = state();
+        keys(&mut s, "<enter>"); // the AI patch, first row
+        assert_eq!(s.patch.as_ref().unwrap().index, 4);
+        keys(&mut s, ">");
+        assert_eq!(s.patch.as_ref().unwrap().index, 0);
+        keys(&mut s, ">>>>");
+        assert_eq!(s.patch.as_ref().unwrap().index, 5);
+        keys(&mut s, ">");
+        assert!(
+            s.message
+                .as_deref()
+                .unwrap_or("")
+                .contains("no more patches")
+        );
+        keys(&mut s, "<lt>");
+        assert_eq!(s.patch.as_ref().unwrap().index, 3);
+    }
+
+    #[test]
+    fn search_finds_highlights_and_cycles() {
+        let mut s = state();
+        keys(&mut s, "jj<enter>/ring<enter>");
+        let v = s.patch.as_ref().unwrap();
+        assert!(v.search.matches.len() >= 3, "{:?}", v.search.matches);
+        let first = v.search.current;
+        keys(&mut s, "n");
+        assert_ne!(s.patch.as_ref().unwrap().search.current, first);
+        keys(&mut s, "N");
+        assert_eq!(s.patch.as_ref().unwrap().search.current, first);
+        // Smart case: a capital makes it exact.
+        keys(&mut s, "/RING<enter>");
+        let v = s.patch.as_ref().unwrap();
+        assert!(
+            v.search
+                .matches
+                .iter()
+                .all(|(l, a, b)| &v.model.lines[*l].text[*a..*b] == "RING")
+        );
+    }
+
+    #[test]
+    fn folding_and_gaps() {
+        let mut s = state();
+        keys(&mut s, "j<tab>");
+        assert_eq!(s.list.rows.len(), 3);
+        keys(&mut s, "=");
+        assert_eq!(s.list.rows.len(), 7);
+        keys(&mut s, "jjjj<enter>");
+        assert!(matches!(
+            s.list.rows[s.list.selected],
+            Row::Gap { n: 4, .. }
+        ));
+        assert!(
+            s.message
+                .as_deref()
+                .unwrap_or("")
+                .contains("did not arrive")
+        );
+        assert!(s.patch.is_none());
+    }
+
+    #[test]
+    fn help_and_file_list_overlays() {
+        let mut s = state();
+        keys(&mut s, "?");
+        assert_eq!(s.context(), Context::Help);
+        keys(&mut s, "q");
+        assert_eq!(s.context(), Context::Queue);
+        keys(&mut s, "jj<enter>o");
+        assert_eq!(s.overlay, Overlay::Files { selected: 0 });
+        keys(&mut s, "j<enter>");
+        let v = s.patch.as_ref().unwrap();
+        assert_eq!(
+            v.visible[v.offset],
+            v.model.files[1].line.min(v.visible[v.offset])
+        );
+        assert_eq!(s.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn scrolling_stops_at_the_last_page_and_resizes_clamp() {
+        let (q, f) = sample::big_patch(5000);
+        let mut s = AppState::new(
+            q,
+            f,
+            "p",
+            Keymap::default_keymap(),
+            Theme::new(false),
+            sample::now(),
+        );
+        s.size = (80, 24);
+        keys(&mut s, "<enter>G");
+        let off = s.patch.as_ref().unwrap().offset;
+        assert_eq!(
+            off,
+            s.patch.as_ref().unwrap().visible.len() - s.body_height()
+        );
+        receive(&mut s, Incoming::Resize(80, 60));
+        assert!(s.patch.as_ref().unwrap().offset <= off);
+        keys(&mut s, "g");
+        assert_eq!(s.patch.as_ref().unwrap().offset, 0);
+        keys(&mut s, "]");
+        let v = s.patch.as_ref().unwrap();
+        assert_eq!(v.visible[v.offset], v.model.hunks[0]);
+    }
+
+    #[test]
+    fn inline_toggle_keeps_the_top_line() {
+        let mut s = state();
+        keys(&mut s, "jjj<enter>");
+        let with = s.patch.as_ref().unwrap().visible.len();
+        keys(&mut s, "i");
+        let v = s.patch.as_ref().unwrap();
+        assert_eq!(with - v.visible.len(), 3);
+    }
+
+    #[test]
+    fn a_queue_arriving_keeps_the_selection() {
+        let mut s = state();
+        keys(&mut s, "jjj");
+        let row = s.list.rows[s.list.selected];
+        let (q, f) = sample::small_queue();
+        receive(
+            &mut s,
+            Incoming::Queue {
+                queue: q,
+                findings: f,
+                done: true,
+            },
+        );
+        assert_eq!(s.list.rows[s.list.selected], row);
+    }
+}
