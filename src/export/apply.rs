@@ -22,7 +22,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// What `apply` is asked to do.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyRequest {
     /// Series number as `patchdesk list` shows it.
     pub series: usize,
