@@ -193,8 +193,5 @@ fn keys_prints_the_effective_keymap() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("keymaps/KEYS.md"),
     )
     .unwrap();
-    assert!(
-        committed.trim_end().ends_with(stdout(&out).trim()),
-        "keymaps/KEYS.md is current"
-    );
+    assert!(committed.trim_end().ends_with(stdout(&out).trim()), "keymaps/KEYS.md is current");
 }
