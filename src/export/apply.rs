@@ -11,7 +11,7 @@
 //! hunk, and leaves the repository exactly as it was.
 
 use super::plan::ReviewPlan;
-use super::series::{SeriesOptions, final_message, patches_to_apply};
+use super::series::{SeriesOptions, final_message_with, patches_to_apply};
 use crate::mail::Address;
 use crate::queue::Queue;
 use crate::{Error, Result};
@@ -144,6 +144,7 @@ pub fn apply(
         .add_new_mempack_backend(1000)
         .map_err(|e| Error::git("preparing an in-memory object store", e))?;
 
+    let collected = crate::triage::replies::collect(queue);
     let mut parent = base.clone();
     let mut commits = Vec::new();
     for &index in &indices {
@@ -211,7 +212,7 @@ pub fn apply(
             .map_err(|e| Error::git(format!("{name}: reading its tree"), e))?;
         let author_date = patch.date.or(patch.mail.date).unwrap_or(now);
         let author = signature(&patch.author, author_date)?;
-        let message = final_message(queue, plan, index, request.options.signoff);
+        let message = final_message_with(&collected, queue, plan, index, request.options.signoff);
         let id = repo
             .commit(None, &author, &committer, &message, &new_tree, &[&parent])
             .map_err(|e| Error::git(format!("{name}: making its commit"), e))?;
