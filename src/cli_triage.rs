@@ -238,27 +238,6 @@ pub fn trailer_on(
     (out, result)
 }
 
-/// The review the exports write: the `--plan` file when given, else the desk's state for
-/// this queue (under patchdesk's config identity, else git's, as `ack` finds it), else an
-/// empty review.
-pub fn review_plan_for(
-    review: &crate::cli::export::ReviewArgs,
-    queue: &Queue,
-) -> Result<crate::export::ReviewPlan> {
-    if review.plan.is_some() {
-        return crate::cli::export::load_plan(review, None);
-    }
-    let dir = data_dir()?;
-    if !store::state_path(&dir, &queue.source).exists() {
-        return crate::cli::export::load_plan(review, None);
-    }
-    let desk = Desk::open(&dir, queue)?;
-    let me = identity::find(desk_config()?.identity().as_ref(), Some(Path::new(".")))?.address;
-    Ok(crate::export::from_desk::review_plan(
-        &desk, queue, None, me,
-    ))
-}
-
 /// Runs `status`.
 pub fn run_status(args: &StatusArgs) -> Result<i32> {
     let dir = data_dir()?;

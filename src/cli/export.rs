@@ -1,17 +1,22 @@
 //! `patchdesk export replies|series|record` and `patchdesk apply`: the command-line side of
-//! [`crate::export`]. Each loads the queue, gets the maintainer's review (a plan file, else
-//! an empty review under the maintainer's git identity), writes its output atomically and
-//! says in one line what it wrote where.
+//! [`crate::export`]. Each loads the queue, gets the maintainer's review (the desk's saved
+//! state, or a plan file), writes its output atomically and says in one line what it wrote
+//! where.
 
+use super::check::ProfileArgs;
 use super::{SourceArgs, emit};
 use crate::export::apply::{ApplyRequest, apply};
+use crate::export::from_desk::plan_from_state;
 use crate::export::plan::ReviewPlan;
 use crate::export::record::RecordFormat;
 use crate::export::replies::Selection;
 use crate::export::series::SeriesOptions;
 use crate::export::{record, replies, series};
 use crate::mail::Address;
+use crate::policy::{self, Finding};
 use crate::queue::Queue;
+use crate::triage::desk::Desk;
+use crate::triage::{identity, store};
 use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, Subcommand, ValueEnum};
@@ -111,6 +116,9 @@ pub struct RecordArgs {
     pub out: PathBuf,
     #[arg(long, value_enum, default_value_t)]
     pub format: RecordFormatArg,
+    /// The policy profile whose findings the record summarises (chosen as for `check`).
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// Replace FILE when it exists.
     #[arg(long)]
     pub force: bool,
@@ -151,30 +159,15 @@ fn now() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
 }
 
-/// The maintainer's identity from git config: the repository's (when `repo_dir` is inside
-/// one), else the user's global config.
-pub fn git_identity(repo_dir: Option<&Path>) -> Result<Address> {
-    let config = repo_dir
-        .and_then(|d| git2::Repository::discover(d).ok())
-        .and_then(|r| r.config().ok())
-        .map_or_else(git2::Config::open_default, Ok)
-        .map_err(|e| Error::git("reading git config", e))?;
-    let name = config.get_string("user.name").unwrap_or_default();
-    let email = config.get_string("user.email").unwrap_or_default();
-    if email.trim().is_empty() {
-        return Err(Error::Usage(
-            "who are you? set `git config user.name` and `git config user.email` (or give a --plan with a maintainer)".into(),
-        ));
-    }
-    Ok(Address {
-        name: name.trim().to_string(),
-        email: email.trim().to_string(),
-    })
-}
-
-/// The review to export: the plan file when given (its maintainer, else git's identity),
-/// else an empty review under git's identity.
-pub fn load_plan(args: &ReviewArgs, repo_dir: Option<&Path>) -> Result<ReviewPlan> {
+/// The review to export: the plan file when given, else the desk's saved state for this
+/// queue (what `ack`, `note`, `status` and the TUI recorded). The maintainer is the plan's,
+/// else the identity from git config (`repo_dir`'s repository, else the global config).
+pub fn load_plan(
+    args: &ReviewArgs,
+    queue: &Queue,
+    repo_dir: Option<&Path>,
+    findings: Option<&[Vec<Finding>]>,
+) -> Result<ReviewPlan> {
     let mut plan = match &args.plan {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -183,11 +176,13 @@ pub fn load_plan(args: &ReviewArgs, repo_dir: Option<&Path>) -> Result<ReviewPla
                 what: format!("not a review plan: {e}"),
             })?
         }
-        None => ReviewPlan::default(),
+        None => {
+            let desk = Desk::open(&store::default_data_dir()?, queue)?;
+            plan_from_state(desk.state(), queue, Address::default(), findings)
+        }
     };
     if plan.maintainer.email.trim().is_empty() {
-        let cwd = std::env::current_dir().ok();
-        plan.maintainer = git_identity(repo_dir.or(cwd.as_deref()))?;
+        plan.maintainer = identity::find(None, repo_dir.or(Some(Path::new("."))))?.address;
     }
     Ok(plan)
 }
@@ -209,7 +204,7 @@ fn load_for(source: &SourceArgs, out: &Path, force: bool) -> Result<Queue> {
 
 fn run_replies(args: &RepliesArgs) -> Result<i32> {
     let queue = load_for(&args.source, &args.out, args.force)?;
-    let plan = crate::cli_triage::review_plan_for(&args.review, &queue)?;
+    let plan = load_plan(&args.review, &queue, None, None)?;
     let selection = match args.series {
         Some(id) => Selection::Series(id),
         None => Selection::All,
@@ -225,7 +220,7 @@ fn run_replies(args: &RepliesArgs) -> Result<i32> {
 
 fn run_series(args: &SeriesArgs) -> Result<i32> {
     let queue = load_for(&args.source, &args.out, args.force)?;
-    let plan = crate::cli_triage::review_plan_for(&args.review, &queue)?;
+    let plan = load_plan(&args.review, &queue, None, None)?;
     let options = SeriesOptions {
         signoff: args.signoff,
         allow_missing: args.allow_missing,
@@ -242,7 +237,9 @@ fn run_series(args: &SeriesArgs) -> Result<i32> {
 
 fn run_record(args: &RecordArgs) -> Result<i32> {
     let queue = load_for(&args.source, &args.out, args.force)?;
-    let plan = crate::cli_triage::review_plan_for(&args.review, &queue)?;
+    let (profile, _) = args.profile.select(&args.source.spec()?)?;
+    let findings = policy::check_queue(&queue, &profile);
+    let plan = load_plan(&args.review, &queue, None, Some(&findings))?;
     let format = match args.format {
         RecordFormatArg::Mbox => RecordFormat::Mbox,
         RecordFormatArg::Json => RecordFormat::Json,
@@ -264,7 +261,7 @@ pub fn run_apply(args: &ApplyArgs) -> Result<i32> {
         demo: false,
     };
     let queue = source.load()?;
-    let plan = load_plan(&args.review, Some(&args.repo))?;
+    let plan = load_plan(&args.review, &queue, Some(&args.repo), None)?;
     let request = ApplyRequest {
         series: args.series,
         branch: args.branch.clone(),

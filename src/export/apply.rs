@@ -11,7 +11,7 @@
 //! hunk, and leaves the repository exactly as it was.
 
 use super::plan::ReviewPlan;
-use super::series::{SeriesOptions, final_message, patches_to_apply};
+use super::series::{SeriesOptions, final_message_with, patches_to_apply};
 use crate::mail::Address;
 use crate::queue::Queue;
 use crate::{Error, Result};
@@ -22,7 +22,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// What `apply` is asked to do.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyRequest {
     /// Series number as `patchdesk list` shows it.
     pub series: usize,
@@ -144,6 +144,7 @@ pub fn apply(
         .add_new_mempack_backend(1000)
         .map_err(|e| Error::git("preparing an in-memory object store", e))?;
 
+    let collected = crate::triage::replies::collect(queue);
     let mut parent = base.clone();
     let mut commits = Vec::new();
     for &index in &indices {
@@ -154,7 +155,7 @@ pub fn apply(
             patch.subject.index.unwrap_or(commits.len() as u32 + 1),
             patch.subject.title
         );
-        let text = super::diff_text(patch).unwrap_or_default();
+        let text = with_git_headers(super::diff_text(patch).unwrap_or_default());
         let diff = Diff::from_buffer(text.as_bytes()).map_err(|e| {
             Error::Usage(format!("{name}: its diff cannot be read: {}", e.message()))
         })?;
@@ -211,7 +212,7 @@ pub fn apply(
             .map_err(|e| Error::git(format!("{name}: reading its tree"), e))?;
         let author_date = patch.date.or(patch.mail.date).unwrap_or(now);
         let author = signature(&patch.author, author_date)?;
-        let message = final_message(queue, plan, index, request.options.signoff);
+        let message = final_message_with(&collected, queue, plan, index, request.options.signoff);
         let id = repo
             .commit(None, &author, &committer, &message, &new_tree, &[&parent])
             .map_err(|e| Error::git(format!("{name}: making its commit"), e))?;
@@ -242,6 +243,74 @@ pub fn apply(
         base: base.id(),
         commits,
     })
+}
+
+/// The path of a `---`/`+++` line with its first component stripped (`git apply -p1`), or
+/// `None` for `/dev/null`.
+fn traditional_path(line: &str) -> Option<String> {
+    let path = line.get(4..)?.split('\t').next()?.trim_end();
+    if path == "/dev/null" {
+        return None;
+    }
+    Some(
+        path.split_once('/')
+            .map_or(path, |(_, rest)| rest)
+            .to_string(),
+    )
+}
+
+/// libgit2 reads only git's diff format: a traditional diff (quilt, `diff -u`) gets a
+/// `diff --git` header (and the new/deleted file line) before each file.
+pub fn with_git_headers(text: &str) -> String {
+    if text.lines().any(|l| l.starts_with("diff --git ")) {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(text.len() + 64);
+    // Lines left in the current hunk, old and new side: a `--- ` inside a hunk is a removed
+    // line, not a file header.
+    let (mut old_left, mut new_left) = (0u32, 0u32);
+    for (i, line) in lines.iter().enumerate() {
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        if old_left == 0 && new_left == 0 {
+            if line.starts_with("--- ") && next.starts_with("+++ ") {
+                let old = traditional_path(line);
+                let new = traditional_path(next);
+                if let Some(path) = new.as_ref().or(old.as_ref()) {
+                    let a = old.as_deref().unwrap_or(path);
+                    let b = new.as_deref().unwrap_or(path);
+                    out.push_str(&format!("diff --git a/{a} b/{b}\n"));
+                    if old.is_none() {
+                        out.push_str("new file mode 100644\n");
+                    } else if new.is_none() {
+                        out.push_str("deleted file mode 100644\n");
+                    }
+                }
+            } else if let Some(ranges) = line.strip_prefix("@@ -") {
+                let mut counts = ranges.split(' ').take(2).map(|range| {
+                    let range = range.trim_start_matches('+');
+                    range
+                        .split_once(',')
+                        .map_or(Some(1), |(_, n)| n.parse::<u32>().ok())
+                        .unwrap_or(0)
+                });
+                old_left = counts.next().unwrap_or(0);
+                new_left = counts.next().unwrap_or(0);
+            }
+        } else {
+            match line.as_bytes().first() {
+                Some(b'-') => old_left = old_left.saturating_sub(1),
+                Some(b'+') => new_left = new_left.saturating_sub(1),
+                Some(b'\\') => {}
+                _ => {
+                    old_left = old_left.saturating_sub(1);
+                    new_left = new_left.saturating_sub(1);
+                }
+            }
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 fn short(id: Oid) -> String {
@@ -442,6 +511,46 @@ mod tests {
             "{err}"
         );
         assert_eq!(snapshot(dir.path()), before, "repository unchanged");
+    }
+
+    #[test]
+    fn traditional_diffs_get_git_headers_but_hunk_lines_stay_lines() {
+        let text = "--- a/x.c\t2026-01-01\n+++ b/x.c\n@@ -1,1 +1,1 @@\n--- old\n+++ new\n--- /dev/null\n+++ b/new.c\n@@ -0,0 +1 @@\n+x\n";
+        assert_eq!(
+            with_git_headers(text),
+            "diff --git a/x.c b/x.c\n--- a/x.c\t2026-01-01\n+++ b/x.c\n@@ -1,1 +1,1 @@\n--- old\n+++ new\ndiff --git a/new.c b/new.c\nnew file mode 100644\n--- /dev/null\n+++ b/new.c\n@@ -0,0 +1 @@\n+x\n"
+        );
+        let git = "diff --git a/x b/x\n--- a/x\n+++ b/x\n";
+        assert_eq!(with_git_headers(git), git);
+    }
+
+    #[test]
+    fn diffs_without_git_headers_apply_too() {
+        let (dir, _) = repo();
+        let plain = "--- a/f.txt\n+++ b/f.txt\n@@ -3,3 +3,4 @@\n three\n four\n five\n+six\n";
+        let mut q = queue(plain);
+        q.patches[0].mail.body = format!(
+            "Body\n---\nIndex: f.txt\n===\n{}",
+            FIRST.replacen("diff --git a/f.txt b/f.txt\n", "", 1)
+        );
+        let request = ApplyRequest {
+            series: 1,
+            ..ApplyRequest::default()
+        };
+        let applied = apply(&q, &plan(), dir.path(), &request, now()).unwrap();
+        let repo = Repository::open(dir.path()).unwrap();
+        let tip = repo.find_commit(applied.commits[1]).unwrap();
+        let blob = tip
+            .tree()
+            .unwrap()
+            .get_name("f.txt")
+            .unwrap()
+            .to_object(&repo)
+            .unwrap();
+        assert_eq!(
+            blob.as_blob().unwrap().content(),
+            b"one\nTWO\nthree\nfour\nfive\nsix\n"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::mail::Address;
 use crate::{Error, Result};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address as BuilderAddress;
 use mail_builder::headers::message_id::MessageId;
@@ -99,6 +99,9 @@ fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The separator line of every message: public-inbox's, which marks the file as mboxrd.
+pub const SEPARATOR: &[u8] = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n";
+
 /// True for a line mboxrd escapes: `From ` after zero or more `>`.
 fn needs_escape(line: &[u8]) -> bool {
     let rest = line
@@ -121,27 +124,11 @@ impl Mbox {
         Mbox::default()
     }
 
-    /// Appends one message (as [`build_message`] makes it): a `From ` line naming the sender
-    /// and date, the message with `>*From ` lines escaped, and a blank line.
-    pub fn push(&mut self, sender: &str, date: Option<DateTime<FixedOffset>>, message: &[u8]) {
-        let sender = if sender.is_empty() || sender.contains(char::is_whitespace) {
-            "MAILER-DAEMON"
-        } else {
-            sender
-        };
-        let when = date.map_or_else(
-            || {
-                DateTime::<Utc>::UNIX_EPOCH
-                    .format("%a %b %e %H:%M:%S %Y")
-                    .to_string()
-            },
-            |d| {
-                d.with_timezone(&Utc)
-                    .format("%a %b %e %H:%M:%S %Y")
-                    .to_string()
-            },
-        );
-        let _ = writeln!(self.bytes, "From {sender} {when}");
+    /// Appends one message (as [`build_message`] makes it): the `From mboxrd@z ...` line
+    /// public-inbox writes (which tells readers, the project's parser among them, that
+    /// `>From ` lines are escaped), the message with `>*From ` lines escaped, a blank line.
+    pub fn push(&mut self, message: &[u8]) {
+        self.bytes.extend_from_slice(SEPARATOR);
         for line in message.split_inclusive(|&b| b == b'\n') {
             if needs_escape(line) {
                 self.bytes.push(b'>');
@@ -158,7 +145,7 @@ impl Mbox {
     /// Builds and appends an [`Outgoing`] message.
     pub fn push_outgoing(&mut self, mail: &Outgoing) -> Result<()> {
         let bytes = build_message(mail)?;
-        self.push(&mail.from.email, mail.date, &bytes);
+        self.push(&bytes);
         Ok(())
     }
 
@@ -292,18 +279,17 @@ mod tests {
     fn mboxrd_escapes_from_lines_at_any_depth() {
         let mut mbox = Mbox::new();
         mbox.push_outgoing(&sample()).unwrap();
-        mbox.push("a b", None, b"Subject: x\n\nbody");
+        mbox.push(b"Subject: x\n\nbody");
         assert_eq!(mbox.len(), 2);
         let text = String::from_utf8(mbox.as_bytes().to_vec()).unwrap();
         assert!(
-            text.starts_with("From zoe@example.org Fri Nov 20 09:12:00 2026\n"),
+            text.starts_with("From mboxrd@z Thu Jan  1 00:00:00 1970\n"),
             "{text}"
         );
         assert!(
             text.contains("\n>From the start\n>>From here\nplain\n"),
             "{text}"
         );
-        assert!(text.contains("\nFrom MAILER-DAEMON Thu Jan  1 00:00:00 1970\n"));
         assert!(text.ends_with("body\n\n"));
         let separators = text.lines().filter(|l| l.starts_with("From ")).count();
         assert_eq!(separators, 2);

@@ -6,6 +6,7 @@
 //! The exports read the queue and a [`plan::ReviewPlan`] (the maintainer's decisions, in a
 //! shape of their own so this module does not depend on how the desk stores them).
 
+pub mod actions;
 pub mod apply;
 pub mod from_desk;
 pub mod mbox;

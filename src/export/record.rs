@@ -5,8 +5,9 @@
 
 use super::mbox::{Mbox, Outgoing};
 use super::plan::{FindingsSummary, PatchReview, ReviewPlan, ReviewStatus, WaiverRecord};
-use super::series::collected_trailers;
+use super::series::collected_with;
 use crate::queue::{Queue, Series};
+use crate::triage::replies::{Collected, collect};
 use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -90,7 +91,12 @@ pub fn series_status(explicit: Option<&ReviewStatus>, patches: &[ReviewStatus]) 
     ReviewStatus::UnderReview
 }
 
-fn patch_record(queue: &Queue, plan: &ReviewPlan, index: usize) -> PatchRecord {
+fn patch_record(
+    collected: &Collected,
+    queue: &Queue,
+    plan: &ReviewPlan,
+    index: usize,
+) -> PatchRecord {
     let patch = &queue.patches[index];
     let empty = PatchReview::default();
     let review = plan.patch(&patch.key).unwrap_or(&empty);
@@ -111,7 +117,7 @@ fn patch_record(queue: &Queue, plan: &ReviewPlan, index: usize) -> PatchRecord {
             .map(|(k, v)| format!("{k}: {v}"))
             .collect(),
         trailers_collected: if patch.has_diff() {
-            collected_trailers(queue, plan, index)
+            collected_with(collected, queue, plan, index)
                 .into_iter()
                 .map(|(k, v)| format!("{k}: {v}"))
                 .collect()
@@ -126,13 +132,18 @@ fn patch_record(queue: &Queue, plan: &ReviewPlan, index: usize) -> PatchRecord {
     }
 }
 
-fn series_record(queue: &Queue, plan: &ReviewPlan, series: &Series) -> SeriesRecord {
+fn series_record(
+    collected: &Collected,
+    queue: &Queue,
+    plan: &ReviewPlan,
+    series: &Series,
+) -> SeriesRecord {
     let review = super::series_key(queue, series).and_then(|k| plan.series.get(&k));
     let patches: Vec<PatchRecord> = series
         .cover
         .into_iter()
         .chain(series.patches.iter().copied())
-        .map(|i| patch_record(queue, plan, i))
+        .map(|i| patch_record(collected, queue, plan, i))
         .collect();
     let statuses: Vec<ReviewStatus> = series
         .patches
@@ -161,15 +172,16 @@ fn series_record(queue: &Queue, plan: &ReviewPlan, series: &Series) -> SeriesRec
 
 /// The record of every series of the queue.
 pub fn build(queue: &Queue, plan: &ReviewPlan, now: DateTime<FixedOffset>) -> Record {
+    let collected = collect(queue);
     Record {
         record_version: RECORD_VERSION,
         source: queue.source.clone(),
         maintainer: plan.maintainer.display(),
-        generated: now.to_rfc3339(),
+        generated: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         series: queue
             .series
             .iter()
-            .map(|s| series_record(queue, plan, s))
+            .map(|s| series_record(&collected, queue, plan, s))
             .collect(),
     }
 }
@@ -221,7 +233,11 @@ pub fn summary_text(record: &Record, series: &SeriesRecord) -> String {
         for t in &p.trailers_collected {
             let _ = writeln!(out, "       collected: {t}");
         }
-        if let Some(f) = &p.findings {
+        if let Some(f) = p
+            .findings
+            .as_ref()
+            .filter(|f| f.errors + f.warnings + f.infos > 0)
+        {
             let _ = writeln!(
                 out,
                 "       findings: {} error(s), {} warning(s), {} info{}",
@@ -486,7 +502,7 @@ mod tests {
         assert!(
             std::fs::read_to_string(&json)
                 .unwrap()
-                .starts_with("From max@example.org ")
+                .starts_with("From mboxrd@z ")
         );
     }
 }

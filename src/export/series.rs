@@ -11,6 +11,7 @@ use super::plan::ReviewPlan;
 use crate::mail::Address;
 use crate::patch::trailers;
 use crate::queue::{Queue, Series};
+use crate::triage::replies::{Collected, collect};
 use crate::{Error, Result};
 use std::path::Path;
 
@@ -34,55 +35,41 @@ pub struct ExportedPatch {
     pub mail: Outgoing,
 }
 
-/// Trailer keys collected from replies into the commit message (NACKs never are).
-const COLLECTED: [&str; 5] = [
-    "acked-by",
-    "reviewed-by",
-    "tested-by",
-    "reported-by",
-    "suggested-by",
-];
-
-/// The address inside a trailer value (`Name <email>` or a bare email), lower-cased.
-fn trailer_email(value: &str) -> Option<String> {
-    let email = match (value.rfind('<'), value.rfind('>')) {
-        (Some(open), Some(close)) if open < close => &value[open + 1..close],
-        _ => value.trim(),
-    };
-    email
-        .contains('@')
-        .then(|| email.trim().to_ascii_lowercase())
+/// The trailers from replies that go into a patch's message, as the desk collects them
+/// ([`crate::triage::replies::collect`]: review trailers whose address is the reply's sender,
+/// replies to a cover letter counting for every patch, NACKs never), plus those the
+/// maintainer accepted at the desk although the sender differs; each once.
+pub fn collected_trailers(queue: &Queue, plan: &ReviewPlan, index: usize) -> Vec<(String, String)> {
+    collected_with(&collect(queue), queue, plan, index)
 }
 
-/// The trailers from replies that go into a patch's message: review trailers whose address
-/// is the reply's sender (as b4 collects them), plus those the maintainer accepted at the
-/// desk although the sender differs; each once, in the order the replies came.
-pub fn collected_trailers(queue: &Queue, plan: &ReviewPlan, index: usize) -> Vec<(String, String)> {
+/// [`collected_trailers`] with the queue's replies already collected.
+pub fn collected_with(
+    collected: &Collected,
+    queue: &Queue,
+    plan: &ReviewPlan,
+    index: usize,
+) -> Vec<(String, String)> {
     let accepted: &[String] = queue
         .patches
         .get(index)
         .and_then(|p| plan.patch(&p.key))
         .map_or(&[], |r| r.accepted_reply_trailers.as_slice());
+    let matched = collected.for_patch(index);
+    let accepted_warnings = collected
+        .warnings
+        .iter()
+        .filter(|t| t.patch == index && accepted.contains(&t.line()));
     let mut out: Vec<(String, String)> = Vec::new();
-    for (reply, trailer) in queue.reply_trailers(index) {
-        if !COLLECTED.contains(&trailer.key.to_ascii_lowercase().as_str()) {
-            continue;
-        }
-        let line = format!("{}: {}", trailer.key, trailer.value);
-        let sender = reply
-            .mail
-            .from
-            .as_ref()
-            .map(|a| a.email.to_ascii_lowercase());
-        let senders_own = sender.is_some() && trailer_email(&trailer.value) == sender;
-        if !senders_own && !accepted.contains(&line) {
+    for t in matched.chain(accepted_warnings) {
+        if t.key.eq_ignore_ascii_case("Nacked-by") {
             continue;
         }
         if !out
             .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case(&trailer.key) && v == &trailer.value)
+            .any(|(k, v)| k.eq_ignore_ascii_case(&t.key) && v == &t.value)
         {
-            out.push((trailer.key.clone(), trailer.value.clone()));
+            out.push((t.key.clone(), t.value.clone()));
         }
     }
     out
@@ -118,6 +105,17 @@ pub fn append_signoff(message: &str, who: &Address) -> String {
 /// The commit message of patch `index` with the trailers collected from replies, the
 /// maintainer's trailers, and (with `signoff`) the maintainer's Signed-off-by.
 pub fn final_message(queue: &Queue, plan: &ReviewPlan, index: usize, signoff: bool) -> String {
+    final_message_with(&collect(queue), queue, plan, index, signoff)
+}
+
+/// [`final_message`] with the queue's replies already collected.
+pub fn final_message_with(
+    collected: &Collected,
+    queue: &Queue,
+    plan: &ReviewPlan,
+    index: usize,
+    signoff: bool,
+) -> String {
     let Some(patch) = queue.patches.get(index) else {
         return String::new();
     };
@@ -126,7 +124,7 @@ pub fn final_message(queue: &Queue, plan: &ReviewPlan, index: usize, signoff: bo
         .patch(&patch.key)
         .map(|r| r.trailers.clone())
         .unwrap_or_default();
-    for (key, value) in collected_trailers(queue, plan, index)
+    for (key, value) in collected_with(collected, queue, plan, index)
         .into_iter()
         .chain(own)
     {
@@ -174,10 +172,11 @@ pub fn build(
     options: SeriesOptions,
 ) -> Result<Vec<ExportedPatch>> {
     let (series, indices) = patches_to_apply(queue, id, options.allow_missing)?;
+    let collected = collect(queue);
     let mut out = Vec::new();
     for index in indices {
         let patch = &queue.patches[index];
-        let message = final_message(queue, plan, index, options.signoff);
+        let message = final_message_with(&collected, queue, plan, index, options.signoff);
         let (title, rest) = split_title(&message);
         let mut prefix = String::from("PATCH");
         if series.version > 1 {
@@ -244,14 +243,7 @@ pub fn export(
     let patches = build(queue, plan, id, options)?;
     let mut mbox = Mbox::new();
     for p in &patches {
-        // The separator names the commit as `git format-patch` does, when it is known.
-        let bytes = super::mbox::build_message(&p.mail)?;
-        let sender = queue.patches[p.index]
-            .mail
-            .commit
-            .clone()
-            .unwrap_or_else(|| p.mail.from.email.clone());
-        mbox.push(&sender, p.mail.date, &bytes);
+        mbox.push_outgoing(&p.mail)?;
     }
     super::mbox::write_atomic(out, mbox.as_bytes(), force)?;
     Ok(patches.len())
@@ -306,6 +298,7 @@ mod tests {
             }],
         };
         r.mail.from = Some(addr("", from));
+        r.mail.body = format!("Looks right.\n\n{key}: {value}\n");
         r
     }
 

@@ -25,7 +25,7 @@
 //!    `add_trailer(&queue, &plan)`.
 //! 5. `undo()` restores the state before the last change (this session only).
 //! 6. `save()` after every change (atomic; cheap for a queue's state).
-//! 7. For the exports: `export::from_desk::review_plan(&desk, &queue, findings, me)`.
+//! 7. For the exports: `export::from_desk::plan_from_state(desk.state(), &queue, me, findings)`.
 //! 8. For the queue view: `status_map`, `has_waivers`, `nacked`, `reply_trailers()`.
 
 pub mod config;

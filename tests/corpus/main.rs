@@ -1,6 +1,7 @@
 //! Tests over the real patches in `../shared/corpus` (or `$PATCHDESK_CORPUS`). Each test prints
 //! that it was skipped when the corpus is not there, so `cargo test` passes on a fresh clone.
 
+mod export;
 mod mail;
 mod patch;
 mod policy;

@@ -1,7 +1,7 @@
 //! The desk's state handed to the exports as a `ReviewPlan`.
 
 use super::fixtures::{findings, series_queue};
-use patchdesk::export::from_desk::review_plan;
+use patchdesk::export::from_desk::plan_from_state;
 use patchdesk::export::{ReviewStatus, series};
 use patchdesk::mail::Address;
 use patchdesk::policy::Part;
@@ -51,7 +51,7 @@ fn the_plan_carries_status_notes_trailers_and_waivers() {
         name: "Mia Maintainer".into(),
         email: "mia@example.org".into(),
     };
-    let review = review_plan(&desk, &q, Some(&f), me);
+    let review = plan_from_state(desk.state(), &q, me, Some(&f));
     let p1 = review.patch("p1-v1@example").unwrap();
     assert_eq!(
         p1.trailers,
