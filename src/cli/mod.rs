@@ -141,6 +141,8 @@ pub struct ShowArgs {
     /// out when the source holds one patch.
     #[arg(value_name = "PATCH")]
     pub patch: Option<String>,
+    #[command(flatten)]
+    pub profile: check::ProfileArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

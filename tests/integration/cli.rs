@@ -198,3 +198,35 @@ fn keys_prints_the_effective_keymap() {
         "keymaps/KEYS.md is current"
     );
 }
+
+#[test]
+fn show_marks_findings_under_their_exact_span() {
+    let out = patchdesk(&["show", "--demo", "3.1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Co-Authored-By: Claude"))
+        .expect("trailer shown");
+    let marks = lines[at + 1];
+    assert!(marks.contains("error[ai-coauthor]"), "{marks}");
+    // The carets stand under `Claude <noreply@anthropic.com>`, not under the key.
+    assert_eq!(marks.find('^'), Some("Co-Authored-By: ".len()), "{marks}");
+
+    let out = patchdesk(&["show", "--demo", "3.1", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"ai-coauthor") && rules.contains(&"ai-footer"),
+        "{rules:?}"
+    );
+
+    let out = patchdesk(&["show", "--demo", "3.1", "--profile", "generic"]);
+    assert!(stdout(&out).starts_with("Profile: generic"));
+}
