@@ -197,6 +197,13 @@ fn keys_prints_the_effective_keymap() {
         committed.trim_end().ends_with(stdout(&out).trim()),
         "keymaps/KEYS.md is current"
     );
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    assert!(
+        readme.contains(stdout(&out).trim()),
+        "README's key table is the generated one"
+    );
 }
 
 #[test]
