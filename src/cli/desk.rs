@@ -83,6 +83,8 @@ fn load_options(options: &DeskOptions, notice: Option<String>) -> Result<Options
     let user = tui::keymap::user_keymap_path();
     let mut loaded = Options::load(options.keymap.as_deref(), user.as_deref())?;
     loaded.notice = notice;
+    // Without a home directory the desk still opens, as a read-only view.
+    loaded.data_dir = crate::triage::store::default_data_dir().ok();
     Ok(loaded)
 }
 

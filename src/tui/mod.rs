@@ -14,6 +14,7 @@
 //! This is the only module that uses ratatui and crossterm.
 
 pub mod action;
+pub mod desk_link;
 pub mod filter;
 pub mod headless;
 pub mod key;
@@ -35,7 +36,7 @@ use keymap::Keymap;
 use state::AppState;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
-use update::{Effect, Incoming};
+use update::Incoming;
 
 pub use headless::Output;
 
@@ -49,6 +50,9 @@ pub struct Options {
     pub now: Option<DateTime<FixedOffset>>,
     /// A line for the status bar when the desk opens (e.g. why the demo queue is shown).
     pub notice: Option<String>,
+    /// Where the triage desk keeps its state (`triage::store::default_data_dir` in the
+    /// binary, a temp dir in tests); `None` disables the desk: a read-only view.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -59,6 +63,7 @@ impl Options {
             color: !theme::no_color_requested(),
             now: None,
             notice: None,
+            data_dir: None,
         }
     }
 
@@ -102,7 +107,8 @@ pub fn run_headless(
 ) -> Result<String> {
     let script = headless::parse_script(keys)?;
     let mut state = options.state(queue, findings, profile_name);
-    headless::replay(&mut state, &script, size, output)
+    let mut link = desk_link::DeskLink::new(options.data_dir.clone());
+    headless::replay(&mut state, &mut link, &script, size, output)
 }
 
 /// Reports a background load's progress to the desk; cheap to call per message (sends at most
@@ -153,8 +159,12 @@ pub fn run(
     options: &Options,
 ) -> Result<()> {
     let (tx, rx) = mpsc::channel();
-    let state = options.state(queue, findings, profile_name);
-    event_loop(state, tx, rx)
+    let mut state = options.state(queue, findings, profile_name);
+    let mut link = desk_link::DeskLink::new(options.data_dir.clone());
+    if let Some(incoming) = link.open(&state) {
+        update::receive(&mut state, incoming);
+    }
+    event_loop(state, link, tx, rx)
 }
 
 /// Opens the desk at once and loads on a worker thread: `loader` reports progress, may
@@ -174,6 +184,7 @@ where
         ..Queue::default()
     };
     let mut state = options.state(queue, Vec::new(), profile_name);
+    let link = desk_link::DeskLink::new(options.data_dir.clone());
     state.loading = Some(state::Loading {
         done: 0,
         total: None,
@@ -195,7 +206,7 @@ where
         };
         let _ = worker_tx.send(msg);
     });
-    event_loop(state, tx, rx)
+    event_loop(state, link, tx, rx)
 }
 
 fn spawn_input(tx: Sender<Incoming>) {
@@ -218,17 +229,23 @@ fn spawn_input(tx: Sender<Incoming>) {
     });
 }
 
-fn event_loop(mut state: AppState, tx: Sender<Incoming>, rx: Receiver<Incoming>) -> Result<()> {
+fn event_loop(
+    mut state: AppState,
+    mut link: desk_link::DeskLink,
+    tx: Sender<Incoming>,
+    rx: Receiver<Incoming>,
+) -> Result<()> {
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook that
     // restores the terminal before the panic message prints.
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;
-    let result = drive(&mut state, &mut terminal, tx, rx);
+    let result = drive(&mut state, &mut link, &mut terminal, tx, rx);
     let restored = ratatui::try_restore().map_err(|e| Error::io("terminal", e));
     result.and(restored)
 }
 
 fn drive(
     state: &mut AppState,
+    link: &mut desk_link::DeskLink,
     terminal: &mut ratatui::DefaultTerminal,
     tx: Sender<Incoming>,
     rx: Receiver<Incoming>,
@@ -247,7 +264,8 @@ fn drive(
         // Handle everything already waiting before drawing again.
         let mut next = Some(first);
         while let Some(event) = next {
-            if update::receive(state, event).contains(&Effect::Quit) {
+            let effects = update::receive(state, event);
+            if !headless::run_effects(state, link, effects) {
                 return Ok(());
             }
             next = rx.try_recv().ok();

@@ -21,9 +21,21 @@ const FILTER_CACHE: usize = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help { scroll: usize },
-    Files { selected: usize },
+    Help {
+        scroll: usize,
+    },
+    Files {
+        selected: usize,
+    },
+    /// The status picker over `target`; `selected` indexes [`STATUS_NAMES`].
+    Status {
+        selected: usize,
+        target: super::update::DeskTarget,
+    },
 }
+
+/// The statuses the picker offers, in order.
+pub use crate::triage::status::STATUS_NAMES;
 
 /// What a prompt is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +176,8 @@ pub struct AppState {
     pub dirty: bool,
     /// Open patches with finding messages under their lines.
     pub inline_default: bool,
+    /// True when decisions cannot be recorded (no desk, or another patchdesk holds the lock).
+    pub desk_read_only: bool,
 }
 
 impl AppState {
@@ -200,6 +214,7 @@ impl AppState {
             message: None,
             dirty: true,
             inline_default: true,
+            desk_read_only: false,
         };
         s.set_queue(queue, findings);
         s
@@ -316,6 +331,7 @@ impl AppState {
             match self.overlay {
                 Overlay::Help { .. } => Context::Help,
                 Overlay::Files { .. } => Context::Files,
+                Overlay::Status { .. } => Context::Picker,
                 Overlay::None if self.patch.is_some() => Context::Patch,
                 Overlay::None => Context::Queue,
             }

@@ -6,7 +6,7 @@ use super::action::{Action, Context};
 use super::key::{Key, KeyChord, format_sequence};
 use super::keymap::Resolution;
 use super::list::Row;
-use super::state::{AppState, Overlay, PatchView, Prompt, PromptKind, Search};
+use super::state::{AppState, Overlay, PatchView, Prompt, PromptKind, STATUS_NAMES, Search};
 use crate::policy::Finding;
 use crate::queue::Queue;
 
@@ -15,6 +15,21 @@ use crate::queue::Queue;
 pub enum Effect {
     /// Leave the desk.
     Quit,
+    /// Open the triage desk over the (now fully loaded) queue.
+    OpenDesk,
+    /// Record a review status (a name from `STATUS_NAMES`).
+    SetStatus { target: DeskTarget, status: String },
+    /// Undo the last desk change.
+    Undo,
+}
+
+/// What a triage decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskTarget {
+    /// A patch by queue index (a cover letter stands for its series).
+    Patch(usize),
+    /// A series by queue index (one without a cover letter).
+    Series(usize),
 }
 
 /// Something that happened, other than a key.
@@ -36,6 +51,14 @@ pub enum Incoming {
     },
     /// The background load failed.
     LoadFailed(String),
+    /// The desk changed (or opened): its statuses and what to tell the user.
+    Desk {
+        statuses: std::collections::BTreeMap<String, String>,
+        read_only: bool,
+        message: Option<String>,
+    },
+    /// A line for the status bar.
+    Message(String),
 }
 
 /// Handles one incoming event.
@@ -61,7 +84,26 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
             state.set_queue(queue, findings);
             if done {
                 state.loading = None;
+                return vec![Effect::OpenDesk];
             }
+            Vec::new()
+        }
+        Incoming::Desk {
+            statuses,
+            read_only,
+            message,
+        } => {
+            state.statuses = statuses;
+            state.desk_read_only = read_only;
+            if message.is_some() {
+                state.message = message;
+            }
+            state.refilter(true);
+            Vec::new()
+        }
+        Incoming::Message(text) => {
+            state.message = Some(text);
+            state.dirty = true;
             Vec::new()
         }
         Incoming::LoadFailed(e) => {
@@ -119,9 +161,25 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             };
             return Vec::new();
         }
+        Action::SetStatus if matches!(context, Context::Queue | Context::Patch) => {
+            match desk_target(state) {
+                Some(target) => {
+                    state.overlay = Overlay::Status {
+                        selected: 0,
+                        target,
+                    }
+                }
+                None => state.message = Some("nothing selected to set a status on".into()),
+            }
+            return Vec::new();
+        }
+        Action::Undo if matches!(context, Context::Queue | Context::Patch) => {
+            return vec![Effect::Undo];
+        }
         _ => {}
     }
     match context {
+        Context::Picker => return picker_action(state, action),
         Context::Prompt => prompt_action(state, action),
         Context::Help => help_action(state, action),
         Context::Files => files_action(state, action),
@@ -473,6 +531,51 @@ fn help_action(state: &mut AppState, action: Action) {
             scroll: step(scroll, max, action, page),
         };
     }
+}
+
+/// What the selected queue row or the open patch is, for a triage decision.
+fn desk_target(state: &AppState) -> Option<DeskTarget> {
+    if let Some(v) = &state.patch {
+        return Some(DeskTarget::Patch(v.index));
+    }
+    match state.list.rows.get(state.list.selected).copied()? {
+        Row::Head { group } => {
+            let g = state.list.groups.get(group)?;
+            match (g.head, g.series) {
+                (Some(p), _) => Some(DeskTarget::Patch(p)),
+                (None, Some(s)) => Some(DeskTarget::Series(s)),
+                (None, None) => None,
+            }
+        }
+        Row::Child { patch, .. } => Some(DeskTarget::Patch(patch)),
+        Row::Gap { .. } => None,
+    }
+}
+
+fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Overlay::Status { selected, target } = state.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Action::Back => state.overlay = Overlay::None,
+        Action::Open => {
+            state.overlay = Overlay::None;
+            if let Some(name) = STATUS_NAMES.get(selected) {
+                return vec![Effect::SetStatus {
+                    target,
+                    status: (*name).to_string(),
+                }];
+            }
+        }
+        a if is_motion(a) => {
+            state.overlay = Overlay::Status {
+                selected: step(selected, STATUS_NAMES.len(), a, STATUS_NAMES.len()),
+                target,
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 fn files_action(state: &mut AppState, action: Action) {

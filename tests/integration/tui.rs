@@ -213,3 +213,42 @@ fn random_key_storms_never_panic_at_any_size() {
         let _ = demo_screen(&script, size);
     }
 }
+
+/// Replays `keys` with the desk keeping its state in `data_dir`.
+fn desk_screen(keys: &str, size: (u16, u16), data_dir: &std::path::Path) -> String {
+    let mut o = options(None, true);
+    o.data_dir = Some(data_dir.to_path_buf());
+    screen_with(keys, size, &o)
+}
+
+#[test]
+fn status_picker_over_the_selected_patch() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    insta::assert_snapshot!(
+        "status_picker_open",
+        desk_screen("jjSjjj", (100, 16), dir.path())
+    );
+}
+
+#[test]
+fn status_is_recorded_shown_filterable_and_kept() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let set = desk_screen("jjSjjj<enter>", (100, 16), dir.path());
+    insta::assert_snapshot!("status_set_accepted", set);
+    // A second desk over the same data dir sees the saved status; the filter finds it.
+    let filtered = desk_screen("/status:acc<enter>", (100, 12), dir.path());
+    insta::assert_snapshot!("status_filtered_after_reload", filtered);
+}
+
+#[test]
+fn undo_reverts_the_last_status() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let screen = desk_screen("jjSjjj<enter>u", (100, 16), dir.path());
+    insta::assert_snapshot!("status_undone", screen);
+}
+
+#[test]
+fn without_a_data_dir_the_desk_records_nothing() {
+    let screen = screen_with("jjSjjj<enter>", (100, 12), &options(None, false));
+    assert!(screen.contains("no desk"), "{screen}");
+}

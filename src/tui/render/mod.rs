@@ -3,6 +3,7 @@
 
 pub mod help;
 pub mod patch;
+pub mod picker;
 pub mod queue;
 pub mod text;
 
@@ -32,6 +33,9 @@ pub fn render(state: &AppState, frame: &mut Frame) {
             if let Some(view) = &state.patch {
                 patch::render_files(state, view, selected, frame, area);
             }
+        }
+        Overlay::Status { selected, target } => {
+            picker::render(state, selected, target, frame, area)
         }
         Overlay::None => {}
     }
@@ -98,6 +102,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 (Action::Help, "help"),
             ],
             Context::Help | Context::Files => &[(Action::Back, "close")],
+            Context::Picker => &[(Action::Open, "pick"), (Action::Back, "close")],
             _ => &[
                 (Action::Open, "open"),
                 (Action::Filter, "filter"),
@@ -119,6 +124,9 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
         }
     }
     let mut right = String::new();
+    if state.desk_read_only {
+        right.push_str("read-only  ");
+    }
     if !state.pending.is_empty() {
         right.push_str(&super::key::format_sequence(&state.pending));
         right.push_str("…  ");

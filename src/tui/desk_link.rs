@@ -1,0 +1,100 @@
+//! Runs the desk's triage effects (status, undo) against a [`Desk`] outside the pure
+//! `update`, and turns each result into an [`Incoming`] that comes back into the state.
+//! The event loop and headless replay both own one [`DeskLink`].
+
+use super::state::AppState;
+use super::update::{DeskTarget, Effect, Incoming};
+use crate::triage::desk::Desk;
+use crate::triage::status::Status;
+use std::path::PathBuf;
+
+/// The desk (when a data dir is configured) behind the TUI.
+#[derive(Default)]
+pub struct DeskLink {
+    data_dir: Option<PathBuf>,
+    desk: Option<Desk>,
+}
+
+impl DeskLink {
+    /// A link that opens the desk in `data_dir`; `None` keeps the view read-only.
+    pub fn new(data_dir: Option<PathBuf>) -> DeskLink {
+        DeskLink {
+            data_dir,
+            desk: None,
+        }
+    }
+
+    /// Opens (or re-opens, after the queue changed) the desk over the state's queue and
+    /// returns what the state should learn: statuses and notices.
+    pub fn open(&mut self, state: &AppState) -> Option<Incoming> {
+        let dir = self.data_dir.as_ref()?;
+        match Desk::open(dir, &state.queue) {
+            Ok(desk) => {
+                let notice = (!desk.notices.is_empty()).then(|| desk.notices.join("; "));
+                let read_only = desk.read_only();
+                let statuses = desk.status_map(&state.queue);
+                self.desk = Some(desk);
+                Some(Incoming::Desk {
+                    statuses,
+                    read_only,
+                    message: notice,
+                })
+            }
+            Err(e) => Some(Incoming::Desk {
+                statuses: Default::default(),
+                read_only: true,
+                message: Some(format!("desk unavailable: {e}")),
+            }),
+        }
+    }
+
+    /// Runs one effect; `None` when it is not a desk effect.
+    pub fn execute(&mut self, state: &AppState, effect: &Effect) -> Option<Incoming> {
+        match effect {
+            Effect::OpenDesk => return self.open(state),
+            Effect::SetStatus { .. } | Effect::Undo => {}
+            Effect::Quit => return None,
+        }
+        let queue = &state.queue;
+        let Some(desk) = self.desk.as_mut() else {
+            return Some(message(
+                "no desk: decisions are not recorded in this view".into(),
+            ));
+        };
+        if desk.read_only() {
+            return Some(message(
+                "read-only: another patchdesk has this queue open".into(),
+            ));
+        }
+        let outcome = match effect {
+            Effect::SetStatus { target, status } => Status::parse(status)
+                .map_err(crate::Error::Usage)
+                .and_then(|st| {
+                    match *target {
+                        DeskTarget::Patch(p) => desk.set_status(queue, p, st.clone())?,
+                        DeskTarget::Series(s) => {
+                            desk.set_series_status(queue, s, Some(st.clone()))?
+                        }
+                    }
+                    Ok(desk.undo_description().unwrap_or_default().to_string())
+                }),
+            Effect::Undo => Ok(desk
+                .undo()
+                .map_or_else(|| "nothing to undo".to_string(), |w| format!("undone: {w}"))),
+            _ => return None,
+        };
+        let text = match outcome.and_then(|m| desk.save().map(|()| m)) {
+            Ok(m) => m,
+            Err(e) => format!("error: {e}"),
+        };
+        Some(Incoming::Desk {
+            statuses: desk.status_map(queue),
+            read_only: desk.read_only(),
+            message: Some(text),
+        })
+    }
+}
+
+fn message(text: String) -> Incoming {
+    Incoming::Message(text)
+}
