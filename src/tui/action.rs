@@ -173,6 +173,10 @@ actions! {
     ToggleWrap = "toggle_wrap", Display, [Patch], "Wrap long lines or cut them";
     SetStatus = "set_status", Triage, [Queue, Patch], "Set the review status of the selected patch or series";
     Undo = "undo", Triage, [Queue, Patch], "Undo the last desk change";
+    AddNote = "add_note", Triage, [Patch], "Add a note on the line at the top of the view";
+    DeleteNote = "delete_note", Triage, [Patch], "Delete the note on the line at the top of the view";
+    NextNote = "next_note", Triage, [Patch], "Jump to the next note";
+    PrevNote = "prev_note", Triage, [Patch], "Jump to the previous note";
     PromptSubmit = "prompt_submit", Prompt, [Prompt], "Accept the prompt";
     PromptCancel = "prompt_cancel", Prompt, [Prompt], "Cancel the prompt";
     PromptBackspace = "prompt_backspace", Prompt, [Prompt], "Delete the character before the cursor";

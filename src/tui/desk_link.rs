@@ -2,9 +2,12 @@
 //! `update`, and turns each result into an [`Incoming`] that comes back into the state.
 //! The event loop and headless replay both own one [`DeskLink`].
 
+use super::patch_model::NoteView;
 use super::state::AppState;
-use super::update::{DeskTarget, Effect, Incoming};
-use crate::triage::desk::Desk;
+use super::update::{DeskTarget, DeskView, Effect, Incoming};
+use crate::queue::Queue;
+use crate::triage::desk::{Desk, NoteSpec};
+use crate::triage::notes::NoteTarget;
 use crate::triage::status::Status;
 use std::path::PathBuf;
 
@@ -31,18 +34,18 @@ impl DeskLink {
         match Desk::open(dir, &state.queue) {
             Ok(desk) => {
                 let notice = (!desk.notices.is_empty()).then(|| desk.notices.join("; "));
-                let read_only = desk.read_only();
-                let statuses = desk.status_map(&state.queue);
+                let view = view_of(&desk, &state.queue);
                 self.desk = Some(desk);
                 Some(Incoming::Desk {
-                    statuses,
-                    read_only,
+                    view,
                     message: notice,
                 })
             }
             Err(e) => Some(Incoming::Desk {
-                statuses: Default::default(),
-                read_only: true,
+                view: DeskView {
+                    read_only: true,
+                    ..DeskView::default()
+                },
                 message: Some(format!("desk unavailable: {e}")),
             }),
         }
@@ -52,7 +55,10 @@ impl DeskLink {
     pub fn execute(&mut self, state: &AppState, effect: &Effect) -> Option<Incoming> {
         match effect {
             Effect::OpenDesk => return self.open(state),
-            Effect::SetStatus { .. } | Effect::Undo => {}
+            Effect::SetStatus { .. }
+            | Effect::Undo
+            | Effect::AddNote { .. }
+            | Effect::DeleteNote(_) => {}
             Effect::Quit => return None,
         }
         let queue = &state.queue;
@@ -78,6 +84,27 @@ impl DeskLink {
                     }
                     Ok(desk.undo_description().unwrap_or_default().to_string())
                 }),
+            Effect::AddNote {
+                patch,
+                part,
+                file,
+                line,
+                text,
+            } => {
+                let spec = NoteSpec::Line {
+                    patch: *patch,
+                    part: *part,
+                    file: file.clone(),
+                    line: *line,
+                };
+                let place = match file {
+                    Some(f) => format!("{f}:{line}"),
+                    None => format!("{} line {line}", crate::triage::notes::part_name(*part)),
+                };
+                desk.add_note(queue, &spec, text)
+                    .map(|_| format!("note added on {place}"))
+            }
+            Effect::DeleteNote(id) => desk.delete_note(*id).map(|()| "note deleted".to_string()),
             Effect::Undo => Ok(desk
                 .undo()
                 .map_or_else(|| "nothing to undo".to_string(), |w| format!("undone: {w}"))),
@@ -88,11 +115,44 @@ impl DeskLink {
             Err(e) => format!("error: {e}"),
         };
         Some(Incoming::Desk {
-            statuses: desk.status_map(queue),
-            read_only: desk.read_only(),
+            view: view_of(desk, queue),
             message: Some(text),
         })
     }
+}
+
+/// What the views show of the desk.
+fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
+    let mut view = DeskView {
+        statuses: desk.status_map(queue),
+        read_only: desk.read_only(),
+        ..DeskView::default()
+    };
+    for (i, patch) in queue.patches.iter().enumerate() {
+        if desk.has_waivers(queue, i) {
+            view.waived.insert(patch.key.clone());
+        }
+        if desk.nacked(i) {
+            view.nacked.insert(patch.key.clone());
+        }
+    }
+    for note in desk.notes() {
+        if let NoteTarget::Line(a) = &note.target
+            && !note.orphaned
+        {
+            view.notes
+                .entry(a.patch.clone())
+                .or_default()
+                .push(NoteView {
+                    id: note.id,
+                    part: a.part,
+                    file: a.file.clone(),
+                    line: a.line,
+                    text: note.text.clone(),
+                });
+        }
+    }
+    view
 }
 
 fn message(text: String) -> Incoming {

@@ -6,7 +6,7 @@ use super::filter::{Filter, Match, Query};
 use super::key::KeyChord;
 use super::keymap::Keymap;
 use super::list::{self, List};
-use super::patch_model::PatchModel;
+use super::patch_model::{NoteView, PatchModel};
 use super::summary::{self, Summary};
 use super::theme::Theme;
 use crate::policy::Finding;
@@ -42,6 +42,8 @@ pub use crate::triage::status::STATUS_NAMES;
 pub enum PromptKind {
     Filter,
     Search,
+    /// A note on the model line in `Prompt::origin`.
+    Note,
 }
 
 /// A text prompt at the bottom line.
@@ -86,13 +88,15 @@ impl PatchView {
     pub fn open(
         queue: &Queue,
         findings: &[Vec<Finding>],
+        notes: &[NoteView],
         index: usize,
         inline: bool,
         wrap: bool,
         pane: bool,
     ) -> PatchView {
         let own = findings.get(index).map(Vec::as_slice).unwrap_or(&[]);
-        let model = PatchModel::build(queue, index, own);
+        let mut model = PatchModel::build(queue, index, own);
+        model.insert_notes(notes);
         let mut v = PatchView {
             index,
             model,
@@ -178,6 +182,12 @@ pub struct AppState {
     pub inline_default: bool,
     /// True when decisions cannot be recorded (no desk, or another patchdesk holds the lock).
     pub desk_read_only: bool,
+    /// Line notes by patch key (from the desk).
+    pub notes: BTreeMap<String, Vec<NoteView>>,
+    /// Patches with a recorded waiver, by key.
+    pub waived: std::collections::BTreeSet<String>,
+    /// Patches NACKed in a reply, by key.
+    pub nacked: std::collections::BTreeSet<String>,
 }
 
 impl AppState {
@@ -215,6 +225,9 @@ impl AppState {
             dirty: true,
             inline_default: true,
             desk_read_only: false,
+            notes: BTreeMap::new(),
+            waived: Default::default(),
+            nacked: Default::default(),
         };
         s.set_queue(queue, findings);
         s
@@ -253,12 +266,57 @@ impl AppState {
         if let Some(view) = &self.patch {
             let (inline, wrap, pane, offset) = (view.inline, view.wrap, view.pane, view.offset);
             self.patch = find(&open_key).map(|p| {
-                let mut v = PatchView::open(&self.queue, &self.findings, p, inline, wrap, pane);
+                let notes = self.notes_of(p);
+                let mut v =
+                    PatchView::open(&self.queue, &self.findings, notes, p, inline, wrap, pane);
                 v.offset = offset.min(v.visible.len().saturating_sub(1));
                 v
             });
         }
         self.dirty = true;
+    }
+
+    /// Takes what the desk now says: statuses, notes and marks; re-filters and rebuilds the
+    /// open patch (its notes may have changed), keeping its scroll position.
+    pub fn set_desk(&mut self, view: super::update::DeskView) {
+        self.statuses = view.statuses;
+        self.notes = view.notes;
+        self.waived = view.waived;
+        self.nacked = view.nacked;
+        self.desk_read_only = view.read_only;
+        self.refilter(true);
+        if let Some(old) = self.patch.take() {
+            let top = old
+                .visible
+                .get(old.offset)
+                .and_then(|&l| old.model.anchor_of(l));
+            let mut v = PatchView::open(
+                &self.queue,
+                &self.findings,
+                self.notes_of(old.index),
+                old.index,
+                old.inline,
+                old.wrap,
+                old.pane,
+            );
+            let same =
+                (0..v.model.lines.len()).find(|&l| top.is_some() && v.model.anchor_of(l) == top);
+            v.offset = match same {
+                Some(l) => v.position_of(l),
+                None => old.offset.min(v.visible.len().saturating_sub(1)),
+            };
+            self.patch = Some(v);
+        }
+        self.dirty = true;
+    }
+
+    /// The line notes of patch `index`.
+    pub fn notes_of(&self, index: usize) -> &[NoteView] {
+        self.queue
+            .patches
+            .get(index)
+            .and_then(|p| self.notes.get(&p.key))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The triage status of patch `index`.

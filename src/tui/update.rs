@@ -6,6 +6,7 @@ use super::action::{Action, Context};
 use super::key::{Key, KeyChord, format_sequence};
 use super::keymap::Resolution;
 use super::list::Row;
+use super::patch_model::NoteView;
 use super::state::{AppState, Overlay, PatchView, Prompt, PromptKind, STATUS_NAMES, Search};
 use crate::policy::Finding;
 use crate::queue::Queue;
@@ -21,6 +22,31 @@ pub enum Effect {
     SetStatus { target: DeskTarget, status: String },
     /// Undo the last desk change.
     Undo,
+    /// Add a note on a line of a patch.
+    AddNote {
+        patch: usize,
+        part: crate::policy::Part,
+        file: Option<String>,
+        line: u32,
+        text: String,
+    },
+    /// Delete a note by id.
+    DeleteNote(u64),
+}
+
+/// What the views show of the desk, by patch key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskView {
+    /// Statuses other than `new`.
+    pub statuses: std::collections::BTreeMap<String, String>,
+    /// Line notes per patch.
+    pub notes: std::collections::BTreeMap<String, Vec<NoteView>>,
+    /// Patches with a recorded waiver.
+    pub waived: std::collections::BTreeSet<String>,
+    /// Patches someone NACKed in a reply.
+    pub nacked: std::collections::BTreeSet<String>,
+    /// No change can be recorded (no desk, or another patchdesk holds the lock).
+    pub read_only: bool,
 }
 
 /// What a triage decision is about.
@@ -51,10 +77,9 @@ pub enum Incoming {
     },
     /// The background load failed.
     LoadFailed(String),
-    /// The desk changed (or opened): its statuses and what to tell the user.
+    /// The desk changed (or opened): what the views show of it and what to tell the user.
     Desk {
-        statuses: std::collections::BTreeMap<String, String>,
-        read_only: bool,
+        view: DeskView,
         message: Option<String>,
     },
     /// A line for the status bar.
@@ -88,17 +113,11 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Incoming::Desk {
-            statuses,
-            read_only,
-            message,
-        } => {
-            state.statuses = statuses;
-            state.desk_read_only = read_only;
+        Incoming::Desk { view, message } => {
+            state.set_desk(view);
             if message.is_some() {
                 state.message = message;
             }
-            state.refilter(true);
             Vec::new()
         }
         Incoming::Message(text) => {
@@ -176,11 +195,41 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Undo if matches!(context, Context::Queue | Context::Patch) => {
             return vec![Effect::Undo];
         }
+        Action::AddNote if context == Context::Patch => {
+            match note_line(state) {
+                Some(line) => {
+                    state.prompt = Some(Prompt {
+                        kind: PromptKind::Note,
+                        text: String::new(),
+                        before: String::new(),
+                        origin: line,
+                    })
+                }
+                None => state.message = Some(
+                    "no line for a note here: scroll a message or new-side diff line to the top"
+                        .into(),
+                ),
+            }
+            return Vec::new();
+        }
+        Action::DeleteNote if context == Context::Patch => {
+            return match note_at_top(state) {
+                Some(id) => vec![Effect::DeleteNote(id)],
+                None => {
+                    state.message = Some("no note on this line".into());
+                    Vec::new()
+                }
+            };
+        }
+        Action::NextNote | Action::PrevNote if context == Context::Patch => {
+            jump_to_note(state, action == Action::NextNote);
+            return Vec::new();
+        }
         _ => {}
     }
     match context {
         Context::Picker => return picker_action(state, action),
-        Context::Prompt => prompt_action(state, action),
+        Context::Prompt => return prompt_action(state, action),
         Context::Help => help_action(state, action),
         Context::Files => files_action(state, action),
         Context::Patch => patch_action(state, action),
@@ -338,6 +387,7 @@ fn open_patch(state: &mut AppState, index: usize) {
     state.patch = Some(PatchView::open(
         &state.queue,
         &state.findings,
+        state.notes_of(index),
         index,
         inline,
         wrap,
@@ -606,11 +656,32 @@ fn files_action(state: &mut AppState, action: Action) {
     }
 }
 
-fn prompt_action(state: &mut AppState, action: Action) {
+fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(prompt) = state.prompt.clone() else {
-        return;
+        return Vec::new();
     };
     match action {
+        Action::PromptSubmit if prompt.kind == PromptKind::Note => {
+            state.prompt = None;
+            let text = prompt.text.trim();
+            let anchor = state.patch.as_ref().and_then(|v| {
+                v.model
+                    .anchor_of(prompt.origin)
+                    .map(|(part, file, line)| (v.index, part, file, line))
+            });
+            match anchor {
+                Some((patch, part, file, line)) if !text.is_empty() => {
+                    return vec![Effect::AddNote {
+                        patch,
+                        part,
+                        file,
+                        line,
+                        text: text.to_string(),
+                    }];
+                }
+                _ => state.message = Some("empty note: nothing added".into()),
+            }
+        }
         Action::PromptSubmit => {
             state.prompt = None;
             if prompt.kind == PromptKind::Search
@@ -653,6 +724,66 @@ fn prompt_action(state: &mut AppState, action: Action) {
         }
         _ => {}
     }
+    Vec::new()
+}
+
+/// The model line a new note goes on: the first line from the top of the view that can
+/// carry one (a message, notes or new-side diff line).
+fn note_line(state: &AppState) -> Option<usize> {
+    let v = state.patch.as_ref()?;
+    let body = state.body_height();
+    v.visible
+        .iter()
+        .skip(v.offset)
+        .take(body)
+        .copied()
+        .find(|&l| v.model.anchor_of(l).is_some())
+}
+
+/// The note on the top line: the note line itself, or the first note right under it.
+fn note_at_top(state: &AppState) -> Option<u64> {
+    use super::patch_model::LineKind;
+    let v = state.patch.as_ref()?;
+    let top = *v.visible.get(v.offset)?;
+    [top, top + 1]
+        .into_iter()
+        .find_map(|l| match v.model.lines.get(l)?.kind {
+            LineKind::Note(id) => Some(id),
+            _ => None,
+        })
+}
+
+/// Scrolls so that the next (or previous) note's line is at the top.
+fn jump_to_note(state: &mut AppState, forward: bool) {
+    let max = max_offset(state);
+    let Some(v) = state.patch.as_mut() else {
+        return;
+    };
+    // Each note is shown with the line it is on: jump to that line.
+    let anchors: Vec<usize> = v
+        .model
+        .note_lines()
+        .into_iter()
+        .map(|l| l.saturating_sub(1))
+        .collect();
+    let top = v.visible.get(v.offset).copied().unwrap_or(0);
+    let target = if forward {
+        anchors.iter().copied().find(|&a| a > top)
+    } else {
+        anchors.iter().copied().rev().find(|&a| a < top)
+    };
+    match target {
+        Some(a) => v.offset = v.position_of(a).min(max),
+        None => {
+            state.message = Some(if anchors.is_empty() {
+                "no notes in this patch".into()
+            } else if forward {
+                "no more notes below".into()
+            } else {
+                "no more notes above".into()
+            })
+        }
+    }
 }
 
 /// Edits the prompt text and applies it (filter the queue, or search the patch).
@@ -681,6 +812,7 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
                 state.list.scroll_into_view(h);
             }
         }
+        PromptKind::Note => {}
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {
                 v.search = search(v, &text, origin);

@@ -252,3 +252,20 @@ fn without_a_data_dir_the_desk_records_nothing() {
     let screen = screen_with("jjSjjj<enter>", (100, 12), &options(None, false));
     assert!(screen.contains("no desk"), "{screen}");
 }
+
+#[test]
+fn note_is_added_under_its_line_kept_and_deleted() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let added = desk_screen(
+        "jjj<enter>jjjjaplease split this<enter>",
+        (100, 20),
+        dir.path(),
+    );
+    insta::assert_snapshot!("note_added", added);
+    // Reopened from the saved state: the note is there, `)` jumps to it, `D` deletes it.
+    let jumped = desk_screen("jjj<enter>)", (100, 20), dir.path());
+    assert!(jumped.contains("please split this"), "{jumped}");
+    let deleted = desk_screen("jjj<enter>)D", (100, 20), dir.path());
+    assert!(!deleted.contains("please split this"), "{deleted}");
+    assert!(deleted.contains("deleted"), "{deleted}");
+}

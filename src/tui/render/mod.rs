@@ -71,6 +71,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
         let label = match p.kind {
             PromptKind::Filter => "filter: ",
             PromptKind::Search => "search: ",
+            PromptKind::Note => "note: ",
         };
         left.push(Span::styled(label, state.theme.key));
         left.push(Span::raw(p.text.clone()));
@@ -79,6 +80,11 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             let n = state.list.order.len();
             left.push(Span::styled(
                 format!("  {n} match{}", if n == 1 { "" } else { "es" }),
+                state.theme.dim,
+            ));
+        } else if p.kind == PromptKind::Note {
+            left.push(Span::styled(
+                "  <enter> save  <esc> cancel",
                 state.theme.dim,
             ));
         } else if let Some(v) = &state.patch {

@@ -27,6 +27,7 @@ fn base_style(theme: &Theme, kind: LineKind) -> Style {
         LineKind::Add => theme.add,
         LineKind::Remove => theme.remove,
         LineKind::Annotation(s) => theme.severity(s),
+        LineKind::Note(_) => theme.note,
         LineKind::Blank | LineKind::Message | LineKind::Context => Style::new(),
     }
 }
@@ -44,6 +45,7 @@ fn gutter(theme: &Theme, view: &PatchView, line: &ViewLine) -> Vec<Span<'static>
     let mark = match (line.worst(), line.kind) {
         (Some(s), _) => Span::styled(Theme::severity_mark(s), theme.severity(s)),
         (None, LineKind::Annotation(_)) => Span::styled("│", theme.dim),
+        (None, LineKind::Note(_)) => Span::styled("✎", theme.note),
         (None, LineKind::Add) => Span::styled("+", theme.add),
         (None, LineKind::Remove) => Span::styled("-", theme.remove),
         _ => Span::raw(" "),
