@@ -145,7 +145,7 @@ actions! {
     HalfPageUp = "half_page_up", Movement, [Global, Queue, Patch, Files, Help, Picker], "Move up half a page";
     GoTop = "go_top", Movement, [Global, Queue, Patch, Files, Help, Picker], "Go to the top";
     GoBottom = "go_bottom", Movement, [Global, Queue, Patch, Files, Help, Picker], "Go to the bottom";
-    Open = "open", Queue, [Queue, Files, Picker], "Open the selected patch (or fold a series); jump to the selected file; pick the entry";
+    Open = "open", Queue, [Queue, Files, Picker], "Open the selected patch (or fold a series); jump to the selected file; pick or confirm";
     ToggleFold = "toggle_fold", Queue, [Queue], "Fold or unfold the selected series";
     FoldAll = "fold_all", Queue, [Queue], "Fold every series";
     UnfoldAll = "unfold_all", Queue, [Queue], "Unfold every series";
@@ -175,6 +175,9 @@ actions! {
     Undo = "undo", Triage, [Queue, Patch], "Undo the last desk change";
     AddNote = "add_note", Triage, [Patch], "Add a note on the line at the top of the view";
     DeleteNote = "delete_note", Triage, [Patch], "Delete the note on the line at the top of the view";
+    Ack = "ack", Triage, [Queue, Patch], "Add your Acked-by to the selected patch (a cover letter: its series), after a preview";
+    Review = "review", Triage, [Queue, Patch], "Add your Reviewed-by, after a preview";
+    Tested = "tested", Triage, [Queue, Patch], "Add your Tested-by, after a preview";
     NextNote = "next_note", Triage, [Patch], "Jump to the next note";
     PrevNote = "prev_note", Triage, [Patch], "Jump to the previous note";
     PromptSubmit = "prompt_submit", Prompt, [Prompt], "Accept the prompt";

@@ -4,9 +4,11 @@
 
 use super::patch_model::NoteView;
 use super::state::AppState;
-use super::update::{DeskTarget, DeskView, Effect, Incoming};
+use super::update::{DeskTarget, DeskView, Effect, Incoming, TrailerAsk};
 use crate::queue::Queue;
+use crate::triage::desk::TrailerRequest;
 use crate::triage::desk::{Desk, NoteSpec};
+use crate::triage::gate::WaiverRequest;
 use crate::triage::notes::NoteTarget;
 use crate::triage::status::Status;
 use std::path::PathBuf;
@@ -16,14 +18,17 @@ use std::path::PathBuf;
 pub struct DeskLink {
     data_dir: Option<PathBuf>,
     desk: Option<Desk>,
+    /// `Name <email>` for the maintainer's trailers.
+    identity: Option<String>,
 }
 
 impl DeskLink {
     /// A link that opens the desk in `data_dir`; `None` keeps the view read-only.
-    pub fn new(data_dir: Option<PathBuf>) -> DeskLink {
+    pub fn new(data_dir: Option<PathBuf>, identity: Option<String>) -> DeskLink {
         DeskLink {
             data_dir,
             desk: None,
+            identity,
         }
     }
 
@@ -58,7 +63,9 @@ impl DeskLink {
             Effect::SetStatus { .. }
             | Effect::Undo
             | Effect::AddNote { .. }
-            | Effect::DeleteNote(_) => {}
+            | Effect::DeleteNote(_)
+            | Effect::AddTrailer(_) => {}
+            Effect::PlanTrailer(ask) => return Some(self.plan(state, ask)),
             Effect::Quit => return None,
         }
         let queue = &state.queue;
@@ -105,6 +112,19 @@ impl DeskLink {
                     .map(|_| format!("note added on {place}"))
             }
             Effect::DeleteNote(id) => desk.delete_note(*id).map(|()| "note deleted".to_string()),
+            Effect::AddTrailer(ask) => match &self.identity {
+                None => Err(no_identity()),
+                Some(identity) => desk
+                    .plan_trailer(queue, &state.findings, &request(ask, identity))
+                    .and_then(|plan| desk.add_trailer(queue, &plan))
+                    .map(|n| {
+                        format!(
+                            "{} recorded on {n} patch{}",
+                            ask.kind.key(),
+                            if n == 1 { "" } else { "es" }
+                        )
+                    }),
+            },
             Effect::Undo => Ok(desk
                 .undo()
                 .map_or_else(|| "nothing to undo".to_string(), |w| format!("undone: {w}"))),
@@ -119,6 +139,58 @@ impl DeskLink {
             message: Some(text),
         })
     }
+}
+
+impl DeskLink {
+    /// Plans a trailer: the preview and the rules still needing a waiver.
+    fn plan(&self, state: &AppState, ask: &TrailerAsk) -> Incoming {
+        let (Some(desk), Some(identity)) = (&self.desk, &self.identity) else {
+            return message(if self.desk.is_none() {
+                "no desk: decisions are not recorded in this view".into()
+            } else {
+                no_identity().to_string()
+            });
+        };
+        match desk.plan_trailer(&state.queue, &state.findings, &request(ask, identity)) {
+            Ok(plan) => {
+                let mut unwaived: Vec<String> = Vec::new();
+                for p in &plan.patches {
+                    for u in &p.gate.unwaived {
+                        if !unwaived.contains(&u.rule) {
+                            unwaived.push(u.rule.clone());
+                        }
+                    }
+                }
+                Incoming::TrailerPlan {
+                    ask: ask.clone(),
+                    preview: plan.render(&state.queue),
+                    unwaived,
+                }
+            }
+            Err(e) => message(format!("error: {e}")),
+        }
+    }
+}
+
+fn request(ask: &TrailerAsk, identity: &str) -> TrailerRequest {
+    TrailerRequest {
+        kind: ask.kind,
+        identity: identity.to_string(),
+        targets: ask.targets.clone(),
+        whole_series: false,
+        waivers: ask
+            .waivers
+            .iter()
+            .map(|(rule, reason)| WaiverRequest {
+                rule: rule.clone(),
+                reason: reason.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn no_identity() -> crate::Error {
+    crate::Error::Usage("no identity for trailers: set git config user.name and user.email".into())
 }
 
 /// What the views show of the desk.

@@ -53,6 +53,8 @@ pub struct Options {
     /// Where the triage desk keeps its state (`triage::store::default_data_dir` in the
     /// binary, a temp dir in tests); `None` disables the desk: a read-only view.
     pub data_dir: Option<std::path::PathBuf>,
+    /// `Name <email>` for the maintainer's trailers (git config in the binary).
+    pub identity: Option<String>,
 }
 
 impl Options {
@@ -64,6 +66,7 @@ impl Options {
             now: None,
             notice: None,
             data_dir: None,
+            identity: None,
         }
     }
 
@@ -107,7 +110,7 @@ pub fn run_headless(
 ) -> Result<String> {
     let script = headless::parse_script(keys)?;
     let mut state = options.state(queue, findings, profile_name);
-    let mut link = desk_link::DeskLink::new(options.data_dir.clone());
+    let mut link = desk_link::DeskLink::new(options.data_dir.clone(), options.identity.clone());
     headless::replay(&mut state, &mut link, &script, size, output)
 }
 
@@ -160,7 +163,7 @@ pub fn run(
 ) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut state = options.state(queue, findings, profile_name);
-    let mut link = desk_link::DeskLink::new(options.data_dir.clone());
+    let mut link = desk_link::DeskLink::new(options.data_dir.clone(), options.identity.clone());
     if let Some(incoming) = link.open(&state) {
         update::receive(&mut state, incoming);
     }
@@ -184,7 +187,7 @@ where
         ..Queue::default()
     };
     let mut state = options.state(queue, Vec::new(), profile_name);
-    let link = desk_link::DeskLink::new(options.data_dir.clone());
+    let link = desk_link::DeskLink::new(options.data_dir.clone(), options.identity.clone());
     state.loading = Some(state::Loading {
         done: 0,
         total: None,

@@ -27,6 +27,10 @@ pub enum Overlay {
     Files {
         selected: usize,
     },
+    /// The trailer preview of `AppState::confirm`, scrolled.
+    Confirm {
+        scroll: usize,
+    },
     /// The status picker over `target`; `selected` indexes [`STATUS_NAMES`].
     Status {
         selected: usize,
@@ -44,6 +48,18 @@ pub enum PromptKind {
     Search,
     /// A note on the model line in `Prompt::origin`.
     Note,
+    /// The reason for waiving `AppState::confirm`'s first unwaived rule.
+    Waiver,
+}
+
+/// A planned trailer waiting for waivers or the maintainer's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub ask: super::update::TrailerAsk,
+    /// The exact resulting trailer blocks, skipped lines with reasons, waivers.
+    pub preview: String,
+    /// Rules still needing a waiver reason, in order.
+    pub unwaived: Vec<String>,
 }
 
 /// A text prompt at the bottom line.
@@ -182,6 +198,8 @@ pub struct AppState {
     pub inline_default: bool,
     /// True when decisions cannot be recorded (no desk, or another patchdesk holds the lock).
     pub desk_read_only: bool,
+    /// A trailer being planned (waivers asked, then the preview confirmed).
+    pub confirm: Option<Confirm>,
     /// Line notes by patch key (from the desk).
     pub notes: BTreeMap<String, Vec<NoteView>>,
     /// Patches with a recorded waiver, by key.
@@ -225,6 +243,7 @@ impl AppState {
             dirty: true,
             inline_default: true,
             desk_read_only: false,
+            confirm: None,
             notes: BTreeMap::new(),
             waived: Default::default(),
             nacked: Default::default(),
@@ -389,7 +408,7 @@ impl AppState {
             match self.overlay {
                 Overlay::Help { .. } => Context::Help,
                 Overlay::Files { .. } => Context::Files,
-                Overlay::Status { .. } => Context::Picker,
+                Overlay::Status { .. } | Overlay::Confirm { .. } => Context::Picker,
                 Overlay::None if self.patch.is_some() => Context::Patch,
                 Overlay::None => Context::Queue,
             }

@@ -32,6 +32,21 @@ pub enum Effect {
     },
     /// Delete a note by id.
     DeleteNote(u64),
+    /// Plan the maintainer's trailer (preview and gate); the plan comes back as
+    /// [`Incoming::TrailerPlan`].
+    PlanTrailer(TrailerAsk),
+    /// Record the trailer planned with these waivers.
+    AddTrailer(TrailerAsk),
+}
+
+/// A trailer the maintainer asked for, with the waivers given so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrailerAsk {
+    pub kind: crate::triage::trailers::TrailerKind,
+    /// Patch indices (a cover letter stands for its series).
+    pub targets: Vec<usize>,
+    /// (rule, reason) pairs.
+    pub waivers: Vec<(String, String)>,
 }
 
 /// What the views show of the desk, by patch key.
@@ -84,6 +99,12 @@ pub enum Incoming {
     },
     /// A line for the status bar.
     Message(String),
+    /// A planned trailer: the preview text and the rules still needing a waiver.
+    TrailerPlan {
+        ask: TrailerAsk,
+        preview: String,
+        unwaived: Vec<String>,
+    },
 }
 
 /// Handles one incoming event.
@@ -117,6 +138,38 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
             state.set_desk(view);
             if message.is_some() {
                 state.message = message;
+            }
+            Vec::new()
+        }
+        Incoming::TrailerPlan {
+            ask,
+            preview,
+            unwaived,
+        } => {
+            state.dirty = true;
+            if unwaived.is_empty() {
+                state.overlay = Overlay::Confirm { scroll: 0 };
+                state.confirm = Some(super::state::Confirm {
+                    ask,
+                    preview,
+                    unwaived,
+                });
+            } else {
+                let rule = unwaived[0].clone();
+                state.confirm = Some(super::state::Confirm {
+                    ask,
+                    preview,
+                    unwaived,
+                });
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::Waiver,
+                    text: String::new(),
+                    before: String::new(),
+                    origin: 0,
+                });
+                state.message = Some(format!(
+                    "{rule} is an error here: give a reason to waive it"
+                ));
             }
             Vec::new()
         }
@@ -220,6 +273,35 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                     Vec::new()
                 }
             };
+        }
+        Action::Ack | Action::Review | Action::Tested
+            if matches!(context, Context::Queue | Context::Patch) =>
+        {
+            use crate::triage::trailers::TrailerKind;
+            let kind = match action {
+                Action::Ack => TrailerKind::Acked,
+                Action::Review => TrailerKind::Reviewed,
+                _ => TrailerKind::Tested,
+            };
+            let targets = match desk_target(state) {
+                Some(DeskTarget::Patch(p)) => vec![p],
+                Some(DeskTarget::Series(s)) => state
+                    .queue
+                    .series
+                    .get(s)
+                    .map(|s| s.patches.clone())
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            if targets.is_empty() {
+                state.message = Some("nothing selected to add a trailer to".into());
+                return Vec::new();
+            }
+            return vec![Effect::PlanTrailer(TrailerAsk {
+                kind,
+                targets,
+                waivers: Vec::new(),
+            })];
         }
         Action::NextNote | Action::PrevNote if context == Context::Patch => {
             jump_to_note(state, action == Action::NextNote);
@@ -603,6 +685,9 @@ fn desk_target(state: &AppState) -> Option<DeskTarget> {
 }
 
 fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    if let Overlay::Confirm { scroll } = state.overlay {
+        return confirm_action(state, action, scroll);
+    }
     let Overlay::Status { selected, target } = state.overlay else {
         return Vec::new();
     };
@@ -661,6 +746,41 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     match action {
+        Action::PromptSubmit if prompt.kind == PromptKind::Waiver => {
+            let reason = prompt.text.trim().to_string();
+            if reason.is_empty() {
+                state.message = Some("a waiver needs a reason (Esc drops the trailer)".into());
+                return Vec::new();
+            }
+            state.prompt = None;
+            let Some(mut c) = state.confirm.take() else {
+                return Vec::new();
+            };
+            if c.unwaived.is_empty() {
+                return Vec::new();
+            }
+            let rule = c.unwaived.remove(0);
+            c.ask.waivers.push((rule, reason));
+            if let Some(next) = c.unwaived.first() {
+                state.message = Some(format!(
+                    "{next} is an error here: give a reason to waive it"
+                ));
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::Waiver,
+                    text: String::new(),
+                    before: String::new(),
+                    origin: 0,
+                });
+                state.confirm = Some(c);
+                return Vec::new();
+            }
+            return vec![Effect::PlanTrailer(c.ask)];
+        }
+        Action::PromptCancel if prompt.kind == PromptKind::Waiver => {
+            state.prompt = None;
+            state.confirm = None;
+            state.message = Some("not waived: nothing recorded".into());
+        }
         Action::PromptSubmit if prompt.kind == PromptKind::Note => {
             state.prompt = None;
             let text = prompt.text.trim();
@@ -721,6 +841,34 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             let h = state.list_height();
             state.list.selected = step(state.list.selected, state.list.rows.len(), action, h);
             state.list.scroll_into_view(h);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The trailer preview: confirm records it, back drops it.
+fn confirm_action(state: &mut AppState, action: Action, scroll: usize) -> Vec<Effect> {
+    match action {
+        Action::Back => {
+            state.overlay = Overlay::None;
+            state.confirm = None;
+            state.message = Some("nothing recorded".into());
+        }
+        Action::Open => {
+            state.overlay = Overlay::None;
+            if let Some(c) = state.confirm.take() {
+                return vec![Effect::AddTrailer(c.ask)];
+            }
+        }
+        a if is_motion(a) => {
+            let n = state
+                .confirm
+                .as_ref()
+                .map_or(0, |c| c.preview.lines().count());
+            state.overlay = Overlay::Confirm {
+                scroll: step(scroll, n, a, 10),
+            };
         }
         _ => {}
     }
@@ -812,7 +960,7 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
                 state.list.scroll_into_view(h);
             }
         }
-        PromptKind::Note => {}
+        PromptKind::Note | PromptKind::Waiver => {}
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {
                 v.search = search(v, &text, origin);

@@ -218,6 +218,7 @@ fn random_key_storms_never_panic_at_any_size() {
 fn desk_screen(keys: &str, size: (u16, u16), data_dir: &std::path::Path) -> String {
     let mut o = options(None, true);
     o.data_dir = Some(data_dir.to_path_buf());
+    o.identity = Some("Mae Maintainer <mae@example.org>".into());
     screen_with(keys, size, &o)
 }
 
@@ -268,4 +269,37 @@ fn note_is_added_under_its_line_kept_and_deleted() {
     let deleted = desk_screen("jjj<enter>)D", (100, 20), dir.path());
     assert!(!deleted.contains("please split this"), "{deleted}");
     assert!(deleted.contains("deleted"), "{deleted}");
+}
+
+#[test]
+fn ack_with_waiver_previews_records_marks_and_undoes() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    // 1.2 has an error (dco-missing): the gate asks for a waiver reason first.
+    let asked = desk_screen("jjjA", (100, 16), dir.path());
+    insta::assert_snapshot!("ack_asks_for_waiver", asked);
+    let preview = desk_screen(
+        "jjjAsent off-list by the author<enter>",
+        (100, 20),
+        dir.path(),
+    );
+    insta::assert_snapshot!("ack_preview_with_waiver", preview);
+    // Nothing is recorded before the confirmation.
+    let dropped = desk_screen("jjjAreason<enter><esc>", (100, 12), dir.path());
+    assert!(!dropped.contains("waived"), "{dropped}");
+    let recorded = desk_screen(
+        "jjjAsent off-list by the author<enter>y",
+        (100, 12),
+        dir.path(),
+    );
+    insta::assert_snapshot!("ack_recorded_waived_mark", recorded);
+    let undone = desk_screen("u", (100, 12), dir.path());
+    assert!(
+        undone.contains("nothing to undo"),
+        "undo is per session: {undone}"
+    );
+    // The waiver is kept: a second ack goes straight to the preview; undo reverts it.
+    let again = desk_screen("jjjA", (100, 16), dir.path());
+    assert!(again.contains("skipped: identical"), "{again}");
+    let undone = desk_screen("jjjRyu", (100, 12), dir.path());
+    assert!(undone.contains("undone: Reviewed-by"), "{undone}");
 }

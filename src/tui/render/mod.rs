@@ -34,6 +34,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
                 patch::render_files(state, view, selected, frame, area);
             }
         }
+        Overlay::Confirm { scroll } => picker::render_confirm(state, scroll, frame, area),
         Overlay::Status { selected, target } => {
             picker::render(state, selected, target, frame, area)
         }
@@ -72,8 +73,15 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             PromptKind::Filter => "filter: ",
             PromptKind::Search => "search: ",
             PromptKind::Note => "note: ",
+            PromptKind::Waiver => "waive ",
         };
         left.push(Span::styled(label, state.theme.key));
+        if p.kind == PromptKind::Waiver
+            && let Some(rule) = state.confirm.as_ref().and_then(|c| c.unwaived.first())
+        {
+            left.push(Span::styled(rule.to_string(), state.theme.nack));
+            left.push(Span::styled(" because: ", state.theme.key));
+        }
         left.push(Span::raw(p.text.clone()));
         left.push(Span::styled(" ", state.theme.selected));
         if p.kind == PromptKind::Filter {

@@ -1,4 +1,5 @@
-//! The status picker overlay: the review statuses in a small box, the current one marked.
+//! The small overlays of the triage flows: the status picker (the review statuses, the
+//! current one marked) and the trailer confirm box (the exact preview).
 
 use super::super::state::{AppState, STATUS_NAMES};
 use super::super::update::DeskTarget;
@@ -38,4 +39,56 @@ pub fn render(
         }
         buf.set_line(inner.x, inner.y + i as u16, &line, inner.width);
     }
+}
+
+/// Draws the trailer preview waiting for confirmation, from line `scroll`.
+pub fn render_confirm(state: &AppState, scroll: usize, frame: &mut Frame, area: Rect) {
+    let Some(confirm) = &state.confirm else {
+        return;
+    };
+    let lines: Vec<&str> = confirm.preview.lines().collect();
+    let width = lines
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(20)
+        .max(40) as u16
+        + 4;
+    let rect = centred(area, width, lines.len() as u16 + 3);
+    frame.render_widget(Clear, rect);
+    let title = format!(" {} — confirm to record ", confirm.ask.kind.key());
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let buf = frame.buffer_mut();
+    let rows = (inner.height as usize).saturating_sub(1);
+    for (i, text) in lines.iter().skip(scroll).take(rows).enumerate() {
+        let style = if text.starts_with("  + ") {
+            state.theme.add
+        } else if text.starts_with("  waiver") {
+            state.theme.waived
+        } else if text.starts_with("  ") && !text.starts_with("    ") {
+            state.theme.dim
+        } else {
+            ratatui::style::Style::new()
+        };
+        buf.set_line(
+            inner.x,
+            inner.y + i as u16,
+            &Line::from(Span::styled(text.to_string(), style)),
+            inner.width,
+        );
+    }
+    let hint = Line::from(vec![
+        Span::styled("<enter>/y", state.theme.key),
+        Span::raw(" record  "),
+        Span::styled("<esc>", state.theme.key),
+        Span::raw(" drop"),
+    ]);
+    buf.set_line(
+        inner.x,
+        inner.bottom().saturating_sub(1),
+        &hint,
+        inner.width,
+    );
 }

@@ -229,8 +229,22 @@ fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
     spans.push(Span::raw(format!("{} ", fit(&n, cols.n))));
 
     // Subject with the tree prefix and highlighted matches.
-    let subject_width = cols.subject.saturating_sub(prefix.chars().count());
+    let mut subject_width = cols.subject.saturating_sub(prefix.chars().count());
     spans.push(Span::styled(prefix.to_string(), theme.dim));
+    // Desk marks before the subject: a NACK from a reply, a recorded waiver.
+    let key = patch
+        .and_then(|p| state.queue.patches.get(p))
+        .map(|p| &p.key);
+    for (set, mark, style) in [
+        (&state.nacked, "NACK", theme.nack),
+        (&state.waived, "waived", theme.waived),
+    ] {
+        if key.is_some_and(|k| set.contains(k)) && subject_width > mark.len() + 8 {
+            spans.push(Span::styled(mark, style));
+            spans.push(Span::raw(" "));
+            subject_width -= mark.len() + 1;
+        }
+    }
     let highlights = summary
         .filter(|_| !state.query.fuzzy.is_empty())
         .map(|s| state.filter.highlights(s, &state.query.fuzzy))
