@@ -1257,4 +1257,126 @@ mod tests {
         );
         assert_eq!(s.list.rows[s.list.selected], row);
     }
+
+    #[test]
+    fn status_picker_emits_the_picked_status_for_the_selected_patch() {
+        let mut s = state();
+        assert!(keys(&mut s, "jjS").is_empty());
+        assert_eq!(s.context(), Context::Picker);
+        let effects = keys(&mut s, "jjj<enter>");
+        assert_eq!(
+            effects,
+            vec![Effect::SetStatus {
+                target: DeskTarget::Patch(1),
+                status: "accepted".into()
+            }]
+        );
+        assert_eq!(s.overlay, Overlay::None);
+        // Back closes the picker without an effect.
+        assert!(keys(&mut s, "S<esc>").is_empty());
+        assert_eq!(s.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn desk_results_fill_statuses_and_the_status_filter_uses_them() {
+        let mut s = state();
+        let key = s.queue.patches[1].key.clone();
+        let mut view = DeskView::default();
+        view.statuses.insert(key, "accepted".into());
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: Some("done".into()),
+            },
+        );
+        assert_eq!(s.status_of(1), "accepted");
+        assert_eq!(s.message.as_deref(), Some("done"));
+        keys(&mut s, "/status:acc<enter>");
+        let shown: Vec<usize> = s
+            .matches
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|m| m.index)
+            .collect();
+        assert_eq!(shown, vec![1]);
+    }
+
+    #[test]
+    fn ack_asks_a_waiver_per_rule_then_plans_again_then_confirms() {
+        use crate::triage::trailers::TrailerKind;
+        let mut s = state();
+        let effects = keys(&mut s, "jjjA");
+        let ask = TrailerAsk {
+            kind: TrailerKind::Acked,
+            targets: vec![2],
+            waivers: Vec::new(),
+        };
+        assert_eq!(effects, vec![Effect::PlanTrailer(ask.clone())]);
+        receive(
+            &mut s,
+            Incoming::TrailerPlan {
+                ask: ask.clone(),
+                preview: "1.2 x\n  + Acked-by: M <m@x>\n".into(),
+                unwaived: vec!["dco-missing".into(), "other-rule".into()],
+            },
+        );
+        assert_eq!(s.context(), Context::Prompt);
+        // An empty reason is refused.
+        assert!(keys(&mut s, "<enter>").is_empty());
+        assert_eq!(s.context(), Context::Prompt);
+        assert!(keys(&mut s, "off list<enter>").is_empty());
+        assert!(s.message.as_deref().unwrap_or("").contains("other-rule"));
+        let effects = keys(&mut s, "known<enter>");
+        let waived = TrailerAsk {
+            waivers: vec![
+                ("dco-missing".into(), "off list".into()),
+                ("other-rule".into(), "known".into()),
+            ],
+            ..ask
+        };
+        assert_eq!(effects, vec![Effect::PlanTrailer(waived.clone())]);
+        receive(
+            &mut s,
+            Incoming::TrailerPlan {
+                ask: waived.clone(),
+                preview: "ok".into(),
+                unwaived: Vec::new(),
+            },
+        );
+        assert_eq!(s.overlay, Overlay::Confirm { scroll: 0 });
+        assert_eq!(keys(&mut s, "y"), vec![Effect::AddTrailer(waived)]);
+        assert!(s.confirm.is_none());
+        assert_eq!(keys(&mut s, "u"), vec![Effect::Undo]);
+    }
+
+    #[test]
+    fn note_prompt_anchors_to_the_top_message_line() {
+        let mut s = state();
+        s.size = (100, 20);
+        keys(&mut s, "jjj<enter>jjjj");
+        assert!(keys(&mut s, "a").is_empty());
+        let effects = keys(&mut s, "split<enter>");
+        let [
+            Effect::AddNote {
+                patch,
+                part,
+                file,
+                line,
+                text,
+            },
+        ] = effects.as_slice()
+        else {
+            panic!("one note effect: {effects:?}");
+        };
+        assert_eq!(
+            (*patch, *part, file.as_deref(), *line),
+            (2, crate::policy::Part::Message, None, 3)
+        );
+        assert_eq!(text, "split");
+        // Nothing to delete on a line without a note.
+        assert!(keys(&mut s, "D").is_empty());
+        assert_eq!(s.message.as_deref(), Some("no note on this line"));
+    }
 }

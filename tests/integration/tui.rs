@@ -303,3 +303,15 @@ fn ack_with_waiver_previews_records_marks_and_undoes() {
     let undone = desk_screen("jjjRyu", (100, 12), dir.path());
     assert!(undone.contains("undone: Reviewed-by"), "{undone}");
 }
+
+#[test]
+fn a_second_desk_on_the_same_queue_is_read_only_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let (q, _) = sample::small_queue();
+    let _holder = patchdesk::triage::desk::Desk::open(dir.path(), &q).expect("first desk");
+    let screen = desk_screen("", (100, 12), dir.path());
+    assert!(screen.contains("read-only"), "{screen}");
+    let refused = desk_screen("jjSjjj<enter>", (100, 12), dir.path());
+    assert!(refused.contains("read-only"), "{refused}");
+    assert!(!refused.contains("accept"), "{refused}");
+}
