@@ -178,6 +178,9 @@ actions! {
     Ack = "ack", Triage, [Queue, Patch], "Add your Acked-by to the selected patch (a cover letter: its series), after a preview";
     Review = "review", Triage, [Queue, Patch], "Add your Reviewed-by, after a preview";
     Tested = "tested", Triage, [Queue, Patch], "Add your Tested-by, after a preview";
+    ExportReplies = "export_replies", Triage, [Queue, Patch], "Write review replies (the selected series, or all) to an mbox, after a confirm";
+    ExportSeries = "export_series", Triage, [Queue, Patch], "Write the selected series with its trailers to an mbox for git am, after a confirm";
+    ApplySeries = "apply_series", Triage, [Queue, Patch], "Apply the selected series as commits on a new branch of a repository, after a confirm";
     NextNote = "next_note", Triage, [Patch], "Jump to the next note";
     PrevNote = "prev_note", Triage, [Patch], "Jump to the previous note";
     PromptSubmit = "prompt_submit", Prompt, [Prompt], "Accept the prompt";

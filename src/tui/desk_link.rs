@@ -4,7 +4,7 @@
 
 use super::patch_model::NoteView;
 use super::state::AppState;
-use super::update::{DeskTarget, DeskView, Effect, Incoming, TrailerAsk};
+use super::update::{DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, TrailerAsk};
 use crate::queue::Queue;
 use crate::triage::desk::TrailerRequest;
 use crate::triage::desk::{Desk, NoteSpec};
@@ -66,6 +66,8 @@ impl DeskLink {
             | Effect::DeleteNote(_)
             | Effect::AddTrailer(_) => {}
             Effect::PlanTrailer(ask) => return Some(self.plan(state, ask)),
+            Effect::PreviewExport(ask) => return Some(self.export(state, ask, false)),
+            Effect::RunExport(ask) => return Some(self.export(state, ask, true)),
             Effect::Quit => return None,
         }
         let queue = &state.queue;
@@ -142,6 +144,66 @@ impl DeskLink {
 }
 
 impl DeskLink {
+    /// Previews (or with `run`, runs) an export or apply over the desk's decisions.
+    fn export(&self, state: &AppState, ask: &ExportAsk, run: bool) -> Incoming {
+        use crate::export::actions::{self, ExportAction};
+        use crate::export::apply::ApplyRequest;
+        use crate::export::replies::Selection;
+        use crate::export::series::SeriesOptions;
+        let Some(desk) = &self.desk else {
+            return message("no desk: nothing to export in this view".into());
+        };
+        let Some(maintainer) = self.identity.as_deref().map(address) else {
+            return message(no_identity().to_string());
+        };
+        let options = SeriesOptions {
+            signoff: false,
+            allow_missing: false,
+        };
+        let target = PathBuf::from(&ask.target);
+        let action = match (ask.kind, ask.series) {
+            (ExportKind::Replies, series) => ExportAction::Replies {
+                selection: series.map_or(Selection::All, Selection::Series),
+                out: target,
+            },
+            (ExportKind::Series, Some(series)) => ExportAction::Series {
+                series,
+                options,
+                out: target,
+            },
+            (ExportKind::Apply, Some(series)) => ExportAction::Apply {
+                repo: target,
+                request: ApplyRequest {
+                    series,
+                    branch: None,
+                    onto: None,
+                    options,
+                },
+            },
+            _ => return message("select a patch of a series first".into()),
+        };
+        let plan = crate::export::from_desk::plan_from_state(
+            desk.state(),
+            &state.queue,
+            maintainer,
+            Some(&state.findings),
+        );
+        if run {
+            match actions::run(&action, &state.queue, &plan, state.now, false) {
+                Ok(done) => message(done),
+                Err(e) => message(format!("error: {e}")),
+            }
+        } else {
+            match actions::preview(&action, &state.queue, &plan, state.now, false) {
+                Ok(lines) => Incoming::ExportPreview {
+                    ask: ask.clone(),
+                    lines,
+                },
+                Err(e) => message(format!("error: {e}")),
+            }
+        }
+    }
+
     /// Plans a trailer: the preview and the rules still needing a waiver.
     fn plan(&self, state: &AppState, ask: &TrailerAsk) -> Incoming {
         let (Some(desk), Some(identity)) = (&self.desk, &self.identity) else {
@@ -186,6 +248,20 @@ fn request(ask: &TrailerAsk, identity: &str) -> TrailerRequest {
                 reason: reason.clone(),
             })
             .collect(),
+    }
+}
+
+/// `Name <email>` as an address (the whole text is the email when there is no `<`).
+fn address(identity: &str) -> crate::mail::Address {
+    match identity.split_once('<') {
+        Some((name, rest)) => crate::mail::Address {
+            name: name.trim().to_string(),
+            email: rest.trim_end().trim_end_matches('>').trim().to_string(),
+        },
+        None => crate::mail::Address {
+            name: String::new(),
+            email: identity.trim().to_string(),
+        },
     }
 }
 

@@ -31,6 +31,10 @@ pub enum Overlay {
     Confirm {
         scroll: usize,
     },
+    /// The export preview of `AppState::export`, scrolled.
+    ConfirmExport {
+        scroll: usize,
+    },
     /// The status picker over `target`; `selected` indexes [`STATUS_NAMES`].
     Status {
         selected: usize,
@@ -50,6 +54,16 @@ pub enum PromptKind {
     Note,
     /// The reason for waiving `AppState::confirm`'s first unwaived rule.
     Waiver,
+    /// The output file (or repository) of `AppState::export`.
+    ExportTarget,
+}
+
+/// An export or apply being set up: target asked, then the preview confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportPending {
+    pub ask: super::update::ExportAsk,
+    /// What will be written where (`export::actions::preview`).
+    pub preview: Vec<String>,
 }
 
 /// A planned trailer waiting for waivers or the maintainer's confirmation.
@@ -200,6 +214,8 @@ pub struct AppState {
     pub desk_read_only: bool,
     /// A trailer being planned (waivers asked, then the preview confirmed).
     pub confirm: Option<Confirm>,
+    /// An export being set up.
+    pub export: Option<ExportPending>,
     /// Line notes by patch key (from the desk).
     pub notes: BTreeMap<String, Vec<NoteView>>,
     /// Patches with a recorded waiver, by key.
@@ -244,6 +260,7 @@ impl AppState {
             inline_default: true,
             desk_read_only: false,
             confirm: None,
+            export: None,
             notes: BTreeMap::new(),
             waived: Default::default(),
             nacked: Default::default(),
@@ -408,7 +425,9 @@ impl AppState {
             match self.overlay {
                 Overlay::Help { .. } => Context::Help,
                 Overlay::Files { .. } => Context::Files,
-                Overlay::Status { .. } | Overlay::Confirm { .. } => Context::Picker,
+                Overlay::Status { .. }
+                | Overlay::Confirm { .. }
+                | Overlay::ConfirmExport { .. } => Context::Picker,
                 Overlay::None if self.patch.is_some() => Context::Patch,
                 Overlay::None => Context::Queue,
             }

@@ -37,6 +37,28 @@ pub enum Effect {
     PlanTrailer(TrailerAsk),
     /// Record the trailer planned with these waivers.
     AddTrailer(TrailerAsk),
+    /// Say what an export would write where ([`Incoming::ExportPreview`]).
+    PreviewExport(ExportAsk),
+    /// Run an export or apply.
+    RunExport(ExportAsk),
+}
+
+/// Which export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Replies,
+    Series,
+    Apply,
+}
+
+/// An export the maintainer asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportAsk {
+    pub kind: ExportKind,
+    /// The series id (as `patchdesk list` numbers it); `None`: every series (replies only).
+    pub series: Option<usize>,
+    /// The output file, or the repository for apply.
+    pub target: String,
 }
 
 /// A trailer the maintainer asked for, with the waivers given so far.
@@ -99,6 +121,11 @@ pub enum Incoming {
     },
     /// A line for the status bar.
     Message(String),
+    /// What an export would write where.
+    ExportPreview {
+        ask: ExportAsk,
+        lines: Vec<String>,
+    },
     /// A planned trailer: the preview text and the rules still needing a waiver.
     TrailerPlan {
         ask: TrailerAsk,
@@ -171,6 +198,15 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
                     "{rule} is an error here: give a reason to waive it"
                 ));
             }
+            Vec::new()
+        }
+        Incoming::ExportPreview { ask, lines } => {
+            state.export = Some(super::state::ExportPending {
+                ask,
+                preview: lines,
+            });
+            state.overlay = Overlay::ConfirmExport { scroll: 0 };
+            state.dirty = true;
             Vec::new()
         }
         Incoming::Message(text) => {
@@ -302,6 +338,40 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 targets,
                 waivers: Vec::new(),
             })];
+        }
+        Action::ExportReplies | Action::ExportSeries | Action::ApplySeries
+            if matches!(context, Context::Queue | Context::Patch) =>
+        {
+            let series = selected_series(state);
+            let (kind, target) = match (action, series) {
+                (Action::ExportReplies, Some(id)) => {
+                    (ExportKind::Replies, format!("replies-{id}.mbox"))
+                }
+                (Action::ExportReplies, None) => (ExportKind::Replies, "replies.mbox".into()),
+                (Action::ExportSeries, Some(id)) => {
+                    (ExportKind::Series, format!("series-{id}.mbox"))
+                }
+                (Action::ApplySeries, Some(_)) => (ExportKind::Apply, ".".into()),
+                _ => {
+                    state.message = Some("select a patch of a series first".into());
+                    return Vec::new();
+                }
+            };
+            state.export = Some(super::state::ExportPending {
+                ask: ExportAsk {
+                    kind,
+                    series,
+                    target: target.clone(),
+                },
+                preview: Vec::new(),
+            });
+            state.prompt = Some(Prompt {
+                kind: PromptKind::ExportTarget,
+                text: target.clone(),
+                before: target,
+                origin: 0,
+            });
+            return Vec::new();
         }
         Action::NextNote | Action::PrevNote if context == Context::Patch => {
             jump_to_note(state, action == Action::NextNote);
@@ -688,6 +758,31 @@ fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     if let Overlay::Confirm { scroll } = state.overlay {
         return confirm_action(state, action, scroll);
     }
+    if let Overlay::ConfirmExport { scroll } = state.overlay {
+        return match action {
+            Action::Back => {
+                state.overlay = Overlay::None;
+                state.export = None;
+                state.message = Some("nothing written".into());
+                Vec::new()
+            }
+            Action::Open => {
+                state.overlay = Overlay::None;
+                state
+                    .export
+                    .take()
+                    .map_or_else(Vec::new, |e| vec![Effect::RunExport(e.ask)])
+            }
+            a if is_motion(a) => {
+                let n = state.export.as_ref().map_or(0, |e| e.preview.len());
+                state.overlay = Overlay::ConfirmExport {
+                    scroll: step(scroll, n, a, 10),
+                };
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+    }
     let Overlay::Status { selected, target } = state.overlay else {
         return Vec::new();
     };
@@ -776,6 +871,23 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             return vec![Effect::PlanTrailer(c.ask)];
         }
+        Action::PromptSubmit if prompt.kind == PromptKind::ExportTarget => {
+            state.prompt = None;
+            let target = prompt.text.trim().to_string();
+            let Some(mut e) = state.export.take() else {
+                return Vec::new();
+            };
+            if target.is_empty() {
+                state.message = Some("no path given: nothing written".into());
+                return Vec::new();
+            }
+            e.ask.target = target;
+            return vec![Effect::PreviewExport(e.ask)];
+        }
+        Action::PromptCancel if prompt.kind == PromptKind::ExportTarget => {
+            state.prompt = None;
+            state.export = None;
+        }
         Action::PromptCancel if prompt.kind == PromptKind::Waiver => {
             state.prompt = None;
             state.confirm = None;
@@ -845,6 +957,15 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// The series id of the selected row or open patch.
+fn selected_series(state: &AppState) -> Option<usize> {
+    let patch = match desk_target(state)? {
+        DeskTarget::Patch(p) => p,
+        DeskTarget::Series(s) => return state.queue.series.get(s).map(|s| s.id),
+    };
+    state.queue.series_of(patch).map(|s| s.id)
 }
 
 /// The trailer preview: confirm records it, back drops it.
@@ -960,7 +1081,7 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
                 state.list.scroll_into_view(h);
             }
         }
-        PromptKind::Note | PromptKind::Waiver => {}
+        PromptKind::Note | PromptKind::Waiver | PromptKind::ExportTarget => {}
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {
                 v.search = search(v, &text, origin);

@@ -315,3 +315,28 @@ fn a_second_desk_on_the_same_queue_is_read_only_and_says_so() {
     assert!(refused.contains("read-only"), "{refused}");
     assert!(!refused.contains("accept"), "{refused}");
 }
+
+#[test]
+fn export_replies_asks_the_path_previews_and_writes() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let out = dir.path().join("replies.mbox");
+    let out_text = out.to_str().expect("utf-8 temp path");
+    // Ack 1.1 (no errors: straight to the preview), then export the series' replies.
+    let keys = format!("jjAyer<c-u>{out_text}<enter>");
+    let preview = desk_screen(&keys, (100, 16), dir.path());
+    assert!(preview.contains("confirm to write"), "{preview}");
+    assert!(preview.contains(out_text), "{preview}");
+    assert!(!out.exists(), "nothing is written before the confirmation");
+    let done = desk_screen("jjer<c-u>".to_string().as_str(), (100, 12), dir.path());
+    assert!(done.contains("write to:"), "{done}");
+    let written = desk_screen(
+        &format!("jjer<c-u>{out_text}<enter>y"),
+        (100, 12),
+        dir.path(),
+    );
+    assert!(out.exists(), "{written}");
+    assert!(
+        written.contains(out_text),
+        "the result line names the file: {written}"
+    );
+}

@@ -35,6 +35,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
             }
         }
         Overlay::Confirm { scroll } => picker::render_confirm(state, scroll, frame, area),
+        Overlay::ConfirmExport { scroll } => picker::render_export(state, scroll, frame, area),
         Overlay::Status { selected, target } => {
             picker::render(state, selected, target, frame, area)
         }
@@ -74,6 +75,10 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             PromptKind::Search => "search: ",
             PromptKind::Note => "note: ",
             PromptKind::Waiver => "waive ",
+            PromptKind::ExportTarget => match state.export.as_ref().map(|e| e.ask.kind) {
+                Some(super::update::ExportKind::Apply) => "apply to repository: ",
+                _ => "write to: ",
+            },
         };
         left.push(Span::styled(label, state.theme.key));
         if p.kind == PromptKind::Waiver

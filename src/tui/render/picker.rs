@@ -92,3 +92,47 @@ pub fn render_confirm(state: &AppState, scroll: usize, frame: &mut Frame, area: 
         inner.width,
     );
 }
+
+/// Draws what an export or apply will write where, waiting for confirmation.
+pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: Rect) {
+    let Some(export) = &state.export else {
+        return;
+    };
+    let width = export
+        .preview
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(20)
+        .max(40) as u16
+        + 4;
+    let rect = centred(area, width, export.preview.len() as u16 + 3);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" confirm to write ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let buf = frame.buffer_mut();
+    let rows = (inner.height as usize).saturating_sub(1);
+    for (i, text) in export.preview.iter().skip(scroll).take(rows).enumerate() {
+        buf.set_line(
+            inner.x,
+            inner.y + i as u16,
+            &Line::from(text.as_str()),
+            inner.width,
+        );
+    }
+    let hint = Line::from(vec![
+        Span::styled("<enter>/y", state.theme.key),
+        Span::raw(" write  "),
+        Span::styled("<esc>", state.theme.key),
+        Span::raw(" cancel"),
+    ]);
+    buf.set_line(
+        inner.x,
+        inner.bottom().saturating_sub(1),
+        &hint,
+        inner.width,
+    );
+}
