@@ -21,11 +21,20 @@ struct Columns {
     findings: usize,
 }
 
+/// The status as the narrow column shows it (`changes-requested` is `changes`).
+fn short_status(status: &str) -> &str {
+    match status {
+        "under-review" => "reviewing",
+        "changes-requested" => "changes",
+        other => other,
+    }
+}
+
 impl Columns {
     fn for_width(w: usize) -> Columns {
         let wide = w >= 110;
         let mut c = Columns {
-            status: 7,
+            status: if wide { 10 } else { 9 },
             version: 3,
             n: 5,
             subject: 0,
@@ -204,7 +213,14 @@ fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     let summary = patch.and_then(|p| state.summaries.get(p));
     let status = patch.map(|p| state.status_of(p)).unwrap_or_default();
-    spans.push(Span::raw(format!("{} ", fit(&status, cols.status))));
+    spans.push(Span::styled(
+        format!("{} ", fit(short_status(&status), cols.status)),
+        if status == "new" || status.is_empty() {
+            Style::new()
+        } else {
+            theme.key
+        },
+    ));
     let version = summary
         .map(|s| s.version)
         .or(series.map(|s| s.version))
