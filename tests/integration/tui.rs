@@ -129,6 +129,10 @@ fn a_bad_keymap_is_reported_in_full_before_anything_runs() {
 
 /// The built-in demo queue, checked with its profile, as `patchdesk demo` shows it.
 fn demo_screen(keys: &str, size: (u16, u16)) -> String {
+    demo_screen_with(keys, size, &options(None, true))
+}
+
+fn demo_screen_with(keys: &str, size: (u16, u16), options: &Options) -> String {
     use patchdesk::policy::{Profile, check_queue};
     let queue = patchdesk::queue::load(&patchdesk::source::SourceSpec::Demo).expect("demo loads");
     let profile = Profile::builtin(patchdesk::demo::DEMO_PROFILE).expect("demo profile");
@@ -137,7 +141,7 @@ fn demo_screen(keys: &str, size: (u16, u16)) -> String {
         queue,
         findings,
         &profile.name,
-        &options(None, true),
+        options,
         keys,
         size,
         Output::Styled,
@@ -339,4 +343,12 @@ fn export_replies_asks_the_path_previews_and_writes() {
         written.contains(out_text),
         "the result line names the file: {written}"
     );
+}
+
+#[test]
+fn nacked_patches_are_marked_in_red_in_the_queue() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let mut o = options(None, true);
+    o.data_dir = Some(dir.path().to_path_buf());
+    insta::assert_snapshot!("demo_queue_with_nack", demo_screen_with("", (120, 16), &o));
 }
