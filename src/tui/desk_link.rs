@@ -36,6 +36,8 @@ impl DeskLink {
     /// returns what the state should learn: statuses and notices.
     pub fn open(&mut self, state: &AppState) -> Option<Incoming> {
         let dir = self.data_dir.as_ref()?;
+        // Release the lock held for the previous queue before taking it again.
+        self.desk = None;
         match Desk::open(dir, &state.queue) {
             Ok(desk) => {
                 let notice = (!desk.notices.is_empty()).then(|| desk.notices.join("; "));
@@ -305,4 +307,72 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
 
 fn message(text: String) -> Incoming {
     Incoming::Message(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::sample;
+    use crate::tui::theme::Theme;
+    use crate::tui::update::receive;
+
+    fn state() -> AppState {
+        let (q, f) = sample::small_queue();
+        AppState::new(
+            q,
+            f,
+            "qemu",
+            Keymap::default_keymap(),
+            Theme::new(false),
+            sample::now(),
+        )
+    }
+
+    #[test]
+    fn without_a_data_dir_effects_only_explain() {
+        let s = state();
+        let mut link = DeskLink::new(None, None);
+        assert!(link.open(&s).is_none());
+        let got = link.execute(&s, &Effect::Undo);
+        assert!(matches!(got, Some(Incoming::Message(m)) if m.contains("no desk")));
+        assert!(link.execute(&s, &Effect::Quit).is_none());
+    }
+
+    #[test]
+    fn status_and_undo_round_trip_through_the_desk_and_back_into_state() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = state();
+        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None);
+        let opened = link.open(&s).expect("desk opens");
+        receive(&mut s, opened);
+        let set = Effect::SetStatus {
+            target: DeskTarget::Patch(1),
+            status: "rejected".into(),
+        };
+        let back = link.execute(&s, &set).expect("a result");
+        receive(&mut s, back);
+        assert_eq!(s.status_of(1), "rejected");
+        let back = link.execute(&s, &Effect::Undo).expect("a result");
+        receive(&mut s, back);
+        assert_eq!(s.status_of(1), "new");
+        // Trailers need an identity: without one the user is told, nothing is planned.
+        let ask = TrailerAsk {
+            kind: crate::triage::trailers::TrailerKind::Acked,
+            targets: vec![1],
+            waivers: Vec::new(),
+        };
+        let got = link.execute(&s, &Effect::PlanTrailer(ask));
+        assert!(matches!(got, Some(Incoming::Message(m)) if m.contains("identity")));
+    }
+
+    #[test]
+    fn identity_text_becomes_an_address() {
+        let a = address("Mae Maintainer <mae@example.org>");
+        assert_eq!(
+            (a.name.as_str(), a.email.as_str()),
+            ("Mae Maintainer", "mae@example.org")
+        );
+        assert_eq!(address("x@y").email, "x@y");
+    }
 }
