@@ -4,10 +4,15 @@
 //!  crossterm event ─► key::from_crossterm (Press only, one SHIFT rule) ─► KeyChord
 //!        KeyChord ─► keymap.resolve(context, pending) ─► Action | Pending | NotFound
 //!          Action ─► update::update(&mut AppState) ─► Vec<Effect>  (pure; the loop runs effects)
+//!          Effect ─► desk_link::DeskLink (triage desk, exports) ─► Incoming::Desk | TrailerPlan | …
 //!        AppState ─► render::render(&AppState, &mut Frame)        (only when state.dirty)
 //! ```
 //!
-//! Modules: [`action`] (the action table), [`key`] and [`keymap`] (keys, files, chords),
+//! The triage desk (status, notes, trailers with the gate, undo, exports) lives in
+//! [`desk_link`], outside `update`: the event loop and headless replay both run effects
+//! through it and feed the results back as [`update::Incoming`] events.
+//!
+//! Modules: [`action`] (the action table), [`desk_link`] (desk effects), [`key`] and [`keymap`] (keys, files, chords),
 //! [`state`] (plain data), [`summary`], [`filter`] and [`list`] (the queue view's model),
 //! [`patch_model`] (the patch view's line model), [`update`], [`render`], [`theme`],
 //! [`headless`] (key scripts and screen dumps) and [`sample`] (queues for tests and benches).

@@ -352,3 +352,17 @@ fn nacked_patches_are_marked_in_red_in_the_queue() {
     o.data_dir = Some(dir.path().to_path_buf());
     insta::assert_snapshot!("demo_queue_with_nack", demo_screen_with("", (120, 16), &o));
 }
+
+#[test]
+fn export_series_with_a_missing_patch_is_refused_before_the_confirm() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let out = dir.path().join("series.mbox");
+    let keys = format!("jjes<c-u>{}<enter>", out.display());
+    let screen = desk_screen(&keys, (100, 12), dir.path());
+    assert!(!screen.contains("confirm to write"), "{screen}");
+    assert!(
+        screen.contains("error:") && screen.contains("missing"),
+        "{screen}"
+    );
+    assert!(!out.exists());
+}
