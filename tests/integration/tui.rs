@@ -366,3 +366,11 @@ fn export_series_with_a_missing_patch_is_refused_before_the_confirm() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn the_patch_view_header_shows_the_status_and_the_waiver() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    desk_screen("jjjAoff-list<enter>y", (100, 12), dir.path());
+    let screen = desk_screen("jjjSjjj<enter><enter>", (100, 12), dir.path());
+    insta::assert_snapshot!("patch_header_desk_marks", screen);
+}
