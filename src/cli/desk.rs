@@ -83,6 +83,11 @@ fn load_options(options: &DeskOptions, notice: Option<String>) -> Result<Options
     let user = tui::keymap::user_keymap_path();
     let mut loaded = Options::load(options.keymap.as_deref(), user.as_deref())?;
     loaded.notice = notice;
+    // Without a home directory the desk still opens, as a read-only view.
+    loaded.data_dir = crate::triage::store::default_data_dir().ok();
+    loaded.identity = crate::triage::identity::find(None, Some(std::path::Path::new(".")))
+        .ok()
+        .map(|i| format!("{} <{}>", i.address.name, i.address.email));
     Ok(loaded)
 }
 

@@ -21,17 +21,20 @@ pub enum Context {
     Help,
     /// A text prompt (filter, search); unbound printable keys are typed into it.
     Prompt,
+    /// A small list to pick one entry from (the status picker).
+    Picker,
 }
 
 impl Context {
     /// Every context, in the order files and help list them.
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Queue,
         Context::Patch,
         Context::Files,
         Context::Help,
         Context::Prompt,
+        Context::Picker,
     ];
 
     /// The name used in keymap files (`[queue]`).
@@ -43,6 +46,7 @@ impl Context {
             Context::Files => "files",
             Context::Help => "help",
             Context::Prompt => "prompt",
+            Context::Picker => "picker",
         }
     }
 
@@ -73,6 +77,7 @@ pub enum Category {
     Navigation,
     Search,
     Display,
+    Triage,
     Prompt,
 }
 
@@ -87,6 +92,7 @@ impl Category {
             Category::Navigation => "Patch navigation",
             Category::Search => "Search",
             Category::Display => "Display",
+            Category::Triage => "Triage",
             Category::Prompt => "Prompt editing",
         }
     }
@@ -129,17 +135,17 @@ macro_rules! actions {
 
 actions! {
     Quit = "quit", General, [Global, Queue, Patch], "Quit patchdesk";
-    Help = "help", General, [Global, Queue, Patch, Files, Help], "Show or hide this help";
-    Back = "back", General, [Global, Queue, Patch, Files, Help], "Close the overlay or patch; clear a pending key";
-    MoveDown = "move_down", Movement, [Global, Queue, Patch, Files, Help, Prompt], "Move down one line";
-    MoveUp = "move_up", Movement, [Global, Queue, Patch, Files, Help, Prompt], "Move up one line";
-    PageDown = "page_down", Movement, [Global, Queue, Patch, Files, Help], "Move down one page";
-    PageUp = "page_up", Movement, [Global, Queue, Patch, Files, Help], "Move up one page";
-    HalfPageDown = "half_page_down", Movement, [Global, Queue, Patch, Files, Help], "Move down half a page";
-    HalfPageUp = "half_page_up", Movement, [Global, Queue, Patch, Files, Help], "Move up half a page";
-    GoTop = "go_top", Movement, [Global, Queue, Patch, Files, Help], "Go to the top";
-    GoBottom = "go_bottom", Movement, [Global, Queue, Patch, Files, Help], "Go to the bottom";
-    Open = "open", Queue, [Queue, Files], "Open the selected patch (or fold a series); jump to the selected file";
+    Help = "help", General, [Global, Queue, Patch, Files, Help, Picker], "Show or hide this help";
+    Back = "back", General, [Global, Queue, Patch, Files, Help, Picker], "Close the overlay or patch; clear a pending key";
+    MoveDown = "move_down", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker], "Move down one line";
+    MoveUp = "move_up", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker], "Move up one line";
+    PageDown = "page_down", Movement, [Global, Queue, Patch, Files, Help, Picker], "Move down one page";
+    PageUp = "page_up", Movement, [Global, Queue, Patch, Files, Help, Picker], "Move up one page";
+    HalfPageDown = "half_page_down", Movement, [Global, Queue, Patch, Files, Help, Picker], "Move down half a page";
+    HalfPageUp = "half_page_up", Movement, [Global, Queue, Patch, Files, Help, Picker], "Move up half a page";
+    GoTop = "go_top", Movement, [Global, Queue, Patch, Files, Help, Picker], "Go to the top";
+    GoBottom = "go_bottom", Movement, [Global, Queue, Patch, Files, Help, Picker], "Go to the bottom";
+    Open = "open", Queue, [Queue, Files, Picker], "Open the selected patch (or fold a series); jump to the selected file; pick or confirm";
     ToggleFold = "toggle_fold", Queue, [Queue], "Fold or unfold the selected series";
     FoldAll = "fold_all", Queue, [Queue], "Fold every series";
     UnfoldAll = "unfold_all", Queue, [Queue], "Unfold every series";
@@ -165,6 +171,18 @@ actions! {
     SearchNext = "search_next", Search, [Patch], "Jump to the next search match";
     SearchPrev = "search_prev", Search, [Patch], "Jump to the previous search match";
     ToggleWrap = "toggle_wrap", Display, [Patch], "Wrap long lines or cut them";
+    SetStatus = "set_status", Triage, [Queue, Patch], "Set the review status of the selected patch or series";
+    Undo = "undo", Triage, [Queue, Patch], "Undo the last desk change";
+    AddNote = "add_note", Triage, [Patch], "Add a note on the line at the top of the view";
+    DeleteNote = "delete_note", Triage, [Patch], "Delete the note on the line at the top of the view";
+    Ack = "ack", Triage, [Queue, Patch], "Add your Acked-by to the selected patch (a cover letter: its series), after a preview";
+    Review = "review", Triage, [Queue, Patch], "Add your Reviewed-by, after a preview";
+    Tested = "tested", Triage, [Queue, Patch], "Add your Tested-by, after a preview";
+    ExportReplies = "export_replies", Triage, [Queue, Patch], "Write review replies (the selected series, or all) to an mbox, after a confirm";
+    ExportSeries = "export_series", Triage, [Queue, Patch], "Write the selected series with its trailers to an mbox for git am, after a confirm";
+    ApplySeries = "apply_series", Triage, [Queue, Patch], "Apply the selected series as commits on a new branch of a repository, after a confirm";
+    NextNote = "next_note", Triage, [Patch], "Jump to the next note";
+    PrevNote = "prev_note", Triage, [Patch], "Jump to the previous note";
     PromptSubmit = "prompt_submit", Prompt, [Prompt], "Accept the prompt";
     PromptCancel = "prompt_cancel", Prompt, [Prompt], "Cancel the prompt";
     PromptBackspace = "prompt_backspace", Prompt, [Prompt], "Delete the character before the cursor";

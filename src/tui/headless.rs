@@ -3,6 +3,7 @@
 //! plain text, with ANSI colours, or as a styled dump (text plus every styled run) for
 //! snapshot tests that must notice a lost highlight.
 
+use super::desk_link::DeskLink;
 use super::key::{KeyChord, parse_sequence};
 use super::render::render;
 use super::state::AppState;
@@ -30,16 +31,22 @@ pub fn parse_script(keys: &str) -> crate::Result<Vec<KeyChord>> {
     parse_sequence(keys).map_err(|e| crate::Error::Usage(format!("--keys: {e}")))
 }
 
-/// Replays `keys` on `state` at `size` and renders the final screen.
+/// Replays `keys` on `state` at `size` and renders the final screen; desk effects run
+/// against `link` (opened over the state's queue first).
 pub fn replay(
     state: &mut AppState,
+    link: &mut DeskLink,
     keys: &[KeyChord],
     size: (u16, u16),
     output: Output,
 ) -> crate::Result<String> {
     receive(state, Incoming::Resize(size.0, size.1));
+    if let Some(incoming) = link.open(state) {
+        receive(state, incoming);
+    }
     for &k in keys {
-        if handle_key(state, k).contains(&Effect::Quit) {
+        let effects = handle_key(state, k);
+        if !run_effects(state, link, effects) {
             break;
         }
     }
@@ -49,6 +56,22 @@ pub fn replay(
         Output::Ansi => ansi(&buffer),
         Output::Styled => styled(&buffer),
     })
+}
+
+/// Runs effects (and the effects their results cause) against the desk; false on quit.
+pub fn run_effects(state: &mut AppState, link: &mut DeskLink, effects: Vec<Effect>) -> bool {
+    let mut queue = effects;
+    while !queue.is_empty() {
+        for effect in std::mem::take(&mut queue) {
+            if effect == Effect::Quit {
+                return false;
+            }
+            if let Some(incoming) = link.execute(state, &effect) {
+                queue.extend(receive(state, incoming));
+            }
+        }
+    }
+    true
 }
 
 /// Renders the state into a fresh buffer of `size`.

@@ -4,16 +4,22 @@
 //!  crossterm event ─► key::from_crossterm (Press only, one SHIFT rule) ─► KeyChord
 //!        KeyChord ─► keymap.resolve(context, pending) ─► Action | Pending | NotFound
 //!          Action ─► update::update(&mut AppState) ─► Vec<Effect>  (pure; the loop runs effects)
+//!          Effect ─► desk_link::DeskLink (triage desk, exports) ─► Incoming::Desk | TrailerPlan | …
 //!        AppState ─► render::render(&AppState, &mut Frame)        (only when state.dirty)
 //! ```
 //!
-//! Modules: [`action`] (the action table), [`key`] and [`keymap`] (keys, files, chords),
+//! The triage desk (status, notes, trailers with the gate, undo, exports) lives in
+//! [`desk_link`], outside `update`: the event loop and headless replay both run effects
+//! through it and feed the results back as [`update::Incoming`] events.
+//!
+//! Modules: [`action`] (the action table), [`desk_link`] (desk effects), [`key`] and [`keymap`] (keys, files, chords),
 //! [`state`] (plain data), [`summary`], [`filter`] and [`list`] (the queue view's model),
 //! [`patch_model`] (the patch view's line model), [`update`], [`render`], [`theme`],
 //! [`headless`] (key scripts and screen dumps) and [`sample`] (queues for tests and benches).
 //! This is the only module that uses ratatui and crossterm.
 
 pub mod action;
+pub mod desk_link;
 pub mod filter;
 pub mod headless;
 pub mod key;
@@ -35,7 +41,7 @@ use keymap::Keymap;
 use state::AppState;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
-use update::{Effect, Incoming};
+use update::Incoming;
 
 pub use headless::Output;
 
@@ -49,6 +55,11 @@ pub struct Options {
     pub now: Option<DateTime<FixedOffset>>,
     /// A line for the status bar when the desk opens (e.g. why the demo queue is shown).
     pub notice: Option<String>,
+    /// Where the triage desk keeps its state (`triage::store::default_data_dir` in the
+    /// binary, a temp dir in tests); `None` disables the desk: a read-only view.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// `Name <email>` for the maintainer's trailers (git config in the binary).
+    pub identity: Option<String>,
 }
 
 impl Options {
@@ -59,6 +70,8 @@ impl Options {
             color: !theme::no_color_requested(),
             now: None,
             notice: None,
+            data_dir: None,
+            identity: None,
         }
     }
 
@@ -102,7 +115,8 @@ pub fn run_headless(
 ) -> Result<String> {
     let script = headless::parse_script(keys)?;
     let mut state = options.state(queue, findings, profile_name);
-    headless::replay(&mut state, &script, size, output)
+    let mut link = desk_link::DeskLink::new(options.data_dir.clone(), options.identity.clone());
+    headless::replay(&mut state, &mut link, &script, size, output)
 }
 
 /// Reports a background load's progress to the desk; cheap to call per message (sends at most
@@ -153,8 +167,12 @@ pub fn run(
     options: &Options,
 ) -> Result<()> {
     let (tx, rx) = mpsc::channel();
-    let state = options.state(queue, findings, profile_name);
-    event_loop(state, tx, rx)
+    let mut state = options.state(queue, findings, profile_name);
+    let mut link = desk_link::DeskLink::new(options.data_dir.clone(), options.identity.clone());
+    if let Some(incoming) = link.open(&state) {
+        update::receive(&mut state, incoming);
+    }
+    event_loop(state, link, tx, rx)
 }
 
 /// Opens the desk at once and loads on a worker thread: `loader` reports progress, may
@@ -174,6 +192,7 @@ where
         ..Queue::default()
     };
     let mut state = options.state(queue, Vec::new(), profile_name);
+    let link = desk_link::DeskLink::new(options.data_dir.clone(), options.identity.clone());
     state.loading = Some(state::Loading {
         done: 0,
         total: None,
@@ -195,7 +214,7 @@ where
         };
         let _ = worker_tx.send(msg);
     });
-    event_loop(state, tx, rx)
+    event_loop(state, link, tx, rx)
 }
 
 fn spawn_input(tx: Sender<Incoming>) {
@@ -218,17 +237,23 @@ fn spawn_input(tx: Sender<Incoming>) {
     });
 }
 
-fn event_loop(mut state: AppState, tx: Sender<Incoming>, rx: Receiver<Incoming>) -> Result<()> {
+fn event_loop(
+    mut state: AppState,
+    mut link: desk_link::DeskLink,
+    tx: Sender<Incoming>,
+    rx: Receiver<Incoming>,
+) -> Result<()> {
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook that
     // restores the terminal before the panic message prints.
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;
-    let result = drive(&mut state, &mut terminal, tx, rx);
+    let result = drive(&mut state, &mut link, &mut terminal, tx, rx);
     let restored = ratatui::try_restore().map_err(|e| Error::io("terminal", e));
     result.and(restored)
 }
 
 fn drive(
     state: &mut AppState,
+    link: &mut desk_link::DeskLink,
     terminal: &mut ratatui::DefaultTerminal,
     tx: Sender<Incoming>,
     rx: Receiver<Incoming>,
@@ -247,7 +272,8 @@ fn drive(
         // Handle everything already waiting before drawing again.
         let mut next = Some(first);
         while let Some(event) = next {
-            if update::receive(state, event).contains(&Effect::Quit) {
+            let effects = update::receive(state, event);
+            if !headless::run_effects(state, link, effects) {
                 return Ok(());
             }
             next = rx.try_recv().ok();

@@ -58,6 +58,20 @@ pub enum LineKind {
     Reply,
     /// A finding's message under its line.
     Annotation(Severity),
+    /// A maintainer's note (by desk note id) under its line.
+    Note(u64),
+}
+
+/// A line note as the patch view draws it (from the desk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteView {
+    pub id: u64,
+    pub part: Part,
+    /// The file, for diff notes.
+    pub file: Option<String>,
+    /// 1-based message/notes line, or new-side diff line.
+    pub line: u32,
+    pub text: String,
 }
 
 /// A finding's span on a line (display byte offsets) and the finding's index.
@@ -480,6 +494,78 @@ impl PatchModel {
         m.number_width = max_number.to_string().len().max(3);
         m.lines = out;
         m
+    }
+}
+
+impl PatchModel {
+    /// Where a note on model line `li` is anchored: message, notes or new-side diff line.
+    pub fn anchor_of(&self, li: usize) -> Option<(Part, Option<String>, u32)> {
+        let line = self.lines.get(li)?;
+        let n = line.new?;
+        match line.kind {
+            LineKind::Message | LineKind::Trailer(_) => Some((Part::Message, None, n)),
+            LineKind::Notes => Some((Part::Notes, None, n)),
+            LineKind::Add | LineKind::Context => {
+                let file = self.files.get(line.file?)?.path.clone();
+                Some((Part::Diff, Some(file), n))
+            }
+            _ => None,
+        }
+    }
+
+    /// Inserts each note as a line right under the line it is anchored to, keeping every
+    /// stored line index (findings, hunks, files) pointing at the same line.
+    pub fn insert_notes(&mut self, notes: &[NoteView]) {
+        if notes.is_empty() {
+            return;
+        }
+        let anchors: Vec<_> = (0..self.lines.len()).map(|i| self.anchor_of(i)).collect();
+        let old = std::mem::take(&mut self.lines);
+        let mut new_index = vec![0; old.len()];
+        for (i, line) in old.into_iter().enumerate() {
+            new_index[i] = self.lines.len();
+            let file = line.file;
+            self.lines.push(line);
+            let Some((part, path, n)) = &anchors[i] else {
+                continue;
+            };
+            for note in notes
+                .iter()
+                .filter(|no| no.part == *part && no.file == *path && no.line == *n)
+            {
+                for text in note.text.lines() {
+                    let mut v = ViewLine::new(LineKind::Note(note.id), text.to_string());
+                    v.file = file;
+                    self.lines.push(v);
+                }
+            }
+        }
+        for l in &mut self.finding_line {
+            *l = new_index.get(*l).copied().unwrap_or(*l);
+        }
+        for h in &mut self.hunks {
+            *h = new_index.get(*h).copied().unwrap_or(*h);
+        }
+        for f in &mut self.files {
+            f.line = new_index.get(f.line).copied().unwrap_or(f.line);
+        }
+    }
+
+    /// Model line indices of the first line of each note, in order.
+    pub fn note_lines(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut prev = None;
+        for (i, l) in self.lines.iter().enumerate() {
+            match l.kind {
+                LineKind::Note(id) if prev != Some(id) => {
+                    out.push(i);
+                    prev = Some(id);
+                }
+                LineKind::Note(_) => {}
+                _ => prev = None,
+            }
+        }
+        out
     }
 }
 

@@ -6,7 +6,7 @@ use super::filter::{Filter, Match, Query};
 use super::key::KeyChord;
 use super::keymap::Keymap;
 use super::list::{self, List};
-use super::patch_model::PatchModel;
+use super::patch_model::{NoteView, PatchModel};
 use super::summary::{self, Summary};
 use super::theme::Theme;
 use crate::policy::Finding;
@@ -21,15 +21,59 @@ const FILTER_CACHE: usize = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help { scroll: usize },
-    Files { selected: usize },
+    Help {
+        scroll: usize,
+    },
+    Files {
+        selected: usize,
+    },
+    /// The trailer preview of `AppState::confirm`, scrolled.
+    Confirm {
+        scroll: usize,
+    },
+    /// The export preview of `AppState::export`, scrolled.
+    ConfirmExport {
+        scroll: usize,
+    },
+    /// The status picker over `target`; `selected` indexes [`STATUS_NAMES`].
+    Status {
+        selected: usize,
+        target: super::update::DeskTarget,
+    },
 }
+
+/// The statuses the picker offers, in order.
+pub use crate::triage::status::STATUS_NAMES;
 
 /// What a prompt is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
     Filter,
     Search,
+    /// A note on the model line in `Prompt::origin`.
+    Note,
+    /// The reason for waiving `AppState::confirm`'s first unwaived rule.
+    Waiver,
+    /// The output file (or repository) of `AppState::export`.
+    ExportTarget,
+}
+
+/// An export or apply being set up: target asked, then the preview confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportPending {
+    pub ask: super::update::ExportAsk,
+    /// What will be written where (`export::actions::preview`).
+    pub preview: Vec<String>,
+}
+
+/// A planned trailer waiting for waivers or the maintainer's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub ask: super::update::TrailerAsk,
+    /// The exact resulting trailer blocks, skipped lines with reasons, waivers.
+    pub preview: String,
+    /// Rules still needing a waiver reason, in order.
+    pub unwaived: Vec<String>,
 }
 
 /// A text prompt at the bottom line.
@@ -74,13 +118,15 @@ impl PatchView {
     pub fn open(
         queue: &Queue,
         findings: &[Vec<Finding>],
+        notes: &[NoteView],
         index: usize,
         inline: bool,
         wrap: bool,
         pane: bool,
     ) -> PatchView {
         let own = findings.get(index).map(Vec::as_slice).unwrap_or(&[]);
-        let model = PatchModel::build(queue, index, own);
+        let mut model = PatchModel::build(queue, index, own);
+        model.insert_notes(notes);
         let mut v = PatchView {
             index,
             model,
@@ -164,6 +210,18 @@ pub struct AppState {
     pub dirty: bool,
     /// Open patches with finding messages under their lines.
     pub inline_default: bool,
+    /// True when decisions cannot be recorded (no desk, or another patchdesk holds the lock).
+    pub desk_read_only: bool,
+    /// A trailer being planned (waivers asked, then the preview confirmed).
+    pub confirm: Option<Confirm>,
+    /// An export being set up.
+    pub export: Option<ExportPending>,
+    /// Line notes by patch key (from the desk).
+    pub notes: BTreeMap<String, Vec<NoteView>>,
+    /// Patches with a recorded waiver, by key.
+    pub waived: std::collections::BTreeSet<String>,
+    /// Patches NACKed in a reply, by key.
+    pub nacked: std::collections::BTreeSet<String>,
 }
 
 impl AppState {
@@ -200,6 +258,12 @@ impl AppState {
             message: None,
             dirty: true,
             inline_default: true,
+            desk_read_only: false,
+            confirm: None,
+            export: None,
+            notes: BTreeMap::new(),
+            waived: Default::default(),
+            nacked: Default::default(),
         };
         s.set_queue(queue, findings);
         s
@@ -238,12 +302,57 @@ impl AppState {
         if let Some(view) = &self.patch {
             let (inline, wrap, pane, offset) = (view.inline, view.wrap, view.pane, view.offset);
             self.patch = find(&open_key).map(|p| {
-                let mut v = PatchView::open(&self.queue, &self.findings, p, inline, wrap, pane);
+                let notes = self.notes_of(p);
+                let mut v =
+                    PatchView::open(&self.queue, &self.findings, notes, p, inline, wrap, pane);
                 v.offset = offset.min(v.visible.len().saturating_sub(1));
                 v
             });
         }
         self.dirty = true;
+    }
+
+    /// Takes what the desk now says: statuses, notes and marks; re-filters and rebuilds the
+    /// open patch (its notes may have changed), keeping its scroll position.
+    pub fn set_desk(&mut self, view: super::update::DeskView) {
+        self.statuses = view.statuses;
+        self.notes = view.notes;
+        self.waived = view.waived;
+        self.nacked = view.nacked;
+        self.desk_read_only = view.read_only;
+        self.refilter(true);
+        if let Some(old) = self.patch.take() {
+            let top = old
+                .visible
+                .get(old.offset)
+                .and_then(|&l| old.model.anchor_of(l));
+            let mut v = PatchView::open(
+                &self.queue,
+                &self.findings,
+                self.notes_of(old.index),
+                old.index,
+                old.inline,
+                old.wrap,
+                old.pane,
+            );
+            let same =
+                (0..v.model.lines.len()).find(|&l| top.is_some() && v.model.anchor_of(l) == top);
+            v.offset = match same {
+                Some(l) => v.position_of(l),
+                None => old.offset.min(v.visible.len().saturating_sub(1)),
+            };
+            self.patch = Some(v);
+        }
+        self.dirty = true;
+    }
+
+    /// The line notes of patch `index`.
+    pub fn notes_of(&self, index: usize) -> &[NoteView] {
+        self.queue
+            .patches
+            .get(index)
+            .and_then(|p| self.notes.get(&p.key))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The triage status of patch `index`.
@@ -316,6 +425,9 @@ impl AppState {
             match self.overlay {
                 Overlay::Help { .. } => Context::Help,
                 Overlay::Files { .. } => Context::Files,
+                Overlay::Status { .. }
+                | Overlay::Confirm { .. }
+                | Overlay::ConfirmExport { .. } => Context::Picker,
                 Overlay::None if self.patch.is_some() => Context::Patch,
                 Overlay::None => Context::Queue,
             }

@@ -26,6 +26,11 @@ pub struct Theme {
     pub problem: Style,
     pub gap: Style,
     pub key: Style,
+    /// The maintainer's notes in the patch view.
+    pub note: Style,
+    /// Queue marks: a waived patch, a NACKed one.
+    pub waived: Style,
+    pub nack: Style,
 }
 
 fn c(color: bool, fg: Color) -> Style {
@@ -46,6 +51,9 @@ impl Theme {
             selected: Style::new().add_modifier(Modifier::REVERSED),
             dim: Style::new().add_modifier(Modifier::DIM),
             matched: c(color, Color::Magenta).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            note: c(color, Color::Blue).add_modifier(Modifier::ITALIC),
+            waived: c(color, Color::Yellow).add_modifier(Modifier::BOLD),
+            nack: c(color, Color::Red).add_modifier(Modifier::BOLD | Modifier::REVERSED),
             search: if color {
                 Style::new().bg(Color::Yellow).fg(Color::Black)
             } else {

@@ -6,7 +6,8 @@ use super::action::{Action, Context};
 use super::key::{Key, KeyChord, format_sequence};
 use super::keymap::Resolution;
 use super::list::Row;
-use super::state::{AppState, Overlay, PatchView, Prompt, PromptKind, Search};
+use super::patch_model::NoteView;
+use super::state::{AppState, Overlay, PatchView, Prompt, PromptKind, STATUS_NAMES, Search};
 use crate::policy::Finding;
 use crate::queue::Queue;
 
@@ -15,6 +16,83 @@ use crate::queue::Queue;
 pub enum Effect {
     /// Leave the desk.
     Quit,
+    /// Open the triage desk over the (now fully loaded) queue.
+    OpenDesk,
+    /// Record a review status (a name from `STATUS_NAMES`).
+    SetStatus { target: DeskTarget, status: String },
+    /// Undo the last desk change.
+    Undo,
+    /// Add a note on a line of a patch.
+    AddNote {
+        patch: usize,
+        part: crate::policy::Part,
+        file: Option<String>,
+        line: u32,
+        text: String,
+    },
+    /// Delete a note by id.
+    DeleteNote(u64),
+    /// Plan the maintainer's trailer (preview and gate); the plan comes back as
+    /// [`Incoming::TrailerPlan`].
+    PlanTrailer(TrailerAsk),
+    /// Record the trailer planned with these waivers.
+    AddTrailer(TrailerAsk),
+    /// Say what an export would write where ([`Incoming::ExportPreview`]).
+    PreviewExport(ExportAsk),
+    /// Run an export or apply.
+    RunExport(ExportAsk),
+}
+
+/// Which export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Replies,
+    Series,
+    Apply,
+}
+
+/// An export the maintainer asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportAsk {
+    pub kind: ExportKind,
+    /// The series id (as `patchdesk list` numbers it); `None`: every series (replies only).
+    pub series: Option<usize>,
+    /// The output file, or the repository for apply.
+    pub target: String,
+}
+
+/// A trailer the maintainer asked for, with the waivers given so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrailerAsk {
+    pub kind: crate::triage::trailers::TrailerKind,
+    /// Patch indices (a cover letter stands for its series).
+    pub targets: Vec<usize>,
+    /// (rule, reason) pairs.
+    pub waivers: Vec<(String, String)>,
+}
+
+/// What the views show of the desk, by patch key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskView {
+    /// Statuses other than `new`.
+    pub statuses: std::collections::BTreeMap<String, String>,
+    /// Line notes per patch.
+    pub notes: std::collections::BTreeMap<String, Vec<NoteView>>,
+    /// Patches with a recorded waiver.
+    pub waived: std::collections::BTreeSet<String>,
+    /// Patches someone NACKed in a reply.
+    pub nacked: std::collections::BTreeSet<String>,
+    /// No change can be recorded (no desk, or another patchdesk holds the lock).
+    pub read_only: bool,
+}
+
+/// What a triage decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskTarget {
+    /// A patch by queue index (a cover letter stands for its series).
+    Patch(usize),
+    /// A series by queue index (one without a cover letter).
+    Series(usize),
 }
 
 /// Something that happened, other than a key.
@@ -36,6 +114,24 @@ pub enum Incoming {
     },
     /// The background load failed.
     LoadFailed(String),
+    /// The desk changed (or opened): what the views show of it and what to tell the user.
+    Desk {
+        view: DeskView,
+        message: Option<String>,
+    },
+    /// A line for the status bar.
+    Message(String),
+    /// What an export would write where.
+    ExportPreview {
+        ask: ExportAsk,
+        lines: Vec<String>,
+    },
+    /// A planned trailer: the preview text and the rules still needing a waiver.
+    TrailerPlan {
+        ask: TrailerAsk,
+        preview: String,
+        unwaived: Vec<String>,
+    },
 }
 
 /// Handles one incoming event.
@@ -61,7 +157,61 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
             state.set_queue(queue, findings);
             if done {
                 state.loading = None;
+                return vec![Effect::OpenDesk];
             }
+            Vec::new()
+        }
+        Incoming::Desk { view, message } => {
+            state.set_desk(view);
+            if message.is_some() {
+                state.message = message;
+            }
+            Vec::new()
+        }
+        Incoming::TrailerPlan {
+            ask,
+            preview,
+            unwaived,
+        } => {
+            state.dirty = true;
+            if unwaived.is_empty() {
+                state.overlay = Overlay::Confirm { scroll: 0 };
+                state.confirm = Some(super::state::Confirm {
+                    ask,
+                    preview,
+                    unwaived,
+                });
+            } else {
+                let rule = unwaived[0].clone();
+                state.confirm = Some(super::state::Confirm {
+                    ask,
+                    preview,
+                    unwaived,
+                });
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::Waiver,
+                    text: String::new(),
+                    before: String::new(),
+                    origin: 0,
+                });
+                state.message = Some(format!(
+                    "{rule} is an error here: give a reason to waive it"
+                ));
+            }
+            Vec::new()
+        }
+        Incoming::ExportPreview { ask, lines } => {
+            state.export = Some(super::state::ExportPending {
+                ask,
+                preview: lines,
+            });
+            state.overlay = Overlay::ConfirmExport { scroll: 0 };
+            state.dirty = true;
+            Vec::new()
+        }
+        Incoming::Message(text) => {
+            state.message = Some(text);
+            state.dirty = true;
             Vec::new()
         }
         Incoming::LoadFailed(e) => {
@@ -119,10 +269,119 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             };
             return Vec::new();
         }
+        Action::SetStatus if matches!(context, Context::Queue | Context::Patch) => {
+            match desk_target(state) {
+                Some(target) => {
+                    state.overlay = Overlay::Status {
+                        selected: 0,
+                        target,
+                    }
+                }
+                None => state.message = Some("nothing selected to set a status on".into()),
+            }
+            return Vec::new();
+        }
+        Action::Undo if matches!(context, Context::Queue | Context::Patch) => {
+            return vec![Effect::Undo];
+        }
+        Action::AddNote if context == Context::Patch => {
+            match note_line(state) {
+                Some(line) => {
+                    state.prompt = Some(Prompt {
+                        kind: PromptKind::Note,
+                        text: String::new(),
+                        before: String::new(),
+                        origin: line,
+                    })
+                }
+                None => state.message = Some(
+                    "no line for a note here: scroll a message or new-side diff line to the top"
+                        .into(),
+                ),
+            }
+            return Vec::new();
+        }
+        Action::DeleteNote if context == Context::Patch => {
+            return match note_at_top(state) {
+                Some(id) => vec![Effect::DeleteNote(id)],
+                None => {
+                    state.message = Some("no note on this line".into());
+                    Vec::new()
+                }
+            };
+        }
+        Action::Ack | Action::Review | Action::Tested
+            if matches!(context, Context::Queue | Context::Patch) =>
+        {
+            use crate::triage::trailers::TrailerKind;
+            let kind = match action {
+                Action::Ack => TrailerKind::Acked,
+                Action::Review => TrailerKind::Reviewed,
+                _ => TrailerKind::Tested,
+            };
+            let targets = match desk_target(state) {
+                Some(DeskTarget::Patch(p)) => vec![p],
+                Some(DeskTarget::Series(s)) => state
+                    .queue
+                    .series
+                    .get(s)
+                    .map(|s| s.patches.clone())
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            if targets.is_empty() {
+                state.message = Some("nothing selected to add a trailer to".into());
+                return Vec::new();
+            }
+            return vec![Effect::PlanTrailer(TrailerAsk {
+                kind,
+                targets,
+                waivers: Vec::new(),
+            })];
+        }
+        Action::ExportReplies | Action::ExportSeries | Action::ApplySeries
+            if matches!(context, Context::Queue | Context::Patch) =>
+        {
+            let series = selected_series(state);
+            let (kind, target) = match (action, series) {
+                (Action::ExportReplies, Some(id)) => {
+                    (ExportKind::Replies, format!("replies-{id}.mbox"))
+                }
+                (Action::ExportReplies, None) => (ExportKind::Replies, "replies.mbox".into()),
+                (Action::ExportSeries, Some(id)) => {
+                    (ExportKind::Series, format!("series-{id}.mbox"))
+                }
+                (Action::ApplySeries, Some(_)) => (ExportKind::Apply, ".".into()),
+                _ => {
+                    state.message = Some("select a patch of a series first".into());
+                    return Vec::new();
+                }
+            };
+            state.export = Some(super::state::ExportPending {
+                ask: ExportAsk {
+                    kind,
+                    series,
+                    target: target.clone(),
+                },
+                preview: Vec::new(),
+            });
+            state.prompt = Some(Prompt {
+                kind: PromptKind::ExportTarget,
+                text: target.clone(),
+                before: target,
+                origin: 0,
+            });
+            return Vec::new();
+        }
+        Action::NextNote | Action::PrevNote if context == Context::Patch => {
+            jump_to_note(state, action == Action::NextNote);
+            return Vec::new();
+        }
         _ => {}
     }
     match context {
-        Context::Prompt => prompt_action(state, action),
+        Context::Picker => return picker_action(state, action),
+        Context::Prompt => return prompt_action(state, action),
         Context::Help => help_action(state, action),
         Context::Files => files_action(state, action),
         Context::Patch => patch_action(state, action),
@@ -280,6 +539,7 @@ fn open_patch(state: &mut AppState, index: usize) {
     state.patch = Some(PatchView::open(
         &state.queue,
         &state.findings,
+        state.notes_of(index),
         index,
         inline,
         wrap,
@@ -475,6 +735,79 @@ fn help_action(state: &mut AppState, action: Action) {
     }
 }
 
+/// What the selected queue row or the open patch is, for a triage decision.
+fn desk_target(state: &AppState) -> Option<DeskTarget> {
+    if let Some(v) = &state.patch {
+        return Some(DeskTarget::Patch(v.index));
+    }
+    match state.list.rows.get(state.list.selected).copied()? {
+        Row::Head { group } => {
+            let g = state.list.groups.get(group)?;
+            match (g.head, g.series) {
+                (Some(p), _) => Some(DeskTarget::Patch(p)),
+                (None, Some(s)) => Some(DeskTarget::Series(s)),
+                (None, None) => None,
+            }
+        }
+        Row::Child { patch, .. } => Some(DeskTarget::Patch(patch)),
+        Row::Gap { .. } => None,
+    }
+}
+
+fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    if let Overlay::Confirm { scroll } = state.overlay {
+        return confirm_action(state, action, scroll);
+    }
+    if let Overlay::ConfirmExport { scroll } = state.overlay {
+        return match action {
+            Action::Back => {
+                state.overlay = Overlay::None;
+                state.export = None;
+                state.message = Some("nothing written".into());
+                Vec::new()
+            }
+            Action::Open => {
+                state.overlay = Overlay::None;
+                state
+                    .export
+                    .take()
+                    .map_or_else(Vec::new, |e| vec![Effect::RunExport(e.ask)])
+            }
+            a if is_motion(a) => {
+                let n = state.export.as_ref().map_or(0, |e| e.preview.len());
+                state.overlay = Overlay::ConfirmExport {
+                    scroll: step(scroll, n, a, 10),
+                };
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+    }
+    let Overlay::Status { selected, target } = state.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Action::Back => state.overlay = Overlay::None,
+        Action::Open => {
+            state.overlay = Overlay::None;
+            if let Some(name) = STATUS_NAMES.get(selected) {
+                return vec![Effect::SetStatus {
+                    target,
+                    status: (*name).to_string(),
+                }];
+            }
+        }
+        a if is_motion(a) => {
+            state.overlay = Overlay::Status {
+                selected: step(selected, STATUS_NAMES.len(), a, STATUS_NAMES.len()),
+                target,
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
 fn files_action(state: &mut AppState, action: Action) {
     let Overlay::Files { selected } = state.overlay else {
         return;
@@ -503,11 +836,84 @@ fn files_action(state: &mut AppState, action: Action) {
     }
 }
 
-fn prompt_action(state: &mut AppState, action: Action) {
+fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(prompt) = state.prompt.clone() else {
-        return;
+        return Vec::new();
     };
     match action {
+        Action::PromptSubmit if prompt.kind == PromptKind::Waiver => {
+            let reason = prompt.text.trim().to_string();
+            if reason.is_empty() {
+                state.message = Some("a waiver needs a reason (Esc drops the trailer)".into());
+                return Vec::new();
+            }
+            state.prompt = None;
+            let Some(mut c) = state.confirm.take() else {
+                return Vec::new();
+            };
+            if c.unwaived.is_empty() {
+                return Vec::new();
+            }
+            let rule = c.unwaived.remove(0);
+            c.ask.waivers.push((rule, reason));
+            if let Some(next) = c.unwaived.first() {
+                state.message = Some(format!(
+                    "{next} is an error here: give a reason to waive it"
+                ));
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::Waiver,
+                    text: String::new(),
+                    before: String::new(),
+                    origin: 0,
+                });
+                state.confirm = Some(c);
+                return Vec::new();
+            }
+            return vec![Effect::PlanTrailer(c.ask)];
+        }
+        Action::PromptSubmit if prompt.kind == PromptKind::ExportTarget => {
+            state.prompt = None;
+            let target = prompt.text.trim().to_string();
+            let Some(mut e) = state.export.take() else {
+                return Vec::new();
+            };
+            if target.is_empty() {
+                state.message = Some("no path given: nothing written".into());
+                return Vec::new();
+            }
+            e.ask.target = target;
+            return vec![Effect::PreviewExport(e.ask)];
+        }
+        Action::PromptCancel if prompt.kind == PromptKind::ExportTarget => {
+            state.prompt = None;
+            state.export = None;
+        }
+        Action::PromptCancel if prompt.kind == PromptKind::Waiver => {
+            state.prompt = None;
+            state.confirm = None;
+            state.message = Some("not waived: nothing recorded".into());
+        }
+        Action::PromptSubmit if prompt.kind == PromptKind::Note => {
+            state.prompt = None;
+            let text = prompt.text.trim();
+            let anchor = state.patch.as_ref().and_then(|v| {
+                v.model
+                    .anchor_of(prompt.origin)
+                    .map(|(part, file, line)| (v.index, part, file, line))
+            });
+            match anchor {
+                Some((patch, part, file, line)) if !text.is_empty() => {
+                    return vec![Effect::AddNote {
+                        patch,
+                        part,
+                        file,
+                        line,
+                        text: text.to_string(),
+                    }];
+                }
+                _ => state.message = Some("empty note: nothing added".into()),
+            }
+        }
         Action::PromptSubmit => {
             state.prompt = None;
             if prompt.kind == PromptKind::Search
@@ -550,6 +956,103 @@ fn prompt_action(state: &mut AppState, action: Action) {
         }
         _ => {}
     }
+    Vec::new()
+}
+
+/// The series id of the selected row or open patch.
+fn selected_series(state: &AppState) -> Option<usize> {
+    let patch = match desk_target(state)? {
+        DeskTarget::Patch(p) => p,
+        DeskTarget::Series(s) => return state.queue.series.get(s).map(|s| s.id),
+    };
+    state.queue.series_of(patch).map(|s| s.id)
+}
+
+/// The trailer preview: confirm records it, back drops it.
+fn confirm_action(state: &mut AppState, action: Action, scroll: usize) -> Vec<Effect> {
+    match action {
+        Action::Back => {
+            state.overlay = Overlay::None;
+            state.confirm = None;
+            state.message = Some("nothing recorded".into());
+        }
+        Action::Open => {
+            state.overlay = Overlay::None;
+            if let Some(c) = state.confirm.take() {
+                return vec![Effect::AddTrailer(c.ask)];
+            }
+        }
+        a if is_motion(a) => {
+            let n = state
+                .confirm
+                .as_ref()
+                .map_or(0, |c| c.preview.lines().count());
+            state.overlay = Overlay::Confirm {
+                scroll: step(scroll, n, a, 10),
+            };
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The model line a new note goes on: the first line from the top of the view that can
+/// carry one (a message, notes or new-side diff line).
+fn note_line(state: &AppState) -> Option<usize> {
+    let v = state.patch.as_ref()?;
+    let body = state.body_height();
+    v.visible
+        .iter()
+        .skip(v.offset)
+        .take(body)
+        .copied()
+        .find(|&l| v.model.anchor_of(l).is_some())
+}
+
+/// The note on the top line: the note line itself, or the first note right under it.
+fn note_at_top(state: &AppState) -> Option<u64> {
+    use super::patch_model::LineKind;
+    let v = state.patch.as_ref()?;
+    let top = *v.visible.get(v.offset)?;
+    [top, top + 1]
+        .into_iter()
+        .find_map(|l| match v.model.lines.get(l)?.kind {
+            LineKind::Note(id) => Some(id),
+            _ => None,
+        })
+}
+
+/// Scrolls so that the next (or previous) note's line is at the top.
+fn jump_to_note(state: &mut AppState, forward: bool) {
+    let max = max_offset(state);
+    let Some(v) = state.patch.as_mut() else {
+        return;
+    };
+    // Each note is shown with the line it is on: jump to that line.
+    let anchors: Vec<usize> = v
+        .model
+        .note_lines()
+        .into_iter()
+        .map(|l| l.saturating_sub(1))
+        .collect();
+    let top = v.visible.get(v.offset).copied().unwrap_or(0);
+    let target = if forward {
+        anchors.iter().copied().find(|&a| a > top)
+    } else {
+        anchors.iter().copied().rev().find(|&a| a < top)
+    };
+    match target {
+        Some(a) => v.offset = v.position_of(a).min(max),
+        None => {
+            state.message = Some(if anchors.is_empty() {
+                "no notes in this patch".into()
+            } else if forward {
+                "no more notes below".into()
+            } else {
+                "no more notes above".into()
+            })
+        }
+    }
 }
 
 /// Edits the prompt text and applies it (filter the queue, or search the patch).
@@ -578,6 +1081,7 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
                 state.list.scroll_into_view(h);
             }
         }
+        PromptKind::Note | PromptKind::Waiver | PromptKind::ExportTarget => {}
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {
                 v.search = search(v, &text, origin);
@@ -873,5 +1377,127 @@ mod tests {
             },
         );
         assert_eq!(s.list.rows[s.list.selected], row);
+    }
+
+    #[test]
+    fn status_picker_emits_the_picked_status_for_the_selected_patch() {
+        let mut s = state();
+        assert!(keys(&mut s, "jjS").is_empty());
+        assert_eq!(s.context(), Context::Picker);
+        let effects = keys(&mut s, "jjj<enter>");
+        assert_eq!(
+            effects,
+            vec![Effect::SetStatus {
+                target: DeskTarget::Patch(1),
+                status: "accepted".into()
+            }]
+        );
+        assert_eq!(s.overlay, Overlay::None);
+        // Back closes the picker without an effect.
+        assert!(keys(&mut s, "S<esc>").is_empty());
+        assert_eq!(s.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn desk_results_fill_statuses_and_the_status_filter_uses_them() {
+        let mut s = state();
+        let key = s.queue.patches[1].key.clone();
+        let mut view = DeskView::default();
+        view.statuses.insert(key, "accepted".into());
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: Some("done".into()),
+            },
+        );
+        assert_eq!(s.status_of(1), "accepted");
+        assert_eq!(s.message.as_deref(), Some("done"));
+        keys(&mut s, "/status:acc<enter>");
+        let shown: Vec<usize> = s
+            .matches
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|m| m.index)
+            .collect();
+        assert_eq!(shown, vec![1]);
+    }
+
+    #[test]
+    fn ack_asks_a_waiver_per_rule_then_plans_again_then_confirms() {
+        use crate::triage::trailers::TrailerKind;
+        let mut s = state();
+        let effects = keys(&mut s, "jjjA");
+        let ask = TrailerAsk {
+            kind: TrailerKind::Acked,
+            targets: vec![2],
+            waivers: Vec::new(),
+        };
+        assert_eq!(effects, vec![Effect::PlanTrailer(ask.clone())]);
+        receive(
+            &mut s,
+            Incoming::TrailerPlan {
+                ask: ask.clone(),
+                preview: "1.2 x\n  + Acked-by: M <m@x>\n".into(),
+                unwaived: vec!["dco-missing".into(), "other-rule".into()],
+            },
+        );
+        assert_eq!(s.context(), Context::Prompt);
+        // An empty reason is refused.
+        assert!(keys(&mut s, "<enter>").is_empty());
+        assert_eq!(s.context(), Context::Prompt);
+        assert!(keys(&mut s, "off list<enter>").is_empty());
+        assert!(s.message.as_deref().unwrap_or("").contains("other-rule"));
+        let effects = keys(&mut s, "known<enter>");
+        let waived = TrailerAsk {
+            waivers: vec![
+                ("dco-missing".into(), "off list".into()),
+                ("other-rule".into(), "known".into()),
+            ],
+            ..ask
+        };
+        assert_eq!(effects, vec![Effect::PlanTrailer(waived.clone())]);
+        receive(
+            &mut s,
+            Incoming::TrailerPlan {
+                ask: waived.clone(),
+                preview: "ok".into(),
+                unwaived: Vec::new(),
+            },
+        );
+        assert_eq!(s.overlay, Overlay::Confirm { scroll: 0 });
+        assert_eq!(keys(&mut s, "y"), vec![Effect::AddTrailer(waived)]);
+        assert!(s.confirm.is_none());
+        assert_eq!(keys(&mut s, "u"), vec![Effect::Undo]);
+    }
+
+    #[test]
+    fn note_prompt_anchors_to_the_top_message_line() {
+        let mut s = state();
+        s.size = (100, 20);
+        keys(&mut s, "jjj<enter>jjjj");
+        assert!(keys(&mut s, "a").is_empty());
+        let effects = keys(&mut s, "split<enter>");
+        let [
+            Effect::AddNote {
+                patch,
+                part,
+                file,
+                line,
+                text,
+            },
+        ] = effects.as_slice()
+        else {
+            panic!("one note effect: {effects:?}");
+        };
+        assert_eq!(
+            (*patch, *part, file.as_deref(), *line),
+            (2, crate::policy::Part::Message, None, 3)
+        );
+        assert_eq!(text, "split");
+        // Nothing to delete on a line without a note.
+        assert!(keys(&mut s, "D").is_empty());
+        assert_eq!(s.message.as_deref(), Some("no note on this line"));
     }
 }

@@ -129,6 +129,10 @@ fn a_bad_keymap_is_reported_in_full_before_anything_runs() {
 
 /// The built-in demo queue, checked with its profile, as `patchdesk demo` shows it.
 fn demo_screen(keys: &str, size: (u16, u16)) -> String {
+    demo_screen_with(keys, size, &options(None, true))
+}
+
+fn demo_screen_with(keys: &str, size: (u16, u16), options: &Options) -> String {
     use patchdesk::policy::{Profile, check_queue};
     let queue = patchdesk::queue::load(&patchdesk::source::SourceSpec::Demo).expect("demo loads");
     let profile = Profile::builtin(patchdesk::demo::DEMO_PROFILE).expect("demo profile");
@@ -137,7 +141,7 @@ fn demo_screen(keys: &str, size: (u16, u16)) -> String {
         queue,
         findings,
         &profile.name,
-        &options(None, true),
+        options,
         keys,
         size,
         Output::Styled,
@@ -212,4 +216,161 @@ fn random_key_storms_never_panic_at_any_size() {
         .expect("replay runs");
         let _ = demo_screen(&script, size);
     }
+}
+
+/// Replays `keys` with the desk keeping its state in `data_dir`.
+fn desk_screen(keys: &str, size: (u16, u16), data_dir: &std::path::Path) -> String {
+    let mut o = options(None, true);
+    o.data_dir = Some(data_dir.to_path_buf());
+    o.identity = Some("Mae Maintainer <mae@example.org>".into());
+    screen_with(keys, size, &o)
+}
+
+#[test]
+fn status_picker_over_the_selected_patch() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    insta::assert_snapshot!(
+        "status_picker_open",
+        desk_screen("jjSjjj", (100, 16), dir.path())
+    );
+}
+
+#[test]
+fn status_is_recorded_shown_filterable_and_kept() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let set = desk_screen("jjSjjj<enter>", (100, 16), dir.path());
+    insta::assert_snapshot!("status_set_accepted", set);
+    // A second desk over the same data dir sees the saved status; the filter finds it.
+    let filtered = desk_screen("/status:acc<enter>", (100, 12), dir.path());
+    insta::assert_snapshot!("status_filtered_after_reload", filtered);
+}
+
+#[test]
+fn undo_reverts_the_last_status() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let screen = desk_screen("jjSjjj<enter>u", (100, 16), dir.path());
+    insta::assert_snapshot!("status_undone", screen);
+}
+
+#[test]
+fn without_a_data_dir_the_desk_records_nothing() {
+    let screen = screen_with("jjSjjj<enter>", (100, 12), &options(None, false));
+    assert!(screen.contains("no desk"), "{screen}");
+}
+
+#[test]
+fn note_is_added_under_its_line_kept_and_deleted() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let added = desk_screen(
+        "jjj<enter>jjjjaplease split this<enter>",
+        (100, 20),
+        dir.path(),
+    );
+    insta::assert_snapshot!("note_added", added);
+    // Reopened from the saved state: the note is there, `)` jumps to it, `D` deletes it.
+    let jumped = desk_screen("jjj<enter>)", (100, 20), dir.path());
+    assert!(jumped.contains("please split this"), "{jumped}");
+    let deleted = desk_screen("jjj<enter>)D", (100, 20), dir.path());
+    assert!(!deleted.contains("please split this"), "{deleted}");
+    assert!(deleted.contains("deleted"), "{deleted}");
+}
+
+#[test]
+fn ack_with_waiver_previews_records_marks_and_undoes() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    // 1.2 has an error (dco-missing): the gate asks for a waiver reason first.
+    let asked = desk_screen("jjjA", (100, 16), dir.path());
+    insta::assert_snapshot!("ack_asks_for_waiver", asked);
+    let preview = desk_screen(
+        "jjjAsent off-list by the author<enter>",
+        (100, 20),
+        dir.path(),
+    );
+    insta::assert_snapshot!("ack_preview_with_waiver", preview);
+    // Nothing is recorded before the confirmation.
+    let dropped = desk_screen("jjjAreason<enter><esc>", (100, 12), dir.path());
+    assert!(!dropped.contains("waived"), "{dropped}");
+    let recorded = desk_screen(
+        "jjjAsent off-list by the author<enter>y",
+        (100, 12),
+        dir.path(),
+    );
+    insta::assert_snapshot!("ack_recorded_waived_mark", recorded);
+    let undone = desk_screen("u", (100, 12), dir.path());
+    assert!(
+        undone.contains("nothing to undo"),
+        "undo is per session: {undone}"
+    );
+    // The waiver is kept: a second ack goes straight to the preview; undo reverts it.
+    let again = desk_screen("jjjA", (100, 16), dir.path());
+    assert!(again.contains("skipped: identical"), "{again}");
+    let undone = desk_screen("jjjRyu", (100, 12), dir.path());
+    assert!(undone.contains("undone: Reviewed-by"), "{undone}");
+}
+
+#[test]
+fn a_second_desk_on_the_same_queue_is_read_only_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let (q, _) = sample::small_queue();
+    let _holder = patchdesk::triage::desk::Desk::open(dir.path(), &q).expect("first desk");
+    let screen = desk_screen("", (100, 12), dir.path());
+    assert!(screen.contains("read-only"), "{screen}");
+    let refused = desk_screen("jjSjjj<enter>", (100, 12), dir.path());
+    assert!(refused.contains("read-only"), "{refused}");
+    assert!(!refused.contains("accept"), "{refused}");
+}
+
+#[test]
+fn export_replies_asks_the_path_previews_and_writes() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let out = dir.path().join("replies.mbox");
+    let out_text = out.to_str().expect("utf-8 temp path");
+    // Ack 1.1 (no errors: straight to the preview), then export the series' replies.
+    let keys = format!("jjAyer<c-u>{out_text}<enter>");
+    let preview = desk_screen(&keys, (100, 16), dir.path());
+    assert!(preview.contains("confirm to write"), "{preview}");
+    assert!(preview.contains(out_text), "{preview}");
+    assert!(!out.exists(), "nothing is written before the confirmation");
+    let done = desk_screen("jjer<c-u>".to_string().as_str(), (100, 12), dir.path());
+    assert!(done.contains("write to:"), "{done}");
+    let written = desk_screen(
+        &format!("jjer<c-u>{out_text}<enter>y"),
+        (100, 12),
+        dir.path(),
+    );
+    assert!(out.exists(), "{written}");
+    assert!(
+        written.contains(out_text),
+        "the result line names the file: {written}"
+    );
+}
+
+#[test]
+fn nacked_patches_are_marked_in_red_in_the_queue() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let mut o = options(None, true);
+    o.data_dir = Some(dir.path().to_path_buf());
+    insta::assert_snapshot!("demo_queue_with_nack", demo_screen_with("", (120, 16), &o));
+}
+
+#[test]
+fn export_series_with_a_missing_patch_is_refused_before_the_confirm() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let out = dir.path().join("series.mbox");
+    let keys = format!("jjes<c-u>{}<enter>", out.display());
+    let screen = desk_screen(&keys, (100, 12), dir.path());
+    assert!(!screen.contains("confirm to write"), "{screen}");
+    assert!(
+        screen.contains("error:") && screen.contains("missing"),
+        "{screen}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_patch_view_header_shows_the_status_and_the_waiver() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    desk_screen("jjjAoff-list<enter>y", (100, 12), dir.path());
+    let screen = desk_screen("jjjSjjj<enter><enter>", (100, 12), dir.path());
+    insta::assert_snapshot!("patch_header_desk_marks", screen);
 }

@@ -3,6 +3,7 @@
 
 pub mod help;
 pub mod patch;
+pub mod picker;
 pub mod queue;
 pub mod text;
 
@@ -32,6 +33,11 @@ pub fn render(state: &AppState, frame: &mut Frame) {
             if let Some(view) = &state.patch {
                 patch::render_files(state, view, selected, frame, area);
             }
+        }
+        Overlay::Confirm { scroll } => picker::render_confirm(state, scroll, frame, area),
+        Overlay::ConfirmExport { scroll } => picker::render_export(state, scroll, frame, area),
+        Overlay::Status { selected, target } => {
+            picker::render(state, selected, target, frame, area)
         }
         Overlay::None => {}
     }
@@ -67,14 +73,31 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
         let label = match p.kind {
             PromptKind::Filter => "filter: ",
             PromptKind::Search => "search: ",
+            PromptKind::Note => "note: ",
+            PromptKind::Waiver => "waive ",
+            PromptKind::ExportTarget => match state.export.as_ref().map(|e| e.ask.kind) {
+                Some(super::update::ExportKind::Apply) => "apply to repository: ",
+                _ => "write to: ",
+            },
         };
         left.push(Span::styled(label, state.theme.key));
+        if p.kind == PromptKind::Waiver
+            && let Some(rule) = state.confirm.as_ref().and_then(|c| c.unwaived.first())
+        {
+            left.push(Span::styled(rule.to_string(), state.theme.nack));
+            left.push(Span::styled(" because: ", state.theme.key));
+        }
         left.push(Span::raw(p.text.clone()));
         left.push(Span::styled(" ", state.theme.selected));
         if p.kind == PromptKind::Filter {
             let n = state.list.order.len();
             left.push(Span::styled(
                 format!("  {n} match{}", if n == 1 { "" } else { "es" }),
+                state.theme.dim,
+            ));
+        } else if p.kind == PromptKind::Note {
+            left.push(Span::styled(
+                "  <enter> save  <esc> cancel",
                 state.theme.dim,
             ));
         } else if let Some(v) = &state.patch {
@@ -98,6 +121,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 (Action::Help, "help"),
             ],
             Context::Help | Context::Files => &[(Action::Back, "close")],
+            Context::Picker => &[(Action::Open, "pick"), (Action::Back, "close")],
             _ => &[
                 (Action::Open, "open"),
                 (Action::Filter, "filter"),
@@ -119,6 +143,9 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
         }
     }
     let mut right = String::new();
+    if state.desk_read_only {
+        right.push_str("read-only  ");
+    }
     if !state.pending.is_empty() {
         right.push_str(&super::key::format_sequence(&state.pending));
         right.push_str("…  ");

@@ -27,6 +27,7 @@ fn base_style(theme: &Theme, kind: LineKind) -> Style {
         LineKind::Add => theme.add,
         LineKind::Remove => theme.remove,
         LineKind::Annotation(s) => theme.severity(s),
+        LineKind::Note(_) => theme.note,
         LineKind::Blank | LineKind::Message | LineKind::Context => Style::new(),
     }
 }
@@ -44,6 +45,7 @@ fn gutter(theme: &Theme, view: &PatchView, line: &ViewLine) -> Vec<Span<'static>
     let mark = match (line.worst(), line.kind) {
         (Some(s), _) => Span::styled(Theme::severity_mark(s), theme.severity(s)),
         (None, LineKind::Annotation(_)) => Span::styled("│", theme.dim),
+        (None, LineKind::Note(_)) => Span::styled("✎", theme.note),
         (None, LineKind::Add) => Span::styled("+", theme.add),
         (None, LineKind::Remove) => Span::styled("-", theme.remove),
         _ => Span::raw(" "),
@@ -116,7 +118,20 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
         fit(&format!(" {}", patch.subject.raw), w),
         theme.bar,
     );
-    let mut info: Vec<Span> = vec![Span::raw(format!(" {}", patch.author.display()))];
+    // The desk's marks first, so a narrow screen still shows them.
+    let mut info: Vec<Span> = Vec::new();
+    let status = state.status_of(view.index);
+    for (on, text, style) in [
+        (state.nacked.contains(&patch.key), "NACK", theme.nack),
+        (state.waived.contains(&patch.key), "waived", theme.waived),
+        (status != "new", status.as_str(), theme.key),
+    ] {
+        if on {
+            info.push(Span::raw(" "));
+            info.push(Span::styled(text.to_string(), style));
+        }
+    }
+    info.push(Span::raw(format!(" {}", patch.author.display())));
     if let Some(d) = patch.date {
         info.push(Span::styled(
             format!(" · {}", d.format("%Y-%m-%d %H:%M %z")),

@@ -21,11 +21,20 @@ struct Columns {
     findings: usize,
 }
 
+/// The status as the narrow column shows it (`changes-requested` is `changes`).
+fn short_status(status: &str) -> &str {
+    match status {
+        "under-review" => "reviewing",
+        "changes-requested" => "changes",
+        other => other,
+    }
+}
+
 impl Columns {
     fn for_width(w: usize) -> Columns {
         let wide = w >= 110;
         let mut c = Columns {
-            status: 7,
+            status: if wide { 10 } else { 9 },
             version: 3,
             n: 5,
             subject: 0,
@@ -204,7 +213,14 @@ fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     let summary = patch.and_then(|p| state.summaries.get(p));
     let status = patch.map(|p| state.status_of(p)).unwrap_or_default();
-    spans.push(Span::raw(format!("{} ", fit(&status, cols.status))));
+    spans.push(Span::styled(
+        format!("{} ", fit(short_status(&status), cols.status)),
+        if status == "new" || status.is_empty() {
+            Style::new()
+        } else {
+            theme.key
+        },
+    ));
     let version = summary
         .map(|s| s.version)
         .or(series.map(|s| s.version))
@@ -229,8 +245,22 @@ fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
     spans.push(Span::raw(format!("{} ", fit(&n, cols.n))));
 
     // Subject with the tree prefix and highlighted matches.
-    let subject_width = cols.subject.saturating_sub(prefix.chars().count());
+    let mut subject_width = cols.subject.saturating_sub(prefix.chars().count());
     spans.push(Span::styled(prefix.to_string(), theme.dim));
+    // Desk marks before the subject: a NACK from a reply, a recorded waiver.
+    let key = patch
+        .and_then(|p| state.queue.patches.get(p))
+        .map(|p| &p.key);
+    for (set, mark, style) in [
+        (&state.nacked, "NACK", theme.nack),
+        (&state.waived, "waived", theme.waived),
+    ] {
+        if key.is_some_and(|k| set.contains(k)) && subject_width > mark.len() + 8 {
+            spans.push(Span::styled(mark, style));
+            spans.push(Span::raw(" "));
+            subject_width -= mark.len() + 1;
+        }
+    }
     let highlights = summary
         .filter(|_| !state.query.fuzzy.is_empty())
         .map(|s| state.filter.highlights(s, &state.query.fuzzy))

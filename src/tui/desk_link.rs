@@ -1,0 +1,378 @@
+//! Runs the desk's triage effects (status, undo) against a [`Desk`] outside the pure
+//! `update`, and turns each result into an [`Incoming`] that comes back into the state.
+//! The event loop and headless replay both own one [`DeskLink`].
+
+use super::patch_model::NoteView;
+use super::state::AppState;
+use super::update::{DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, TrailerAsk};
+use crate::queue::Queue;
+use crate::triage::desk::TrailerRequest;
+use crate::triage::desk::{Desk, NoteSpec};
+use crate::triage::gate::WaiverRequest;
+use crate::triage::notes::NoteTarget;
+use crate::triage::status::Status;
+use std::path::PathBuf;
+
+/// The desk (when a data dir is configured) behind the TUI.
+#[derive(Default)]
+pub struct DeskLink {
+    data_dir: Option<PathBuf>,
+    desk: Option<Desk>,
+    /// `Name <email>` for the maintainer's trailers.
+    identity: Option<String>,
+}
+
+impl DeskLink {
+    /// A link that opens the desk in `data_dir`; `None` keeps the view read-only.
+    pub fn new(data_dir: Option<PathBuf>, identity: Option<String>) -> DeskLink {
+        DeskLink {
+            data_dir,
+            desk: None,
+            identity,
+        }
+    }
+
+    /// Opens (or re-opens, after the queue changed) the desk over the state's queue and
+    /// returns what the state should learn: statuses and notices.
+    pub fn open(&mut self, state: &AppState) -> Option<Incoming> {
+        let dir = self.data_dir.as_ref()?;
+        // Release the lock held for the previous queue before taking it again.
+        self.desk = None;
+        match Desk::open(dir, &state.queue) {
+            Ok(desk) => {
+                let notice = (!desk.notices.is_empty()).then(|| desk.notices.join("; "));
+                let view = view_of(&desk, &state.queue);
+                self.desk = Some(desk);
+                Some(Incoming::Desk {
+                    view,
+                    message: notice,
+                })
+            }
+            Err(e) => Some(Incoming::Desk {
+                view: DeskView {
+                    read_only: true,
+                    ..DeskView::default()
+                },
+                message: Some(format!("desk unavailable: {e}")),
+            }),
+        }
+    }
+
+    /// Runs one effect; `None` when it is not a desk effect.
+    pub fn execute(&mut self, state: &AppState, effect: &Effect) -> Option<Incoming> {
+        match effect {
+            Effect::OpenDesk => return self.open(state),
+            Effect::SetStatus { .. }
+            | Effect::Undo
+            | Effect::AddNote { .. }
+            | Effect::DeleteNote(_)
+            | Effect::AddTrailer(_) => {}
+            Effect::PlanTrailer(ask) => return Some(self.plan(state, ask)),
+            Effect::PreviewExport(ask) => return Some(self.export(state, ask, false)),
+            Effect::RunExport(ask) => return Some(self.export(state, ask, true)),
+            Effect::Quit => return None,
+        }
+        let queue = &state.queue;
+        let Some(desk) = self.desk.as_mut() else {
+            return Some(message(
+                "no desk: decisions are not recorded in this view".into(),
+            ));
+        };
+        if desk.read_only() {
+            return Some(message(
+                "read-only: another patchdesk has this queue open".into(),
+            ));
+        }
+        let outcome = match effect {
+            Effect::SetStatus { target, status } => Status::parse(status)
+                .map_err(crate::Error::Usage)
+                .and_then(|st| {
+                    match *target {
+                        DeskTarget::Patch(p) => desk.set_status(queue, p, st.clone())?,
+                        DeskTarget::Series(s) => {
+                            desk.set_series_status(queue, s, Some(st.clone()))?
+                        }
+                    }
+                    Ok(desk.undo_description().unwrap_or_default().to_string())
+                }),
+            Effect::AddNote {
+                patch,
+                part,
+                file,
+                line,
+                text,
+            } => {
+                let spec = NoteSpec::Line {
+                    patch: *patch,
+                    part: *part,
+                    file: file.clone(),
+                    line: *line,
+                };
+                let place = match file {
+                    Some(f) => format!("{f}:{line}"),
+                    None => format!("{} line {line}", crate::triage::notes::part_name(*part)),
+                };
+                desk.add_note(queue, &spec, text)
+                    .map(|_| format!("note added on {place}"))
+            }
+            Effect::DeleteNote(id) => desk.delete_note(*id).map(|()| "note deleted".to_string()),
+            Effect::AddTrailer(ask) => match &self.identity {
+                None => Err(no_identity()),
+                Some(identity) => desk
+                    .plan_trailer(queue, &state.findings, &request(ask, identity))
+                    .and_then(|plan| desk.add_trailer(queue, &plan))
+                    .map(|n| {
+                        format!(
+                            "{} recorded on {n} patch{}",
+                            ask.kind.key(),
+                            if n == 1 { "" } else { "es" }
+                        )
+                    }),
+            },
+            Effect::Undo => Ok(desk
+                .undo()
+                .map_or_else(|| "nothing to undo".to_string(), |w| format!("undone: {w}"))),
+            _ => return None,
+        };
+        let text = match outcome.and_then(|m| desk.save().map(|()| m)) {
+            Ok(m) => m,
+            Err(e) => format!("error: {e}"),
+        };
+        Some(Incoming::Desk {
+            view: view_of(desk, queue),
+            message: Some(text),
+        })
+    }
+}
+
+impl DeskLink {
+    /// Previews (or with `run`, runs) an export or apply over the desk's decisions.
+    fn export(&self, state: &AppState, ask: &ExportAsk, run: bool) -> Incoming {
+        use crate::export::actions::{self, ExportAction};
+        use crate::export::apply::ApplyRequest;
+        use crate::export::replies::Selection;
+        use crate::export::series::SeriesOptions;
+        let Some(desk) = &self.desk else {
+            return message("no desk: nothing to export in this view".into());
+        };
+        let Some(maintainer) = self.identity.as_deref().map(address) else {
+            return message(no_identity().to_string());
+        };
+        let options = SeriesOptions {
+            signoff: false,
+            allow_missing: false,
+        };
+        let target = PathBuf::from(&ask.target);
+        let action = match (ask.kind, ask.series) {
+            (ExportKind::Replies, series) => ExportAction::Replies {
+                selection: series.map_or(Selection::All, Selection::Series),
+                out: target,
+            },
+            (ExportKind::Series, Some(series)) => ExportAction::Series {
+                series,
+                options,
+                out: target,
+            },
+            (ExportKind::Apply, Some(series)) => ExportAction::Apply {
+                repo: target,
+                request: ApplyRequest {
+                    series,
+                    branch: None,
+                    onto: None,
+                    options,
+                },
+            },
+            _ => return message("select a patch of a series first".into()),
+        };
+        let plan = crate::export::from_desk::plan_from_state(
+            desk.state(),
+            &state.queue,
+            maintainer,
+            Some(&state.findings),
+        );
+        if run {
+            match actions::run(&action, &state.queue, &plan, state.now, false) {
+                Ok(done) => message(done),
+                Err(e) => message(format!("error: {e}")),
+            }
+        } else {
+            match actions::preview(&action, &state.queue, &plan, state.now, false) {
+                Ok(lines) => Incoming::ExportPreview {
+                    ask: ask.clone(),
+                    lines,
+                },
+                Err(e) => message(format!("error: {e}")),
+            }
+        }
+    }
+
+    /// Plans a trailer: the preview and the rules still needing a waiver.
+    fn plan(&self, state: &AppState, ask: &TrailerAsk) -> Incoming {
+        let (Some(desk), Some(identity)) = (&self.desk, &self.identity) else {
+            return message(if self.desk.is_none() {
+                "no desk: decisions are not recorded in this view".into()
+            } else {
+                no_identity().to_string()
+            });
+        };
+        match desk.plan_trailer(&state.queue, &state.findings, &request(ask, identity)) {
+            Ok(plan) => {
+                let mut unwaived: Vec<String> = Vec::new();
+                for p in &plan.patches {
+                    for u in &p.gate.unwaived {
+                        if !unwaived.contains(&u.rule) {
+                            unwaived.push(u.rule.clone());
+                        }
+                    }
+                }
+                Incoming::TrailerPlan {
+                    ask: ask.clone(),
+                    preview: plan.render(&state.queue),
+                    unwaived,
+                }
+            }
+            Err(e) => message(format!("error: {e}")),
+        }
+    }
+}
+
+fn request(ask: &TrailerAsk, identity: &str) -> TrailerRequest {
+    TrailerRequest {
+        kind: ask.kind,
+        identity: identity.to_string(),
+        targets: ask.targets.clone(),
+        whole_series: false,
+        waivers: ask
+            .waivers
+            .iter()
+            .map(|(rule, reason)| WaiverRequest {
+                rule: rule.clone(),
+                reason: reason.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// `Name <email>` as an address (the whole text is the email when there is no `<`).
+fn address(identity: &str) -> crate::mail::Address {
+    match identity.split_once('<') {
+        Some((name, rest)) => crate::mail::Address {
+            name: name.trim().to_string(),
+            email: rest.trim_end().trim_end_matches('>').trim().to_string(),
+        },
+        None => crate::mail::Address {
+            name: String::new(),
+            email: identity.trim().to_string(),
+        },
+    }
+}
+
+fn no_identity() -> crate::Error {
+    crate::Error::Usage("no identity for trailers: set git config user.name and user.email".into())
+}
+
+/// What the views show of the desk.
+fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
+    let mut view = DeskView {
+        statuses: desk.status_map(queue),
+        read_only: desk.read_only(),
+        ..DeskView::default()
+    };
+    for (i, patch) in queue.patches.iter().enumerate() {
+        if desk.has_waivers(queue, i) {
+            view.waived.insert(patch.key.clone());
+        }
+        if desk.nacked(i) {
+            view.nacked.insert(patch.key.clone());
+        }
+    }
+    for note in desk.notes() {
+        if let NoteTarget::Line(a) = &note.target
+            && !note.orphaned
+        {
+            view.notes
+                .entry(a.patch.clone())
+                .or_default()
+                .push(NoteView {
+                    id: note.id,
+                    part: a.part,
+                    file: a.file.clone(),
+                    line: a.line,
+                    text: note.text.clone(),
+                });
+        }
+    }
+    view
+}
+
+fn message(text: String) -> Incoming {
+    Incoming::Message(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::sample;
+    use crate::tui::theme::Theme;
+    use crate::tui::update::receive;
+
+    fn state() -> AppState {
+        let (q, f) = sample::small_queue();
+        AppState::new(
+            q,
+            f,
+            "qemu",
+            Keymap::default_keymap(),
+            Theme::new(false),
+            sample::now(),
+        )
+    }
+
+    #[test]
+    fn without_a_data_dir_effects_only_explain() {
+        let s = state();
+        let mut link = DeskLink::new(None, None);
+        assert!(link.open(&s).is_none());
+        let got = link.execute(&s, &Effect::Undo);
+        assert!(matches!(got, Some(Incoming::Message(m)) if m.contains("no desk")));
+        assert!(link.execute(&s, &Effect::Quit).is_none());
+    }
+
+    #[test]
+    fn status_and_undo_round_trip_through_the_desk_and_back_into_state() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = state();
+        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None);
+        let opened = link.open(&s).expect("desk opens");
+        receive(&mut s, opened);
+        let set = Effect::SetStatus {
+            target: DeskTarget::Patch(1),
+            status: "rejected".into(),
+        };
+        let back = link.execute(&s, &set).expect("a result");
+        receive(&mut s, back);
+        assert_eq!(s.status_of(1), "rejected");
+        let back = link.execute(&s, &Effect::Undo).expect("a result");
+        receive(&mut s, back);
+        assert_eq!(s.status_of(1), "new");
+        // Trailers need an identity: without one the user is told, nothing is planned.
+        let ask = TrailerAsk {
+            kind: crate::triage::trailers::TrailerKind::Acked,
+            targets: vec![1],
+            waivers: Vec::new(),
+        };
+        let got = link.execute(&s, &Effect::PlanTrailer(ask));
+        assert!(matches!(got, Some(Incoming::Message(m)) if m.contains("identity")));
+    }
+
+    #[test]
+    fn identity_text_becomes_an_address() {
+        let a = address("Mae Maintainer <mae@example.org>");
+        assert_eq!(
+            (a.name.as_str(), a.email.as_str()),
+            ("Mae Maintainer", "mae@example.org")
+        );
+        assert_eq!(address("x@y").email, "x@y");
+    }
+}

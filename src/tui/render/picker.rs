@@ -1,0 +1,138 @@
+//! The small overlays of the triage flows: the status picker (the review statuses, the
+//! current one marked) and the trailer confirm box (the exact preview).
+
+use super::super::state::{AppState, STATUS_NAMES};
+use super::super::update::DeskTarget;
+use super::patch::centred;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear};
+
+/// Draws the picker for `target` with entry `selected` highlighted.
+pub fn render(
+    state: &AppState,
+    selected: usize,
+    target: DeskTarget,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let current = match target {
+        DeskTarget::Patch(p) => state.status_of(p),
+        DeskTarget::Series(_) => String::new(),
+    };
+    let rect = centred(area, 30, STATUS_NAMES.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).title(" status ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let buf = frame.buffer_mut();
+    for (i, name) in STATUS_NAMES.iter().enumerate().take(inner.height as usize) {
+        let mark = if current.split(' ').next() == Some(name) {
+            "● "
+        } else {
+            "  "
+        };
+        let mut line = Line::from(vec![Span::raw(mark), Span::raw(*name)]);
+        if i == selected {
+            line = line.patch_style(state.theme.selected);
+        }
+        buf.set_line(inner.x, inner.y + i as u16, &line, inner.width);
+    }
+}
+
+/// Draws the trailer preview waiting for confirmation, from line `scroll`.
+pub fn render_confirm(state: &AppState, scroll: usize, frame: &mut Frame, area: Rect) {
+    let Some(confirm) = &state.confirm else {
+        return;
+    };
+    let lines: Vec<&str> = confirm.preview.lines().collect();
+    let width = lines
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(20)
+        .max(40) as u16
+        + 4;
+    let rect = centred(area, width, lines.len() as u16 + 3);
+    frame.render_widget(Clear, rect);
+    let title = format!(" {} — confirm to record ", confirm.ask.kind.key());
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let buf = frame.buffer_mut();
+    let rows = (inner.height as usize).saturating_sub(1);
+    for (i, text) in lines.iter().skip(scroll).take(rows).enumerate() {
+        let style = if text.starts_with("  + ") {
+            state.theme.add
+        } else if text.starts_with("  waiver") {
+            state.theme.waived
+        } else if text.starts_with("  ") && !text.starts_with("    ") {
+            state.theme.dim
+        } else {
+            ratatui::style::Style::new()
+        };
+        buf.set_line(
+            inner.x,
+            inner.y + i as u16,
+            &Line::from(Span::styled(text.to_string(), style)),
+            inner.width,
+        );
+    }
+    let hint = Line::from(vec![
+        Span::styled("<enter>/y", state.theme.key),
+        Span::raw(" record  "),
+        Span::styled("<esc>", state.theme.key),
+        Span::raw(" drop"),
+    ]);
+    buf.set_line(
+        inner.x,
+        inner.bottom().saturating_sub(1),
+        &hint,
+        inner.width,
+    );
+}
+
+/// Draws what an export or apply will write where, waiting for confirmation.
+pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: Rect) {
+    let Some(export) = &state.export else {
+        return;
+    };
+    let width = export
+        .preview
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(20)
+        .max(40) as u16
+        + 4;
+    let rect = centred(area, width, export.preview.len() as u16 + 3);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" confirm to write ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let buf = frame.buffer_mut();
+    let rows = (inner.height as usize).saturating_sub(1);
+    for (i, text) in export.preview.iter().skip(scroll).take(rows).enumerate() {
+        buf.set_line(
+            inner.x,
+            inner.y + i as u16,
+            &Line::from(text.as_str()),
+            inner.width,
+        );
+    }
+    let hint = Line::from(vec![
+        Span::styled("<enter>/y", state.theme.key),
+        Span::raw(" write  "),
+        Span::styled("<esc>", state.theme.key),
+        Span::raw(" cancel"),
+    ]);
+    buf.set_line(
+        inner.x,
+        inner.bottom().saturating_sub(1),
+        &hint,
+        inner.width,
+    );
+}
