@@ -9,8 +9,9 @@ PATCHDESK=${PATCHDESK:-"cargo run -q -- demo"}
 SIZE=${SIZE:-120x36}
 # NO_COLOR would make grey pictures; the user's keymap must not change them.
 unset NO_COLOR
-export XDG_CONFIG_HOME=$(mktemp -d)
-trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
+# The desk keeps state in the data dir: use a throwaway one, never the user's.
+export XDG_CONFIG_HOME=$(mktemp -d) XDG_DATA_HOME=$(mktemp -d)
+trap 'rm -rf "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"' EXIT
 
 shot() { # name keys title
     $PATCHDESK --keys "$2" --print=ansi --size "$SIZE" > "screenshots/$1.ansi"
