@@ -33,7 +33,8 @@ pub struct PatchJson<'a> {
 }
 
 impl<'a> PatchJson<'a> {
-    pub fn new(queue: &'a Queue, index: usize) -> Self {
+    /// `reviews` is the patch's entry of [`Queue::all_review_counts`] (or its own count).
+    pub fn new(queue: &'a Queue, index: usize, reviews: ReviewCounts) -> Self {
         let p: &'a Patch = &queue.patches[index];
         PatchJson {
             key: &p.key,
@@ -56,7 +57,7 @@ impl<'a> PatchJson<'a> {
             files: p.diff.iter().map(FileDiff::path).collect(),
             insertions: p.insertions,
             deletions: p.deletions,
-            reviews: queue.review_counts(index),
+            reviews,
         }
     }
 }
@@ -81,7 +82,7 @@ pub struct SeriesJson<'a> {
 }
 
 impl<'a> SeriesJson<'a> {
-    pub fn new(queue: &'a Queue, series: &'a Series) -> Self {
+    pub fn new(queue: &'a Queue, series: &'a Series, reviews: &[ReviewCounts]) -> Self {
         SeriesJson {
             id: series.id,
             title: &series.title,
@@ -95,7 +96,7 @@ impl<'a> SeriesJson<'a> {
             patches: series
                 .patches
                 .iter()
-                .map(|&i| PatchJson::new(queue, i))
+                .map(|&i| PatchJson::new(queue, i, reviews[i]))
                 .collect(),
         }
     }

@@ -19,11 +19,12 @@ pub fn run(args: &ListArgs) -> Result<i32> {
 
 /// The JSON form.
 pub fn to_json(queue: &Queue) -> String {
+    let reviews = queue.all_review_counts();
     let list = ListJson {
         series: queue
             .series
             .iter()
-            .map(|s| SeriesJson::new(queue, s))
+            .map(|s| SeriesJson::new(queue, s, &reviews))
             .collect(),
         skipped: &queue.skipped,
     };
@@ -50,6 +51,7 @@ pub fn to_text(queue: &Queue) -> String {
         "{:<7} {:>2} {:>5}  {:<56} {:<22} {:<10} {:>2} {:>2} {:>2}",
         "PATCH", "v", "n/N", "SUBJECT", "AUTHOR", "DATE", "A", "R", "T"
     );
+    let all_reviews = queue.all_review_counts();
     for series in &queue.series {
         let rows = series.cover.iter().chain(series.patches.iter());
         for &i in rows {
@@ -70,7 +72,7 @@ pub fn to_text(queue: &Queue) -> String {
                     format!("{}.{pos}", series.id)
                 }
             };
-            let reviews = queue.review_counts(i);
+            let reviews = all_reviews[i];
             let date = p
                 .date
                 .map(|d| d.format("%Y-%m-%d").to_string())

@@ -33,7 +33,7 @@ pub fn run(args: &ShowArgs) -> Result<i32> {
 pub fn to_json(queue: &Queue, index: usize, findings: &[Finding]) -> String {
     let p = &queue.patches[index];
     let show = ShowJson {
-        patch: PatchJson::new(queue, index),
+        patch: PatchJson::new(queue, index, queue.review_counts(index)),
         message: &p.message,
         notes: &p.notes,
         diff: &p.diff,

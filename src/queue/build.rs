@@ -503,6 +503,39 @@ mod tests {
     }
 
     #[test]
+    fn review_counts_count_each_identity_once_and_agree_for_all_patches() {
+        let mut own = patch(Some("a"), &["c"], 1, Some(1), Some(2));
+        own.trailers.push(Trailer {
+            key: "Reviewed-by".into(),
+            value: "R <r@example.org>".into(),
+            line: 4,
+        });
+        let q = grouped(
+            vec![
+                patch(Some("c"), &[], 1, Some(0), Some(2)),
+                own,
+                patch(Some("b"), &["c"], 1, Some(2), Some(2)),
+            ],
+            vec![
+                reply("r1", &["c", "a"], "Reviewed-by: R <R@example.org>\n"),
+                reply(
+                    "r2",
+                    &["c"],
+                    "Reviewed-by: R <r@example.org>\nAcked-by: S <s@example.org>\n",
+                ),
+            ],
+        );
+        let one = q.review_counts(1);
+        assert_eq!(
+            (one.acked, one.reviewed, one.tested),
+            (1, 1, 0),
+            "R counted once"
+        );
+        let each: Vec<_> = (0..q.patches.len()).map(|i| q.review_counts(i)).collect();
+        assert_eq!(q.all_review_counts(), each);
+    }
+
+    #[test]
     fn reply_trailers_skip_quotes_indentation_and_repeats() {
         let t = reply_trailers(
             "> Acked-by: A <a@x>\n  Reviewed-by: B <b@x>\nReviewed-by: C <c@x>\nReviewed-by: C <c@x>\nNacked-by: D <d@x>\nSigned-off-by: E <e@x>\nTested-by:\n",

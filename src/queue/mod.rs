@@ -10,6 +10,7 @@ pub use build::build;
 use crate::mail::{Message, Origin};
 use crate::patch::{Patch, Trailer};
 use crate::source::{self, SourceSpec};
+use std::collections::HashSet;
 
 /// A message that could not be read and was skipped; the rest of the source still loads.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -69,6 +70,29 @@ pub struct ReviewCounts {
     pub tested: usize,
 }
 
+/// Counts Acked/Reviewed/Tested-by trailers, each (kind, identity) once.
+fn count_reviews<'a>(
+    trailers: impl Iterator<Item = &'a Trailer>,
+    seen: &mut HashSet<(u8, String)>,
+    counts: &mut ReviewCounts,
+) {
+    for t in trailers {
+        let kind = match t.key.to_ascii_lowercase().as_str() {
+            "acked-by" => 0,
+            "reviewed-by" => 1,
+            "tested-by" => 2,
+            _ => continue,
+        };
+        if seen.insert((kind, t.value.to_ascii_lowercase())) {
+            match kind {
+                0 => counts.acked += 1,
+                1 => counts.reviewed += 1,
+                _ => counts.tested += 1,
+            }
+        }
+    }
+}
+
 /// Reads a source and groups it.
 pub fn load(spec: &SourceSpec) -> crate::Result<Queue> {
     let loaded = source::load(spec)?;
@@ -86,19 +110,51 @@ impl Queue {
             .flat_map(|r| r.trailers.iter().map(move |t| (r, t)))
     }
 
-    /// Acked-by, Reviewed-by and Tested-by in the patch itself and in replies to it.
+    /// Acked-by, Reviewed-by and Tested-by in the patch itself and in replies to it (and to
+    /// its cover letter), each identity counted once per kind.
     pub fn review_counts(&self, patch: usize) -> ReviewCounts {
         let mut counts = ReviewCounts::default();
+        let mut seen = HashSet::new();
         let own = self.patches[patch].trailers.iter();
-        for t in own.chain(self.reply_trailers(patch).map(|(_, t)| t)) {
-            match t.key.to_ascii_lowercase().as_str() {
-                "acked-by" => counts.acked += 1,
-                "reviewed-by" => counts.reviewed += 1,
-                "tested-by" => counts.tested += 1,
-                _ => {}
+        count_reviews(
+            own.chain(self.reply_trailers(patch).map(|(_, t)| t)),
+            &mut seen,
+            &mut counts,
+        );
+        counts
+    }
+
+    /// [`Queue::review_counts`] for every patch at once, indexed like `patches`: one pass
+    /// over the replies and the series instead of one per patch.
+    pub fn all_review_counts(&self) -> Vec<ReviewCounts> {
+        let mut answering: Vec<Vec<usize>> = vec![Vec::new(); self.patches.len()];
+        for (r, reply) in self.replies.iter().enumerate() {
+            if let Some(list) = reply.parent.and_then(|p| answering.get_mut(p)) {
+                list.push(r);
             }
         }
-        counts
+        let mut cover_of: Vec<Option<usize>> = vec![None; self.patches.len()];
+        for series in &self.series {
+            for &p in &series.patches {
+                cover_of[p] = series.cover;
+            }
+        }
+        (0..self.patches.len())
+            .map(|i| {
+                let mut counts = ReviewCounts::default();
+                let mut seen = HashSet::new();
+                let replies = answering[i]
+                    .iter()
+                    .chain(cover_of[i].iter().flat_map(|&c| answering[c].iter()))
+                    .flat_map(|&r| self.replies[r].trailers.iter());
+                count_reviews(
+                    self.patches[i].trailers.iter().chain(replies),
+                    &mut seen,
+                    &mut counts,
+                );
+                counts
+            })
+            .collect()
     }
 
     /// The series a patch belongs to and its position there.

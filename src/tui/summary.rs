@@ -2,11 +2,9 @@
 //! display fields, review-trailer counts (the patch's own trailers, replies to it and replies
 //! to its cover letter), finding counts by severity, and the text the filter matches.
 
-use crate::patch::Trailer;
 use crate::policy::{Finding, Severity};
 use crate::queue::Queue;
 use chrono::{DateTime, FixedOffset};
-use std::collections::BTreeSet;
 
 /// Review trailers counted in the A/R/T column.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -88,60 +86,21 @@ pub struct Summary {
 /// The separator between fields in a haystack (never typed, never matched).
 pub const FIELD_SEP: char = '\u{1f}';
 
-fn count_trailers<'a>(
-    trailers: impl Iterator<Item = &'a Trailer>,
-    seen: &mut BTreeSet<(u8, String)>,
-    r: &mut Reviews,
-) {
-    for t in trailers {
-        let kind = match t.key.to_ascii_lowercase().as_str() {
-            "acked-by" => 0,
-            "reviewed-by" => 1,
-            "tested-by" => 2,
-            _ => continue,
-        };
-        if seen.insert((kind, t.value.to_ascii_lowercase())) {
-            match kind {
-                0 => r.acked += 1,
-                1 => r.reviewed += 1,
-                _ => r.tested += 1,
-            }
-        }
-    }
-}
-
 /// Summaries for every patch of `queue`, indexed like `queue.patches`.
 pub fn summarise(queue: &Queue, findings: &[Vec<Finding>]) -> Vec<Summary> {
-    // Replies by the patch they answer.
-    let mut replies: Vec<Vec<usize>> = vec![Vec::new(); queue.patches.len()];
-    for (i, r) in queue.replies.iter().enumerate() {
-        if let Some(p) = r.parent.and_then(|p| replies.get_mut(p)) {
-            p.push(i);
-        }
-    }
-    let mut cover_of = vec![None; queue.patches.len()];
-    for s in &queue.series {
-        for &p in &s.patches {
-            if let Some(c) = cover_of.get_mut(p) {
-                *c = s.cover;
-            }
-        }
-    }
+    let all_reviews = queue.all_review_counts();
     queue
         .patches
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut reviews = Reviews::default();
-            let mut seen = BTreeSet::new();
-            count_trailers(p.trailers.iter(), &mut seen, &mut reviews);
-            let mut answering = replies[i].clone();
-            if let Some(Some(cover)) = cover_of.get(i) {
-                answering.extend(replies.get(*cover).into_iter().flatten());
-            }
-            for r in answering {
-                count_trailers(queue.replies[r].trailers.iter(), &mut seen, &mut reviews);
-            }
+            let counted = all_reviews[i];
+            let narrow = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+            let reviews = Reviews {
+                acked: narrow(counted.acked),
+                reviewed: narrow(counted.reviewed),
+                tested: narrow(counted.tested),
+            };
             let own = findings.get(i).map(Vec::as_slice).unwrap_or(&[]);
             let mut rules: Vec<String> = own.iter().map(|f| f.rule.clone()).collect();
             rules.sort();
