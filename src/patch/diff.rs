@@ -4,6 +4,9 @@
 //! `---`/`+++` unified diffs (quilt). A hunk with fewer lines than its header promises is a
 //! problem reported beside the files, never a panic.
 use serde::Serialize;
+use std::sync::Arc;
+
+pub use super::line_text::LineText;
 
 /// What happened to a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -33,7 +36,7 @@ pub struct DiffLine {
     pub old: Option<u32>,
     pub new: Option<u32>,
     /// The text without the leading ` `/`+`/`-`.
-    pub text: String,
+    pub text: LineText,
     /// Followed by `\ No newline at end of file`.
     #[serde(skip)]
     pub no_newline: bool,
@@ -225,6 +228,12 @@ fn parse_range(s: &str) -> Option<(u32, u32)> {
     }
 }
 
+/// Where `part`, a slice of `whole`, lies in it.
+fn offset_in(whole: &str, part: &str) -> std::ops::Range<usize> {
+    let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    start..start + part.len()
+}
+
 /// Parses `@@ -a,b +c,d @@ section`.
 fn parse_hunk_header(line: &str) -> Option<Hunk> {
     let rest = line.strip_prefix("@@ -")?;
@@ -249,6 +258,9 @@ fn parse_mode(s: &str) -> Option<u32> {
 /// Reads every file of a diff. Text before the first file header (notes) is skipped, as is
 /// anything after the last complete hunk (a mail signature).
 pub fn parse(text: &str) -> ParsedDiff {
+    // One copy of the diff, shared by the text of every line.
+    let shared: Arc<str> = Arc::from(text);
+    let text: &str = &shared;
     // Lines without their `\n`; a `\r` before it is content (a CR the patch adds).
     let mut lines: Vec<&str> =
         Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
@@ -313,7 +325,7 @@ pub fn parse(text: &str) -> ParsedDiff {
             if let Some(file) = current.as_mut() {
                 in_git_header = false;
                 let hunk_start = i;
-                i = read_hunk(&lines, i, file, &mut out.problems);
+                i = read_hunk(&shared, &lines, i, file, &mut out.problems);
                 if let Some(&next) = lines.get(i)
                     && looks_like_leftover_hunk_line(next)
                 {
@@ -390,6 +402,7 @@ fn apply_extended_header(file: &mut FileDiff, line: &str, in_binary: &mut bool) 
 
 /// Reads the hunk whose header is `lines[start]`; returns the index after it.
 fn read_hunk(
+    shared: &Arc<str>,
     lines: &[&str],
     start: usize,
     file: &mut FileDiff,
@@ -478,7 +491,7 @@ fn read_hunk(
             kind,
             old,
             new,
-            text: text.to_string(),
+            text: LineText::slice(shared, offset_in(shared, text)),
             no_newline: false,
         });
         i += 1;

@@ -240,7 +240,7 @@ pub fn line_text(patch: &Patch, loc: &Location) -> Option<String> {
                     LineKind::Remove => l.old == Some(loc.line),
                     _ => l.new == Some(loc.line),
                 })
-                .map(|l| l.text.clone())
+                .map(|l| l.text.to_string())
         }
     }
 }

@@ -178,7 +178,7 @@ impl PatchBuilder {
                 kind: LineKind::Add,
                 old: None,
                 new: Some(i as u32 + 1),
-                text: t.to_string(),
+                text: t.to_string().into(),
                 no_newline: false,
             })
             .collect();

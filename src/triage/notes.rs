@@ -246,7 +246,7 @@ mod tests {
                 kind: LineKind::Add,
                 old: None,
                 new: Some(i as u32 + 1),
-                text: t.to_string(),
+                text: t.to_string().into(),
                 no_newline: false,
             })
             .collect();

@@ -291,7 +291,7 @@ impl PatchModel {
                         }
                         DiffKind::Context => LineKind::Context,
                     };
-                    let i = push_text(&mut lines, &mut maps, kind, &dl.text);
+                    let i = push_text(&mut lines, &mut maps, kind, dl.text.as_str());
                     lines[i].old = dl.old;
                     lines[i].new = dl.new;
                     lines[i].file = Some(fi);

@@ -21,7 +21,7 @@ pub fn patch(
             kind: LineKind::Add,
             old: None,
             new: Some(i as u32 + 1),
-            text: t.to_string(),
+            text: (*t).into(),
             no_newline: false,
         })
         .collect();
