@@ -77,7 +77,7 @@ fn decode_all(input: &Input) -> Vec<Message> {
         .par_iter()
         .enumerate()
         .filter_map(|(i, entry)| {
-            let raw = mbox::message_bytes(&input.data, entry, split.format);
+            let raw = mbox::message_bytes(&input.data, entry);
             let origin = Origin {
                 source: "bench".into(),
                 index: i + 1,
@@ -96,7 +96,7 @@ fn stage_headers(input: &Input) -> usize {
         .par_iter()
         .enumerate()
         .filter(|(i, entry)| {
-            let raw = mbox::message_bytes(&input.data, entry, split.format);
+            let raw = mbox::message_bytes(&input.data, entry);
             let origin = Origin {
                 source: "bench".into(),
                 index: i + 1,

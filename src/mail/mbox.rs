@@ -5,11 +5,13 @@
 //! such as `From the start we ...` therefore never splits, which matters because
 //! `git format-patch --stdout` does not escape body lines that begin with `From `.
 //!
-//! Two flavours are told apart by the first separator: a file whose first line is
+//! Two flavours are told apart message by message, by the separator line: a message after
 //! `From mboxrd@z ...` (what public-inbox and lore write) is **mboxrd**, and every body line
 //! `>From `, `>>From `, ... loses one `>` when the message is read (git needs `--mboxrd` for
-//! this; we detect it). Any other file is **mboxo** and its lines are kept as they are, as
-//! `git mailsplit` does without `--mboxrd`.
+//! this; we detect it). Any other message is **mboxo** and its lines are kept as they are, as
+//! `git mailsplit` does without `--mboxrd` (b4's `From git@z` files and `git format-patch`
+//! output are mboxo). Deciding per message keeps both right in a file that concatenates a lore
+//! download and `git format-patch` output; [`MboxSplit::format`] names the first message's.
 //!
 //! A file that does not start with a separator line is one bare message (a single `.eml` or a
 //! single `git format-patch` output without its `From <sha>` line), as `git mailsplit -b` reads
@@ -44,6 +46,8 @@ pub struct MboxEntry {
     /// The commit id named by a `git format-patch` separator
     /// (`From <40 hex> Mon Sep 17 00:00:00 2001`).
     pub commit: Option<String>,
+    /// Its separator line is `From mboxrd@z ...`: its `>From ` lines are escaped.
+    pub mboxrd: bool,
 }
 
 /// The result of splitting: the flavour detected and every message in file order.
@@ -71,10 +75,11 @@ pub fn split(data: &[u8]) -> MboxSplit {
                 offset: start,
                 range: start..data.len(),
                 commit: None,
+                mboxrd: false,
             }],
         };
     }
-    let format = if first_line.starts_with(b"From mboxrd@z ") {
+    let format = if is_mboxrd_separator(first_line) {
         MboxFormat::Mboxrd
     } else {
         MboxFormat::Mboxo
@@ -103,18 +108,26 @@ pub fn split(data: &[u8]) -> MboxSplit {
                 offset: sep,
                 range: sep_end.min(end)..end,
                 commit: format_patch_commit(&data[sep..sep_end]),
+                mboxrd: is_mboxrd_separator(&data[sep..sep_end]),
             }
         })
         .collect();
     MboxSplit { format, messages }
 }
 
-/// The bytes of one message, with mboxrd `>From ` unescaping applied when the file is mboxrd.
-pub fn message_bytes<'a>(data: &'a [u8], entry: &MboxEntry, format: MboxFormat) -> Cow<'a, [u8]> {
+/// The separator public-inbox, lore and our own exports write for mboxrd.
+fn is_mboxrd_separator(line: &[u8]) -> bool {
+    line.starts_with(b"From mboxrd@z ")
+}
+
+/// The bytes of one message, with mboxrd `>From ` unescaping applied when its separator
+/// marks it mboxrd.
+pub fn message_bytes<'a>(data: &'a [u8], entry: &MboxEntry) -> Cow<'a, [u8]> {
     let raw = data.get(entry.range.clone()).unwrap_or_default();
-    match format {
-        MboxFormat::Mboxrd => unescape_mboxrd(raw),
-        MboxFormat::Mboxo | MboxFormat::Bare => Cow::Borrowed(raw),
+    if entry.mboxrd {
+        unescape_mboxrd(raw)
+    } else {
+        Cow::Borrowed(raw)
     }
 }
 
@@ -224,7 +237,7 @@ mod tests {
         split
             .messages
             .iter()
-            .map(|m| String::from_utf8_lossy(&message_bytes(data, m, split.format)).into_owned())
+            .map(|m| String::from_utf8_lossy(&message_bytes(data, m)).into_owned())
             .collect()
     }
 
@@ -283,6 +296,33 @@ From mboxrd@z Thu Jan  1 00:00:00 1970\nSubject: b\n\nx\n";
         assert_eq!(
             texts[0],
             "Subject: a\n\nFrom here\n>From there\n> From not\n>Fromage\nFrom the start\n"
+        );
+    }
+
+    #[test]
+    fn mboxrd_is_decided_per_message_in_a_concatenated_file() {
+        // A `git format-patch` message (mboxo, read as is), then a lore download (mboxrd),
+        // then b4's am-ready `From git@z` message (mboxo again).
+        let data = format!(
+            "From {SHA1} Mon Sep 17 00:00:00 2001\nSubject: a\n\n>From kept\n\
+             From mboxrd@z Thu Jan  1 00:00:00 1970\nSubject: b\n\n>From unquoted\n>>From once\n\
+             From git@z Thu Jan  1 00:00:00 1970\nSubject: c\n\n>From kept too\n"
+        );
+        let split = split(data.as_bytes());
+        assert_eq!(
+            split.format,
+            MboxFormat::Mboxo,
+            "named after the first message"
+        );
+        let flags: Vec<bool> = split.messages.iter().map(|m| m.mboxrd).collect();
+        assert_eq!(flags, [false, true, false]);
+        assert_eq!(
+            texts(data.as_bytes()),
+            [
+                "Subject: a\n\n>From kept\n",
+                "Subject: b\n\nFrom unquoted\n>From once\n",
+                "Subject: c\n\n>From kept too\n",
+            ]
         );
     }
 

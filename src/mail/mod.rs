@@ -78,6 +78,9 @@ pub struct Message {
     /// The body was sent `format=flowed`: its lines may have been rewrapped, so the patch
     /// will not apply as it stands.
     pub format_flowed: bool,
+    /// The message was made from a git commit (a `--repo PATH RANGE` source): its `From:` and
+    /// `Date:` are the commit's author, not a mail's sender.
+    pub from_commit: bool,
     /// Problems met while decoding that do not stop the message being read
     /// (invalid UTF-8 replaced, unknown charset, ...).
     pub warnings: Vec<String>,

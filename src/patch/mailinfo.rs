@@ -356,6 +356,7 @@ pub fn build(mail: Message) -> Patch {
 
     let (author, author_source) = match (&parts.from, has_patch) {
         (Some(from), true) => (parse_from(from), AuthorSource::InBody),
+        _ if mail.from_commit => (header_author(&mail), AuthorSource::Commit),
         _ => (header_author(&mail), AuthorSource::Header),
     };
     let date = match (&parts.date, has_patch) {

@@ -41,7 +41,7 @@ pub enum AuthorSource {
     Header,
     /// A `From:` line at the top of the body (as `git send-email` writes for another author).
     InBody,
-    /// A git commit (git range and public-inbox sources use the header).
+    /// A git commit's author (a `--repo PATH RANGE` source).
     Commit,
 }
 

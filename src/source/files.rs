@@ -88,7 +88,7 @@ impl MessageReader {
             self.pending.push(Pending {
                 buf: Arc::clone(&buf),
                 range: entry.range,
-                mboxrd: split.format == MboxFormat::Mboxrd,
+                mboxrd: entry.mboxrd,
                 origin,
                 commit: entry.commit,
                 fallback_subject: fallback.clone(),

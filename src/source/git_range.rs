@@ -43,11 +43,12 @@ pub fn load(repo_path: &Path, range: &str, source: &str) -> Result<Loaded> {
             let raw = split
                 .messages
                 .first()
-                .map(|entry| mbox::message_bytes(&mail, entry, split.format))
+                .map(|entry| mbox::message_bytes(&mail, entry))
                 .unwrap_or_default();
             let mut message = parse_message(&raw, origin)?;
             message.commit = Some(oid.to_string());
             message.message_id = None;
+            message.from_commit = true;
             Ok(message)
         })
         .collect::<Result<Vec<_>>>()?;
@@ -98,8 +99,10 @@ fn format_patch(
         Ok(parent) => Some(parent.tree().map_err(|e| Error::git(context(), e))?),
         Err(_) => None,
     };
+    // `git format-patch` writes binary changes as `GIT binary patch` data (its `--binary` is
+    // on by default), so `git am` can apply them.
     let mut diff_options = DiffOptions::new();
-    diff_options.show_binary(false);
+    diff_options.show_binary(true);
     let mut diff: Diff<'_> = repo
         .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut diff_options))
         .map_err(|e| Error::git(context(), e))?;

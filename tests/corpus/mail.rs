@@ -283,7 +283,7 @@ fn fast_path_decodes_exactly_like_the_mime_walk() {
         let data = std::fs::read(&file).unwrap();
         let split = mbox::split(&data);
         for entry in &split.messages {
-            raws.push(mbox::message_bytes(&data, entry, split.format).into_owned());
+            raws.push(mbox::message_bytes(&data, entry).into_owned());
         }
     }
     for raw in &raws {

@@ -401,6 +401,59 @@ fn git_range_commits_become_format_patch_mails() {
 }
 
 #[test]
+fn git_range_writes_binary_changes_git_can_apply() {
+    let home = tempfile::tempdir().unwrap();
+    let repo = make_repo(home.path());
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(600).collect();
+    std::fs::write(repo.join("logo.bin"), &bytes).unwrap();
+    for args in [
+        &["add", "logo.bin"][..],
+        &["commit", "-q", "-m", "logo: add it"],
+    ] {
+        let out = git(home.path())
+            .current_dir(&repo)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Grace Hopper")
+            .env("GIT_AUTHOR_EMAIL", "grace@example.org")
+            .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.org")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let spec = SourceSpec::GitRange {
+        repo: repo.clone(),
+        range: "HEAD~1..HEAD".into(),
+    };
+    let loaded = load(&spec).unwrap();
+    let body = &loaded.messages[0].body;
+    assert!(body.contains("GIT binary patch\n"), "{body}");
+    let patch = patchdesk::patch::Patch::from_message(loaded.messages[0].clone());
+    assert!(patch.diff[0].binary);
+    assert_eq!(patch.author.email, "grace@example.org");
+    assert_eq!(patch.author_source, patchdesk::patch::AuthorSource::Commit);
+    // The change is already in the tree, so it must reverse-apply there.
+    let diff_at = body.find("diff --git").unwrap();
+    let diff_file = home.path().join("logo.diff");
+    std::fs::write(&diff_file, &body[diff_at..]).unwrap();
+    let out = git(home.path())
+        .current_dir(&repo)
+        .args(["apply", "--check", "-R"])
+        .arg(&diff_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn unknown_revision_is_a_clear_error() {
     let home = tempfile::tempdir().unwrap();
     let repo = make_repo(home.path());
@@ -496,7 +549,7 @@ fn exercise(data: &[u8]) -> usize {
     let split = mbox::split(data);
     let mut ok = 0;
     for (i, entry) in split.messages.iter().enumerate() {
-        let raw = mbox::message_bytes(data, entry, split.format);
+        let raw = mbox::message_bytes(data, entry);
         let origin = Origin {
             source: "fuzz".into(),
             index: i + 1,
