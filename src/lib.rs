@@ -27,6 +27,7 @@ pub mod patch;
 pub mod policy;
 pub mod queue;
 pub mod source;
+pub mod text;
 pub mod triage;
 pub mod tui;
 

@@ -366,7 +366,7 @@ mod tests {
         p.subject.title = format!("f: change {n}");
         p.subject.index = Some(n);
         p.subject.total = Some(2);
-        p.mail.body = format!("Body\n---\n{diff}");
+        p.mail.body = format!("Body\n---\n{diff}").into();
         p
     }
 
@@ -532,7 +532,8 @@ mod tests {
         q.patches[0].mail.body = format!(
             "Body\n---\nIndex: f.txt\n===\n{}",
             FIRST.replacen("diff --git a/f.txt b/f.txt\n", "", 1)
-        );
+        )
+        .into();
         let request = ApplyRequest {
             series: 1,
             ..ApplyRequest::default()

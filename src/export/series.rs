@@ -283,7 +283,8 @@ mod tests {
         p.mail.message_id = Some(key.into());
         p.mail.body = format!(
             "Body {n}.\n---\n a | 1 +\n\ndiff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -0,0 +1 @@\n+{n}\n-- \n2.43.0\n"
-        );
+        )
+        .into();
         p
     }
 
@@ -298,7 +299,7 @@ mod tests {
             }],
         };
         r.mail.from = Some(addr("", from));
-        r.mail.body = format!("Looks right.\n\n{key}: {value}\n");
+        r.mail.body = format!("Looks right.\n\n{key}: {value}\n").into();
         r
     }
 

@@ -19,6 +19,7 @@
 //! sender's client may have rewrapped the lines, so a patch in it may not apply.
 
 use super::{Address, Message, Origin};
+use crate::text::SharedText;
 use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset};
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
@@ -46,6 +47,21 @@ fn parser() -> &'static MessageParser {
 ///
 /// Fails with [`Error::BadMessage`] (naming `origin`) when the input has no header at all.
 pub fn parse_message(raw: &[u8], origin: Origin) -> Result<Message> {
+    parse_with(raw, origin, |body| SharedText::from(body))
+}
+
+/// [`parse_message`] of a message that is a shared text (a slice of a UTF-8 file): a plain
+/// body is a slice of it, not a copy.
+pub fn parse_message_shared(text: &SharedText, origin: Origin) -> Result<Message> {
+    parse_with(text.as_bytes(), origin, |body| text.subslice(body))
+}
+
+/// The body of a message in the fast path is `share(body text)`.
+fn parse_with(
+    raw: &[u8],
+    origin: Origin,
+    share: impl FnOnce(&str) -> SharedText,
+) -> Result<Message> {
     // Most patches are one plain UTF-8 part with no transfer encoding: their body is the raw
     // bytes after the header block, which `std::str::from_utf8` validates several times
     // faster than the general MIME walk. Anything else takes the general path.
@@ -62,9 +78,9 @@ pub fn parse_message(raw: &[u8], origin: Origin) -> Result<Message> {
         };
         read_headers(stripped, root, &mut message);
         message.body = if body.contains('\r') {
-            body.replace("\r\n", "\n")
+            body.replace("\r\n", "\n").into()
         } else {
-            body.to_string()
+            share(body)
         };
         return Ok(message);
     }
@@ -109,9 +125,9 @@ pub fn parse_message_general(raw: &[u8], origin: Origin) -> Result<Message> {
         );
     }
     message.body = if body.text.contains('\r') {
-        body.text.replace("\r\n", "\n")
+        body.text.replace("\r\n", "\n").into()
     } else {
-        body.text
+        body.text.into()
     };
     Ok(message)
 }

@@ -10,7 +10,7 @@
 pub mod mbox;
 pub mod message;
 
-pub use message::{parse_headers, parse_message};
+pub use message::{parse_headers, parse_message, parse_message_shared};
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -74,7 +74,7 @@ pub struct Message {
     /// message, every text part in MIME order (as `git mailinfo` reads them), so a
     /// description part followed by a diff attachment gives both; `format=flowed` text is
     /// unflowed as git does.
-    pub body: String,
+    pub body: crate::text::SharedText,
     /// The body was sent `format=flowed`: its lines may have been rewrapped, so the patch
     /// will not apply as it stands.
     pub format_flowed: bool,

@@ -3,10 +3,8 @@
 //! Reads `git diff` output (`diff --git` headers, modes, renames, copies, binary) and plain
 //! `---`/`+++` unified diffs (quilt). A hunk with fewer lines than its header promises is a
 //! problem reported beside the files, never a panic.
+use crate::text::SharedText;
 use serde::Serialize;
-use std::sync::Arc;
-
-pub use super::line_text::LineText;
 
 /// What happened to a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -36,7 +34,7 @@ pub struct DiffLine {
     pub old: Option<u32>,
     pub new: Option<u32>,
     /// The text without the leading ` `/`+`/`-`.
-    pub text: LineText,
+    pub text: SharedText,
     /// Followed by `\ No newline at end of file`.
     #[serde(skip)]
     pub no_newline: bool,
@@ -228,12 +226,6 @@ fn parse_range(s: &str) -> Option<(u32, u32)> {
     }
 }
 
-/// Where `part`, a slice of `whole`, lies in it.
-fn offset_in(whole: &str, part: &str) -> std::ops::Range<usize> {
-    let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
-    start..start + part.len()
-}
-
 /// Parses `@@ -a,b +c,d @@ section`.
 fn parse_hunk_header(line: &str) -> Option<Hunk> {
     let rest = line.strip_prefix("@@ -")?;
@@ -258,9 +250,12 @@ fn parse_mode(s: &str) -> Option<u32> {
 /// Reads every file of a diff. Text before the first file header (notes) is skipped, as is
 /// anything after the last complete hunk (a mail signature).
 pub fn parse(text: &str) -> ParsedDiff {
-    // One copy of the diff, shared by the text of every line.
-    let shared: Arc<str> = Arc::from(text);
-    let text: &str = &shared;
+    parse_shared(&SharedText::from(text))
+}
+
+/// [`parse`] of a shared text: every line's text is a slice of it, not a copy.
+pub fn parse_shared(shared: &SharedText) -> ParsedDiff {
+    let text: &str = shared;
     // Lines without their `\n`; a `\r` before it is content (a CR the patch adds).
     let mut lines: Vec<&str> =
         Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
@@ -325,7 +320,7 @@ pub fn parse(text: &str) -> ParsedDiff {
             if let Some(file) = current.as_mut() {
                 in_git_header = false;
                 let hunk_start = i;
-                i = read_hunk(&shared, &lines, i, file, &mut out.problems);
+                i = read_hunk(shared, &lines, i, file, &mut out.problems);
                 if let Some(&next) = lines.get(i)
                     && looks_like_leftover_hunk_line(next)
                 {
@@ -402,7 +397,7 @@ fn apply_extended_header(file: &mut FileDiff, line: &str, in_binary: &mut bool) 
 
 /// Reads the hunk whose header is `lines[start]`; returns the index after it.
 fn read_hunk(
-    shared: &Arc<str>,
+    shared: &SharedText,
     lines: &[&str],
     start: usize,
     file: &mut FileDiff,
@@ -491,7 +486,7 @@ fn read_hunk(
             kind,
             old,
             new,
-            text: LineText::slice(shared, offset_in(shared, text)),
+            text: shared.subslice(text),
             no_newline: false,
         });
         i += 1;

@@ -374,7 +374,8 @@ pub fn build(mail: Message) -> Patch {
     let (trailer_start, trailers) = trailers::parse(&message);
 
     let (notes, diff_text) = parts.patch.map_or((String::new(), ""), split_notes);
-    let parsed = diff::parse(diff_text);
+    // The diff is a slice of the body, so its lines share the body's buffer.
+    let parsed = diff::parse_shared(&mail.body.subslice(diff_text));
     let (insertions, deletions) = (parsed.insertions(), parsed.deletions());
     let ParsedDiff {
         files,
@@ -446,7 +447,7 @@ mod tests {
                 ("From".to_string(), from.to_string()),
                 ("Subject".to_string(), subject.to_string()),
             ],
-            body: body.to_string(),
+            body: body.into(),
             ..Message::default()
         }
     }

@@ -4,7 +4,6 @@
 //! diff, and the diff itself with every line numbered.
 
 pub mod diff;
-pub mod line_text;
 pub mod mailinfo;
 pub mod patch_id;
 pub mod subject;

@@ -3,17 +3,48 @@
 
 use super::Loaded;
 use crate::mail::mbox::{self, MboxFormat};
-use crate::mail::{Message, Origin, parse_message};
+use crate::mail::{Message, Origin, parse_message, parse_message_shared};
 use crate::queue::skipped;
+use crate::text::SharedText;
 use crate::{Error, Result};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
+/// A buffer read from a source: text when it is all valid UTF-8 (most queues are), so the
+/// bodies of its plain messages can be slices of it rather than copies; bytes otherwise.
+enum Buffer {
+    Text(Arc<String>),
+    Bytes(Arc<Vec<u8>>),
+}
+
+impl Buffer {
+    fn new(data: Vec<u8>) -> Buffer {
+        match String::from_utf8(data) {
+            Ok(text) => Buffer::Text(Arc::new(text)),
+            Err(error) => Buffer::Bytes(Arc::new(error.into_bytes())),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Buffer::Text(text) => text.as_bytes(),
+            Buffer::Bytes(bytes) => bytes,
+        }
+    }
+
+    fn share(&self) -> Buffer {
+        match self {
+            Buffer::Text(text) => Buffer::Text(Arc::clone(text)),
+            Buffer::Bytes(bytes) => Buffer::Bytes(Arc::clone(bytes)),
+        }
+    }
+}
+
 /// A message found but not yet decoded.
 struct Pending {
-    buf: Arc<Vec<u8>>,
+    buf: Buffer,
     range: Range<usize>,
     mboxrd: bool,
     origin: Origin,
@@ -51,14 +82,14 @@ impl MessageReader {
 
     /// Adds every message of an mbox (or the one bare message it holds).
     pub fn read_mbox(&mut self, data: Vec<u8>, file: Option<&str>) {
-        self.read_buffer(Arc::new(data), file, None);
+        self.read_buffer(Buffer::new(data), file, None);
     }
 
     /// Adds the messages of a file; a file with no mail headers that holds a diff becomes one
     /// message whose subject is the file name (as `git quiltimport` does).
     pub fn read_file(&mut self, data: Vec<u8>, file: Option<&str>, name_for_subject: &str) {
         self.read_buffer(
-            Arc::new(data),
+            Buffer::new(data),
             file,
             Some(subject_from_file_name(name_for_subject)),
         );
@@ -69,7 +100,7 @@ impl MessageReader {
         let origin = self.origin(0, file);
         let len = data.len();
         self.pending.push(Pending {
-            buf: Arc::new(data),
+            buf: Buffer::new(data),
             range: 0..len,
             mboxrd: false,
             origin,
@@ -79,14 +110,14 @@ impl MessageReader {
         });
     }
 
-    fn read_buffer(&mut self, buf: Arc<Vec<u8>>, file: Option<&str>, fallback: Option<String>) {
-        let split = mbox::split(&buf);
-        let ends_mid_line = !buf.ends_with(b"\n");
+    fn read_buffer(&mut self, buf: Buffer, file: Option<&str>, fallback: Option<String>) {
+        let split = mbox::split(buf.bytes());
+        let ends_mid_line = !buf.bytes().ends_with(b"\n");
         let count = split.messages.len();
         for (i, entry) in split.messages.into_iter().enumerate() {
             let origin = self.origin(entry.offset, file);
             self.pending.push(Pending {
-                buf: Arc::clone(&buf),
+                buf: buf.share(),
                 range: entry.range,
                 mboxrd: entry.mboxrd,
                 origin,
@@ -149,13 +180,23 @@ impl MessageReader {
 }
 
 fn decode(pending: Pending) -> Result<Message> {
-    let slice = pending.buf.get(pending.range.clone()).unwrap_or_default();
+    let slice = pending
+        .buf
+        .bytes()
+        .get(pending.range.clone())
+        .unwrap_or_default();
     let raw: Cow<'_, [u8]> = if pending.mboxrd {
         mbox::unescape_mboxrd(slice)
     } else {
         Cow::Borrowed(slice)
     };
-    let parsed = parse_message(&raw, pending.origin.clone());
+    let parsed = match (&pending.buf, &raw) {
+        (Buffer::Text(text), Cow::Borrowed(_)) => parse_message_shared(
+            &SharedText::slice(text, pending.range.clone()),
+            pending.origin.clone(),
+        ),
+        _ => parse_message(&raw, pending.origin.clone()),
+    };
     let mut message = match (parsed, &pending.fallback_subject) {
         (Ok(mut message), Some(subject)) => {
             if message.subject.is_empty() {
@@ -223,7 +264,7 @@ fn plain_patch(raw: &[u8], subject: &str, origin: Origin) -> Message {
     Message {
         origin,
         subject: subject.to_string(),
-        body: text.replace("\r\n", "\n"),
+        body: text.replace("\r\n", "\n").into(),
         warnings,
         headers: vec![("Subject".to_string(), subject.to_string())],
         ..Message::default()

@@ -169,7 +169,7 @@ fn simple_message(raw: &str) -> Message {
         ..Origin::default()
     };
     patchdesk::mail::parse_message(message_bytes, origin).unwrap_or_else(|_| Message {
-        body: raw.to_string(),
+        body: raw.into(),
         ..Message::default()
     })
 }
@@ -424,7 +424,7 @@ fn random_fragments_never_panic() {
         let _ = patchdesk::patch::subject::parse(&text);
         let _ = Patch::from_message(Message {
             subject: text.clone(),
-            body: text.clone(),
+            body: text.clone().into(),
             headers: vec![("From".into(), text.clone())],
             ..Message::default()
         });
