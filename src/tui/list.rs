@@ -387,7 +387,7 @@ mod tests {
         let m = filter::Filter::default().run(
             &s,
             0..s.len(),
-            &|_| "new".into(),
+            &|_| "new",
             &filter::Query::parse("has:error"),
         );
         l.rebuild(&q, &s, Some(&m));

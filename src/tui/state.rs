@@ -367,7 +367,7 @@ impl AppState {
 
     /// Re-runs the filter; `full` ignores the previous result (the queue changed).
     pub fn refilter(&mut self, full: bool) {
-        let query = Query::parse(&super::filter::clean(&self.query_text));
+        let query = Query::parse(&self.query_text);
         if query.is_empty() {
             self.matches = None;
         } else {
@@ -378,7 +378,7 @@ impl AppState {
                     .map(|i| self.status_of(i))
                     .collect()
             };
-            let status = |i: usize| statuses.get(i).cloned().unwrap_or_default();
+            let status = |i: usize| statuses.get(i).map_or("", String::as_str);
             let narrowing = !full && self.matches.is_some() && query.narrows(&self.query);
             let cached = if full {
                 self.filter_cache.clear();

@@ -74,17 +74,14 @@ pub struct Summary {
     pub counts: Counts,
     /// Distinct rule ids of its findings.
     pub rules: Vec<String>,
-    /// `title \u{1f} author`: what the fuzzy filter matches first (then the Message-Id).
-    pub haystack: String,
-    /// Char lengths of the title and author in `haystack`, to map matched positions back.
-    pub title_chars: usize,
-    pub author_chars: usize,
+    /// ASCII lower-case copies of title, author and Message-Id, byte for byte as long, for
+    /// the filter's case-insensitive scan.
+    pub title_folded: String,
+    pub author_folded: String,
+    pub message_id_folded: String,
     /// Lower-cased `author <email>` for `author:`.
     pub author_lower: String,
 }
-
-/// The separator between fields in a haystack (never typed, never matched).
-pub const FIELD_SEP: char = '\u{1f}';
 
 /// Summaries for every patch of `queue`, indexed like `queue.patches`.
 pub fn summarise(queue: &Queue, findings: &[Vec<Finding>]) -> Vec<Summary> {
@@ -116,10 +113,10 @@ pub fn summarise(queue: &Queue, findings: &[Vec<Finding>]) -> Vec<Summary> {
                 p.author.name.clone()
             };
             let message_id = p.mail.message_id.clone().unwrap_or_else(|| p.key.clone());
-            let haystack = format!("{title}{FIELD_SEP}{author}");
             Summary {
-                title_chars: title.chars().count(),
-                author_chars: author.chars().count(),
+                title_folded: title.to_ascii_lowercase(),
+                author_folded: author.to_ascii_lowercase(),
+                message_id_folded: message_id.to_ascii_lowercase(),
                 author_lower: format!("{} <{}>", p.author.name, p.author.email).to_lowercase(),
                 author_email: p.author.email.clone(),
                 title,
@@ -132,7 +129,6 @@ pub fn summarise(queue: &Queue, findings: &[Vec<Finding>]) -> Vec<Summary> {
                 reviews,
                 counts: Counts::of(own),
                 rules,
-                haystack,
             }
         })
         .collect()

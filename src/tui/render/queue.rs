@@ -101,13 +101,24 @@ fn counts_spans(state: &AppState, c: Counts, width: usize) -> Vec<Span<'static>>
     spans
 }
 
+/// The tree branch before a patch row.
+fn branch(last_child: bool) -> &'static str {
+    if last_child { "  └ " } else { "  ├ " }
+}
+
 /// Paints the queue view.
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let buf = frame.buffer_mut();
     let w = area.width as usize;
-    // Title bar.
-    let patches = state.queue.patches.len();
+    // Title bar: cover letters are not counted as patches.
+    let covers = state
+        .queue
+        .series
+        .iter()
+        .filter(|s| s.cover.is_some())
+        .count();
+    let patches = state.queue.patches.len().saturating_sub(covers);
     let mut title = format!(
         " patchdesk  {}  {} series · {} patches · profile {}",
         state.queue.source,
@@ -168,7 +179,12 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     {
         let y = area.y + 2 + i as u16;
         let selected = state.list.offset + i == state.list.selected;
-        let line = row_line(state, *row, &cols);
+        let index = state.list.offset + i;
+        let last_child = !matches!(
+            state.list.rows.get(index + 1),
+            Some(Row::Child { .. } | Row::Gap { .. })
+        );
+        let line = row_line(state, *row, last_child, &cols);
         let line = if selected {
             line.patch_style(theme.selected)
         } else {
@@ -189,7 +205,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
+/// One row of the tree; `last_child` draws the branch that closes its series (└).
+fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Line<'static> {
     let theme = &state.theme;
     let list = &state.list;
     let (group, patch, prefix) = match row {
@@ -203,8 +220,8 @@ fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
             };
             (group, list.groups.get(group).and_then(|g| g.head), marker)
         }
-        Row::Child { group, patch } => (group, Some(patch), "  ├ "),
-        Row::Gap { group, .. } => (group, None, "  ├ "),
+        Row::Child { group, patch } => (group, Some(patch), branch(last_child)),
+        Row::Gap { group, .. } => (group, None, branch(last_child)),
     };
     let g = list.groups.get(group);
     let series = g
