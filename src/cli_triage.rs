@@ -143,10 +143,7 @@ fn choose_profile(
 
 /// The desk's settings from patchdesk's config file (defaults when there is none).
 fn desk_config() -> Result<config::DeskConfig> {
-    match config::default_path() {
-        Some(path) => config::load(&path),
-        None => Ok(config::DeskConfig::default()),
-    }
+    config::load_default()
 }
 
 fn data_dir() -> Result<PathBuf> {

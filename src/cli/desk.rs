@@ -85,9 +85,13 @@ fn load_options(options: &DeskOptions, notice: Option<String>) -> Result<Options
     loaded.notice = notice;
     // Without a home directory the desk still opens, as a read-only view.
     loaded.data_dir = crate::triage::store::default_data_dir().ok();
-    loaded.identity = crate::triage::identity::find(None, Some(std::path::Path::new(".")))
-        .ok()
-        .map(|i| format!("{} <{}>", i.address.name, i.address.email));
+    // A config file that does not parse is an error before the terminal goes raw; no
+    // identity at all only stops trailers (the desk says so when one is asked for).
+    let config = crate::triage::config::load_default()?;
+    loaded.identity =
+        crate::triage::identity::find(config.identity().as_ref(), Some(std::path::Path::new(".")))
+            .ok()
+            .map(|i| format!("{} <{}>", i.address.name, i.address.email));
     Ok(loaded)
 }
 

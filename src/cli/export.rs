@@ -182,7 +182,12 @@ pub fn load_plan(
         }
     };
     if plan.maintainer.email.trim().is_empty() {
-        plan.maintainer = identity::find(None, repo_dir.or(Some(Path::new("."))))?.address;
+        let config = crate::triage::config::load_default()?;
+        plan.maintainer = identity::find(
+            config.identity().as_ref(),
+            repo_dir.or(Some(Path::new("."))),
+        )?
+        .address;
     }
     Ok(plan)
 }

@@ -2,7 +2,7 @@
 //! written where — the lines of the confirm step — without writing anything, and [`run`]
 //! does it and returns the line to show after (the file or the branch). Nothing here draws.
 
-use super::apply::{ApplyRequest, apply, default_branch_name};
+use super::apply::{ApplyRequest, apply, default_branch_name, describe_target};
 use super::plan::ReviewPlan;
 use super::record::{self, RecordFormat};
 use super::replies::{self, Selection};
@@ -85,6 +85,9 @@ pub fn preview(
                 if patches.len() == 1 { "" } else { "es" },
                 file_line(out, force)
             ));
+            if options.signoff {
+                lines.push("  each patch gets your Signed-off-by last".into());
+            }
             for p in &patches {
                 lines.push(format!("  {}", p.mail.subject));
             }
@@ -103,18 +106,19 @@ pub fn preview(
         ExportAction::Apply { repo, request } => {
             let (s, indices) =
                 series::patches_to_apply(queue, request.series, request.options.allow_missing)?;
-            let branch = request
-                .branch
-                .clone()
-                .unwrap_or_else(|| default_branch_name(&s.title, s.version));
+            let (branch, base) =
+                describe_target(repo, request, default_branch_name(&s.title, s.version))?;
             lines.push(format!(
-                "Apply series {} ({} patch{}) as new branch {branch} in {}, onto {}; HEAD and the working tree stay as they are:",
+                "Apply series {} ({} patch{}) as new branch {branch} in {}, onto {} ({base}); HEAD and the working tree stay as they are:",
                 s.id,
                 indices.len(),
                 if indices.len() == 1 { "" } else { "es" },
                 repo.display(),
                 request.onto.as_deref().unwrap_or("HEAD")
             ));
+            if request.options.signoff {
+                lines.push("  each commit gets your Signed-off-by last".into());
+            }
             for &i in &indices {
                 lines.push(format!("  {}", queue.patches[i].subject.title));
             }
@@ -246,21 +250,55 @@ mod tests {
         assert!(run(&action, &queue(), &plan(), now(), false).is_err());
     }
 
+    /// A repository with one commit on its default branch.
+    fn repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let sig = git2::Signature::now("T", "t@x").unwrap();
+        let tree = repo.treebuilder(None).unwrap().write().unwrap();
+        let tree = repo.find_tree(tree).unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "start here", &tree, &[])
+            .unwrap();
+        dir
+    }
+
     #[test]
-    fn apply_preview_names_the_branch_and_the_patches() {
+    fn apply_preview_names_the_branch_the_base_and_the_patches() {
+        let dir = repo();
+        let mut request = ApplyRequest {
+            series: 1,
+            ..ApplyRequest::default()
+        };
+        request.options.signoff = true;
         let action = ExportAction::Apply {
-            repo: PathBuf::from("/src/tinyemu"),
-            request: ApplyRequest {
-                series: 1,
-                ..ApplyRequest::default()
-            },
+            repo: dir.path().to_path_buf(),
+            request: request.clone(),
         };
         let lines = preview(&action, &queue(), &plan(), now(), false).unwrap();
+        let repo_text = dir.path().display().to_string();
         assert!(
-            lines[0].contains("new branch patchdesk/uart-fix-v1 in /src/tinyemu, onto HEAD"),
+            lines[0].contains(&format!(
+                "new branch patchdesk/uart-fix-v1 in {repo_text}, onto HEAD ("
+            )) && lines[0].contains(" start here)"),
             "{lines:?}"
         );
-        assert_eq!(lines[1], "  uart: fix");
+        assert_eq!(lines[1], "  each commit gets your Signed-off-by last");
+        assert_eq!(lines[2], "  uart: fix");
+        // What apply would refuse, the preview refuses: no such base, not a repository.
+        request.onto = Some("no-such-rev".into());
+        let action = ExportAction::Apply {
+            repo: dir.path().to_path_buf(),
+            request: request.clone(),
+        };
+        let e = preview(&action, &queue(), &plan(), now(), false).unwrap_err();
+        assert!(e.to_string().contains("no such commit"), "{e}");
+        let elsewhere = tempfile::tempdir().unwrap();
+        let action = ExportAction::Apply {
+            repo: elsewhere.path().to_path_buf(),
+            request,
+        };
+        let e = preview(&action, &queue(), &plan(), now(), false).unwrap_err();
+        assert!(e.to_string().contains("not a git repository"), "{e}");
         let bad = ExportAction::Series {
             series: 9,
             options: SeriesOptions::default(),

@@ -91,21 +91,15 @@ pub fn open_repository(path: &Path) -> Result<Repository> {
     })
 }
 
-/// Applies a series onto a new branch of the repository at `repo_path`; `now` is the
-/// committer date.
-pub fn apply(
-    queue: &Queue,
-    plan: &ReviewPlan,
+/// The new branch's name (valid, not yet taken) and the commit it would start from, checked
+/// before anything is applied.
+fn resolve_target<'r>(
+    repo: &'r Repository,
     repo_path: &Path,
     request: &ApplyRequest,
-    now: DateTime<FixedOffset>,
-) -> Result<Applied> {
-    let (series, indices) = patches_to_apply(queue, request.series, request.options.allow_missing)?;
-    let repo = open_repository(repo_path)?;
-    let branch = request
-        .branch
-        .clone()
-        .unwrap_or_else(|| default_branch_name(&series.title, series.version));
+    default_branch: String,
+) -> Result<(String, git2::Commit<'r>)> {
+    let branch = request.branch.clone().unwrap_or(default_branch);
     if !git2::Branch::name_is_valid(&branch).unwrap_or(false) {
         return Err(Error::Usage(format!(
             "{branch:?} is not a valid branch name"
@@ -134,6 +128,36 @@ pub fn apply(
             ))
         })?,
     };
+    Ok((branch, base))
+}
+
+/// Checks where `request` would apply without applying anything: the branch it would
+/// create and the commit it would start from (short id and summary), or what `apply`
+/// would refuse (not a repository, the branch exists, no such `onto`).
+pub fn describe_target(
+    repo_path: &Path,
+    request: &ApplyRequest,
+    default_branch: String,
+) -> Result<(String, String)> {
+    let repo = open_repository(repo_path)?;
+    let (branch, base) = resolve_target(&repo, repo_path, request, default_branch)?;
+    let summary = base.summary().unwrap_or("").to_string();
+    Ok((branch, format!("{} {summary}", short(base.id()))))
+}
+
+/// Applies a series onto a new branch of the repository at `repo_path`; `now` is the
+/// committer date.
+pub fn apply(
+    queue: &Queue,
+    plan: &ReviewPlan,
+    repo_path: &Path,
+    request: &ApplyRequest,
+    now: DateTime<FixedOffset>,
+) -> Result<Applied> {
+    let (series, indices) = patches_to_apply(queue, request.series, request.options.allow_missing)?;
+    let repo = open_repository(repo_path)?;
+    let default = default_branch_name(&series.title, series.version);
+    let (branch, base) = resolve_target(&repo, repo_path, request, default)?;
     let committer = signature(&plan.maintainer, now)?;
 
     // New objects stay in memory until everything applied.

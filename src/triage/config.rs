@@ -60,6 +60,14 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "patchdesk").map(|d| d.config_dir().join("config.toml"))
 }
 
+/// Reads the config file at [`default_path`] (the defaults when there is none).
+pub fn load_default() -> Result<DeskConfig> {
+    match default_path() {
+        Some(path) => load(&path),
+        None => Ok(DeskConfig::default()),
+    }
+}
+
 /// Reads the desk's settings from `path`; a missing file gives the defaults.
 pub fn load(path: &Path) -> Result<DeskConfig> {
     let text = match std::fs::read_to_string(path) {

@@ -181,6 +181,13 @@ actions! {
     ExportReplies = "export_replies", Triage, [Queue, Patch], "Write review replies (the selected series, or all) to an mbox, after a confirm";
     ExportSeries = "export_series", Triage, [Queue, Patch], "Write the selected series with its trailers to an mbox for git am, after a confirm";
     ApplySeries = "apply_series", Triage, [Queue, Patch], "Apply the selected series as commits on a new branch of a repository, after a confirm";
+    ExportRecord = "export_record", Triage, [Queue, Patch], "Write the triage record of every series (JSON or mbox) to a file, after a confirm";
+    ExportForce = "export_force", Triage, [Picker], "At an export's confirm: replace the output file if it exists";
+    ExportSignoff = "export_signoff", Triage, [Picker], "At an export's confirm: add your Signed-off-by last to each patch";
+    ExportAllowMissing = "export_allow_missing", Triage, [Picker], "At an export's confirm: go ahead although patches of the series are missing";
+    ExportFormat = "export_format", Triage, [Picker], "At an export's confirm: switch the record between JSON and mbox";
+    ExportBranch = "export_branch", Triage, [Picker], "At an apply's confirm: name the branch to create";
+    ExportOnto = "export_onto", Triage, [Picker], "At an apply's confirm: name the commit to start from";
     NextNote = "next_note", Triage, [Patch], "Jump to the next note";
     PrevNote = "prev_note", Triage, [Patch], "Jump to the previous note";
     PromptSubmit = "prompt_submit", Prompt, [Prompt], "Accept the prompt";

@@ -150,6 +150,7 @@ impl DeskLink {
     fn export(&self, state: &AppState, ask: &ExportAsk, run: bool) -> Incoming {
         use crate::export::actions::{self, ExportAction};
         use crate::export::apply::ApplyRequest;
+        use crate::export::record::RecordFormat;
         use crate::export::replies::Selection;
         use crate::export::series::SeriesOptions;
         let Some(desk) = &self.desk else {
@@ -159,8 +160,8 @@ impl DeskLink {
             return message(no_identity().to_string());
         };
         let options = SeriesOptions {
-            signoff: false,
-            allow_missing: false,
+            signoff: ask.signoff,
+            allow_missing: ask.allow_missing,
         };
         let target = PathBuf::from(&ask.target);
         let action = match (ask.kind, ask.series) {
@@ -173,12 +174,20 @@ impl DeskLink {
                 options,
                 out: target,
             },
+            (ExportKind::Record, _) => ExportAction::Record {
+                format: if ask.json {
+                    RecordFormat::Json
+                } else {
+                    RecordFormat::Mbox
+                },
+                out: target,
+            },
             (ExportKind::Apply, Some(series)) => ExportAction::Apply {
                 repo: target,
                 request: ApplyRequest {
                     series,
-                    branch: None,
-                    onto: None,
+                    branch: ask.branch.clone(),
+                    onto: ask.onto.clone(),
                     options,
                 },
             },
@@ -191,17 +200,21 @@ impl DeskLink {
             Some(&state.findings),
         );
         if run {
-            match actions::run(&action, &state.queue, &plan, state.now, false) {
+            match actions::run(&action, &state.queue, &plan, state.now, ask.force) {
                 Ok(done) => message(done),
                 Err(e) => message(format!("error: {e}")),
             }
         } else {
-            match actions::preview(&action, &state.queue, &plan, state.now, false) {
-                Ok(lines) => Incoming::ExportPreview {
-                    ask: ask.clone(),
-                    lines,
-                },
-                Err(e) => message(format!("error: {e}")),
+            // A refusal still opens the confirm step: an option there may lift it.
+            let (lines, refused) =
+                match actions::preview(&action, &state.queue, &plan, state.now, ask.force) {
+                    Ok(lines) => (lines, None),
+                    Err(e) => (Vec::new(), Some(e.to_string())),
+                };
+            Incoming::ExportPreview {
+                ask: ask.clone(),
+                lines,
+                refused,
             }
         }
     }

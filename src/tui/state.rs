@@ -56,6 +56,10 @@ pub enum PromptKind {
     Waiver,
     /// The output file (or repository) of `AppState::export`.
     ExportTarget,
+    /// The branch `AppState::export` (an apply) creates.
+    ExportBranch,
+    /// The revision `AppState::export` (an apply) starts from.
+    ExportOnto,
 }
 
 /// An export or apply being set up: target asked, then the preview confirmed.
@@ -64,6 +68,8 @@ pub struct ExportPending {
     pub ask: super::update::ExportAsk,
     /// What will be written where (`export::actions::preview`).
     pub preview: Vec<String>,
+    /// Why it cannot be written as set up (the options may change that).
+    pub refused: Option<String>,
 }
 
 /// A planned trailer waiting for waivers or the maintainer's confirmation.

@@ -44,21 +44,125 @@ pub enum Effect {
 }
 
 /// Which export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ExportKind {
+    #[default]
     Replies,
     Series,
+    Record,
     Apply,
 }
 
-/// An export the maintainer asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A choice the confirm step of an export offers (the command line's flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportOption {
+    Force,
+    Signoff,
+    AllowMissing,
+    Format,
+    Branch,
+    Onto,
+}
+
+impl ExportOption {
+    pub const ALL: [ExportOption; 6] = [
+        ExportOption::Force,
+        ExportOption::Signoff,
+        ExportOption::AllowMissing,
+        ExportOption::Format,
+        ExportOption::Branch,
+        ExportOption::Onto,
+    ];
+
+    /// The action that changes it at the confirm step.
+    pub fn action(self) -> Action {
+        match self {
+            ExportOption::Force => Action::ExportForce,
+            ExportOption::Signoff => Action::ExportSignoff,
+            ExportOption::AllowMissing => Action::ExportAllowMissing,
+            ExportOption::Format => Action::ExportFormat,
+            ExportOption::Branch => Action::ExportBranch,
+            ExportOption::Onto => Action::ExportOnto,
+        }
+    }
+
+    /// The option `action` changes, if it is one.
+    pub fn of(action: Action) -> Option<ExportOption> {
+        ExportOption::ALL.into_iter().find(|o| o.action() == action)
+    }
+
+    /// How the confirm step and messages name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportOption::Force => "replace existing",
+            ExportOption::Signoff => "signoff",
+            ExportOption::AllowMissing => "allow missing",
+            ExportOption::Format => "format",
+            ExportOption::Branch => "branch",
+            ExportOption::Onto => "onto",
+        }
+    }
+}
+
+impl ExportKind {
+    /// What the command line calls it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportKind::Replies => "export replies",
+            ExportKind::Series => "export series",
+            ExportKind::Record => "export record",
+            ExportKind::Apply => "apply",
+        }
+    }
+
+    /// The options this export takes, in the order the confirm step lists them.
+    pub fn options(self) -> &'static [ExportOption] {
+        use ExportOption::*;
+        match self {
+            ExportKind::Replies => &[Force],
+            ExportKind::Series => &[Signoff, AllowMissing, Force],
+            ExportKind::Record => &[Format, Force],
+            ExportKind::Apply => &[Branch, Onto, Signoff, AllowMissing],
+        }
+    }
+}
+
+/// An export the maintainer asked for, with the options chosen at the confirm step.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportAsk {
     pub kind: ExportKind,
-    /// The series id (as `patchdesk list` numbers it); `None`: every series (replies only).
+    /// The series id (as `patchdesk list` numbers it); `None`: every series (replies,
+    /// record).
     pub series: Option<usize>,
     /// The output file, or the repository for apply.
     pub target: String,
+    /// Replace an existing output file.
+    pub force: bool,
+    /// The maintainer's Signed-off-by last on each patch (series, apply).
+    pub signoff: bool,
+    /// Go ahead although patches of the series never arrived (series, apply).
+    pub allow_missing: bool,
+    /// The record as JSON (else one mbox summary per series).
+    pub json: bool,
+    /// The branch apply creates; `None`: named after the series.
+    pub branch: Option<String>,
+    /// Where apply starts; `None`: HEAD.
+    pub onto: Option<String>,
+}
+
+impl ExportAsk {
+    /// The current value of `option`, as the confirm step shows it.
+    pub fn value(&self, option: ExportOption) -> String {
+        let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
+        match option {
+            ExportOption::Force => on_off(self.force),
+            ExportOption::Signoff => on_off(self.signoff),
+            ExportOption::AllowMissing => on_off(self.allow_missing),
+            ExportOption::Format => if self.json { "json" } else { "mbox" }.into(),
+            ExportOption::Branch => self.branch.clone().unwrap_or_else(|| "(default)".into()),
+            ExportOption::Onto => self.onto.clone().unwrap_or_else(|| "HEAD".into()),
+        }
+    }
 }
 
 /// A trailer the maintainer asked for, with the waivers given so far.
@@ -121,10 +225,11 @@ pub enum Incoming {
     },
     /// A line for the status bar.
     Message(String),
-    /// What an export would write where.
+    /// What an export would write where, or why it would be refused.
     ExportPreview {
         ask: ExportAsk,
         lines: Vec<String>,
+        refused: Option<String>,
     },
     /// A planned trailer: the preview text and the rules still needing a waiver.
     TrailerPlan {
@@ -200,10 +305,15 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Incoming::ExportPreview { ask, lines } => {
+        Incoming::ExportPreview {
+            ask,
+            lines,
+            refused,
+        } => {
             state.export = Some(super::state::ExportPending {
                 ask,
                 preview: lines,
+                refused,
             });
             state.overlay = Overlay::ConfirmExport { scroll: 0 };
             state.dirty = true;
@@ -339,7 +449,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 waivers: Vec::new(),
             })];
         }
-        Action::ExportReplies | Action::ExportSeries | Action::ApplySeries
+        Action::ExportReplies
+        | Action::ExportSeries
+        | Action::ExportRecord
+        | Action::ApplySeries
             if matches!(context, Context::Queue | Context::Patch) =>
         {
             let series = selected_series(state);
@@ -351,6 +464,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 (Action::ExportSeries, Some(id)) => {
                     (ExportKind::Series, format!("series-{id}.mbox"))
                 }
+                (Action::ExportRecord, _) => (ExportKind::Record, "record.json".into()),
                 (Action::ApplySeries, Some(_)) => (ExportKind::Apply, ".".into()),
                 _ => {
                     state.message = Some("select a patch of a series first".into());
@@ -360,10 +474,13 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.export = Some(super::state::ExportPending {
                 ask: ExportAsk {
                     kind,
-                    series,
+                    series: series.filter(|_| kind != ExportKind::Record),
                     target: target.clone(),
+                    json: kind == ExportKind::Record,
+                    ..ExportAsk::default()
                 },
                 preview: Vec::new(),
+                refused: None,
             });
             state.prompt = Some(Prompt {
                 kind: PromptKind::ExportTarget,
@@ -767,11 +884,18 @@ fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                 Vec::new()
             }
             Action::Open => {
+                if let Some(why) = state.export.as_ref().and_then(|e| e.refused.clone()) {
+                    state.message = Some(format!("nothing written: {why}"));
+                    return Vec::new();
+                }
                 state.overlay = Overlay::None;
                 state
                     .export
                     .take()
                     .map_or_else(Vec::new, |e| vec![Effect::RunExport(e.ask)])
+            }
+            a if ExportOption::of(a).is_some() => {
+                ExportOption::of(a).map_or_else(Vec::new, |o| export_option(state, o))
             }
             a if is_motion(a) => {
                 let n = state.export.as_ref().map_or(0, |e| e.preview.len());
@@ -836,6 +960,54 @@ fn files_action(state: &mut AppState, action: Action) {
     }
 }
 
+/// Changes one option of the export being confirmed: a switch flips and the preview is made
+/// again; a name (branch, onto) is asked for first.
+fn export_option(state: &mut AppState, option: ExportOption) -> Vec<Effect> {
+    let Some(e) = state.export.as_mut() else {
+        return Vec::new();
+    };
+    if !e.ask.kind.options().contains(&option) {
+        state.message = Some(format!(
+            "{} is not an option of {}",
+            option.label(),
+            e.ask.kind.name()
+        ));
+        return Vec::new();
+    }
+    match option {
+        ExportOption::Force => e.ask.force = !e.ask.force,
+        ExportOption::Signoff => e.ask.signoff = !e.ask.signoff,
+        ExportOption::AllowMissing => e.ask.allow_missing = !e.ask.allow_missing,
+        ExportOption::Format => {
+            e.ask.json = !e.ask.json;
+            let (from, to) = if e.ask.json {
+                (".mbox", ".json")
+            } else {
+                (".json", ".mbox")
+            };
+            if let Some(stem) = e.ask.target.strip_suffix(from) {
+                e.ask.target = format!("{stem}{to}");
+            }
+        }
+        ExportOption::Branch | ExportOption::Onto => {
+            let (kind, current) = if option == ExportOption::Branch {
+                (PromptKind::ExportBranch, e.ask.branch.clone())
+            } else {
+                (PromptKind::ExportOnto, e.ask.onto.clone())
+            };
+            let text = current.unwrap_or_default();
+            state.prompt = Some(Prompt {
+                kind,
+                before: text.clone(),
+                text,
+                origin: 0,
+            });
+            return Vec::new();
+        }
+    }
+    vec![Effect::PreviewExport(e.ask.clone())]
+}
+
 fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(prompt) = state.prompt.clone() else {
         return Vec::new();
@@ -883,6 +1055,32 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             e.ask.target = target;
             return vec![Effect::PreviewExport(e.ask)];
+        }
+        Action::PromptSubmit
+            if matches!(
+                prompt.kind,
+                PromptKind::ExportBranch | PromptKind::ExportOnto
+            ) =>
+        {
+            state.prompt = None;
+            let Some(e) = state.export.as_mut() else {
+                return Vec::new();
+            };
+            let value = Some(prompt.text.trim().to_string()).filter(|t| !t.is_empty());
+            if prompt.kind == PromptKind::ExportBranch {
+                e.ask.branch = value;
+            } else {
+                e.ask.onto = value;
+            }
+            return vec![Effect::PreviewExport(e.ask.clone())];
+        }
+        Action::PromptCancel
+            if matches!(
+                prompt.kind,
+                PromptKind::ExportBranch | PromptKind::ExportOnto
+            ) =>
+        {
+            state.prompt = None;
         }
         Action::PromptCancel if prompt.kind == PromptKind::ExportTarget => {
             state.prompt = None;
@@ -1081,7 +1279,11 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
                 state.list.scroll_into_view(h);
             }
         }
-        PromptKind::Note | PromptKind::Waiver | PromptKind::ExportTarget => {}
+        PromptKind::Note
+        | PromptKind::Waiver
+        | PromptKind::ExportTarget
+        | PromptKind::ExportBranch
+        | PromptKind::ExportOnto => {}
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {
                 v.search = search(v, &text, origin);

@@ -861,3 +861,158 @@ fn what_the_desk_recorded_is_what_gets_exported() {
     assert_eq!(v["series"][0]["patches"][1]["line_notes"], 1);
     assert!(v["series"][0]["patches"][0]["findings"].is_object());
 }
+
+/// Writes patchdesk's config in the sandbox: the maintainer's identity.
+fn write_identity(sandbox: &Sandbox) {
+    let dir = sandbox.path("config/patchdesk");
+    std::fs::create_dir_all(&dir).expect("config dir");
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "[identity]\nname = \"{}\"\nemail = \"{}\"\n",
+            MAINTAINER.0, MAINTAINER.1
+        ),
+    )
+    .expect("config");
+}
+
+/// Replays `keys` in the desk over `source` (headless), as a user would type them.
+fn tui_keys(sandbox: &Sandbox, source: &Path, keys: &str) -> String {
+    let out = sandbox.patchdesk(&[
+        &source.display().to_string(),
+        "--keys",
+        keys,
+        "--print",
+        "--size",
+        "100x30",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn the_tui_applies_a_series_to_a_real_repository_with_the_options_chosen_at_the_confirm() {
+    let sandbox = Sandbox::new();
+    write_identity(&sandbox);
+    let (repo, base) = make_repo(&sandbox);
+    let sent = sandbox.git(
+        &repo,
+        &[
+            "format-patch",
+            "--stdout",
+            "--thread",
+            "--cover-letter",
+            &format!("{base}..HEAD"),
+        ],
+    );
+    let mbox = sandbox.path("sent.mbox");
+    std::fs::write(&mbox, sent).expect("mbox");
+    let head = sandbox.git(&repo, &["rev-parse", "HEAD"]);
+    let repo_text = repo.display().to_string();
+
+    // Apply the series onto the base as a named branch with the maintainer's sign-off: `ea`,
+    // the repository, `o` onto, `b` branch, `s` signoff.
+    let setup = format!("ea<c-u>{repo_text}<enter>o{base}<enter>bqueue/uart<enter>s");
+    let confirm = tui_keys(&sandbox, &mbox, &setup);
+    assert!(confirm.contains("confirm to write"), "{confirm}");
+    assert!(confirm.contains("new branch queue/uart"), "{confirm}");
+    assert!(confirm.contains("signoff: on"), "{confirm}");
+    assert!(
+        sandbox
+            .git(&repo, &["branch", "--list", "queue/uart"])
+            .is_empty(),
+        "nothing is applied before the confirmation"
+    );
+    let done = tui_keys(&sandbox, &mbox, &format!("{setup}y"));
+    assert!(
+        done.contains("applied 3 patches on branch queue/uart"),
+        "the result names the branch: {done}"
+    );
+    // The branch holds the same trees as the original commits, signed off last.
+    for i in 0..3 {
+        assert_eq!(
+            sandbox.git(&repo, &["rev-parse", &format!("queue/uart~{i}^{{tree}}")]),
+            sandbox.git(&repo, &["rev-parse", &format!("HEAD~{i}^{{tree}}")]),
+        );
+        let message = message_of(&sandbox, &repo, &format!("queue/uart~{i}"));
+        let me = format!("Signed-off-by: {} <{}>", MAINTAINER.0, MAINTAINER.1);
+        assert_eq!(message.lines().last(), Some(me.as_str()), "{message}");
+    }
+    assert_eq!(sandbox.git(&repo, &["rev-parse", "HEAD"]), head);
+    assert_eq!(
+        sandbox.git(&repo, &["symbolic-ref", "HEAD"]).trim(),
+        "refs/heads/main"
+    );
+    assert!(sandbox.git(&repo, &["status", "--porcelain"]).is_empty());
+
+    // The same branch again is refused at the confirm step, before anything is tried.
+    let again = tui_keys(&sandbox, &mbox, &setup);
+    assert!(
+        again.contains("refused:") && again.contains("branch queue/uart exists"),
+        "{again}"
+    );
+    let pressed = tui_keys(&sandbox, &mbox, &format!("{setup}y"));
+    assert!(pressed.contains("nothing written"), "{pressed}");
+}
+
+#[test]
+fn the_tui_writes_the_record_in_either_format_and_replaces_only_when_told() {
+    let sandbox = Sandbox::new();
+    write_identity(&sandbox);
+    let (mbox, queue) = demo_queue(&sandbox);
+    let json = sandbox.path("record.json");
+    let json_text = json.display().to_string();
+    let done = tui_keys(&sandbox, &mbox, &format!("et<c-u>{json_text}<enter>y"));
+    assert!(done.contains(&format!("to {json_text}")), "{done}");
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("record written"))
+            .expect("the record is JSON");
+    assert!(record.is_object() || record.is_array(), "{record}");
+
+    // `t` switches to mbox (and the file name with it): one summary per series.
+    let done = tui_keys(&sandbox, &mbox, &format!("et<c-u>{json_text}<enter>ty"));
+    let mbox_out = sandbox.path("record.mbox");
+    assert!(done.contains("record.mbox"), "{done}");
+    assert_eq!(mailsplit_count(&sandbox, &mbox_out), queue.series.len());
+
+    // Writing over an existing file needs `F`.
+    std::fs::write(&json, "keep me").expect("file");
+    let refused = tui_keys(&sandbox, &mbox, &format!("et<c-u>{json_text}<enter>y"));
+    assert!(refused.contains("error:"), "{refused}");
+    assert_eq!(std::fs::read_to_string(&json).expect("file"), "keep me");
+    let replaced = tui_keys(&sandbox, &mbox, &format!("et<c-u>{json_text}<enter>Fy"));
+    assert!(replaced.contains("wrote the record"), "{replaced}");
+    assert_ne!(std::fs::read_to_string(&json).expect("file"), "keep me");
+}
+
+#[test]
+fn exports_sign_with_the_identity_in_patchdesks_config_when_git_has_none() {
+    let sandbox = Sandbox::new();
+    write_identity(&sandbox);
+    let (mbox, _) = demo_queue(&sandbox);
+    let source = mbox.display().to_string();
+    let out = sandbox.patchdesk(&["status", &source, "1.1", "changes-requested"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let replies_out = sandbox.path("replies.mbox");
+    let out = sandbox.patchdesk(&[
+        "export",
+        "replies",
+        &source,
+        "--all",
+        "--out",
+        &replies_out.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&replies_out).expect("replies");
+    let messages = read_back(&sandbox, &replies_out, text.matches("\nFrom ").count() + 1);
+    assert!(!messages.is_empty());
+    for m in &messages {
+        let from = m.from.as_ref().expect("a From");
+        assert_eq!(
+            (from.name.as_str(), from.email.as_str()),
+            MAINTAINER,
+            "{}",
+            m.subject
+        );
+    }
+}

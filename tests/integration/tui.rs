@@ -354,17 +354,45 @@ fn nacked_patches_are_marked_in_red_in_the_queue() {
 }
 
 #[test]
-fn export_series_with_a_missing_patch_is_refused_before_the_confirm() {
+fn export_series_with_a_missing_patch_is_refused_until_allowed_at_the_confirm() {
     let dir = tempfile::tempdir().expect("temp data dir");
     let out = dir.path().join("series.mbox");
-    let keys = format!("jjes<c-u>{}<enter>", out.display());
-    let screen = desk_screen(&keys, (100, 12), dir.path());
-    assert!(!screen.contains("confirm to write"), "{screen}");
+    let mut o = options(None, true);
+    o.data_dir = Some(dir.path().to_path_buf());
+    o.identity = Some("Mae Maintainer <mae@example.org>".into());
+    let run = |keys: &str| demo_screen_with(keys, (100, 16), &o);
+    // The demo's first series lacks patch 2 of 3.
+    let keys = format!("jes<c-u>{}<enter>", out.display());
+    let screen = run(&keys);
+    assert!(screen.contains("confirm to write"), "{screen}");
     assert!(
-        screen.contains("error:") && screen.contains("missing"),
+        screen.contains("refused:") && screen.contains("lacks patch 2 of 3"),
         "{screen}"
     );
+    assert!(screen.contains("allow missing: off"), "{screen}");
+    let pressed = run(&format!("{keys}y"));
+    assert!(pressed.contains("nothing written"), "{pressed}");
     assert!(!out.exists());
+    // `m` allows the gap and `s` adds the sign-off: the preview lists what did arrive.
+    let allowed = run(&format!("{keys}ms"));
+    assert!(!allowed.contains("refused:"), "{allowed}");
+    // The temp dir's name changes each run: the snapshot shows it as $TMP.
+    let stable = allowed.replace(&dir.path().display().to_string(), "$TMP");
+    insta::assert_snapshot!("export_confirm_with_options", stable);
+    let written = run(&format!("{keys}msy"));
+    assert!(written.contains("wrote 2 patches"), "{written}");
+    let text = std::fs::read_to_string(&out).expect("series written");
+    assert_eq!(
+        text.matches("Signed-off-by: Mae Maintainer <mae@example.org>")
+            .count(),
+        2
+    );
+    // An option the export does not take is named, not silently ignored.
+    let branch = run(&format!("{keys}b"));
+    assert!(
+        branch.contains("branch is not an option of export series"),
+        "{branch}"
+    );
 }
 
 #[test]

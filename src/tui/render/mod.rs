@@ -79,6 +79,8 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 Some(super::update::ExportKind::Apply) => "apply to repository: ",
                 _ => "write to: ",
             },
+            PromptKind::ExportBranch => "new branch (empty: named after the series): ",
+            PromptKind::ExportOnto => "start from revision (empty: HEAD): ",
         };
         left.push(Span::styled(label, state.theme.key));
         if p.kind == PromptKind::Waiver

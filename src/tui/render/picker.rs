@@ -1,13 +1,14 @@
 //! The small overlays of the triage flows: the status picker (the review statuses, the
 //! current one marked) and the trailer confirm box (the exact preview).
 
+use super::super::action::{Action, Context};
 use super::super::state::{AppState, STATUS_NAMES};
 use super::super::update::DeskTarget;
 use super::patch::centred;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 /// Draws the picker for `target` with entry `selected` highlighted.
 pub fn render(
@@ -93,46 +94,83 @@ pub fn render_confirm(state: &AppState, scroll: usize, frame: &mut Frame, area: 
     );
 }
 
-/// Draws what an export or apply will write where, waiting for confirmation.
+/// Draws the confirm step of an export: what goes where (wrapped), why it is refused if it
+/// is, the options with their keys and values, and how to write or cancel.
 pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: Rect) {
     let Some(export) = &state.export else {
         return;
     };
-    let width = export
+    let theme = &state.theme;
+    let hint = |action: Action| {
+        state
+            .keymap
+            .hint(Context::Picker, action)
+            .unwrap_or_default()
+    };
+    let mut body: Vec<Line> = export
         .preview
         .iter()
-        .map(|l| l.chars().count())
+        .map(|l| Line::from(l.clone()))
+        .collect();
+    if let Some(why) = &export.refused {
+        body.push(Line::from(Span::styled(
+            format!("refused: {why}"),
+            theme.nack,
+        )));
+    }
+    let ask = &export.ask;
+    let mut options: Vec<Span> = Vec::new();
+    for &option in ask.kind.options() {
+        options.push(Span::styled(hint(option.action()), theme.key));
+        options.push(Span::raw(format!(
+            " {}: {}  ",
+            option.label(),
+            ask.value(option)
+        )));
+    }
+    let mut keys = Vec::new();
+    if export.refused.is_none() {
+        keys.push(Span::styled(hint(Action::Open), theme.key));
+        keys.push(Span::raw(" write  "));
+    }
+    keys.push(Span::styled(hint(Action::Back), theme.key));
+    keys.push(Span::raw(" cancel"));
+    let longest = body
+        .iter()
+        .chain([&Line::from(options.clone())])
+        .map(Line::width)
         .max()
-        .unwrap_or(20)
-        .max(40) as u16
-        + 4;
-    let rect = centred(area, width, export.preview.len() as u16 + 3);
+        .unwrap_or(0);
+    let width = (longest as u16 + 4).clamp(44, area.width.saturating_sub(2).max(44));
+    let inner_width = width.saturating_sub(2).max(1) as usize;
+    let rows = |l: &Line| l.width().max(1).div_ceil(inner_width);
+    let body_rows: usize = body.iter().map(rows).sum();
+    let option_rows = rows(&Line::from(options.clone()));
+    let rect = centred(area, width, (body_rows + option_rows + 3) as u16);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" confirm to write ");
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let buf = frame.buffer_mut();
-    let rows = (inner.height as usize).saturating_sub(1);
-    for (i, text) in export.preview.iter().skip(scroll).take(rows).enumerate() {
-        buf.set_line(
-            inner.x,
-            inner.y + i as u16,
-            &Line::from(text.as_str()),
-            inner.width,
-        );
-    }
-    let hint = Line::from(vec![
-        Span::styled("<enter>/y", state.theme.key),
-        Span::raw(" write  "),
-        Span::styled("<esc>", state.theme.key),
-        Span::raw(" cancel"),
-    ]);
-    buf.set_line(
-        inner.x,
-        inner.bottom().saturating_sub(1),
-        &hint,
-        inner.width,
+    let footer = (option_rows + 1) as u16;
+    let body_area = Rect {
+        height: inner.height.saturating_sub(footer),
+        ..inner
+    };
+    frame.render_widget(
+        Paragraph::new(body)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll as u16, 0)),
+        body_area,
+    );
+    let footer_area = Rect {
+        y: body_area.bottom(),
+        height: inner.height.saturating_sub(body_area.height),
+        ..inner
+    };
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(options), Line::from(keys)]).wrap(Wrap { trim: false }),
+        footer_area,
     );
 }
