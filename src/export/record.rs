@@ -302,7 +302,7 @@ pub fn to_mails(
             s.id,
             parent.clone().unwrap_or_default()
         );
-        let hash = sha1_smol::Sha1::from(seed).digest().to_string();
+        let hash = crate::hash::sha1_hex(seed.as_bytes());
         let domain = plan
             .maintainer
             .email

@@ -143,7 +143,7 @@ impl IdMaker {
     fn next(&mut self, answered: &Patch) -> String {
         self.counter += 1;
         let seed = format!("{}\0{}\0{}", self.stamp, self.counter, answered.key);
-        let hash = sha1_smol::Sha1::from(seed).digest().to_string();
+        let hash = crate::hash::sha1_hex(seed.as_bytes());
         format!("patchdesk-{}-{}@{}", &hash[..16], self.counter, self.domain)
     }
 }

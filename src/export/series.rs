@@ -195,7 +195,7 @@ pub fn build(
         let message_id = patch.mail.message_id.clone().unwrap_or_else(|| {
             format!(
                 "{}@patchdesk.invalid",
-                sha1_smol::Sha1::from(&patch.key).digest()
+                crate::hash::sha1_hex(patch.key.as_bytes())
             )
         });
         let mail = Outgoing {

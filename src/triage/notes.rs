@@ -77,7 +77,7 @@ pub struct Note {
 
 /// Hash of a line's text (trailing whitespace and CR ignored): 16 hex digits of SHA-1.
 pub fn line_hash(text: &str) -> String {
-    let digest = sha1_smol::Sha1::from(text.trim_end()).digest().to_string();
+    let digest = crate::hash::sha1_hex(text.trim_end().as_bytes());
     digest[..16].to_string()
 }
 

@@ -283,9 +283,7 @@ pub fn state_path(data_dir: &Path, source: &str) -> PathBuf {
     let absolute = std::fs::canonicalize(source)
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| source.to_string());
-    let hash = sha1_smol::Sha1::from(absolute.as_bytes())
-        .digest()
-        .to_string();
+    let hash = crate::hash::sha1_hex(absolute.as_bytes());
     let base: String = Path::new(source)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

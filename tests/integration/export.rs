@@ -534,7 +534,7 @@ fn repo_state(sandbox: &Sandbox, repo: &Path) -> Vec<String> {
                 stack.push(path);
             } else {
                 let bytes = std::fs::read(&path).expect("file");
-                let hash = sha1_smol::Sha1::from(&bytes).digest().to_string();
+                let hash = patchdesk::hash::sha1_hex(&bytes);
                 files.push(format!("{} {hash}", path.display()));
             }
         }
