@@ -82,7 +82,40 @@ pub fn build_message(mail: &Outgoing) -> Result<Vec<u8>> {
     let bytes = builder
         .write_to_vec()
         .map_err(|e| Error::io("message being built", e))?;
-    Ok(crlf_to_lf(&bytes))
+    Ok(unquote_encoded_names(&crlf_to_lf(&bytes)))
+}
+
+/// mail-builder writes an encoded display name inside quotes (`"=?utf-8?B?…?=" <a@b>`), but
+/// RFC 2047 (section 5) forbids an encoded word in a quoted string and strict readers show
+/// it raw. In the address headers, a quoted string made only of encoded words loses its
+/// quotes; every other quoted name is kept as written.
+fn unquote_encoded_names(message: &[u8]) -> Vec<u8> {
+    use regex::bytes::Regex;
+    use std::sync::OnceLock;
+    static QUOTED_WORDS: OnceLock<Regex> = OnceLock::new();
+    let quoted = QUOTED_WORDS.get_or_init(|| {
+        let word = r"=\?[A-Za-z0-9_-]+\?[BbQq]\?[^?\s\x22]*\?=";
+        Regex::new(&format!(r#""({word}(?:\s+{word})*)""#)).expect("a valid pattern")
+    });
+    let end = memchr::memmem::find(message, b"\n\n").map_or(message.len(), |i| i + 1);
+    let (head, body) = message.split_at(end);
+    let mut out = Vec::with_capacity(message.len());
+    let mut in_address = false;
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        if !line.starts_with(b" ") && !line.starts_with(b"\t") {
+            let lower = line.to_ascii_lowercase();
+            in_address = [&b"from:"[..], b"to:", b"cc:", b"reply-to:"]
+                .iter()
+                .any(|h| lower.starts_with(h));
+        }
+        if in_address {
+            out.extend_from_slice(&quoted.replace_all(line, &b"$1"[..]));
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out.extend_from_slice(body);
+    out
 }
 
 fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
@@ -269,10 +302,43 @@ mod tests {
         assert_eq!(parsed.subject(), Some("Re: [PATCH] uart: fix naïve FIFO"));
         let from = parsed.from().and_then(|a| a.first()).unwrap();
         assert_eq!(from.name(), Some("Zoë Ångström"));
+        // RFC 2047: an encoded word is never inside a quoted string.
+        let from_line = text.lines().find(|l| l.starts_with("From:")).unwrap();
+        assert!(from_line.starts_with("From: =?utf-8?"), "{from_line}");
+        assert!(!from_line.contains('"'), "{from_line}");
         assert_eq!(
             parsed.body_text(0).as_deref(),
             Some("From the start\n>From here\nplain\n")
         );
+    }
+
+    #[test]
+    fn encoded_names_are_unquoted_in_lists_and_plain_quoted_names_kept() {
+        let mut mail = sample();
+        let long = "Åsa Öberg-Łukasiewicz von Ünterwalden zu Großßtädten und Ämter";
+        mail.to = vec![
+            Address {
+                name: "Quint, Mara".into(),
+                email: "mara@example.org".into(),
+            },
+            Address {
+                name: long.into(),
+                email: "asa@example.org".into(),
+            },
+        ];
+        let text = String::from_utf8(build_message(&mail).unwrap()).unwrap();
+        let head = &text[..text.find("\n\n").unwrap()];
+        assert!(
+            head.contains("\"Quint, Mara\" <mara@example.org>"),
+            "{head}"
+        );
+        assert!(!head.contains("\"=?"), "{head}");
+        assert!(!head.contains("?=\""), "{head}");
+        let parsed = mail_parser::MessageParser::default()
+            .parse(text.as_bytes())
+            .unwrap();
+        let names: Vec<Option<&str>> = parsed.to().unwrap().iter().map(|a| a.name()).collect();
+        assert_eq!(names, vec![Some("Quint, Mara"), Some(long)]);
     }
 
     #[test]
