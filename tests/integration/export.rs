@@ -374,6 +374,24 @@ fn make_repo(sandbox: &Sandbox) -> (PathBuf, String) {
     (repo, base)
 }
 
+/// The commits after `base`, as `git format-patch --thread --cover-letter` sends them, in
+/// `sent.mbox` in the sandbox.
+fn send_series(sandbox: &Sandbox, repo: &Path, base: &str) -> PathBuf {
+    let sent = sandbox.git(
+        repo,
+        &[
+            "format-patch",
+            "--stdout",
+            "--thread",
+            "--cover-letter",
+            &format!("{base}..HEAD"),
+        ],
+    );
+    let mbox = sandbox.path("sent.mbox");
+    std::fs::write(&mbox, sent).expect("mbox");
+    mbox
+}
+
 /// A commit's message exactly as stored.
 fn message_of(sandbox: &Sandbox, repo: &Path, rev: &str) -> String {
     let raw = sandbox.git(repo, &["cat-file", "commit", rev]);
@@ -406,18 +424,7 @@ fn acked_series_goes_through_git_am_and_apply_alike() {
         .rev()
         .map(|i| message_of(&sandbox, &repo, &format!("HEAD~{i}")))
         .collect();
-    let sent = sandbox.git(
-        &repo,
-        &[
-            "format-patch",
-            "--stdout",
-            "--thread",
-            "--cover-letter",
-            &format!("{base}..HEAD"),
-        ],
-    );
-    let mbox = sandbox.path("sent.mbox");
-    std::fs::write(&mbox, sent).expect("mbox");
+    let mbox = send_series(&sandbox, &repo, &base);
 
     let queue = load(&mbox);
     assert_eq!(queue.series.len(), 1);
@@ -895,18 +902,7 @@ fn the_tui_applies_a_series_to_a_real_repository_with_the_options_chosen_at_the_
     let sandbox = Sandbox::new();
     write_identity(&sandbox);
     let (repo, base) = make_repo(&sandbox);
-    let sent = sandbox.git(
-        &repo,
-        &[
-            "format-patch",
-            "--stdout",
-            "--thread",
-            "--cover-letter",
-            &format!("{base}..HEAD"),
-        ],
-    );
-    let mbox = sandbox.path("sent.mbox");
-    std::fs::write(&mbox, sent).expect("mbox");
+    let mbox = send_series(&sandbox, &repo, &base);
     let head = sandbox.git(&repo, &["rev-parse", "HEAD"]);
     let repo_text = repo.display().to_string();
 

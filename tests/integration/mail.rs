@@ -304,6 +304,28 @@ fn repository_without_m_blobs_is_an_error() {
     assert!(error.to_string().contains("no `m` blobs"));
 }
 
+/// Runs git in `repo` with a fixed author (and date, when given; the committer is Ada) and
+/// asserts it succeeded.
+fn git_ok(home: &Path, repo: &Path, args: &[&str], author: (&str, &str), date: Option<&str>) {
+    let mut cmd = git(home);
+    cmd.current_dir(repo)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", author.0)
+        .env("GIT_AUTHOR_EMAIL", author.1)
+        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.org");
+    if let Some(date) = date {
+        cmd.env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A repository with three commits on a line and a merge of a side branch, made with git.
 fn make_repo(home: &Path) -> PathBuf {
     let repo = home.join("repo");
@@ -311,21 +333,12 @@ fn make_repo(home: &Path) -> PathBuf {
     let run = |args: &[&str]| {
         clock.set(clock.get() + 1);
         let date = format!("2025-03-03T10:00:{:02}+01:00", clock.get());
-        let out = git(home)
-            .current_dir(&repo)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "Ada Lovelace")
-            .env("GIT_AUTHOR_EMAIL", "ada@example.org")
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_NAME", "Ada Lovelace")
-            .env("GIT_COMMITTER_EMAIL", "ada@example.org")
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        git_ok(
+            home,
+            &repo,
+            args,
+            ("Ada Lovelace", "ada@example.org"),
+            Some(&date),
         );
     };
     std::fs::create_dir(&repo).unwrap();
@@ -410,19 +423,12 @@ fn git_range_writes_binary_changes_git_can_apply() {
         &["add", "logo.bin"][..],
         &["commit", "-q", "-m", "logo: add it"],
     ] {
-        let out = git(home.path())
-            .current_dir(&repo)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "Grace Hopper")
-            .env("GIT_AUTHOR_EMAIL", "grace@example.org")
-            .env("GIT_COMMITTER_NAME", "Ada Lovelace")
-            .env("GIT_COMMITTER_EMAIL", "ada@example.org")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        git_ok(
+            home.path(),
+            &repo,
+            args,
+            ("Grace Hopper", "grace@example.org"),
+            None,
         );
     }
     let spec = SourceSpec::GitRange {
