@@ -286,6 +286,20 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
             view.nacked.insert(patch.key.clone());
         }
     }
+    for (key, patch) in &desk.state().patches {
+        if !patch.trailers.is_empty() {
+            let mine = patch
+                .trailers
+                .iter()
+                .map(|t| crate::patch::Trailer {
+                    key: t.kind.key().to_string(),
+                    value: t.value.clone(),
+                    line: 0,
+                })
+                .collect();
+            view.recorded.insert(key.clone(), mine);
+        }
+    }
     for note in desk.notes() {
         if let NoteTarget::Line(a) = &note.target
             && !note.orphaned

@@ -222,6 +222,8 @@ pub struct AppState {
     pub waived: std::collections::BTreeSet<String>,
     /// Patches NACKed in a reply, by key.
     pub nacked: std::collections::BTreeSet<String>,
+    /// The maintainer's trailers recorded at the desk, by patch key (counted in A/R/T).
+    pub recorded: BTreeMap<String, Vec<crate::patch::Trailer>>,
 }
 
 impl AppState {
@@ -264,6 +266,7 @@ impl AppState {
             notes: BTreeMap::new(),
             waived: Default::default(),
             nacked: Default::default(),
+            recorded: BTreeMap::new(),
         };
         s.set_queue(queue, findings);
         s
@@ -286,6 +289,7 @@ impl AppState {
             .and_then(|v| self.queue.patches.get(v.index))
             .map(|p| p.key.clone());
         self.summaries = summary::summarise(&queue, &findings);
+        summary::with_recorded(&mut self.summaries, &queue, &self.recorded);
         self.list.groups = list::groups(&queue);
         self.list.folded.clear();
         self.list.rows.clear();
@@ -320,6 +324,10 @@ impl AppState {
         self.waived = view.waived;
         self.nacked = view.nacked;
         self.desk_read_only = view.read_only;
+        if view.recorded != self.recorded {
+            self.recorded = view.recorded;
+            summary::with_recorded(&mut self.summaries, &self.queue, &self.recorded);
+        }
         self.refilter(true);
         if let Some(old) = self.patch.take() {
             let top = old

@@ -82,6 +82,9 @@ pub struct DeskView {
     pub waived: std::collections::BTreeSet<String>,
     /// Patches someone NACKed in a reply.
     pub nacked: std::collections::BTreeSet<String>,
+    /// The maintainer's recorded trailers per patch (`Acked-by: Name <email>`), for the
+    /// A/R/T counts.
+    pub recorded: std::collections::BTreeMap<String, Vec<crate::patch::Trailer>>,
     /// No change can be recorded (no desk, or another patchdesk holds the lock).
     pub read_only: bool,
 }

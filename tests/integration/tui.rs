@@ -374,3 +374,44 @@ fn the_patch_view_header_shows_the_status_and_the_waiver() {
     let screen = desk_screen("jjjSjjj<enter><enter>", (100, 12), dir.path());
     insta::assert_snapshot!("patch_header_desk_marks", screen);
 }
+
+/// The queue row of the patch titled `title` on a plain screen.
+fn row_of<'a>(screen: &'a str, title: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(title))
+        .unwrap_or_else(|| panic!("no row for {title}:\n{screen}"))
+}
+
+#[test]
+fn the_review_counts_include_the_maintainers_recorded_trailers_once() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let title = "net: rename ring_len to ring_size";
+    // 1.1: Reviewed-by Grace in the patch, Tested-by Grace on the cover letter.
+    let before = desk_screen("", (100, 12), dir.path());
+    assert!(row_of(&before, title).contains("· 1 1"), "{before}");
+    // Mae's Reviewed-by, recorded at the desk, is a second reviewer.
+    let reviewed = desk_screen("jjRy", (100, 12), dir.path());
+    assert!(row_of(&reviewed, title).contains("· 2 1"), "{reviewed}");
+    // A new desk over the saved state counts it too, and Mae's Tested-by joins.
+    let tested = desk_screen("jjTy", (100, 12), dir.path());
+    assert!(row_of(&tested, title).contains("· 2 2"), "{tested}");
+    let undone = desk_screen("jjAyu", (100, 12), dir.path());
+    assert!(row_of(&undone, title).contains("· 2 2"), "{undone}");
+    assert!(undone.contains("undone: Acked-by"), "{undone}");
+}
+
+#[test]
+fn grace_recording_her_own_review_again_is_not_a_second_review() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let mut o = options(None, false);
+    o.data_dir = Some(dir.path().to_path_buf());
+    // Grace's own Tested-by came on the cover letter; recorded again by her at the desk on
+    // 1.2 (not the same patch's message): still one tester.
+    o.identity = Some("Grace Hopper <GRACE@example.org>".into());
+    let screen = screen_with("jjjTy", (100, 12), &o);
+    assert!(
+        row_of(&screen, "net: free the ring on error").contains("1 · 1"),
+        "{screen}"
+    );
+}
