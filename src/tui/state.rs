@@ -56,6 +56,8 @@ pub enum PromptKind {
     Waiver,
     /// The output file (or repository) of `AppState::export`.
     ExportTarget,
+    /// The optional until-date (`YYYY-MM-DD`) of a deferral picked for the target.
+    DeferUntil(super::update::DeskTarget),
 }
 
 /// An export or apply being set up: target asked, then the preview confirmed.
@@ -85,6 +87,8 @@ pub struct Prompt {
     pub before: String,
     /// Where the view was when the prompt opened (search starts from there).
     pub origin: usize,
+    /// Why the typed text was refused (shown until the next edit).
+    pub error: Option<String>,
 }
 
 /// Search in the open patch.

@@ -196,6 +196,7 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
                     text: String::new(),
                     before: String::new(),
                     origin: 0,
+                    error: None,
                 });
                 state.message = Some(format!(
                     "{rule} is an error here: give a reason to waive it"
@@ -295,6 +296,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                         text: String::new(),
                         before: String::new(),
                         origin: line,
+                        error: None,
                     })
                 }
                 None => state.message = Some(
@@ -373,6 +375,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 text: target.clone(),
                 before: target,
                 origin: 0,
+                error: None,
             });
             return Vec::new();
         }
@@ -479,6 +482,7 @@ fn queue_action(state: &mut AppState, action: Action) {
                 text: state.query_text.clone(),
                 before: state.query_text.clone(),
                 origin: state.list.selected,
+                error: None,
             });
         }
         Action::ClearFilter | Action::Back if !state.query_text.is_empty() => {
@@ -686,6 +690,7 @@ fn patch_action(state: &mut AppState, action: Action) {
                 text: text.clone(),
                 before: text,
                 origin: v.offset,
+                error: None,
             });
         }
         Action::SearchNext | Action::SearchPrev => {
@@ -793,7 +798,24 @@ fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Back => state.overlay = Overlay::None,
         Action::Open => {
             state.overlay = Overlay::None;
-            if let Some(name) = STATUS_NAMES.get(selected) {
+            if STATUS_NAMES.get(selected) == Some(&"deferred") {
+                // Deferred takes an optional date: ask, showing the current one.
+                let current = match target {
+                    DeskTarget::Patch(p) => state.status_of(p),
+                    DeskTarget::Series(_) => String::new(),
+                };
+                let until = current
+                    .strip_prefix("deferred until ")
+                    .unwrap_or_default()
+                    .to_string();
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::DeferUntil(target),
+                    text: until.clone(),
+                    before: until,
+                    origin: 0,
+                    error: None,
+                });
+            } else if let Some(name) = STATUS_NAMES.get(selected) {
                 return vec![Effect::SetStatus {
                     target,
                     status: (*name).to_string(),
@@ -847,7 +869,9 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::PromptSubmit if prompt.kind == PromptKind::Waiver => {
             let reason = prompt.text.trim().to_string();
             if reason.is_empty() {
-                state.message = Some("a waiver needs a reason (Esc drops the trailer)".into());
+                if let Some(p) = state.prompt.as_mut() {
+                    p.error = Some("a waiver needs a reason (Esc drops the trailer)".into());
+                }
                 return Vec::new();
             }
             state.prompt = None;
@@ -868,6 +892,7 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     text: String::new(),
                     before: String::new(),
                     origin: 0,
+                    error: None,
                 });
                 state.confirm = Some(c);
                 return Vec::new();
@@ -895,6 +920,33 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.prompt = None;
             state.confirm = None;
             state.message = Some("not waived: nothing recorded".into());
+        }
+        Action::PromptSubmit if matches!(prompt.kind, PromptKind::DeferUntil(_)) => {
+            let PromptKind::DeferUntil(target) = prompt.kind else {
+                return Vec::new();
+            };
+            let date = prompt.text.trim();
+            let status = if date.is_empty() {
+                "deferred".to_string()
+            } else {
+                format!("deferred:{date}")
+            };
+            // The same check the desk makes, here so a bad date can be typed again.
+            match crate::triage::status::Status::parse(&status) {
+                Ok(_) => {
+                    state.prompt = None;
+                    return vec![Effect::SetStatus { target, status }];
+                }
+                Err(e) => {
+                    if let Some(p) = state.prompt.as_mut() {
+                        p.error = Some(format!("{e}; leave it empty for no date"));
+                    }
+                }
+            }
+        }
+        Action::PromptCancel if matches!(prompt.kind, PromptKind::DeferUntil(_)) => {
+            state.prompt = None;
+            state.message = Some("status not changed".into());
         }
         Action::PromptSubmit if prompt.kind == PromptKind::Note => {
             state.prompt = None;
@@ -1064,6 +1116,7 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
         return;
     };
     edit(&mut prompt.text);
+    prompt.error = None;
     let text = prompt.text.clone();
     let (kind, origin) = (prompt.kind, prompt.origin);
     match kind {
@@ -1084,7 +1137,10 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
                 state.list.scroll_into_view(h);
             }
         }
-        PromptKind::Note | PromptKind::Waiver | PromptKind::ExportTarget => {}
+        PromptKind::Note
+        | PromptKind::Waiver
+        | PromptKind::ExportTarget
+        | PromptKind::DeferUntil(_) => {}
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {
                 v.search = search(v, &text, origin);
@@ -1399,6 +1455,65 @@ mod tests {
         // Back closes the picker without an effect.
         assert!(keys(&mut s, "S<esc>").is_empty());
         assert_eq!(s.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn deferred_asks_for_an_optional_date_and_refuses_a_bad_one() {
+        let mut s = state();
+        // The picker's last entry is deferred.
+        assert!(keys(&mut s, "jjSG<enter>").is_empty());
+        assert_eq!(
+            s.prompt.as_ref().map(|p| p.kind),
+            Some(PromptKind::DeferUntil(DeskTarget::Patch(1)))
+        );
+        assert!(keys(&mut s, "2026-13-01<enter>").is_empty());
+        let error = s.prompt.as_ref().and_then(|p| p.error.clone());
+        assert!(error.unwrap_or_default().contains("not a date"));
+        assert_eq!(
+            s.context(),
+            Context::Prompt,
+            "the prompt stays for another try"
+        );
+        let effects = keys(&mut s, "<c-u>2026-12-24<enter>");
+        assert_eq!(
+            effects,
+            vec![Effect::SetStatus {
+                target: DeskTarget::Patch(1),
+                status: "deferred:2026-12-24".into()
+            }]
+        );
+        assert!(s.prompt.is_none());
+        // Empty: deferred without a date. Esc: nothing.
+        assert_eq!(
+            keys(&mut s, "SG<enter><enter>"),
+            vec![Effect::SetStatus {
+                target: DeskTarget::Patch(1),
+                status: "deferred".into()
+            }]
+        );
+        assert!(keys(&mut s, "SG<enter><esc>").is_empty());
+        assert_eq!(s.message.as_deref(), Some("status not changed"));
+    }
+
+    #[test]
+    fn the_date_prompt_shows_the_current_deferral() {
+        let mut s = state();
+        let key = s.queue.patches[1].key.clone();
+        let mut view = DeskView::default();
+        view.statuses
+            .insert(key, "deferred until 2026-12-24".into());
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: None,
+            },
+        );
+        keys(&mut s, "jjSG<enter>");
+        assert_eq!(
+            s.prompt.as_ref().map(|p| p.text.as_str()),
+            Some("2026-12-24")
+        );
     }
 
     #[test]

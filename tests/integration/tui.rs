@@ -415,3 +415,24 @@ fn grace_recording_her_own_review_again_is_not_a_second_review() {
         "{screen}"
     );
 }
+
+#[test]
+fn deferred_with_an_until_date_is_shown_in_the_queue_and_the_header() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    // 1.1 deferred to Christmas; 1.2 deferred until today (due: shown in the due colour).
+    let screen = desk_screen(
+        "jjSG<enter>2026-12-24<enter>jSG<enter>2026-11-20<enter>",
+        (100, 12),
+        dir.path(),
+    );
+    insta::assert_snapshot!("status_deferred_until", screen);
+    let header = desk_screen("jj<enter>", (100, 6), dir.path());
+    assert!(header.contains("deferred until 2026-12-24"), "{header}");
+    // A bad date is refused and nothing is recorded.
+    let bad = desk_screen("jjjjSG<enter>24.12.2026<enter>", (100, 12), dir.path());
+    assert!(bad.contains("not a date"), "{bad}");
+    assert!(
+        !row_of(&bad, "net: document the ring").contains("def"),
+        "{bad}"
+    );
+}

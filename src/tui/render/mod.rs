@@ -75,6 +75,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             PromptKind::Search => "search: ",
             PromptKind::Note => "note: ",
             PromptKind::Waiver => "waive ",
+            PromptKind::DeferUntil(_) => "deferred until (YYYY-MM-DD, empty for no date): ",
             PromptKind::ExportTarget => match state.export.as_ref().map(|e| e.ask.kind) {
                 Some(super::update::ExportKind::Apply) => "apply to repository: ",
                 _ => "write to: ",
@@ -89,13 +90,15 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
         }
         left.push(Span::raw(p.text.clone()));
         left.push(Span::styled(" ", state.theme.selected));
-        if p.kind == PromptKind::Filter {
+        if let Some(e) = &p.error {
+            left.push(Span::styled(format!("  {e}"), state.theme.problem));
+        } else if p.kind == PromptKind::Filter {
             let n = state.list.order.len();
             left.push(Span::styled(
                 format!("  {n} match{}", if n == 1 { "" } else { "es" }),
                 state.theme.dim,
             ));
-        } else if p.kind == PromptKind::Note {
+        } else if matches!(p.kind, PromptKind::Note | PromptKind::DeferUntil(_)) {
             left.push(Span::styled(
                 "  <enter> save  <esc> cancel",
                 state.theme.dim,
