@@ -175,6 +175,7 @@ actions! {
     Undo = "undo", Triage, [Queue, Patch], "Undo the last desk change";
     AddNote = "add_note", Triage, [Patch], "Add a note on the line at the top of the view";
     DeleteNote = "delete_note", Triage, [Patch], "Delete the note on the line at the top of the view";
+    AddPatchNote = "add_patch_note", Triage, [Queue, Patch], "Add a note on the whole patch (series row: the series)";
     Ack = "ack", Triage, [Queue, Patch], "Add your Acked-by to the selected patch (a cover letter: its series), after a preview";
     Review = "review", Triage, [Queue, Patch], "Add your Reviewed-by, after a preview";
     Tested = "tested", Triage, [Queue, Patch], "Add your Tested-by, after a preview";

@@ -2,7 +2,7 @@
 //! `update`, and turns each result into an [`Incoming`] that comes back into the state.
 //! The event loop and headless replay both own one [`DeskLink`].
 
-use super::patch_model::NoteView;
+use super::patch_model::{NoteAnchor, NoteView};
 use super::state::AppState;
 use super::update::{DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, TrailerAsk};
 use crate::queue::Queue;
@@ -65,6 +65,7 @@ impl DeskLink {
             Effect::SetStatus { .. }
             | Effect::Undo
             | Effect::AddNote { .. }
+            | Effect::AddWholeNote { .. }
             | Effect::DeleteNote(_)
             | Effect::AddTrailer(_) => {}
             Effect::PlanTrailer(ask) => return Some(self.plan(state, ask)),
@@ -111,6 +112,28 @@ impl DeskLink {
                 let place = match file {
                     Some(f) => format!("{f}:{line}"),
                     None => format!("{} line {line}", crate::triage::notes::part_name(*part)),
+                };
+                desk.add_note(queue, &spec, text)
+                    .map(|_| format!("note added on {place}"))
+            }
+            Effect::AddWholeNote { target, text } => {
+                // A cover letter stands for its series, as on the command line.
+                let spec = match *target {
+                    DeskTarget::Patch(p) => {
+                        match queue.series.iter().position(|s| s.cover == Some(p)) {
+                            Some(s) => NoteSpec::Series(s),
+                            None => NoteSpec::Patch(p),
+                        }
+                    }
+                    DeskTarget::Series(s) => NoteSpec::Series(s),
+                };
+                let place = match &spec {
+                    NoteSpec::Series(s) => {
+                        format!("series {}", queue.series.get(*s).map_or(0, |s| s.id))
+                    }
+                    NoteSpec::Patch(p) | NoteSpec::Line { patch: p, .. } => {
+                        crate::triage::desk::patch_label(queue, *p)
+                    }
                 };
                 desk.add_note(queue, &spec, text)
                     .map(|_| format!("note added on {place}"))
@@ -300,20 +323,49 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
             view.recorded.insert(key.clone(), mine);
         }
     }
+    // Series notes show on every patch of the series.
+    let series_patches = |key: &str| -> Vec<usize> {
+        queue
+            .series
+            .iter()
+            .find(|s| crate::triage::desk::series_key(queue, s).as_deref() == Some(key))
+            .map(|s| {
+                s.cover
+                    .into_iter()
+                    .chain(s.patches.iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     for note in desk.notes() {
-        if let NoteTarget::Line(a) = &note.target
-            && !note.orphaned
-        {
+        let mut add = |key: &str, on: NoteAnchor| {
             view.notes
-                .entry(a.patch.clone())
+                .entry(key.to_string())
                 .or_default()
                 .push(NoteView {
                     id: note.id,
+                    on,
+                    text: note.text.clone(),
+                })
+        };
+        match &note.target {
+            NoteTarget::Line(a) if !note.orphaned => add(
+                &a.patch,
+                NoteAnchor::Line {
                     part: a.part,
                     file: a.file.clone(),
                     line: a.line,
-                    text: note.text.clone(),
-                });
+                },
+            ),
+            NoteTarget::Line(_) => {}
+            NoteTarget::Patch { patch } => add(patch, NoteAnchor::Patch),
+            NoteTarget::Series { series } => {
+                for p in series_patches(series) {
+                    if let Some(patch) = queue.patches.get(p) {
+                        add(&patch.key, NoteAnchor::Series);
+                    }
+                }
+            }
         }
     }
     view

@@ -62,16 +62,42 @@ pub enum LineKind {
     Note(u64),
 }
 
-/// A line note as the patch view draws it (from the desk).
+/// What a note is on, as the patch view places it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteAnchor {
+    /// The series the patch belongs to: shown at the top of each of its patches.
+    Series,
+    /// The whole patch: shown at the top, under the subject.
+    Patch,
+    /// One line: a 1-based message/notes line, or a new-side diff line of `file`.
+    Line {
+        part: Part,
+        file: Option<String>,
+        line: u32,
+    },
+}
+
+/// A note as the patch view draws it (from the desk).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteView {
     pub id: u64,
-    pub part: Part,
-    /// The file, for diff notes.
-    pub file: Option<String>,
-    /// 1-based message/notes line, or new-side diff line.
-    pub line: u32,
+    pub on: NoteAnchor,
     pub text: String,
+}
+
+impl NoteView {
+    /// A note on one line.
+    pub fn line(id: u64, part: Part, file: Option<&str>, line: u32, text: &str) -> NoteView {
+        NoteView {
+            id,
+            on: NoteAnchor::Line {
+                part,
+                file: file.map(str::to_string),
+                line,
+            },
+            text: text.to_string(),
+        }
+    }
 }
 
 /// A finding's span on a line (display byte offsets) and the finding's index.
@@ -513,31 +539,59 @@ impl PatchModel {
         }
     }
 
-    /// Inserts each note as a line right under the line it is anchored to, keeping every
-    /// stored line index (findings, hunks, files) pointing at the same line.
+    /// Inserts each note as lines of its own: a line note right under the line it is
+    /// anchored to, series and patch notes at the top (under the subject and its marks,
+    /// labelled `series` / `patch`), keeping every stored line index (findings, hunks,
+    /// files) pointing at the same line.
     pub fn insert_notes(&mut self, notes: &[NoteView]) {
         if notes.is_empty() {
             return;
         }
         let anchors: Vec<_> = (0..self.lines.len()).map(|i| self.anchor_of(i)).collect();
+        // Series notes first, then patch notes, before the blank line that ends the top.
+        let top = self.lines.iter().position(|l| l.kind == LineKind::Blank);
+        let mut pinned: Vec<&NoteView> = notes
+            .iter()
+            .filter(|n| !matches!(n.on, NoteAnchor::Line { .. }))
+            .collect();
+        pinned.sort_by_key(|n| n.on != NoteAnchor::Series);
         let old = std::mem::take(&mut self.lines);
         let mut new_index = vec![0; old.len()];
+        let push_note = |lines: &mut Vec<ViewLine>, note: &NoteView, file: Option<usize>| {
+            for (k, text) in note.text.lines().enumerate() {
+                let mut v = ViewLine::new(LineKind::Note(note.id), text.to_string());
+                v.file = file;
+                if k == 0 {
+                    v.label = match note.on {
+                        NoteAnchor::Series => Some("series"),
+                        NoteAnchor::Patch => Some("patch"),
+                        NoteAnchor::Line { .. } => None,
+                    };
+                }
+                lines.push(v);
+            }
+        };
         for (i, line) in old.into_iter().enumerate() {
+            if Some(i) == top {
+                for note in &pinned {
+                    push_note(&mut self.lines, note, None);
+                }
+            }
             new_index[i] = self.lines.len();
             let file = line.file;
             self.lines.push(line);
             let Some((part, path, n)) = &anchors[i] else {
                 continue;
             };
-            for note in notes
-                .iter()
-                .filter(|no| no.part == *part && no.file == *path && no.line == *n)
-            {
-                for text in note.text.lines() {
-                    let mut v = ViewLine::new(LineKind::Note(note.id), text.to_string());
-                    v.file = file;
-                    self.lines.push(v);
-                }
+            for note in notes.iter().filter(|no| match &no.on {
+                NoteAnchor::Line {
+                    part: p,
+                    file,
+                    line,
+                } => p == part && file == path && line == n,
+                _ => false,
+            }) {
+                push_note(&mut self.lines, note, file);
             }
         }
         for l in &mut self.finding_line {
@@ -721,6 +775,44 @@ mod tests {
         assert_eq!(m.lines[li].kind, LineKind::Title);
         assert!(m.lines[li + 1].text.contains("x-rule: lost"));
         assert_eq!(m.lines[li].worst(), Some(Severity::Error));
+    }
+
+    #[test]
+    fn series_and_patch_notes_sit_at_the_top_and_line_notes_under_their_line() {
+        let mut m = model(2);
+        let hunk = m.hunks[0];
+        let finding = m.finding_line[0];
+        m.insert_notes(&[
+            NoteView::line(1, Part::Message, None, 3, "on the body"),
+            NoteView {
+                id: 2,
+                on: NoteAnchor::Patch,
+                text: "whole patch\nsecond line".into(),
+            },
+            NoteView {
+                id: 3,
+                on: NoteAnchor::Series,
+                text: "whole series".into(),
+            },
+        ]);
+        let kinds: Vec<(LineKind, Option<&str>)> =
+            m.lines[..4].iter().map(|l| (l.kind, l.label)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (LineKind::Title, Some("subj")),
+                (LineKind::Note(3), Some("series")),
+                (LineKind::Note(2), Some("patch")),
+                (LineKind::Note(2), None),
+            ]
+        );
+        assert_eq!(m.lines[4].kind, LineKind::Blank);
+        let body = m.lines.iter().position(|l| l.kind == LineKind::Note(1));
+        assert_eq!(body.map(|b| m.lines[b - 1].new), Some(Some(3)));
+        // Stored indices moved with their lines.
+        assert_eq!(m.hunks[0], hunk + 4);
+        assert_eq!(m.finding_line[0], finding + 4);
+        assert_eq!(m.note_lines().len(), 3);
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub enum PromptKind {
     ExportTarget,
     /// The optional until-date (`YYYY-MM-DD`) of a deferral picked for the target.
     DeferUntil(super::update::DeskTarget),
+    /// A note on a whole patch or series.
+    WholeNote(super::update::DeskTarget),
 }
 
 /// An export or apply being set up: target asked, then the preview confirmed.

@@ -30,6 +30,8 @@ pub enum Effect {
         line: u32,
         text: String,
     },
+    /// Add a note on a whole patch (a cover letter: its series) or series.
+    AddWholeNote { target: DeskTarget, text: String },
     /// Delete a note by id.
     DeleteNote(u64),
     /// Plan the maintainer's trailer (preview and gate); the plan comes back as
@@ -303,6 +305,21 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                     "no line for a note here: scroll a message or new-side diff line to the top"
                         .into(),
                 ),
+            }
+            return Vec::new();
+        }
+        Action::AddPatchNote if matches!(context, Context::Queue | Context::Patch) => {
+            match desk_target(state) {
+                Some(target) => {
+                    state.prompt = Some(Prompt {
+                        kind: PromptKind::WholeNote(target),
+                        text: String::new(),
+                        before: String::new(),
+                        origin: 0,
+                        error: None,
+                    })
+                }
+                None => state.message = Some("nothing selected to put a note on".into()),
             }
             return Vec::new();
         }
@@ -948,6 +965,21 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.prompt = None;
             state.message = Some("status not changed".into());
         }
+        Action::PromptSubmit if matches!(prompt.kind, PromptKind::WholeNote(_)) => {
+            state.prompt = None;
+            let PromptKind::WholeNote(target) = prompt.kind else {
+                return Vec::new();
+            };
+            let text = prompt.text.trim();
+            if text.is_empty() {
+                state.message = Some("empty note: nothing added".into());
+                return Vec::new();
+            }
+            return vec![Effect::AddWholeNote {
+                target,
+                text: text.to_string(),
+            }];
+        }
         Action::PromptSubmit if prompt.kind == PromptKind::Note => {
             state.prompt = None;
             let text = prompt.text.trim();
@@ -1140,7 +1172,8 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
         PromptKind::Note
         | PromptKind::Waiver
         | PromptKind::ExportTarget
-        | PromptKind::DeferUntil(_) => {}
+        | PromptKind::DeferUntil(_)
+        | PromptKind::WholeNote(_) => {}
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {
                 v.search = search(v, &text, origin);
@@ -1588,6 +1621,35 @@ mod tests {
         assert_eq!(keys(&mut s, "y"), vec![Effect::AddTrailer(waived)]);
         assert!(s.confirm.is_none());
         assert_eq!(keys(&mut s, "u"), vec![Effect::Undo]);
+    }
+
+    #[test]
+    fn whole_notes_go_on_the_selected_row_or_the_open_patch() {
+        let mut s = state();
+        // The series row of series 1 is its cover letter (the desk makes that a series note).
+        assert!(keys(&mut s, "ja").is_empty());
+        assert_eq!(
+            s.prompt.as_ref().map(|p| p.kind),
+            Some(PromptKind::WholeNote(DeskTarget::Patch(0)))
+        );
+        assert_eq!(
+            keys(&mut s, " merge after rc1 <enter>"),
+            vec![Effect::AddWholeNote {
+                target: DeskTarget::Patch(0),
+                text: "merge after rc1".into()
+            }]
+        );
+        assert!(
+            keys(&mut s, "a<enter>").is_empty(),
+            "an empty note is dropped"
+        );
+        assert_eq!(s.message.as_deref(), Some("empty note: nothing added"));
+        keys(&mut s, "jj<enter>");
+        assert!(keys(&mut s, "Pok<enter>").iter().any(|e| *e
+            == Effect::AddWholeNote {
+                target: DeskTarget::Patch(2),
+                text: "ok".into()
+            }));
     }
 
     #[test]

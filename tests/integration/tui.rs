@@ -436,3 +436,22 @@ fn deferred_with_an_until_date_is_shown_in_the_queue_and_the_header() {
         "{bad}"
     );
 }
+
+#[test]
+fn notes_on_a_series_and_a_patch_are_marked_in_the_queue_and_shown_on_top() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    // `a` on the series row (its cover letter): a series note; on 1.1: a patch note.
+    let queue = desk_screen(
+        "jamerge after rc1<enter>japing the author<enter>",
+        (100, 12),
+        dir.path(),
+    );
+    insta::assert_snapshot!("whole_notes_queue_marks", queue);
+    // 1.2 shows the series note on top; `P` adds its own patch note under it.
+    let patch = desk_screen("jjj<enter>Pneeds a test<enter>", (100, 14), dir.path());
+    insta::assert_snapshot!("whole_notes_in_the_patch_view", patch);
+    // `D` on the top deletes the series note (the first note on top).
+    let deleted = desk_screen("jjj<enter>D", (100, 14), dir.path());
+    assert!(!deleted.contains("merge after rc1"), "{deleted}");
+    assert!(deleted.contains("needs a test"), "{deleted}");
+}

@@ -66,6 +66,17 @@ fn hint(
     ])
 }
 
+/// The prompt label of a note on a whole patch or series.
+fn whole_note_label(state: &AppState, target: super::update::DeskTarget) -> &'static str {
+    use super::update::DeskTarget;
+    match target {
+        DeskTarget::Patch(p) if !state.queue.series.iter().any(|s| s.cover == Some(p)) => {
+            "note on the patch: "
+        }
+        _ => "note on the series: ",
+    }
+}
+
 fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
     let buf = frame.buffer_mut();
     let mut left: Vec<Span> = Vec::new();
@@ -76,6 +87,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             PromptKind::Note => "note: ",
             PromptKind::Waiver => "waive ",
             PromptKind::DeferUntil(_) => "deferred until (YYYY-MM-DD, empty for no date): ",
+            PromptKind::WholeNote(target) => whole_note_label(state, target),
             PromptKind::ExportTarget => match state.export.as_ref().map(|e| e.ask.kind) {
                 Some(super::update::ExportKind::Apply) => "apply to repository: ",
                 _ => "write to: ",
@@ -98,7 +110,10 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 format!("  {n} match{}", if n == 1 { "" } else { "es" }),
                 state.theme.dim,
             ));
-        } else if matches!(p.kind, PromptKind::Note | PromptKind::DeferUntil(_)) {
+        } else if matches!(
+            p.kind,
+            PromptKind::Note | PromptKind::DeferUntil(_) | PromptKind::WholeNote(_)
+        ) {
             left.push(Span::styled(
                 "  <enter> save  <esc> cancel",
                 state.theme.dim,

@@ -203,6 +203,28 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// True when a row gets the note mark: a patch row for notes on the patch or its lines, a
+/// series row for notes on the series (and, folded, on any of its patches).
+fn has_note_mark(state: &AppState, row: Row) -> bool {
+    use crate::tui::patch_model::NoteAnchor;
+    let own = |p: usize| state.notes_of(p).iter().any(|n| n.on != NoteAnchor::Series);
+    match row {
+        Row::Child { patch, .. } => own(patch),
+        Row::Gap { .. } => false,
+        Row::Head { group } => {
+            let Some(g) = state.list.groups.get(group) else {
+                return false;
+            };
+            let series_note = g
+                .patches()
+                .next()
+                .is_some_and(|p| state.notes_of(p).iter().any(|n| n.on == NoteAnchor::Series));
+            let folded = state.list.folded.contains(&group) && state.matches.is_none();
+            series_note || g.head.is_some_and(own) || (folded && g.children.iter().any(|&p| own(p)))
+        }
+    }
+}
+
 fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
     let theme = &state.theme;
     let list = &state.list;
@@ -277,6 +299,10 @@ fn row_line(state: &AppState, row: Row, cols: &Columns) -> Line<'static> {
             spans.push(Span::raw(" "));
             subject_width -= mark.len() + 1;
         }
+    }
+    if has_note_mark(state, row) && subject_width > 10 {
+        spans.push(Span::styled("✎ ", theme.note));
+        subject_width -= 2;
     }
     let highlights = summary
         .filter(|_| !state.query.fuzzy.is_empty())
