@@ -85,9 +85,20 @@ fn load_options(options: &DeskOptions, notice: Option<String>) -> Result<Options
     loaded.notice = notice;
     // Without a home directory the desk still opens, as a read-only view.
     loaded.data_dir = crate::triage::store::default_data_dir().ok();
-    loaded.identity = crate::triage::identity::find(None, Some(std::path::Path::new(".")))
-        .ok()
-        .map(|i| format!("{} <{}>", i.address.name, i.address.email));
+    // patchdesk's config (identity, editor) as the triage commands read it; a broken file is
+    // reported before the terminal goes raw.
+    let config = match crate::triage::config::default_path() {
+        Some(path) => crate::triage::config::load(&path)?,
+        None => crate::triage::config::DeskConfig::default(),
+    };
+    let configured = config.identity();
+    loaded.identity =
+        crate::triage::identity::find(configured.as_ref(), Some(std::path::Path::new(".")))
+            .ok()
+            .map(|i| format!("{} <{}>", i.address.name, i.address.email));
+    loaded.editor = Some(crate::triage::notes::editor_command(
+        config.notes.editor.as_deref(),
+    ));
     Ok(loaded)
 }
 

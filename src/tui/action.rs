@@ -174,7 +174,9 @@ actions! {
     SetStatus = "set_status", Triage, [Queue, Patch], "Set the review status of the selected patch or series";
     Undo = "undo", Triage, [Queue, Patch], "Undo the last desk change";
     AddNote = "add_note", Triage, [Patch], "Add a note on the line at the top of the view";
-    DeleteNote = "delete_note", Triage, [Patch], "Delete the note on the line at the top of the view";
+    DeleteNote = "delete_note", Triage, [Patch], "Delete the note jumped to (else the first on screen)";
+    EditNote = "edit_note", Triage, [Patch], "Edit the note jumped to (else the first on screen) in a prompt";
+    EditNoteInEditor = "edit_note_in_editor", Triage, [Patch], "Edit that note in $VISUAL, $EDITOR or the configured editor";
     AddPatchNote = "add_patch_note", Triage, [Queue, Patch], "Add a note on the whole patch (series row: the series)";
     Ack = "ack", Triage, [Queue, Patch], "Add your Acked-by to the selected patch (a cover letter: its series), after a preview";
     Review = "review", Triage, [Queue, Patch], "Add your Reviewed-by, after a preview";

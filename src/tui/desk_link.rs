@@ -2,6 +2,7 @@
 //! `update`, and turns each result into an [`Incoming`] that comes back into the state.
 //! The event loop and headless replay both own one [`DeskLink`].
 
+use super::action::{Action, Context};
 use super::patch_model::{NoteAnchor, NoteView};
 use super::state::AppState;
 use super::update::{DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, TrailerAsk};
@@ -9,7 +10,7 @@ use crate::queue::Queue;
 use crate::triage::desk::TrailerRequest;
 use crate::triage::desk::{Desk, NoteSpec};
 use crate::triage::gate::WaiverRequest;
-use crate::triage::notes::NoteTarget;
+use crate::triage::notes::{self, NoteTarget};
 use crate::triage::status::Status;
 use std::path::PathBuf;
 
@@ -20,6 +21,10 @@ pub struct DeskLink {
     desk: Option<Desk>,
     /// `Name <email>` for the maintainer's trailers.
     identity: Option<String>,
+    /// The editor for notes (program and arguments, [`notes::editor_command`]); `None`: none.
+    editor: Option<Vec<String>>,
+    /// Where the editor's temporary file goes.
+    temp_dir: PathBuf,
 }
 
 impl DeskLink {
@@ -29,6 +34,33 @@ impl DeskLink {
             data_dir,
             desk: None,
             identity,
+            editor: None,
+            temp_dir: std::env::temp_dir(),
+        }
+    }
+
+    /// The same link, editing notes with `editor` (its temporary files in `temp_dir`).
+    pub fn with_editor(mut self, editor: Option<Vec<String>>, temp_dir: PathBuf) -> DeskLink {
+        self.editor = editor;
+        self.temp_dir = temp_dir;
+        self
+    }
+
+    /// Runs the editor on note `id` (now `text`) and records what it leaves, when that
+    /// differs. The caller hands the terminal over first ([`super::run`] does); headless
+    /// replay never calls this.
+    pub fn edit_in_editor(&mut self, state: &AppState, id: u64, text: &str) -> Incoming {
+        let Some(editor) = self.editor.as_deref() else {
+            return message("no editor configured: set $VISUAL or $EDITOR".into());
+        };
+        match notes::edit_in_editor(editor, text, &self.temp_dir) {
+            Ok(new) if new.trim_end() == text.trim_end() => message("note unchanged".into()),
+            Ok(new) => {
+                let edit = Effect::EditNote { id, text: new };
+                self.execute(state, &edit)
+                    .unwrap_or_else(|| message("note unchanged".into()))
+            }
+            Err(e) => message(format!("error: {e}")),
         }
     }
 
@@ -66,9 +98,20 @@ impl DeskLink {
             | Effect::Undo
             | Effect::AddNote { .. }
             | Effect::AddWholeNote { .. }
+            | Effect::EditNote { .. }
             | Effect::DeleteNote(_)
             | Effect::AddTrailer(_) => {}
             Effect::PlanTrailer(ask) => return Some(self.plan(state, ask)),
+            // The event loop runs the editor (`edit_in_editor`); a replay has no terminal.
+            Effect::EditNoteExternally { .. } => {
+                let inline = state
+                    .keymap
+                    .hint(Context::Patch, Action::EditNote)
+                    .unwrap_or_else(|| "edit_note".into());
+                return Some(message(format!(
+                    "no editor without a terminal (headless): {inline} edits the note here"
+                )));
+            }
             Effect::PreviewExport(ask) => return Some(self.export(state, ask, false)),
             Effect::RunExport(ask) => return Some(self.export(state, ask, true)),
             Effect::Quit => return None,
@@ -139,6 +182,9 @@ impl DeskLink {
                     .map(|_| format!("note added on {place}"))
             }
             Effect::DeleteNote(id) => desk.delete_note(*id).map(|()| "note deleted".to_string()),
+            Effect::EditNote { id, text } => desk
+                .edit_note(*id, text)
+                .map(|()| format!("note {id} edited")),
             Effect::AddTrailer(ask) => match &self.identity {
                 None => Err(no_identity()),
                 Some(identity) => desk
@@ -430,6 +476,96 @@ mod tests {
         };
         let got = link.execute(&s, &Effect::PlanTrailer(ask));
         assert!(matches!(got, Some(Incoming::Message(m)) if m.contains("identity")));
+    }
+
+    /// A desk in a temp dir with one note on 1.2's message line 3; returns the note's id.
+    fn desk_with_a_note(dir: &std::path::Path, s: &mut AppState, link: &mut DeskLink) -> u64 {
+        let opened = link.open(s).expect("desk opens");
+        receive(s, opened);
+        let add = Effect::AddNote {
+            patch: 2,
+            part: crate::policy::Part::Message,
+            file: None,
+            line: 3,
+            text: "split this".into(),
+        };
+        let back = link.execute(s, &add).expect("a result");
+        receive(s, back);
+        let _ = dir;
+        s.notes_of(2)[0].id
+    }
+
+    #[test]
+    fn the_editor_rewrites_a_note_with_its_path_as_an_argument() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = state();
+        // A fake editor: `sh -c SCRIPT sh PATH`, the path arriving as $1, never via a shell
+        // string; it checks it was given the old text.
+        let editor: Vec<String> = [
+            "sh",
+            "-c",
+            "grep -q 'split this' \"$1\" && printf 'split in two\\nand test it\\n' > \"$1\"",
+            "sh",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None)
+            .with_editor(Some(editor), dir.path().to_path_buf());
+        let id = desk_with_a_note(dir.path(), &mut s, &mut link);
+        let back = link.edit_in_editor(&s, id, "split this");
+        receive(&mut s, back);
+        assert_eq!(s.notes_of(2)[0].text, "split in two\nand test it");
+        assert_eq!(
+            s.message.as_deref(),
+            Some(format!("note {id} edited").as_str())
+        );
+        // Undo brings the old text back.
+        let back = link.execute(&s, &Effect::Undo).expect("a result");
+        receive(&mut s, back);
+        assert_eq!(s.notes_of(2)[0].text, "split this");
+    }
+
+    #[test]
+    fn a_failing_or_missing_editor_leaves_the_note_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = state();
+        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None)
+            .with_editor(Some(vec!["false".into()]), dir.path().to_path_buf());
+        let id = desk_with_a_note(dir.path(), &mut s, &mut link);
+        let back = link.edit_in_editor(&s, id, "split this");
+        assert!(
+            matches!(&back, Incoming::Message(m) if m.contains("not changed")),
+            "{back:?}"
+        );
+        // An editor that leaves the text as it was changes nothing either.
+        let mut same = DeskLink::new(Some(dir.path().to_path_buf()), None)
+            .with_editor(Some(vec!["true".into()]), dir.path().to_path_buf());
+        drop(link);
+        let _ = same.open(&s);
+        let back = same.edit_in_editor(&s, id, "split this");
+        assert!(
+            matches!(&back, Incoming::Message(m) if m == "note unchanged"),
+            "{back:?}"
+        );
+        let mut none = DeskLink::new(None, None);
+        let back = none.edit_in_editor(&s, id, "x");
+        assert!(
+            matches!(&back, Incoming::Message(m) if m.contains("no editor")),
+            "{back:?}"
+        );
+        // A replay never runs one.
+        let refused = none.execute(
+            &s,
+            &Effect::EditNoteExternally {
+                id,
+                text: "x".into(),
+            },
+        );
+        assert!(
+            matches!(&refused, Some(Incoming::Message(m)) if m.contains("headless")),
+            "{refused:?}"
+        );
+        assert_eq!(s.notes_of(2)[0].text, "split this");
     }
 
     #[test]

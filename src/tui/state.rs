@@ -60,6 +60,8 @@ pub enum PromptKind {
     DeferUntil(super::update::DeskTarget),
     /// A note on a whole patch or series.
     WholeNote(super::update::DeskTarget),
+    /// The new text of a note (by desk note id), pre-filled with the old one.
+    EditNote(u64),
 }
 
 /// An export or apply being set up: target asked, then the preview confirmed.
@@ -117,6 +119,9 @@ pub struct PatchView {
     pub wrap: bool,
     pub inline: bool,
     pub pane: bool,
+    /// The note jumped to last (by desk note id): edit and delete act on it while it is on
+    /// screen.
+    pub note: Option<u64>,
 }
 
 impl PatchView {
@@ -143,6 +148,7 @@ impl PatchView {
             wrap,
             inline,
             pane,
+            note: None,
         };
         v.refresh_visible();
         v
@@ -355,12 +361,18 @@ impl AppState {
                 Some(l) => v.position_of(l),
                 None => old.offset.min(v.visible.len().saturating_sub(1)),
             };
+            v.note = old.note;
             self.patch = Some(v);
         }
         self.dirty = true;
     }
 
-    /// The line notes of patch `index`.
+    /// A note of patch `index` by id.
+    pub fn note_of(&self, index: usize, id: u64) -> Option<&NoteView> {
+        self.notes_of(index).iter().find(|n| n.id == id)
+    }
+
+    /// The notes shown in patch `index`: on its lines, on it, on its series.
     pub fn notes_of(&self, index: usize) -> &[NoteView] {
         self.queue
             .patches

@@ -34,6 +34,11 @@ pub enum Effect {
     AddWholeNote { target: DeskTarget, text: String },
     /// Delete a note by id.
     DeleteNote(u64),
+    /// Replace a note's text.
+    EditNote { id: u64, text: String },
+    /// Let the maintainer edit a note (its current `text`) in their editor, outside the
+    /// desk: the event loop leaves the terminal to it and comes back (headless: refused).
+    EditNoteExternally { id: u64, text: String },
     /// Plan the maintainer's trailer (preview and gate); the plan comes back as
     /// [`Incoming::TrailerPlan`].
     PlanTrailer(TrailerAsk),
@@ -308,6 +313,17 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             return Vec::new();
         }
+        Action::EditNote | Action::EditNoteInEditor if context == Context::Patch => {
+            let found = state.patch.as_ref().and_then(|v| {
+                let id = note_target(state)?;
+                state.note_of(v.index, id).map(|n| (id, n.text.clone()))
+            });
+            let Some((id, text)) = found else {
+                state.message = Some("no note on screen".into());
+                return Vec::new();
+            };
+            return edit_note(state, action, id, text);
+        }
         Action::AddPatchNote if matches!(context, Context::Queue | Context::Patch) => {
             match desk_target(state) {
                 Some(target) => {
@@ -324,10 +340,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::DeleteNote if context == Context::Patch => {
-            return match note_at_top(state) {
+            return match note_target(state) {
                 Some(id) => vec![Effect::DeleteNote(id)],
                 None => {
-                    state.message = Some("no note on this line".into());
+                    state.message = Some("no note on screen".into());
                     Vec::new()
                 }
             };
@@ -980,6 +996,35 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                 text: text.to_string(),
             }];
         }
+        Action::PromptSubmit if matches!(prompt.kind, PromptKind::EditNote(_)) => {
+            let PromptKind::EditNote(id) = prompt.kind else {
+                return Vec::new();
+            };
+            let text = prompt.text.trim();
+            if text.is_empty() {
+                let delete = state
+                    .keymap
+                    .hint(Context::Patch, Action::DeleteNote)
+                    .unwrap_or_else(|| "delete_note".into());
+                if let Some(p) = state.prompt.as_mut() {
+                    p.error = Some(format!("a note needs some text ({delete} deletes it)"));
+                }
+                return Vec::new();
+            }
+            state.prompt = None;
+            if text == prompt.before.trim() {
+                state.message = Some("note unchanged".into());
+                return Vec::new();
+            }
+            return vec![Effect::EditNote {
+                id,
+                text: text.to_string(),
+            }];
+        }
+        Action::PromptCancel if matches!(prompt.kind, PromptKind::EditNote(_)) => {
+            state.prompt = None;
+            state.message = Some("note unchanged".into());
+        }
         Action::PromptSubmit if prompt.kind == PromptKind::Note => {
             state.prompt = None;
             let text = prompt.text.trim();
@@ -1096,42 +1141,90 @@ fn note_line(state: &AppState) -> Option<usize> {
         .find(|&l| v.model.anchor_of(l).is_some())
 }
 
-/// The note on the top line: the note line itself, or the first note right under it.
-fn note_at_top(state: &AppState) -> Option<u64> {
-    use super::patch_model::LineKind;
-    let v = state.patch.as_ref()?;
-    let top = *v.visible.get(v.offset)?;
-    [top, top + 1]
-        .into_iter()
-        .find_map(|l| match v.model.lines.get(l)?.kind {
-            LineKind::Note(id) => Some(id),
-            _ => None,
-        })
+/// Opens note `id` (now `text`) for editing: in a prompt (one line only), or in the editor.
+fn edit_note(state: &mut AppState, action: Action, id: u64, text: String) -> Vec<Effect> {
+    if action == Action::EditNoteInEditor {
+        return vec![Effect::EditNoteExternally { id, text }];
+    }
+    if text.lines().count() > 1 {
+        let editor = state
+            .keymap
+            .hint(state.context(), Action::EditNoteInEditor)
+            .unwrap_or_else(|| "edit_note_in_editor".into());
+        state.message = Some(format!(
+            "note {id} has several lines: edit it in your editor ({editor})"
+        ));
+        return Vec::new();
+    }
+    state.prompt = Some(Prompt {
+        kind: PromptKind::EditNote(id),
+        text: text.clone(),
+        before: text,
+        origin: 0,
+        error: None,
+    });
+    Vec::new()
 }
 
-/// Scrolls so that the next (or previous) note's line is at the top.
+/// The note edit and delete act on: the one jumped to last while it is on screen, else the
+/// first note on screen from the top.
+pub fn note_target(state: &AppState) -> Option<u64> {
+    use super::patch_model::LineKind;
+    let v = state.patch.as_ref()?;
+    let body = state.body_height();
+    let on_screen = || {
+        v.visible.iter().skip(v.offset).take(body).filter_map(|&l| {
+            match v.model.lines.get(l)?.kind {
+                LineKind::Note(id) => Some(id),
+                _ => None,
+            }
+        })
+    };
+    match v.note {
+        Some(id) if on_screen().any(|n| n == id) => Some(id),
+        _ => on_screen().next(),
+    }
+}
+
+/// Scrolls so that the next (or previous) note's line is at the top (as far as the last page
+/// allows) and makes it the note edit and delete act on.
 fn jump_to_note(state: &mut AppState, forward: bool) {
+    use super::patch_model::LineKind;
     let max = max_offset(state);
+    let current = note_target(state);
     let Some(v) = state.patch.as_mut() else {
         return;
     };
-    // Each note is shown with the line it is on: jump to that line.
-    let anchors: Vec<usize> = v
+    // Each note is shown under the line it is on: jump to that line.
+    let notes: Vec<(usize, u64)> = v
         .model
         .note_lines()
         .into_iter()
-        .map(|l| l.saturating_sub(1))
+        .filter_map(|l| match v.model.lines[l].kind {
+            LineKind::Note(id) => Some((l.saturating_sub(1), id)),
+            _ => None,
+        })
         .collect();
     let top = v.visible.get(v.offset).copied().unwrap_or(0);
-    let target = if forward {
-        anchors.iter().copied().find(|&a| a > top)
-    } else {
-        anchors.iter().copied().rev().find(|&a| a < top)
+    // From the current note when there is one (the last page may keep it below the top).
+    let at = current
+        .filter(|c| v.note == Some(*c))
+        .and_then(|id| notes.iter().position(|n| n.1 == id));
+    let target = match (at, forward) {
+        (Some(i), true) => notes.get(i + 1).map(|_| i + 1),
+        (Some(i), false) => i.checked_sub(1),
+        (None, true) => notes.iter().position(|&(a, _)| a > top),
+        (None, false) => notes.iter().rposition(|&(a, _)| a < top),
     };
     match target {
-        Some(a) => v.offset = v.position_of(a).min(max),
+        Some(i) => {
+            let (anchor, id) = notes[i];
+            v.offset = v.position_of(anchor).min(max);
+            v.note = Some(id);
+            state.message = Some(format!("note {}/{}", i + 1, notes.len()));
+        }
         None => {
-            state.message = Some(if anchors.is_empty() {
+            state.message = Some(if notes.is_empty() {
                 "no notes in this patch".into()
             } else if forward {
                 "no more notes below".into()
@@ -1173,7 +1266,8 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
         | PromptKind::Waiver
         | PromptKind::ExportTarget
         | PromptKind::DeferUntil(_)
-        | PromptKind::WholeNote(_) => {}
+        | PromptKind::WholeNote(_)
+        | PromptKind::EditNote(_) => {}
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {
                 v.search = search(v, &text, origin);
@@ -1652,6 +1746,89 @@ mod tests {
             }));
     }
 
+    /// The small queue with notes on patch 2 from the desk: one on message line 3, a
+    /// two-line one on the patch.
+    fn state_with_notes() -> AppState {
+        let mut s = state();
+        s.size = (100, 20);
+        let key = s.queue.patches[2].key.clone();
+        let mut view = DeskView::default();
+        view.notes.insert(
+            key,
+            vec![
+                NoteView::line(7, crate::policy::Part::Message, None, 3, "split this"),
+                NoteView {
+                    id: 8,
+                    on: crate::tui::patch_model::NoteAnchor::Patch,
+                    text: "first\nsecond".into(),
+                },
+            ],
+        );
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: None,
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn editing_a_note_prefills_the_prompt_and_saves_only_a_change() {
+        let mut s = state_with_notes();
+        keys(&mut s, "jjj<enter>");
+        // The top shows the two-line patch note first: not for a one-line prompt.
+        assert!(keys(&mut s, "c").is_empty());
+        assert!(s.prompt.is_none());
+        assert!(s.message.as_deref().unwrap_or("").contains("several lines"));
+        assert!(
+            s.message.as_deref().unwrap_or("").contains("C"),
+            "{:?}",
+            s.message
+        );
+        // Jump to the line note: `c` edits it.
+        keys(&mut s, "))");
+        assert_eq!(s.patch.as_ref().and_then(|v| v.note), Some(7));
+        keys(&mut s, "c");
+        let p = s.prompt.clone().expect("prompt");
+        assert_eq!(
+            (p.kind, p.text.as_str()),
+            (PromptKind::EditNote(7), "split this")
+        );
+        assert!(
+            keys(&mut s, "<enter>").is_empty(),
+            "unchanged: nothing to save"
+        );
+        assert_eq!(s.message.as_deref(), Some("note unchanged"));
+        assert!(keys(&mut s, "c<c-u><enter>").is_empty(), "empty is refused");
+        assert!(
+            s.prompt
+                .as_ref()
+                .and_then(|p| p.error.as_deref())
+                .unwrap_or("")
+                .contains("D deletes")
+        );
+        assert!(keys(&mut s, "<esc>").is_empty());
+        assert!(s.prompt.is_none());
+        assert_eq!(
+            keys(&mut s, "c in two<enter>"),
+            vec![Effect::EditNote {
+                id: 7,
+                text: "split this in two".into()
+            }]
+        );
+        // In the editor: any note, its whole text.
+        keys(&mut s, "(");
+        assert_eq!(
+            keys(&mut s, "C"),
+            vec![Effect::EditNoteExternally {
+                id: 8,
+                text: "first\nsecond".into()
+            }]
+        );
+    }
+
     #[test]
     fn note_prompt_anchors_to_the_top_message_line() {
         let mut s = state();
@@ -1678,6 +1855,6 @@ mod tests {
         assert_eq!(text, "split");
         // Nothing to delete on a line without a note.
         assert!(keys(&mut s, "D").is_empty());
-        assert_eq!(s.message.as_deref(), Some("no note on this line"));
+        assert_eq!(s.message.as_deref(), Some("no note on screen"));
     }
 }

@@ -455,3 +455,58 @@ fn notes_on_a_series_and_a_patch_are_marked_in_the_queue_and_shown_on_top() {
     assert!(!deleted.contains("merge after rc1"), "{deleted}");
     assert!(deleted.contains("needs a test"), "{deleted}");
 }
+
+#[test]
+fn a_note_is_edited_in_a_prompt_filled_with_its_text() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    desk_screen(
+        "jjj<enter>jjjjaplease split this<enter>",
+        (100, 20),
+        dir.path(),
+    );
+    // `)` jumps to the note, `c` opens it for editing with its text.
+    let open = desk_screen("jjj<enter>)c", (100, 20), dir.path());
+    assert!(
+        open.contains("edit note: please split this"),
+        "the prompt holds the old text: {open}"
+    );
+    let edited = desk_screen("jjj<enter>)c<c-w>it in two<enter>", (100, 20), dir.path());
+    insta::assert_snapshot!("note_edited_inline", edited);
+    // Esc keeps the text; the new one is what the next desk sees.
+    let kept = desk_screen("jjj<enter>)cxyz<esc>", (100, 20), dir.path());
+    assert!(kept.contains("please split it in two"), "{kept}");
+    assert!(kept.contains("note unchanged"), "{kept}");
+}
+
+#[test]
+fn headless_replay_never_starts_an_editor() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().expect("temp home");
+    let marker = home.path().join("editor-ran");
+    let editor = home.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        format!("#!/bin/sh\ntouch '{}'\n", marker.display()),
+    )
+    .expect("editor written");
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let env = [
+        ("VISUAL", editor.as_os_str()),
+        ("EDITOR", editor.as_os_str()),
+    ];
+    // Open a patch, add a note, ask for the editor on it.
+    let args = [
+        "demo",
+        "--keys",
+        "j<enter>jjjahello<enter>C",
+        "--print",
+        "--size",
+        "100x16",
+    ];
+    let out = crate::patchdesk_env(home.path(), &args, None, &env);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    let screen = crate::stdout(&out);
+    assert!(screen.contains("no editor without a terminal"), "{screen}");
+    assert!(screen.contains("✎ hello"), "{screen}");
+    assert!(!marker.exists(), "the editor ran in headless mode");
+}

@@ -88,6 +88,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             PromptKind::Waiver => "waive ",
             PromptKind::DeferUntil(_) => "deferred until (YYYY-MM-DD, empty for no date): ",
             PromptKind::WholeNote(target) => whole_note_label(state, target),
+            PromptKind::EditNote(_) => "edit note: ",
             PromptKind::ExportTarget => match state.export.as_ref().map(|e| e.ask.kind) {
                 Some(super::update::ExportKind::Apply) => "apply to repository: ",
                 _ => "write to: ",
@@ -112,7 +113,10 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             ));
         } else if matches!(
             p.kind,
-            PromptKind::Note | PromptKind::DeferUntil(_) | PromptKind::WholeNote(_)
+            PromptKind::Note
+                | PromptKind::DeferUntil(_)
+                | PromptKind::WholeNote(_)
+                | PromptKind::EditNote(_)
         ) {
             left.push(Span::styled(
                 "  <enter> save  <esc> cancel",
