@@ -5,7 +5,9 @@
 use super::action::{Action, Context};
 use super::patch_model::{NoteAnchor, NoteView};
 use super::state::AppState;
-use super::update::{DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, TrailerAsk};
+use super::update::{
+    DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, NoteEntry, TrailerAsk,
+};
 use crate::queue::Queue;
 use crate::triage::desk::TrailerRequest;
 use crate::triage::desk::{Desk, NoteSpec};
@@ -383,6 +385,7 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
             })
             .unwrap_or_default()
     };
+    view.note_list = note_list(desk, queue);
     for note in desk.notes() {
         let mut add = |key: &str, on: NoteAnchor| {
             view.notes
@@ -415,6 +418,58 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
         }
     }
     view
+}
+
+/// Every note for the notes list, in the queue's order: by the patch it opens (series notes
+/// at their cover letter or first patch), then series, patch and line notes, lines in order.
+/// The state sorts the patches as the queue view shows them.
+fn note_list(desk: &Desk, queue: &Queue) -> Vec<NoteEntry> {
+    use crate::triage::desk::{note_place, series_key};
+    let position = |key: &str| queue.patches.iter().position(|p| p.key == key);
+    let mut rows: Vec<(usize, u8, Option<String>, u32, u64, NoteEntry)> = Vec::new();
+    for note in desk.notes() {
+        let (key, subject, rank, file, line) = match &note.target {
+            NoteTarget::Series { series } => {
+                let s = queue
+                    .series
+                    .iter()
+                    .find(|s| series_key(queue, s).as_deref() == Some(series.as_str()));
+                (
+                    series.clone(),
+                    s.map(|s| s.title.clone()).unwrap_or_default(),
+                    0,
+                    None,
+                    0,
+                )
+            }
+            NoteTarget::Patch { patch } => (patch.clone(), String::new(), 1, None, 0),
+            NoteTarget::Line(a) => (a.patch.clone(), String::new(), 2, a.file.clone(), a.line),
+        };
+        let at = position(&key);
+        let subject = match (subject.is_empty(), at.and_then(|i| queue.patches.get(i))) {
+            (true, Some(p)) if !p.subject.title.is_empty() => p.subject.title.clone(),
+            (true, Some(p)) => p.mail.subject.clone(),
+            (true, None) => desk
+                .state()
+                .patches
+                .get(&key)
+                .map(|p| p.title.clone())
+                .unwrap_or_default(),
+            (false, _) => subject,
+        };
+        let entry = NoteEntry {
+            id: note.id,
+            place: note_place(queue, note),
+            subject,
+            text: note.text.clone(),
+            patch_key: at.map(|_| key),
+            patch: at,
+            orphaned: note.orphaned,
+        };
+        rows.push((at.unwrap_or(usize::MAX), rank, file, line, note.id, entry));
+    }
+    rows.sort_by(|a, b| (a.0, a.1, &a.2, a.3, a.4).cmp(&(b.0, b.1, &b.2, b.3, b.4)));
+    rows.into_iter().map(|r| r.5).collect()
 }
 
 fn message(text: String) -> Incoming {

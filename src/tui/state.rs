@@ -35,6 +35,10 @@ pub enum Overlay {
     ConfirmExport {
         scroll: usize,
     },
+    /// The list of every note; `selected` indexes `AppState::note_list`.
+    Notes {
+        selected: usize,
+    },
     /// The status picker over `target`; `selected` indexes [`STATUS_NAMES`].
     Status {
         selected: usize,
@@ -234,6 +238,8 @@ pub struct AppState {
     pub waived: std::collections::BTreeSet<String>,
     /// Patches NACKed in a reply, by key.
     pub nacked: std::collections::BTreeSet<String>,
+    /// Every note, as the notes list shows them.
+    pub note_list: Vec<super::update::NoteEntry>,
     /// The maintainer's trailers recorded at the desk, by patch key (counted in A/R/T).
     pub recorded: BTreeMap<String, Vec<crate::patch::Trailer>>,
 }
@@ -279,6 +285,7 @@ impl AppState {
             waived: Default::default(),
             nacked: Default::default(),
             recorded: BTreeMap::new(),
+            note_list: Vec::new(),
         };
         s.set_queue(queue, findings);
         s
@@ -336,11 +343,22 @@ impl AppState {
         self.waived = view.waived;
         self.nacked = view.nacked;
         self.desk_read_only = view.read_only;
+        self.note_list = view.note_list;
+        if let Overlay::Notes { selected } = self.overlay {
+            self.overlay = match self.note_list.len() {
+                0 => Overlay::None,
+                n => Overlay::Notes {
+                    selected: selected.min(n - 1),
+                },
+            };
+        }
         if view.recorded != self.recorded {
             self.recorded = view.recorded;
             summary::with_recorded(&mut self.summaries, &self.queue, &self.recorded);
         }
         self.refilter(true);
+        // In the order the (re-filtered) queue view shows.
+        self.sort_note_list();
         if let Some(old) = self.patch.take() {
             let top = old
                 .visible
@@ -365,6 +383,25 @@ impl AppState {
             self.patch = Some(v);
         }
         self.dirty = true;
+    }
+
+    /// Orders the notes list as the queue view shows the patches (a stable sort: notes of
+    /// one patch keep their order; patches the view does not show go last).
+    pub fn sort_note_list(&mut self) {
+        if self.note_list.len() < 2 {
+            return;
+        }
+        let mut rank = vec![usize::MAX; self.queue.patches.len()];
+        for (r, &p) in self.list.order.iter().enumerate() {
+            if let Some(slot) = rank.get_mut(p) {
+                *slot = r;
+            }
+        }
+        self.note_list.sort_by_key(|n| {
+            n.patch
+                .and_then(|p| rank.get(p).copied())
+                .unwrap_or(usize::MAX)
+        });
     }
 
     /// A note of patch `index` by id.
@@ -451,6 +488,7 @@ impl AppState {
             match self.overlay {
                 Overlay::Help { .. } => Context::Help,
                 Overlay::Files { .. } => Context::Files,
+                Overlay::Notes { .. } => Context::Notes,
                 Overlay::Status { .. }
                 | Overlay::Confirm { .. }
                 | Overlay::ConfirmExport { .. } => Context::Picker,

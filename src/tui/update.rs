@@ -89,11 +89,32 @@ pub struct DeskView {
     pub waived: std::collections::BTreeSet<String>,
     /// Patches someone NACKed in a reply.
     pub nacked: std::collections::BTreeSet<String>,
+    /// Every note, in queue order (patch, then series, patch and line notes by line).
+    pub note_list: Vec<NoteEntry>,
     /// The maintainer's recorded trailers per patch (`Acked-by: Name <email>`), for the
     /// A/R/T counts.
     pub recorded: std::collections::BTreeMap<String, Vec<crate::patch::Trailer>>,
     /// No change can be recorded (no desk, or another patchdesk holds the lock).
     pub read_only: bool,
+}
+
+/// One note as the notes list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteEntry {
+    pub id: u64,
+    /// Where it is, as `patchdesk notes` says it (`1.2 net/ring.c:45`, `series 1`).
+    pub place: String,
+    /// The subject of its patch or series.
+    pub subject: String,
+    pub text: String,
+    /// The patch to open for it (a series note: its cover letter, else its first patch);
+    /// `None` when that is not in this queue.
+    pub patch_key: Option<String>,
+    /// That patch's index in the queue the list was made for (to sort the list as the queue
+    /// view shows it).
+    pub patch: Option<usize>,
+    /// A line note whose line is gone.
+    pub orphaned: bool,
 }
 
 /// What a triage decision is about.
@@ -324,6 +345,26 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             };
             return edit_note(state, action, id, text);
         }
+        Action::NotesList if matches!(context, Context::Queue | Context::Patch) => {
+            if state.note_list.is_empty() {
+                state.message = Some("no notes in this queue yet".into());
+            } else {
+                state.sort_note_list();
+                // Start at the first note of the open patch, if it has one.
+                let open = state
+                    .patch
+                    .as_ref()
+                    .and_then(|v| state.queue.patches.get(v.index))
+                    .map(|p| p.key.clone());
+                let selected = state
+                    .note_list
+                    .iter()
+                    .position(|n| open.is_some() && n.patch_key == open)
+                    .unwrap_or(0);
+                state.overlay = Overlay::Notes { selected };
+            }
+            return Vec::new();
+        }
         Action::AddPatchNote if matches!(context, Context::Queue | Context::Patch) => {
             match desk_target(state) {
                 Some(target) => {
@@ -420,6 +461,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     match context {
         Context::Picker => return picker_action(state, action),
+        Context::Notes => return notes_action(state, action),
         Context::Prompt => return prompt_action(state, action),
         Context::Help => help_action(state, action),
         Context::Files => files_action(state, action),
@@ -864,6 +906,77 @@ fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// The notes list: move, open one at its line, edit or delete it.
+fn notes_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Overlay::Notes { selected } = state.overlay else {
+        return Vec::new();
+    };
+    let Some(entry) = state.note_list.get(selected).cloned() else {
+        state.overlay = Overlay::None;
+        return Vec::new();
+    };
+    match action {
+        Action::Back | Action::NotesList => state.overlay = Overlay::None,
+        Action::Open => {
+            state.overlay = Overlay::None;
+            open_note(state, &entry);
+        }
+        Action::DeleteNote => return vec![Effect::DeleteNote(entry.id)],
+        Action::EditNote | Action::EditNoteInEditor => {
+            return edit_note(state, action, entry.id, entry.text);
+        }
+        a if is_motion(a) => {
+            let page = state.size.1.saturating_sub(6) as usize;
+            state.overlay = Overlay::Notes {
+                selected: step(selected, state.note_list.len(), a, page),
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Opens the patch of a listed note and scrolls to the note, making it the one edit and
+/// delete act on.
+fn open_note(state: &mut AppState, entry: &NoteEntry) {
+    use super::patch_model::LineKind;
+    let index = entry
+        .patch_key
+        .as_ref()
+        .and_then(|k| state.queue.patches.iter().position(|p| &p.key == k));
+    let Some(index) = index else {
+        state.message = Some(format!("note {}: its patch is not in this queue", entry.id));
+        return;
+    };
+    if state.patch.as_ref().map(|v| v.index) != Some(index) {
+        open_patch(state, index);
+    }
+    let max = max_offset(state);
+    let Some(v) = state.patch.as_mut() else {
+        return;
+    };
+    let first = v
+        .model
+        .lines
+        .iter()
+        .position(|l| l.kind == LineKind::Note(entry.id));
+    match first {
+        Some(l) => {
+            // The line it is on at the top (a note on the patch: the subject).
+            v.offset = v.position_of(l.saturating_sub(1)).min(max);
+            v.note = Some(entry.id);
+            state.message = Some(format!("note {} on {}", entry.id, entry.place));
+        }
+        None => {
+            v.offset = 0;
+            state.message = Some(format!(
+                "note {} lost its line in this version of the patch",
+                entry.id
+            ));
+        }
+    }
 }
 
 fn files_action(state: &mut AppState, action: Action) {
@@ -1827,6 +1940,74 @@ mod tests {
                 text: "first\nsecond".into()
             }]
         );
+    }
+
+    #[test]
+    fn the_notes_list_opens_a_note_at_its_line_and_edits_or_deletes_it() {
+        let mut s = state_with_notes();
+        assert!(keys(&mut s, "L").is_empty());
+        assert_eq!(s.message.as_deref(), Some("no notes in this queue yet"));
+        let entry = |id: u64, place: &str, text: &str, patch: usize| NoteEntry {
+            id,
+            place: place.into(),
+            subject: String::new(),
+            text: text.into(),
+            patch_key: Some(s.queue.patches[patch].key.clone()),
+            patch: Some(patch),
+            orphaned: false,
+        };
+        let mut view = DeskView {
+            notes: s.notes.clone(),
+            ..DeskView::default()
+        };
+        // Given in queue order; the list follows the queue view (the AI patch, 4, first).
+        view.note_list = vec![
+            entry(8, "1.2", "first\nsecond", 2),
+            entry(7, "1.2 message:3", "split this", 2),
+            entry(9, "2.1", "gone", 4),
+        ];
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: None,
+            },
+        );
+        let order: Vec<u64> = s.note_list.iter().map(|n| n.id).collect();
+        assert_eq!(order, vec![9, 8, 7]);
+        keys(&mut s, "L");
+        assert_eq!(s.context(), Context::Notes);
+        assert_eq!(s.overlay, Overlay::Notes { selected: 0 });
+        keys(&mut s, "jj<enter>");
+        let v = s.patch.as_ref().expect("patch 2 open");
+        assert_eq!((v.index, v.note), (2, Some(7)));
+        assert_eq!(note_target(&s), Some(7));
+        let top = v.visible[v.offset];
+        assert_eq!(v.model.lines[top].new, Some(3), "its line at the top");
+        // From the patch view the list starts at the open patch's first note.
+        keys(&mut s, "L");
+        assert_eq!(s.overlay, Overlay::Notes { selected: 1 });
+        assert_eq!(keys(&mut s, "D"), vec![Effect::DeleteNote(8)]);
+        assert_eq!(
+            keys(&mut s, "C"),
+            vec![Effect::EditNoteExternally {
+                id: 8,
+                text: "first\nsecond".into()
+            }]
+        );
+        keys(&mut s, "jc");
+        assert_eq!(
+            s.prompt.as_ref().map(|p| p.kind),
+            Some(PromptKind::EditNote(7))
+        );
+        keys(&mut s, "<esc>");
+        assert_eq!(
+            s.context(),
+            Context::Notes,
+            "the list stays after the prompt"
+        );
+        keys(&mut s, "q");
+        assert_eq!(s.context(), Context::Patch);
     }
 
     #[test]

@@ -510,3 +510,30 @@ fn headless_replay_never_starts_an_editor() {
     assert!(screen.contains("✎ hello"), "{screen}");
     assert!(!marker.exists(), "the editor ran in headless mode");
 }
+
+#[test]
+fn the_notes_list_shows_every_note_and_jumps_to_one() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    desk_screen("jamerge after rc1<enter>", (100, 12), dir.path());
+    desk_screen(
+        "jjj<enter>jjjjaplease split this<enter>",
+        (100, 20),
+        dir.path(),
+    );
+    desk_screen(
+        "jjjjadocument the ring size too<enter>",
+        (100, 12),
+        dir.path(),
+    );
+    // At 80x24 the list fits, in queue order, with where each note is.
+    let list = desk_screen("L", (80, 24), dir.path());
+    insta::assert_snapshot!("notes_list_at_80x24", list);
+    // Enter opens 1.2 with the note's line at the top, its mark reversed (the target).
+    let opened = desk_screen("Lj<enter>", (80, 24), dir.path());
+    insta::assert_snapshot!("notes_list_opened_a_line_note", opened);
+    // D deletes the selected note from the list; the list stays open.
+    let deleted = desk_screen("LjD", (80, 24), dir.path());
+    assert!(!deleted.contains("please split this"), "{deleted}");
+    assert!(deleted.contains("notes (2)"), "{deleted}");
+    assert!(deleted.contains("note deleted"), "{deleted}");
+}

@@ -36,6 +36,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
         }
         Overlay::Confirm { scroll } => picker::render_confirm(state, scroll, frame, area),
         Overlay::ConfirmExport { scroll } => picker::render_export(state, scroll, frame, area),
+        Overlay::Notes { selected } => picker::render_notes(state, selected, frame, area),
         Overlay::Status { selected, target } => {
             picker::render(state, selected, target, frame, area)
         }
@@ -144,6 +145,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             ],
             Context::Help | Context::Files => &[(Action::Back, "close")],
             Context::Picker => &[(Action::Open, "pick"), (Action::Back, "close")],
+            Context::Notes => &[(Action::Open, "open"), (Action::Back, "close")],
             _ => &[
                 (Action::Open, "open"),
                 (Action::Filter, "filter"),

@@ -32,7 +32,13 @@ fn base_style(theme: &Theme, kind: LineKind) -> Style {
     }
 }
 
-fn gutter(theme: &Theme, view: &PatchView, line: &ViewLine) -> Vec<Span<'static>> {
+/// The gutter of a line; `target` is the note edit and delete act on (its mark reversed).
+fn gutter(
+    theme: &Theme,
+    view: &PatchView,
+    line: &ViewLine,
+    target: Option<u64>,
+) -> Vec<Span<'static>> {
     let w = view.model.number_width;
     let num = |n: Option<u32>| n.map_or(" ".repeat(w), |n| format!("{n:>w$}"));
     let numbers = match (line.label, line.kind) {
@@ -45,6 +51,10 @@ fn gutter(theme: &Theme, view: &PatchView, line: &ViewLine) -> Vec<Span<'static>
     let mark = match (line.worst(), line.kind) {
         (Some(s), _) => Span::styled(Theme::severity_mark(s), theme.severity(s)),
         (None, LineKind::Annotation(_)) => Span::styled("│", theme.dim),
+        (None, LineKind::Note(id)) if Some(id) == target => Span::styled(
+            "✎",
+            theme.note.add_modifier(ratatui::style::Modifier::REVERSED),
+        ),
         (None, LineKind::Note(_)) => Span::styled("✎", theme.note),
         (None, LineKind::Add) => Span::styled("+", theme.add),
         (None, LineKind::Remove) => Span::styled("-", theme.remove),
@@ -178,6 +188,7 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
     // Body.
     let body_h = state.body_height();
     let text_w = state.text_width();
+    let target = crate::tui::update::note_target(state);
     let mut y = area.y + 2;
     let bottom = area.y + 2 + body_h as u16;
     for &li in view.visible.iter().skip(view.offset) {
@@ -187,7 +198,7 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
         let Some(line) = view.model.lines.get(li) else {
             break;
         };
-        let g = gutter(theme, view, line);
+        let g = gutter(theme, view, line, target);
         let spans = text_spans(state, view, li, line);
         if view.wrap {
             for (k, row) in wrap_spans(spans, text_w).into_iter().enumerate() {
