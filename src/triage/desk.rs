@@ -806,29 +806,40 @@ impl Desk {
         queue: &Queue,
         patch: usize,
     ) -> Vec<(&ReplyTrailer, ReplyTrailerState)> {
-        let accepted: &[String] = queue
-            .patches
-            .get(patch)
-            .and_then(|p| self.state.patches.get(&p.key))
-            .map_or(&[], |s| s.accepted_reply_trailers.as_slice());
-        let warnings = self
-            .replies
-            .warnings
-            .iter()
-            .filter(|t| t.patch == patch)
-            .map(|t| {
-                let state = if accepted.contains(&t.line()) {
-                    ReplyTrailerState::Accepted
-                } else {
-                    ReplyTrailerState::Warning
-                };
-                (t, state)
-            });
-        self.replies
-            .for_patch(patch)
-            .map(|t| (t, ReplyTrailerState::Collected))
+        let collected = self.replies.for_patch(patch);
+        let warnings = self.replies.warnings.iter().filter(|t| t.patch == patch);
+        collected
             .chain(warnings)
+            .map(|t| (t, self.reply_trailer_state(queue, t)))
             .collect()
+    }
+
+    /// [`Desk::reply_trailers_for`] for every patch at once, in one pass: collected ones,
+    /// then warnings, each in reply order.
+    pub fn all_reply_trailers(&self, queue: &Queue) -> Vec<(&ReplyTrailer, ReplyTrailerState)> {
+        self.replies
+            .trailers
+            .iter()
+            .chain(&self.replies.warnings)
+            .map(|t| (t, self.reply_trailer_state(queue, t)))
+            .collect()
+    }
+
+    /// How one collected trailer stands: matched, or a warning accepted or not.
+    fn reply_trailer_state(&self, queue: &Queue, trailer: &ReplyTrailer) -> ReplyTrailerState {
+        if trailer.sender_matches {
+            return ReplyTrailerState::Collected;
+        }
+        let accepted = queue
+            .patches
+            .get(trailer.patch)
+            .and_then(|p| self.state.patches.get(&p.key))
+            .is_some_and(|s| s.accepted_reply_trailers.contains(&trailer.line()));
+        if accepted {
+            ReplyTrailerState::Accepted
+        } else {
+            ReplyTrailerState::Warning
+        }
     }
 
     /// Accepts the warned reply trailer `line` (`Key: value`, as [`ReplyTrailer::line`]) of

@@ -181,6 +181,7 @@ actions! {
     DeleteNote = "delete_note", Triage, [Patch, Notes], "Delete the note jumped to (else the first on screen)";
     EditNote = "edit_note", Triage, [Patch, Notes], "Edit the note jumped to (else the first on screen) in a prompt";
     EditNoteInEditor = "edit_note_in_editor", Triage, [Patch, Notes], "Edit that note in $VISUAL, $EDITOR or the configured editor";
+    AcceptReplyTrailer = "accept_reply_trailer", Triage, [Patch], "Accept the first warned reply trailer on screen (not the sender's address)";
     NotesList = "notes_list", Triage, [Queue, Patch, Notes], "List every note of the queue: open, edit or delete one there";
     AddPatchNote = "add_patch_note", Triage, [Queue, Patch], "Add a note on the whole patch (series row: the series)";
     Ack = "ack", Triage, [Queue, Patch], "Add your Acked-by to the selected patch (a cover letter: its series), after a preview";

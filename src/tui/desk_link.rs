@@ -3,7 +3,7 @@
 //! The event loop and headless replay both own one [`DeskLink`].
 
 use super::action::{Action, Context};
-use super::patch_model::{NoteAnchor, NoteView};
+use super::patch_model::{NoteAnchor, NoteView, ReplyTrailerView};
 use super::state::AppState;
 use super::update::{
     DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, NoteEntry, TrailerAsk,
@@ -101,6 +101,7 @@ impl DeskLink {
             | Effect::AddNote { .. }
             | Effect::AddWholeNote { .. }
             | Effect::EditNote { .. }
+            | Effect::AcceptReplyTrailer { .. }
             | Effect::DeleteNote(_)
             | Effect::AddTrailer(_) => {}
             Effect::PlanTrailer(ask) => return Some(self.plan(state, ask)),
@@ -184,6 +185,14 @@ impl DeskLink {
                     .map(|_| format!("note added on {place}"))
             }
             Effect::DeleteNote(id) => desk.delete_note(*id).map(|()| "note deleted".to_string()),
+            Effect::AcceptReplyTrailer { patch, line } => {
+                desk.accept_reply_warning(queue, *patch, line).map(|()| {
+                    format!(
+                        "accepted '{line}' on {}",
+                        crate::triage::desk::patch_label(queue, *patch)
+                    )
+                })
+            }
             Effect::EditNote { id, text } => desk
                 .edit_note(*id, text)
                 .map(|()| format!("note {id} edited")),
@@ -386,6 +395,21 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
             .unwrap_or_default()
     };
     view.note_list = note_list(desk, queue);
+    for (t, state) in desk.all_reply_trailers(queue) {
+        let Some(patch) = queue.patches.get(t.patch) else {
+            continue;
+        };
+        view.reply_trailers
+            .entry(patch.key.clone())
+            .or_default()
+            .push(ReplyTrailerView {
+                line: t.line(),
+                sender: t.sender.clone(),
+                state,
+                same_name: t.same_name,
+                via_cover: t.via_cover,
+            });
+    }
     for note in desk.notes() {
         let mut add = |key: &str, on: NoteAnchor| {
             view.notes

@@ -60,6 +60,47 @@ pub enum LineKind {
     Annotation(Severity),
     /// A maintainer's note (by desk note id) under its line.
     Note(u64),
+    /// A trailer collected from a reply (index into [`PatchModel::reply_trailers`]), after
+    /// the commit message.
+    ReplyTrailer {
+        index: usize,
+        state: ReplyTrailerState,
+    },
+}
+
+pub use crate::triage::desk::ReplyTrailerState;
+
+/// A trailer a reply gave the patch, as the patch view shows it (from the desk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyTrailerView {
+    /// `Key: value`.
+    pub line: String,
+    /// The reply's sender (`Name <addr>`).
+    pub sender: String,
+    pub state: ReplyTrailerState,
+    /// The trailer's name is the sender's, the address another.
+    pub same_name: bool,
+    /// The reply answered the cover letter.
+    pub via_cover: bool,
+}
+
+impl ReplyTrailerView {
+    /// The line the patch view shows: the trailer and where it stands.
+    pub fn text(&self) -> String {
+        // The sender's address, without the name (the line is long enough).
+        let from = match (self.sender.rfind('<'), self.sender.rfind('>')) {
+            (Some(a), Some(b)) if a < b => &self.sender[a + 1..b],
+            _ => self.sender.as_str(),
+        };
+        match self.state {
+            ReplyTrailerState::Collected if self.via_cover => {
+                format!("{}  (reply to the cover letter)", self.line)
+            }
+            ReplyTrailerState::Collected => self.line.clone(),
+            ReplyTrailerState::Warning => format!("{}  (sent from {from})", self.line),
+            ReplyTrailerState::Accepted => format!("{}  (sent from {from}; accepted)", self.line),
+        }
+    }
 }
 
 /// What a note is on, as the patch view places it.
@@ -165,6 +206,8 @@ pub struct PatchModel {
     pub hunks: Vec<usize>,
     /// Widest line number, for the gutter.
     pub number_width: usize,
+    /// Trailers from replies, shown after the commit message.
+    pub reply_trailers: Vec<ReplyTrailerView>,
 }
 
 /// Makes text safe and exact to draw: tabs to spaces (8-column stops), control characters to
@@ -605,6 +648,52 @@ impl PatchModel {
         }
     }
 
+    /// Inserts the trailers collected from replies right after the commit message (and the
+    /// marks and notes under its last line), labelled `reply`, keeping stored line indices.
+    pub fn insert_reply_trailers(&mut self, trailers: &[ReplyTrailerView]) {
+        if trailers.is_empty() {
+            return;
+        }
+        let in_message = |k: LineKind| matches!(k, LineKind::Message | LineKind::Trailer(_));
+        let Some(first) = self.lines.iter().position(|l| in_message(l.kind)) else {
+            return;
+        };
+        let at = (first..self.lines.len())
+            .find(|&i| {
+                matches!(
+                    self.lines[i].kind,
+                    LineKind::NotesRule | LineKind::FileHeader | LineKind::Blank | LineKind::Reply
+                )
+            })
+            .unwrap_or(self.lines.len());
+        let new: Vec<ViewLine> = trailers
+            .iter()
+            .enumerate()
+            .map(|(index, t)| {
+                let mut v = ViewLine::new(
+                    LineKind::ReplyTrailer {
+                        index,
+                        state: t.state,
+                    },
+                    sanitize(&t.text()).0,
+                );
+                v.label = Some("reply");
+                v
+            })
+            .collect();
+        let n = new.len();
+        self.lines.splice(at..at, new);
+        let shift = |l: &mut usize| {
+            if *l >= at {
+                *l += n;
+            }
+        };
+        self.finding_line.iter_mut().for_each(shift);
+        self.hunks.iter_mut().for_each(shift);
+        self.files.iter_mut().for_each(|f| shift(&mut f.line));
+        self.reply_trailers = trailers.to_vec();
+    }
+
     /// Model line indices of the first line of each note, in order.
     pub fn note_lines(&self) -> Vec<usize> {
         let mut out = Vec::new();
@@ -813,6 +902,42 @@ mod tests {
         assert_eq!(m.hunks[0], hunk + 4);
         assert_eq!(m.finding_line[0], finding + 4);
         assert_eq!(m.note_lines().len(), 3);
+    }
+
+    #[test]
+    fn reply_trailers_follow_the_message_and_its_marks() {
+        let mut m = model(2);
+        let hunk = m.hunks[0];
+        let rule = m.lines.iter().position(|l| l.kind == LineKind::FileHeader);
+        let t = |line: &str, state| ReplyTrailerView {
+            line: line.into(),
+            sender: "Kim <kim@example.org>".into(),
+            state,
+            same_name: true,
+            via_cover: false,
+        };
+        m.insert_reply_trailers(&[
+            t(
+                "Acked-by: Kim <kim@example.org>",
+                ReplyTrailerState::Collected,
+            ),
+            t(
+                "Tested-by: Kim <kim@lab.example>",
+                ReplyTrailerState::Warning,
+            ),
+        ]);
+        let at = rule.unwrap_or(0);
+        // After the Fixes trailer and its two finding messages, before the diff.
+        assert!(matches!(m.lines[at - 1].kind, LineKind::Annotation(_)));
+        assert_eq!(m.lines[at].text, "Acked-by: Kim <kim@example.org>");
+        assert_eq!(m.lines[at].label, Some("reply"));
+        assert_eq!(
+            m.lines[at + 1].text,
+            "Tested-by: Kim <kim@lab.example>  (sent from kim@example.org)"
+        );
+        assert_eq!(m.lines[at + 2].kind, LineKind::FileHeader);
+        assert_eq!(m.hunks[0], hunk + 2);
+        assert!(m.anchor_of(at).is_none(), "no notes on them");
     }
 
     #[test]

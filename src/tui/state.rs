@@ -6,7 +6,7 @@ use super::filter::{Filter, Match, Query};
 use super::key::KeyChord;
 use super::keymap::Keymap;
 use super::list::{self, List};
-use super::patch_model::{NoteView, PatchModel};
+use super::patch_model::{NoteView, PatchModel, ReplyTrailerView};
 use super::summary::{self, Summary};
 use super::theme::Theme;
 use crate::policy::Finding;
@@ -108,6 +108,13 @@ pub struct Search {
     pub current: Option<usize>,
 }
 
+/// What the desk says of one patch, for its view.
+#[derive(Debug, Clone, Copy)]
+pub struct PatchDesk<'a> {
+    pub notes: &'a [NoteView],
+    pub reply_trailers: &'a [ReplyTrailerView],
+}
+
 /// The open patch.
 #[derive(Debug, Clone)]
 pub struct PatchView {
@@ -129,11 +136,11 @@ pub struct PatchView {
 }
 
 impl PatchView {
-    /// Opens patch `index` (builds its line model once).
+    /// Opens patch `index` (builds its line model once) with what the desk says of it.
     pub fn open(
         queue: &Queue,
         findings: &[Vec<Finding>],
-        notes: &[NoteView],
+        desk: PatchDesk<'_>,
         index: usize,
         inline: bool,
         wrap: bool,
@@ -141,7 +148,8 @@ impl PatchView {
     ) -> PatchView {
         let own = findings.get(index).map(Vec::as_slice).unwrap_or(&[]);
         let mut model = PatchModel::build(queue, index, own);
-        model.insert_notes(notes);
+        model.insert_reply_trailers(desk.reply_trailers);
+        model.insert_notes(desk.notes);
         let mut v = PatchView {
             index,
             model,
@@ -240,6 +248,8 @@ pub struct AppState {
     pub nacked: std::collections::BTreeSet<String>,
     /// Every note, as the notes list shows them.
     pub note_list: Vec<super::update::NoteEntry>,
+    /// Trailers from replies with their desk state, by patch key.
+    pub reply_trailers: BTreeMap<String, Vec<ReplyTrailerView>>,
     /// The maintainer's trailers recorded at the desk, by patch key (counted in A/R/T).
     pub recorded: BTreeMap<String, Vec<crate::patch::Trailer>>,
 }
@@ -286,6 +296,7 @@ impl AppState {
             nacked: Default::default(),
             recorded: BTreeMap::new(),
             note_list: Vec::new(),
+            reply_trailers: BTreeMap::new(),
         };
         s.set_queue(queue, findings);
         s
@@ -325,9 +336,9 @@ impl AppState {
         if let Some(view) = &self.patch {
             let (inline, wrap, pane, offset) = (view.inline, view.wrap, view.pane, view.offset);
             self.patch = find(&open_key).map(|p| {
-                let notes = self.notes_of(p);
+                let desk = self.desk_of(p);
                 let mut v =
-                    PatchView::open(&self.queue, &self.findings, notes, p, inline, wrap, pane);
+                    PatchView::open(&self.queue, &self.findings, desk, p, inline, wrap, pane);
                 v.offset = offset.min(v.visible.len().saturating_sub(1));
                 v
             });
@@ -344,6 +355,7 @@ impl AppState {
         self.nacked = view.nacked;
         self.desk_read_only = view.read_only;
         self.note_list = view.note_list;
+        self.reply_trailers = view.reply_trailers;
         if let Overlay::Notes { selected } = self.overlay {
             self.overlay = match self.note_list.len() {
                 0 => Overlay::None,
@@ -367,7 +379,7 @@ impl AppState {
             let mut v = PatchView::open(
                 &self.queue,
                 &self.findings,
-                self.notes_of(old.index),
+                self.desk_of(old.index),
                 old.index,
                 old.inline,
                 old.wrap,
@@ -402,6 +414,19 @@ impl AppState {
                 .and_then(|p| rank.get(p).copied())
                 .unwrap_or(usize::MAX)
         });
+    }
+
+    /// What the desk says of patch `index`, for its view.
+    pub fn desk_of(&self, index: usize) -> PatchDesk<'_> {
+        PatchDesk {
+            notes: self.notes_of(index),
+            reply_trailers: self
+                .queue
+                .patches
+                .get(index)
+                .and_then(|p| self.reply_trailers.get(&p.key))
+                .map_or(&[], Vec::as_slice),
+        }
     }
 
     /// A note of patch `index` by id.

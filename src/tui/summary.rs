@@ -193,12 +193,13 @@ mod tests {
                 tested: 1
             }
         );
-        // p3: own Acked-by by Linus; cover Tested-by.
+        // p3: own Acked-by by Linus; Kim's Reviewed-by in a reply (naming another address:
+        // the queue counts it, the desk shows it as a warning); cover Tested-by.
         assert_eq!(
             s[3].reviews,
             Reviews {
                 acked: 1,
-                reviewed: 0,
+                reviewed: 1,
                 tested: 1
             }
         );

@@ -36,6 +36,8 @@ pub enum Effect {
     DeleteNote(u64),
     /// Replace a note's text.
     EditNote { id: u64, text: String },
+    /// Accept a reply trailer that came with a warning (`line` is `Key: value`).
+    AcceptReplyTrailer { patch: usize, line: String },
     /// Let the maintainer edit a note (its current `text`) in their editor, outside the
     /// desk: the event loop leaves the terminal to it and comes back (headless: refused).
     EditNoteExternally { id: u64, text: String },
@@ -91,6 +93,9 @@ pub struct DeskView {
     pub nacked: std::collections::BTreeSet<String>,
     /// Every note, in queue order (patch, then series, patch and line notes by line).
     pub note_list: Vec<NoteEntry>,
+    /// Trailers from replies per patch, with how each stands.
+    pub reply_trailers:
+        std::collections::BTreeMap<String, Vec<super::patch_model::ReplyTrailerView>>,
     /// The maintainer's recorded trailers per patch (`Acked-by: Name <email>`), for the
     /// A/R/T counts.
     pub recorded: std::collections::BTreeMap<String, Vec<crate::patch::Trailer>>,
@@ -365,6 +370,15 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             return Vec::new();
         }
+        Action::AcceptReplyTrailer if context == Context::Patch => {
+            return match warned_trailer_on_screen(state) {
+                Some((patch, line)) => vec![Effect::AcceptReplyTrailer { patch, line }],
+                None => {
+                    state.message = Some("no warned reply trailer on screen".into());
+                    Vec::new()
+                }
+            };
+        }
         Action::AddPatchNote if matches!(context, Context::Queue | Context::Patch) => {
             match desk_target(state) {
                 Some(target) => {
@@ -621,7 +635,7 @@ fn open_patch(state: &mut AppState, index: usize) {
     state.patch = Some(PatchView::open(
         &state.queue,
         &state.findings,
-        state.notes_of(index),
+        state.desk_of(index),
         index,
         inline,
         wrap,
@@ -1277,6 +1291,25 @@ fn edit_note(state: &mut AppState, action: Action, id: u64, text: String) -> Vec
         error: None,
     });
     Vec::new()
+}
+
+/// The first reply trailer on screen that came with a warning: (patch, `Key: value`).
+pub fn warned_trailer_on_screen(state: &AppState) -> Option<(usize, String)> {
+    use super::patch_model::{LineKind, ReplyTrailerState};
+    let v = state.patch.as_ref()?;
+    let body = state.body_height();
+    v.visible
+        .iter()
+        .skip(v.offset)
+        .take(body)
+        .find_map(|&l| match v.model.lines.get(l)?.kind {
+            LineKind::ReplyTrailer {
+                index,
+                state: ReplyTrailerState::Warning,
+            } => v.model.reply_trailers.get(index),
+            _ => None,
+        })
+        .map(|t| (v.index, t.line.clone()))
 }
 
 /// The note edit and delete act on: the one jumped to last while it is on screen, else the
@@ -2008,6 +2041,55 @@ mod tests {
         );
         keys(&mut s, "q");
         assert_eq!(s.context(), Context::Patch);
+    }
+
+    #[test]
+    fn y_accepts_the_first_warned_reply_trailer_on_screen() {
+        use crate::tui::patch_model::{ReplyTrailerState, ReplyTrailerView};
+        let mut s = state();
+        let t = |line: &str, state| ReplyTrailerView {
+            line: line.into(),
+            sender: "Kim <kim@example.org>".into(),
+            state,
+            same_name: false,
+            via_cover: false,
+        };
+        let mut view = DeskView::default();
+        view.reply_trailers.insert(
+            s.queue.patches[3].key.clone(),
+            vec![
+                t(
+                    "Acked-by: Kim <kim@example.org>",
+                    ReplyTrailerState::Collected,
+                ),
+                t(
+                    "Reviewed-by: Kim <kim@work.example>",
+                    ReplyTrailerState::Warning,
+                ),
+            ],
+        );
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: None,
+            },
+        );
+        keys(&mut s, "jjjj<enter>");
+        assert_eq!(
+            keys(&mut s, "Y"),
+            vec![Effect::AcceptReplyTrailer {
+                patch: 3,
+                line: "Reviewed-by: Kim <kim@work.example>".into()
+            }]
+        );
+        // Patch 2 has none.
+        keys(&mut s, "<lt>");
+        assert!(keys(&mut s, "Y").is_empty());
+        assert_eq!(
+            s.message.as_deref(),
+            Some("no warned reply trailer on screen")
+        );
     }
 
     #[test]

@@ -537,3 +537,35 @@ fn the_notes_list_shows_every_note_and_jumps_to_one() {
     assert!(deleted.contains("notes (2)"), "{deleted}");
     assert!(deleted.contains("note deleted"), "{deleted}");
 }
+
+#[test]
+fn a_warned_reply_trailer_is_shown_accepted_and_undone() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    // 1.3: Kim's Reviewed-by names another address than the one Kim sent from.
+    let shown = desk_screen("jjjj<enter>", (100, 16), dir.path());
+    insta::assert_snapshot!("reply_trailer_warning", shown);
+    let accepted = desk_screen("jjjj<enter>Y", (100, 16), dir.path());
+    insta::assert_snapshot!("reply_trailer_accepted", accepted);
+    // Kept by the desk; nothing more to accept; the export takes it (see the desk tests).
+    let again = desk_screen("jjjj<enter>Y", (100, 16), dir.path());
+    assert!(
+        again.contains("no warned reply trailer on screen"),
+        "{again}"
+    );
+    assert!(again.contains("accepted)"), "{again}");
+    // Undo in the session that accepted it.
+    let dir2 = tempfile::tempdir().expect("temp data dir");
+    let undone = desk_screen("jjjj<enter>Yu", (100, 16), dir2.path());
+    assert!(
+        undone.contains("undone: accept 'Reviewed-by: Kim"),
+        "{undone}"
+    );
+    assert!(undone.contains("Y accepts"), "{undone}");
+    // 1.1 shows the Tested-by that came on the cover letter as collected.
+    let collected = desk_screen("jj<enter>", (100, 24), dir.path());
+    assert!(
+        collected
+            .contains("Tested-by: Grace Hopper <grace@example.org>  (reply to the cover letter)"),
+        "{collected}"
+    );
+}

@@ -134,6 +134,12 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
         left.push(Span::raw(m.clone()));
     } else {
         let context = state.context();
+        if context == Context::Patch
+            && super::update::warned_trailer_on_screen(state).is_some()
+            && let Some(spans) = hint(state, context, Action::AcceptReplyTrailer, "accept trailer")
+        {
+            left.extend(spans);
+        }
         let wanted: &[(Action, &str)] = match context {
             Context::Patch => &[
                 (Action::NextFinding, "finding"),

@@ -3,7 +3,8 @@
 
 use super::text::{Layered, fit, wrap_spans};
 use crate::policy::{Part, Severity};
-use crate::tui::patch_model::{LineKind, ViewLine};
+use crate::tui::action::{Action, Context};
+use crate::tui::patch_model::{LineKind, ReplyTrailerState, TrailerKind, ViewLine};
 use crate::tui::state::{AppState, PatchView};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -28,6 +29,11 @@ fn base_style(theme: &Theme, kind: LineKind) -> Style {
         LineKind::Remove => theme.remove,
         LineKind::Annotation(s) => theme.severity(s),
         LineKind::Note(_) => theme.note,
+        LineKind::ReplyTrailer {
+            state: ReplyTrailerState::Warning,
+            ..
+        } => theme.waived,
+        LineKind::ReplyTrailer { .. } => theme.trailer(TrailerKind::Review),
         LineKind::Blank | LineKind::Message | LineKind::Context => Style::new(),
     }
 }
@@ -56,6 +62,14 @@ fn gutter(
             theme.note.add_modifier(ratatui::style::Modifier::REVERSED),
         ),
         (None, LineKind::Note(_)) => Span::styled("✎", theme.note),
+        (
+            None,
+            LineKind::ReplyTrailer {
+                state: ReplyTrailerState::Warning,
+                ..
+            },
+        ) => Span::styled("?", theme.waived),
+        (None, LineKind::ReplyTrailer { .. }) => Span::styled("✓", theme.add),
         (None, LineKind::Add) => Span::styled("+", theme.add),
         (None, LineKind::Remove) => Span::styled("-", theme.remove),
         _ => Span::raw(" "),
@@ -104,12 +118,23 @@ fn text_spans(
         }
         layers.push((m.start, m.end, st));
     }
-    Layered {
+    let mut spans = Layered {
         text: &line.text,
         base: base_style(theme, line.kind),
         layers,
     }
-    .spans()
+    .spans();
+    if let LineKind::ReplyTrailer {
+        state: ReplyTrailerState::Warning,
+        ..
+    } = line.kind
+        && let Some(key) = state
+            .keymap
+            .hint(Context::Patch, Action::AcceptReplyTrailer)
+    {
+        spans.push(Span::styled(format!(" — {key} accepts"), theme.dim));
+    }
+    spans
 }
 
 /// Paints the patch view.

@@ -373,6 +373,14 @@ fn a_warned_reply_trailer_is_accepted_by_its_line_once_and_then_collected() {
         desk.reply_trailers_for(&q, 2)[1].1,
         ReplyTrailerState::Warning
     );
+    let all = desk.all_reply_trailers(&q);
+    assert_eq!(all.len(), 4, "two per patch of the series");
+    assert_eq!(
+        all.iter()
+            .filter(|(_, s)| *s == ReplyTrailerState::Accepted)
+            .count(),
+        1
+    );
     let again = desk.accept_reply_warning(&q, 1, tested).unwrap_err();
     assert!(again.to_string().contains("accepted already"), "{again}");
     assert_eq!(
