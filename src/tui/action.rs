@@ -176,11 +176,11 @@ actions! {
     SearchPrev = "search_prev", Search, [Patch], "Jump to the previous search match";
     ToggleWrap = "toggle_wrap", Display, [Patch], "Wrap long lines or cut them";
     SetStatus = "set_status", Triage, [Queue, Patch], "Set the review status of the selected patch or series";
-    Undo = "undo", Triage, [Queue, Patch], "Undo the last desk change";
+    Undo = "undo", Triage, [Queue, Patch], "Undo the last desk change (this session's changes only)";
     AddNote = "add_note", Triage, [Patch], "Add a note on the line at the top of the view";
-    DeleteNote = "delete_note", Triage, [Patch, Notes], "Delete the note jumped to (else the first on screen)";
-    EditNote = "edit_note", Triage, [Patch, Notes], "Edit the note jumped to (else the first on screen) in a prompt";
-    EditNoteInEditor = "edit_note_in_editor", Triage, [Patch, Notes], "Edit that note in $VISUAL, $EDITOR or the configured editor";
+    DeleteNote = "delete_note", Triage, [Patch, Notes], "Delete the selected note (else the first on screen)";
+    EditNote = "edit_note", Triage, [Patch, Notes], "Edit the selected note in a prompt (one-line notes)";
+    EditNoteInEditor = "edit_note_in_editor", Triage, [Patch, Notes], "Edit the selected note in your editor ($VISUAL, $EDITOR)";
     AcceptReplyTrailer = "accept_reply_trailer", Triage, [Patch], "Accept the first warned reply trailer on screen (not the sender's address)";
     NotesList = "notes_list", Triage, [Queue, Patch, Notes], "List every note of the queue: open, edit or delete one there";
     AddPatchNote = "add_patch_note", Triage, [Queue, Patch], "Add a note on the whole patch (series row: the series)";

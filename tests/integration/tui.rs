@@ -569,3 +569,14 @@ fn a_warned_reply_trailer_is_shown_accepted_and_undone() {
         "{collected}"
     );
 }
+
+#[test]
+fn help_says_undo_reaches_this_session_only() {
+    for keys in ["?G", "<enter>?G"] {
+        let help = screen(keys, (100, 40));
+        assert!(
+            help.contains("u                  undoes this session's changes only"),
+            "{help}"
+        );
+    }
+}
