@@ -181,7 +181,8 @@ fn random_key_storms_never_panic_at_any_size() {
     let alphabet = [
         "j", "k", "g", "G", "<enter>", "<esc>", "<tab>", "<s-tab>", "/", "n", "N", "f", "F", "]",
         "[", "}", "{", ">", "<lt>", "o", "w", "i", "p", "?", "h", "l", "-", "=", "s", "d", "a",
-        "r", "<bs>", "<c-d>", "<c-u>", "<pgdn>", "<pgup>", "<c-w>", "x", "é", "E",
+        "r", "<bs>", "<c-d>", "<c-u>", "<pgdn>", "<pgup>", "<c-w>", "x", "é", "E", "L", "c", "C",
+        "P", "Y", "S", "D", ")", "(", "u",
     ];
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     for size in [(20, 5), (40, 10), (80, 24), (200, 60)] {
