@@ -978,8 +978,13 @@ fn open_note(state: &mut AppState, entry: &NoteEntry) {
         .position(|l| l.kind == LineKind::Note(entry.id));
     match first {
         Some(l) => {
-            // The line it is on at the top (a note on the patch: the subject).
-            v.offset = v.position_of(l.saturating_sub(1)).min(max);
+            // The line it is on at the top; a note on the whole patch or series: the top.
+            let pinned = v.model.lines[l].label.is_some();
+            v.offset = if pinned {
+                0
+            } else {
+                v.position_of(l.saturating_sub(1)).min(max)
+            };
             v.note = Some(entry.id);
             state.message = Some(format!("note {} on {}", entry.id, entry.place));
         }
@@ -2041,6 +2046,10 @@ mod tests {
         );
         keys(&mut s, "q");
         assert_eq!(s.context(), Context::Patch);
+        // A note on the whole patch opens the patch at its top.
+        keys(&mut s, "GL<enter>");
+        let v = s.patch.as_ref().expect("patch open");
+        assert_eq!((v.offset, v.note), (0, Some(8)));
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             PromptKind::Search => "search: ",
             PromptKind::Note => "note: ",
             PromptKind::Waiver => "waive ",
-            PromptKind::DeferUntil(_) => "deferred until (YYYY-MM-DD, empty for no date): ",
+            PromptKind::DeferUntil(_) => "defer until YYYY-MM-DD (empty: no date): ",
             PromptKind::WholeNote(target) => whole_note_label(state, target),
             PromptKind::EditNote(_) => "edit note: ",
             PromptKind::ExportTarget => match state.export.as_ref().map(|e| e.ask.kind) {
