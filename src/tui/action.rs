@@ -180,8 +180,8 @@ actions! {
     AddNote = "add_note", Triage, [Patch], "Add a note on the line at the top of the view";
     DeleteNote = "delete_note", Triage, [Patch, Notes], "Delete the selected note (else the first on screen)";
     EditNote = "edit_note", Triage, [Patch, Notes], "Edit the selected note in a prompt (one-line notes)";
-    EditNoteInEditor = "edit_note_in_editor", Triage, [Patch, Notes], "Edit the selected note in your editor ($VISUAL, $EDITOR)";
-    AcceptReplyTrailer = "accept_reply_trailer", Triage, [Patch], "Accept the first warned reply trailer on screen (not the sender's address)";
+    EditNoteInEditor = "edit_note_in_editor", Triage, [Patch, Notes], "Edit the selected note in $VISUAL or $EDITOR";
+    AcceptReplyTrailer = "accept_reply_trailer", Triage, [Patch], "Accept the first warned reply trailer on screen";
     NotesList = "notes_list", Triage, [Queue, Patch, Notes], "List every note of the queue: open, edit or delete one there";
     AddPatchNote = "add_patch_note", Triage, [Queue, Patch], "Add a note on the whole patch (series row: the series)";
     Ack = "ack", Triage, [Queue, Patch], "Add your Acked-by to the selected patch (a cover letter: its series), after a preview";

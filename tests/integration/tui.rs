@@ -576,7 +576,7 @@ fn help_says_undo_reaches_this_session_only() {
     for keys in ["?G", "<enter>?G"] {
         let help = screen(keys, (100, 40));
         assert!(
-            help.contains("u                  undoes this session's changes only"),
+            help.contains("u                  undoes this session's changes only (each is saved)"),
             "{help}"
         );
     }

@@ -37,7 +37,7 @@ fn lines(state: &AppState) -> Vec<(bool, String, String)> {
             .keymap
             .hint(under(state), crate::tui::action::Action::Undo)
             .unwrap_or_else(|| "undo".into()),
-        "undoes this session's changes only; each is saved at once".into(),
+        "undoes this session's changes only (each is saved)".into(),
     ));
     if under(state) == Context::Queue {
         out.push((true, "Filter syntax".into(), String::new()));
