@@ -558,7 +558,7 @@ mod tests {
     }
 
     /// A desk in a temp dir with one note on 1.2's message line 3; returns the note's id.
-    fn desk_with_a_note(dir: &std::path::Path, s: &mut AppState, link: &mut DeskLink) -> u64 {
+    fn desk_with_a_note(s: &mut AppState, link: &mut DeskLink) -> u64 {
         let opened = link.open(s).expect("desk opens");
         receive(s, opened);
         let add = Effect::AddNote {
@@ -570,7 +570,6 @@ mod tests {
         };
         let back = link.execute(s, &add).expect("a result");
         receive(s, back);
-        let _ = dir;
         s.notes_of(2)[0].id
     }
 
@@ -590,7 +589,7 @@ mod tests {
         .to_vec();
         let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None)
             .with_editor(Some(editor), dir.path().to_path_buf());
-        let id = desk_with_a_note(dir.path(), &mut s, &mut link);
+        let id = desk_with_a_note(&mut s, &mut link);
         let back = link.edit_in_editor(&s, id, "split this");
         receive(&mut s, back);
         assert_eq!(s.notes_of(2)[0].text, "split in two\nand test it");
@@ -610,7 +609,7 @@ mod tests {
         let mut s = state();
         let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None)
             .with_editor(Some(vec!["false".into()]), dir.path().to_path_buf());
-        let id = desk_with_a_note(dir.path(), &mut s, &mut link);
+        let id = desk_with_a_note(&mut s, &mut link);
         let back = link.edit_in_editor(&s, id, "split this");
         assert!(
             matches!(&back, Incoming::Message(m) if m.contains("not changed")),

@@ -10,7 +10,10 @@
 //!
 //! The triage desk (status, notes, trailers with the gate, undo, exports) lives in
 //! [`desk_link`], outside `update`: the event loop and headless replay both run effects
-//! through it and feed the results back as [`update::Incoming`] events.
+//! through it and feed the results back as [`update::Incoming`] events. Editing a note in
+//! the maintainer's editor (`Effect::EditNoteExternally`) is run by the event loop alone: it
+//! parks the input thread, leaves raw mode and the alternate screen for the editor, and takes
+//! the terminal back afterwards; headless replay refuses it.
 //!
 //! Modules: [`action`] (the action table), [`desk_link`] (desk effects), [`key`] and [`keymap`] (keys, files, chords),
 //! [`state`] (plain data), [`summary`], [`filter`] and [`list`] (the queue view's model),
