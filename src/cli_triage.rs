@@ -13,9 +13,9 @@ use crate::cli::{Format, SourceArgs, emit};
 use crate::mail::Address;
 use crate::policy::{self, Finding, Part, Profile};
 use crate::queue::Queue;
-use crate::triage::desk::{Desk, NoteSpec, TrailerRequest, patch_label};
+use crate::triage::desk::{Desk, NoteSpec, TrailerRequest, note_place, patch_label};
 use crate::triage::gate::WaiverRequest;
-use crate::triage::notes::{self, Note, NoteTarget};
+use crate::triage::notes;
 use crate::triage::status::Status;
 use crate::triage::store;
 use crate::triage::trailers::TrailerKind;
@@ -333,40 +333,6 @@ pub fn run_notes(args: &NotesArgs) -> Result<i32> {
     let queue = args.queue.load(&dir)?;
     emit(&notes_on(&queue, &dir, args.format)?)?;
     Ok(0)
-}
-
-/// Where a note is, as the list shows it: `1.2`, `1.2 src/a.c:12`, `series 1`.
-pub fn note_place(queue: &Queue, note: &Note) -> String {
-    let label_of = |key: &str| {
-        queue
-            .patches
-            .iter()
-            .position(|p| p.key == key)
-            .map(|i| patch_label(queue, i))
-            .unwrap_or_else(|| format!("<{key}> (not in this queue)"))
-    };
-    match &note.target {
-        NoteTarget::Series { series } => {
-            let id = queue
-                .patches
-                .iter()
-                .position(|p| &p.key == series)
-                .and_then(|i| queue.series_of(i))
-                .map(|s| s.id.to_string())
-                .unwrap_or_else(|| format!("<{series}>"));
-            format!("series {id}")
-        }
-        NoteTarget::Patch { patch } => label_of(patch),
-        NoteTarget::Line(a) => match &a.file {
-            Some(file) => format!("{} {file}:{}", label_of(&a.patch), a.line),
-            None => format!(
-                "{} {}:{}",
-                label_of(&a.patch),
-                notes::part_name(a.part),
-                a.line
-            ),
-        },
-    }
 }
 
 /// `notes` on a loaded queue (read-only: it works while a TUI holds the queue).

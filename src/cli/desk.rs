@@ -85,13 +85,17 @@ fn load_options(options: &DeskOptions, notice: Option<String>) -> Result<Options
     loaded.notice = notice;
     // Without a home directory the desk still opens, as a read-only view.
     loaded.data_dir = crate::triage::store::default_data_dir().ok();
-    // A config file that does not parse is an error before the terminal goes raw; no
-    // identity at all only stops trailers (the desk says so when one is asked for).
+    // patchdesk's config (identity, editor) as the triage commands read it; a broken file is
+    // reported before the terminal goes raw.
     let config = crate::triage::config::load_default()?;
+    let configured = config.identity();
     loaded.identity =
-        crate::triage::identity::find(config.identity().as_ref(), Some(std::path::Path::new(".")))
+        crate::triage::identity::find(configured.as_ref(), Some(std::path::Path::new(".")))
             .ok()
             .map(|i| format!("{} <{}>", i.address.name, i.address.email));
+    loaded.editor = Some(crate::triage::notes::editor_command(
+        config.notes.editor.as_deref(),
+    ));
     Ok(loaded)
 }
 

@@ -536,6 +536,32 @@ mod tests {
     }
 
     #[test]
+    fn one_person_counts_once_by_address_and_extra_trailers_join_the_count() {
+        let q = grouped(
+            vec![
+                patch(Some("c"), &[], 1, Some(0), Some(1)),
+                patch(Some("a"), &["c"], 1, Some(1), Some(1)),
+            ],
+            vec![reply(
+                "r1",
+                &["c", "a"],
+                "Acked-by: Mae M. <MAE@example.org> # for net\n",
+            )],
+        );
+        assert_eq!(q.review_counts(1).acked, 1);
+        let mine = |key: &str| Trailer {
+            key: key.into(),
+            value: "Mae Maintainer <mae@example.org>".into(),
+            line: 0,
+        };
+        // The same address under another name is the same person: no second ack.
+        let with = q.review_counts_with(1, &[mine("Acked-by"), mine("Reviewed-by")]);
+        assert_eq!((with.acked, with.reviewed, with.tested), (1, 1, 0));
+        assert_eq!(super::super::review_identity("x@y"), "x@y");
+        assert_eq!(q.review_counts_with(9, &[mine("Acked-by")]).acked, 0);
+    }
+
+    #[test]
     fn reply_trailers_skip_quotes_indentation_and_repeats() {
         let t = reply_trailers(
             "> Acked-by: A <a@x>\n  Reviewed-by: B <b@x>\nReviewed-by: C <c@x>\nReviewed-by: C <c@x>\nNacked-by: D <d@x>\nSigned-off-by: E <e@x>\nTested-by:\n",

@@ -70,6 +70,15 @@ pub struct ReviewCounts {
     pub tested: usize,
 }
 
+/// Who a review trailer's value names, for counting each person once: the address between
+/// `<` and `>` when there is one (`Name <addr> # comment`), else the whole value; lower-cased.
+pub fn review_identity(value: &str) -> String {
+    match (value.find('<'), value.rfind('>')) {
+        (Some(a), Some(b)) if a < b => value[a + 1..b].trim().to_ascii_lowercase(),
+        _ => value.trim().to_ascii_lowercase(),
+    }
+}
+
 /// Counts Acked/Reviewed/Tested-by trailers, each (kind, identity) once.
 fn count_reviews<'a>(
     trailers: impl Iterator<Item = &'a Trailer>,
@@ -83,7 +92,7 @@ fn count_reviews<'a>(
             "tested-by" => 2,
             _ => continue,
         };
-        if seen.insert((kind, t.value.to_ascii_lowercase())) {
+        if seen.insert((kind, review_identity(&t.value))) {
             match kind {
                 0 => counts.acked += 1,
                 1 => counts.reviewed += 1,
@@ -113,11 +122,22 @@ impl Queue {
     /// Acked-by, Reviewed-by and Tested-by in the patch itself and in replies to it (and to
     /// its cover letter), each identity counted once per kind.
     pub fn review_counts(&self, patch: usize) -> ReviewCounts {
+        self.review_counts_with(patch, &[])
+    }
+
+    /// [`Queue::review_counts`] plus `extra` trailers (the maintainer's own, recorded at the
+    /// desk), a person already counted for a kind not counted again.
+    pub fn review_counts_with(&self, patch: usize, extra: &[Trailer]) -> ReviewCounts {
         let mut counts = ReviewCounts::default();
         let mut seen = HashSet::new();
-        let own = self.patches[patch].trailers.iter();
+        let Some(p) = self.patches.get(patch) else {
+            return counts;
+        };
         count_reviews(
-            own.chain(self.reply_trailers(patch).map(|(_, t)| t)),
+            p.trailers
+                .iter()
+                .chain(self.reply_trailers(patch).map(|(_, t)| t))
+                .chain(extra),
             &mut seen,
             &mut counts,
         );

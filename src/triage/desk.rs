@@ -153,6 +153,40 @@ pub fn patch_label(queue: &Queue, patch: usize) -> String {
     format!("{}.{n}", series.id)
 }
 
+/// Where a note is, as the list shows it: `1.2`, `1.2 src/a.c:12`, `series 1`.
+pub fn note_place(queue: &Queue, note: &Note) -> String {
+    let label_of = |key: &str| {
+        queue
+            .patches
+            .iter()
+            .position(|p| p.key == key)
+            .map(|i| patch_label(queue, i))
+            .unwrap_or_else(|| format!("<{key}> (not in this queue)"))
+    };
+    match &note.target {
+        NoteTarget::Series { series } => {
+            let id = queue
+                .patches
+                .iter()
+                .position(|p| &p.key == series)
+                .and_then(|i| queue.series_of(i))
+                .map(|s| s.id.to_string())
+                .unwrap_or_else(|| format!("<{series}>"));
+            format!("series {id}")
+        }
+        NoteTarget::Patch { patch } => label_of(patch),
+        NoteTarget::Line(a) => match &a.file {
+            Some(file) => format!("{} {file}:{}", label_of(&a.patch), a.line),
+            None => format!(
+                "{} {}:{}",
+                label_of(&a.patch),
+                notes::part_name(a.part),
+                a.line
+            ),
+        },
+    }
+}
+
 /// The key under which a series' state is kept: its cover letter's key, else its first
 /// patch's key.
 pub fn series_key(queue: &Queue, series: &Series) -> Option<String> {
@@ -161,6 +195,17 @@ pub fn series_key(queue: &Queue, series: &Series) -> Option<String> {
         .or_else(|| series.patches.first().copied())
         .and_then(|i| queue.patches.get(i))
         .map(|p| p.key.clone())
+}
+
+/// How a trailer from a reply stands at the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyTrailerState {
+    /// Its address is the reply sender's: collected.
+    Collected,
+    /// Its address is not the sender's: only a warning until the maintainer accepts it.
+    Warning,
+    /// A warning the maintainer accepted: collected like the others.
+    Accepted,
 }
 
 /// The desk: state, store, undo stack, and what was collected from replies.
@@ -752,6 +797,70 @@ impl Desk {
             .and_then(|p| self.state.patches.get(&p.key))
             .map(|s| s.trailers.as_slice())
             .unwrap_or(&[])
+    }
+
+    /// The trailers replies gave a patch, each with how it stands: the collected ones in
+    /// reply order, then the warnings (accepted or not).
+    pub fn reply_trailers_for(
+        &self,
+        queue: &Queue,
+        patch: usize,
+    ) -> Vec<(&ReplyTrailer, ReplyTrailerState)> {
+        let collected = self.replies.for_patch(patch);
+        let warnings = self.replies.warnings.iter().filter(|t| t.patch == patch);
+        collected
+            .chain(warnings)
+            .map(|t| (t, self.reply_trailer_state(queue, t)))
+            .collect()
+    }
+
+    /// [`Desk::reply_trailers_for`] for every patch at once, in one pass: collected ones,
+    /// then warnings, each in reply order.
+    pub fn all_reply_trailers(&self, queue: &Queue) -> Vec<(&ReplyTrailer, ReplyTrailerState)> {
+        self.replies
+            .trailers
+            .iter()
+            .chain(&self.replies.warnings)
+            .map(|t| (t, self.reply_trailer_state(queue, t)))
+            .collect()
+    }
+
+    /// How one collected trailer stands: matched, or a warning accepted or not.
+    fn reply_trailer_state(&self, queue: &Queue, trailer: &ReplyTrailer) -> ReplyTrailerState {
+        if trailer.sender_matches {
+            return ReplyTrailerState::Collected;
+        }
+        let accepted = queue
+            .patches
+            .get(trailer.patch)
+            .and_then(|p| self.state.patches.get(&p.key))
+            .is_some_and(|s| s.accepted_reply_trailers.contains(&trailer.line()));
+        if accepted {
+            ReplyTrailerState::Accepted
+        } else {
+            ReplyTrailerState::Warning
+        }
+    }
+
+    /// Accepts the warned reply trailer `line` (`Key: value`, as [`ReplyTrailer::line`]) of
+    /// `patch`: from then on it is collected like the others. Refused when the patch has no
+    /// such warning or it is accepted already. Undoable.
+    pub fn accept_reply_warning(&mut self, queue: &Queue, patch: usize, line: &str) -> Result<()> {
+        let label = patch_label(queue, patch);
+        let found = self
+            .reply_trailers_for(queue, patch)
+            .into_iter()
+            .find(|(t, s)| *s != ReplyTrailerState::Collected && t.line() == line)
+            .map(|(t, s)| (t.clone(), s));
+        match found {
+            None => Err(Error::Usage(format!(
+                "{label} has no warned reply trailer '{line}'"
+            ))),
+            Some((_, ReplyTrailerState::Accepted)) => Err(Error::Usage(format!(
+                "'{line}' on {label} is accepted already"
+            ))),
+            Some((trailer, _)) => self.accept_reply_trailer(queue, &trailer),
+        }
     }
 
     /// Accepts a reply trailer whose address did not match its sender.

@@ -23,11 +23,13 @@ pub enum Context {
     Prompt,
     /// A small list to pick one entry from (the status picker).
     Picker,
+    /// The list of every note of the queue.
+    Notes,
 }
 
 impl Context {
     /// Every context, in the order files and help list them.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Queue,
         Context::Patch,
@@ -35,6 +37,7 @@ impl Context {
         Context::Help,
         Context::Prompt,
         Context::Picker,
+        Context::Notes,
     ];
 
     /// The name used in keymap files (`[queue]`).
@@ -47,6 +50,7 @@ impl Context {
             Context::Help => "help",
             Context::Prompt => "prompt",
             Context::Picker => "picker",
+            Context::Notes => "notes",
         }
     }
 
@@ -136,16 +140,16 @@ macro_rules! actions {
 actions! {
     Quit = "quit", General, [Global, Queue, Patch], "Quit patchdesk";
     Help = "help", General, [Global, Queue, Patch, Files, Help, Picker], "Show or hide this help";
-    Back = "back", General, [Global, Queue, Patch, Files, Help, Picker], "Close the overlay or patch; clear a pending key";
-    MoveDown = "move_down", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker], "Move down one line";
-    MoveUp = "move_up", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker], "Move up one line";
-    PageDown = "page_down", Movement, [Global, Queue, Patch, Files, Help, Picker], "Move down one page";
-    PageUp = "page_up", Movement, [Global, Queue, Patch, Files, Help, Picker], "Move up one page";
-    HalfPageDown = "half_page_down", Movement, [Global, Queue, Patch, Files, Help, Picker], "Move down half a page";
-    HalfPageUp = "half_page_up", Movement, [Global, Queue, Patch, Files, Help, Picker], "Move up half a page";
-    GoTop = "go_top", Movement, [Global, Queue, Patch, Files, Help, Picker], "Go to the top";
-    GoBottom = "go_bottom", Movement, [Global, Queue, Patch, Files, Help, Picker], "Go to the bottom";
-    Open = "open", Queue, [Queue, Files, Picker], "Open the selected patch (or fold a series); jump to the selected file; pick or confirm";
+    Back = "back", General, [Global, Queue, Patch, Files, Help, Picker, Notes], "Close the overlay or patch; clear a pending key";
+    MoveDown = "move_down", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker, Notes], "Move down one line";
+    MoveUp = "move_up", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker, Notes], "Move up one line";
+    PageDown = "page_down", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Move down one page";
+    PageUp = "page_up", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Move up one page";
+    HalfPageDown = "half_page_down", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Move down half a page";
+    HalfPageUp = "half_page_up", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Move up half a page";
+    GoTop = "go_top", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Go to the top";
+    GoBottom = "go_bottom", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Go to the bottom";
+    Open = "open", Queue, [Queue, Files, Picker, Notes], "Open the selected patch (or fold a series); jump to the selected file or note; pick or confirm";
     ToggleFold = "toggle_fold", Queue, [Queue], "Fold or unfold the selected series";
     FoldAll = "fold_all", Queue, [Queue], "Fold every series";
     UnfoldAll = "unfold_all", Queue, [Queue], "Unfold every series";
@@ -172,9 +176,14 @@ actions! {
     SearchPrev = "search_prev", Search, [Patch], "Jump to the previous search match";
     ToggleWrap = "toggle_wrap", Display, [Patch], "Wrap long lines or cut them";
     SetStatus = "set_status", Triage, [Queue, Patch], "Set the review status of the selected patch or series";
-    Undo = "undo", Triage, [Queue, Patch], "Undo the last desk change";
+    Undo = "undo", Triage, [Queue, Patch], "Undo the last desk change (this session's changes only)";
     AddNote = "add_note", Triage, [Patch], "Add a note on the line at the top of the view";
-    DeleteNote = "delete_note", Triage, [Patch], "Delete the note on the line at the top of the view";
+    DeleteNote = "delete_note", Triage, [Patch, Notes], "Delete the selected note (else the first on screen)";
+    EditNote = "edit_note", Triage, [Patch, Notes], "Edit the selected note in a prompt (one-line notes)";
+    EditNoteInEditor = "edit_note_in_editor", Triage, [Patch, Notes], "Edit the selected note in $VISUAL or $EDITOR";
+    AcceptReplyTrailer = "accept_reply_trailer", Triage, [Patch], "Accept the first warned reply trailer on screen";
+    NotesList = "notes_list", Triage, [Queue, Patch, Notes], "List every note of the queue: open, edit or delete one there";
+    AddPatchNote = "add_patch_note", Triage, [Queue, Patch], "Add a note on the whole patch (series row: the series)";
     Ack = "ack", Triage, [Queue, Patch], "Add your Acked-by to the selected patch (a cover letter: its series), after a preview";
     Review = "review", Triage, [Queue, Patch], "Add your Reviewed-by, after a preview";
     Tested = "tested", Triage, [Queue, Patch], "Add your Tested-by, after a preview";

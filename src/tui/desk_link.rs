@@ -2,14 +2,17 @@
 //! `update`, and turns each result into an [`Incoming`] that comes back into the state.
 //! The event loop and headless replay both own one [`DeskLink`].
 
-use super::patch_model::NoteView;
+use super::action::{Action, Context};
+use super::patch_model::{NoteAnchor, NoteView, ReplyTrailerView};
 use super::state::AppState;
-use super::update::{DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, TrailerAsk};
+use super::update::{
+    DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, NoteEntry, TrailerAsk,
+};
 use crate::queue::Queue;
 use crate::triage::desk::TrailerRequest;
 use crate::triage::desk::{Desk, NoteSpec};
 use crate::triage::gate::WaiverRequest;
-use crate::triage::notes::NoteTarget;
+use crate::triage::notes::{self, NoteTarget};
 use crate::triage::status::Status;
 use std::path::PathBuf;
 
@@ -20,6 +23,10 @@ pub struct DeskLink {
     desk: Option<Desk>,
     /// `Name <email>` for the maintainer's trailers.
     identity: Option<String>,
+    /// The editor for notes (program and arguments, [`notes::editor_command`]); `None`: none.
+    editor: Option<Vec<String>>,
+    /// Where the editor's temporary file goes.
+    temp_dir: PathBuf,
 }
 
 impl DeskLink {
@@ -29,6 +36,33 @@ impl DeskLink {
             data_dir,
             desk: None,
             identity,
+            editor: None,
+            temp_dir: std::env::temp_dir(),
+        }
+    }
+
+    /// The same link, editing notes with `editor` (its temporary files in `temp_dir`).
+    pub fn with_editor(mut self, editor: Option<Vec<String>>, temp_dir: PathBuf) -> DeskLink {
+        self.editor = editor;
+        self.temp_dir = temp_dir;
+        self
+    }
+
+    /// Runs the editor on note `id` (now `text`) and records what it leaves, when that
+    /// differs. The caller hands the terminal over first ([`super::run`] does); headless
+    /// replay never calls this.
+    pub fn edit_in_editor(&mut self, state: &AppState, id: u64, text: &str) -> Incoming {
+        let Some(editor) = self.editor.as_deref() else {
+            return message("no editor configured: set $VISUAL or $EDITOR".into());
+        };
+        match notes::edit_in_editor(editor, text, &self.temp_dir) {
+            Ok(new) if new.trim_end() == text.trim_end() => message("note unchanged".into()),
+            Ok(new) => {
+                let edit = Effect::EditNote { id, text: new };
+                self.execute(state, &edit)
+                    .unwrap_or_else(|| message("note unchanged".into()))
+            }
+            Err(e) => message(format!("error: {e}")),
         }
     }
 
@@ -65,9 +99,22 @@ impl DeskLink {
             Effect::SetStatus { .. }
             | Effect::Undo
             | Effect::AddNote { .. }
+            | Effect::AddWholeNote { .. }
+            | Effect::EditNote { .. }
+            | Effect::AcceptReplyTrailer { .. }
             | Effect::DeleteNote(_)
             | Effect::AddTrailer(_) => {}
             Effect::PlanTrailer(ask) => return Some(self.plan(state, ask)),
+            // The event loop runs the editor (`edit_in_editor`); a replay has no terminal.
+            Effect::EditNoteExternally { .. } => {
+                let inline = state
+                    .keymap
+                    .hint(Context::Patch, Action::EditNote)
+                    .unwrap_or_else(|| "edit_note".into());
+                return Some(message(format!(
+                    "no editor without a terminal (headless): {inline} edits the note here"
+                )));
+            }
             Effect::PreviewExport(ask) => return Some(self.export(state, ask, false)),
             Effect::RunExport(ask) => return Some(self.export(state, ask, true)),
             Effect::Quit => return None,
@@ -115,7 +162,40 @@ impl DeskLink {
                 desk.add_note(queue, &spec, text)
                     .map(|_| format!("note added on {place}"))
             }
+            Effect::AddWholeNote { target, text } => {
+                // A cover letter stands for its series, as on the command line.
+                let spec = match *target {
+                    DeskTarget::Patch(p) => {
+                        match queue.series.iter().position(|s| s.cover == Some(p)) {
+                            Some(s) => NoteSpec::Series(s),
+                            None => NoteSpec::Patch(p),
+                        }
+                    }
+                    DeskTarget::Series(s) => NoteSpec::Series(s),
+                };
+                let place = match &spec {
+                    NoteSpec::Series(s) => {
+                        format!("series {}", queue.series.get(*s).map_or(0, |s| s.id))
+                    }
+                    NoteSpec::Patch(p) | NoteSpec::Line { patch: p, .. } => {
+                        crate::triage::desk::patch_label(queue, *p)
+                    }
+                };
+                desk.add_note(queue, &spec, text)
+                    .map(|_| format!("note added on {place}"))
+            }
             Effect::DeleteNote(id) => desk.delete_note(*id).map(|()| "note deleted".to_string()),
+            Effect::AcceptReplyTrailer { patch, line } => {
+                desk.accept_reply_warning(queue, *patch, line).map(|()| {
+                    format!(
+                        "accepted '{line}' on {}",
+                        crate::triage::desk::patch_label(queue, *patch)
+                    )
+                })
+            }
+            Effect::EditNote { id, text } => desk
+                .edit_note(*id, text)
+                .map(|()| format!("note {id} edited")),
             Effect::AddTrailer(ask) => match &self.identity {
                 None => Err(no_identity()),
                 Some(identity) => desk
@@ -299,23 +379,134 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
             view.nacked.insert(patch.key.clone());
         }
     }
+    for (key, patch) in &desk.state().patches {
+        if !patch.trailers.is_empty() {
+            let mine = patch
+                .trailers
+                .iter()
+                .map(|t| crate::patch::Trailer {
+                    key: t.kind.key().to_string(),
+                    value: t.value.clone(),
+                    line: 0,
+                })
+                .collect();
+            view.recorded.insert(key.clone(), mine);
+        }
+    }
+    // Series notes show on every patch of the series.
+    let series_patches = |key: &str| -> Vec<usize> {
+        queue
+            .series
+            .iter()
+            .find(|s| crate::triage::desk::series_key(queue, s).as_deref() == Some(key))
+            .map(|s| {
+                s.cover
+                    .into_iter()
+                    .chain(s.patches.iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    view.note_list = note_list(desk, queue);
+    for (t, state) in desk.all_reply_trailers(queue) {
+        let Some(patch) = queue.patches.get(t.patch) else {
+            continue;
+        };
+        view.reply_trailers
+            .entry(patch.key.clone())
+            .or_default()
+            .push(ReplyTrailerView {
+                line: t.line(),
+                sender: t.sender.clone(),
+                state,
+                same_name: t.same_name,
+                via_cover: t.via_cover,
+            });
+    }
     for note in desk.notes() {
-        if let NoteTarget::Line(a) = &note.target
-            && !note.orphaned
-        {
+        let mut add = |key: &str, on: NoteAnchor| {
             view.notes
-                .entry(a.patch.clone())
+                .entry(key.to_string())
                 .or_default()
                 .push(NoteView {
                     id: note.id,
+                    on,
+                    text: note.text.clone(),
+                })
+        };
+        match &note.target {
+            NoteTarget::Line(a) if !note.orphaned => add(
+                &a.patch,
+                NoteAnchor::Line {
                     part: a.part,
                     file: a.file.clone(),
                     line: a.line,
-                    text: note.text.clone(),
-                });
+                },
+            ),
+            NoteTarget::Line(_) => {}
+            NoteTarget::Patch { patch } => add(patch, NoteAnchor::Patch),
+            NoteTarget::Series { series } => {
+                for p in series_patches(series) {
+                    if let Some(patch) = queue.patches.get(p) {
+                        add(&patch.key, NoteAnchor::Series);
+                    }
+                }
+            }
         }
     }
     view
+}
+
+/// Every note for the notes list, in the queue's order: by the patch it opens (series notes
+/// at their cover letter or first patch), then series, patch and line notes, lines in order.
+/// The state sorts the patches as the queue view shows them.
+fn note_list(desk: &Desk, queue: &Queue) -> Vec<NoteEntry> {
+    use crate::triage::desk::{note_place, series_key};
+    let position = |key: &str| queue.patches.iter().position(|p| p.key == key);
+    let mut rows: Vec<(usize, u8, Option<String>, u32, u64, NoteEntry)> = Vec::new();
+    for note in desk.notes() {
+        let (key, subject, rank, file, line) = match &note.target {
+            NoteTarget::Series { series } => {
+                let s = queue
+                    .series
+                    .iter()
+                    .find(|s| series_key(queue, s).as_deref() == Some(series.as_str()));
+                (
+                    series.clone(),
+                    s.map(|s| s.title.clone()).unwrap_or_default(),
+                    0,
+                    None,
+                    0,
+                )
+            }
+            NoteTarget::Patch { patch } => (patch.clone(), String::new(), 1, None, 0),
+            NoteTarget::Line(a) => (a.patch.clone(), String::new(), 2, a.file.clone(), a.line),
+        };
+        let at = position(&key);
+        let subject = match (subject.is_empty(), at.and_then(|i| queue.patches.get(i))) {
+            (true, Some(p)) if !p.subject.title.is_empty() => p.subject.title.clone(),
+            (true, Some(p)) => p.mail.subject.clone(),
+            (true, None) => desk
+                .state()
+                .patches
+                .get(&key)
+                .map(|p| p.title.clone())
+                .unwrap_or_default(),
+            (false, _) => subject,
+        };
+        let entry = NoteEntry {
+            id: note.id,
+            place: note_place(queue, note),
+            subject,
+            text: note.text.clone(),
+            patch_key: at.map(|_| key),
+            patch: at,
+            orphaned: note.orphaned,
+        };
+        rows.push((at.unwrap_or(usize::MAX), rank, file, line, note.id, entry));
+    }
+    rows.sort_by(|a, b| (a.0, a.1, &a.2, a.3, a.4).cmp(&(b.0, b.1, &b.2, b.3, b.4)));
+    rows.into_iter().map(|r| r.5).collect()
 }
 
 fn message(text: String) -> Incoming {
@@ -377,6 +568,95 @@ mod tests {
         };
         let got = link.execute(&s, &Effect::PlanTrailer(ask));
         assert!(matches!(got, Some(Incoming::Message(m)) if m.contains("identity")));
+    }
+
+    /// A desk in a temp dir with one note on 1.2's message line 3; returns the note's id.
+    fn desk_with_a_note(s: &mut AppState, link: &mut DeskLink) -> u64 {
+        let opened = link.open(s).expect("desk opens");
+        receive(s, opened);
+        let add = Effect::AddNote {
+            patch: 2,
+            part: crate::policy::Part::Message,
+            file: None,
+            line: 3,
+            text: "split this".into(),
+        };
+        let back = link.execute(s, &add).expect("a result");
+        receive(s, back);
+        s.notes_of(2)[0].id
+    }
+
+    #[test]
+    fn the_editor_rewrites_a_note_with_its_path_as_an_argument() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = state();
+        // A fake editor: `sh -c SCRIPT sh PATH`, the path arriving as $1, never via a shell
+        // string; it checks it was given the old text.
+        let editor: Vec<String> = [
+            "sh",
+            "-c",
+            "grep -q 'split this' \"$1\" && printf 'split in two\\nand test it\\n' > \"$1\"",
+            "sh",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None)
+            .with_editor(Some(editor), dir.path().to_path_buf());
+        let id = desk_with_a_note(&mut s, &mut link);
+        let back = link.edit_in_editor(&s, id, "split this");
+        receive(&mut s, back);
+        assert_eq!(s.notes_of(2)[0].text, "split in two\nand test it");
+        assert_eq!(
+            s.message.as_deref(),
+            Some(format!("note {id} edited").as_str())
+        );
+        // Undo brings the old text back.
+        let back = link.execute(&s, &Effect::Undo).expect("a result");
+        receive(&mut s, back);
+        assert_eq!(s.notes_of(2)[0].text, "split this");
+    }
+
+    #[test]
+    fn a_failing_or_missing_editor_leaves_the_note_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = state();
+        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None)
+            .with_editor(Some(vec!["false".into()]), dir.path().to_path_buf());
+        let id = desk_with_a_note(&mut s, &mut link);
+        let back = link.edit_in_editor(&s, id, "split this");
+        assert!(
+            matches!(&back, Incoming::Message(m) if m.contains("not changed")),
+            "{back:?}"
+        );
+        // An editor that leaves the text as it was changes nothing either.
+        let mut same = DeskLink::new(Some(dir.path().to_path_buf()), None)
+            .with_editor(Some(vec!["true".into()]), dir.path().to_path_buf());
+        drop(link);
+        let _ = same.open(&s);
+        let back = same.edit_in_editor(&s, id, "split this");
+        assert!(
+            matches!(&back, Incoming::Message(m) if m == "note unchanged"),
+            "{back:?}"
+        );
+        let mut none = DeskLink::new(None, None);
+        let back = none.edit_in_editor(&s, id, "x");
+        assert!(
+            matches!(&back, Incoming::Message(m) if m.contains("no editor")),
+            "{back:?}"
+        );
+        // A replay never runs one.
+        let refused = none.execute(
+            &s,
+            &Effect::EditNoteExternally {
+                id,
+                text: "x".into(),
+            },
+        );
+        assert!(
+            matches!(&refused, Some(Incoming::Message(m)) if m.contains("headless")),
+            "{refused:?}"
+        );
+        assert_eq!(s.notes_of(2)[0].text, "split this");
     }
 
     #[test]

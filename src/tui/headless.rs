@@ -60,13 +60,25 @@ pub fn replay(
 
 /// Runs effects (and the effects their results cause) against the desk; false on quit.
 pub fn run_effects(state: &mut AppState, link: &mut DeskLink, effects: Vec<Effect>) -> bool {
+    run_effects_with(state, link, effects, &mut |_, _, _| None)
+}
+
+/// [`run_effects`], offering each effect to `first` before the desk: the event loop runs the
+/// ones that need the terminal (the editor) there.
+pub fn run_effects_with(
+    state: &mut AppState,
+    link: &mut DeskLink,
+    effects: Vec<Effect>,
+    first: &mut dyn FnMut(&AppState, &mut DeskLink, &Effect) -> Option<Incoming>,
+) -> bool {
     let mut queue = effects;
     while !queue.is_empty() {
         for effect in std::mem::take(&mut queue) {
             if effect == Effect::Quit {
                 return false;
             }
-            if let Some(incoming) = link.execute(state, &effect) {
+            let result = first(state, link, &effect).or_else(|| link.execute(state, &effect));
+            if let Some(incoming) = result {
                 queue.extend(receive(state, incoming));
             }
         }

@@ -527,6 +527,39 @@ mod tests {
     }
 
     #[test]
+    fn every_preset_binds_the_decide_and_remember_keys() {
+        let wanted = [
+            (Context::Queue, Action::AddPatchNote),
+            (Context::Queue, Action::NotesList),
+            (Context::Patch, Action::AddPatchNote),
+            (Context::Patch, Action::EditNote),
+            (Context::Patch, Action::EditNoteInEditor),
+            (Context::Patch, Action::NotesList),
+            (Context::Patch, Action::AcceptReplyTrailer),
+            (Context::Notes, Action::Open),
+            (Context::Notes, Action::Back),
+            (Context::Notes, Action::DeleteNote),
+            (Context::Notes, Action::EditNote),
+            (Context::Notes, Action::MoveDown),
+        ];
+        for (name, _) in PRESETS {
+            let k = Keymap::load(Some(name), None).unwrap();
+            for (context, action) in wanted {
+                let keys = k.keys_for(context, action);
+                assert!(!keys.is_empty(), "{name}: {action} in [{context}]");
+                // Each key reaches the action there (no other binding shadows it).
+                for key in keys {
+                    assert_eq!(
+                        k.resolve(context, &parse_sequence(&key).unwrap()),
+                        Resolution::Matched(action),
+                        "{name}: `{key}` in [{context}]"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn user_layer_replaces_one_action_and_keeps_the_rest() {
         let user = layer("user.toml", "[patch]\nnext_finding = [\"<c-n>\", \"zf\"]\n");
         let k = Keymap::from_layers(&[default_layer(), user]).unwrap();

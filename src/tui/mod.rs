@@ -10,7 +10,10 @@
 //!
 //! The triage desk (status, notes, trailers with the gate, undo, exports) lives in
 //! [`desk_link`], outside `update`: the event loop and headless replay both run effects
-//! through it and feed the results back as [`update::Incoming`] events.
+//! through it and feed the results back as [`update::Incoming`] events. Editing a note in
+//! the maintainer's editor (`Effect::EditNoteExternally`) is run by the event loop alone: it
+//! parks the input thread, leaves raw mode and the alternate screen for the editor, and takes
+//! the terminal back afterwards; headless replay refuses it.
 //!
 //! Modules: [`action`] (the action table), [`desk_link`] (desk effects), [`key`] and [`keymap`] (keys, files, chords),
 //! [`state`] (plain data), [`summary`], [`filter`] and [`list`] (the queue view's model),
@@ -41,7 +44,7 @@ use keymap::Keymap;
 use state::AppState;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
-use update::Incoming;
+use update::{Effect, Incoming};
 
 pub use headless::Output;
 
@@ -60,6 +63,9 @@ pub struct Options {
     pub data_dir: Option<std::path::PathBuf>,
     /// `Name <email>` for the maintainer's trailers (git config in the binary).
     pub identity: Option<String>,
+    /// The editor for notes, program and arguments (`triage::notes::editor_command` in the
+    /// binary); `None`: notes are edited in the prompt only. Never run by headless replay.
+    pub editor: Option<Vec<String>>,
 }
 
 impl Options {
@@ -72,6 +78,7 @@ impl Options {
             notice: None,
             data_dir: None,
             identity: None,
+            editor: None,
         }
     }
 
@@ -99,6 +106,12 @@ impl Options {
         );
         state.message = self.notice.clone();
         state
+    }
+
+    /// The desk link of an interactive desk (with the editor).
+    fn link(&self) -> desk_link::DeskLink {
+        desk_link::DeskLink::new(self.data_dir.clone(), self.identity.clone())
+            .with_editor(self.editor.clone(), std::env::temp_dir())
     }
 }
 
@@ -168,7 +181,7 @@ pub fn run(
 ) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut state = options.state(queue, findings, profile_name);
-    let mut link = desk_link::DeskLink::new(options.data_dir.clone(), options.identity.clone());
+    let mut link = options.link();
     if let Some(incoming) = link.open(&state) {
         update::receive(&mut state, incoming);
     }
@@ -192,7 +205,7 @@ where
         ..Queue::default()
     };
     let mut state = options.state(queue, Vec::new(), profile_name);
-    let link = desk_link::DeskLink::new(options.data_dir.clone(), options.identity.clone());
+    let link = options.link();
     state.loading = Some(state::Loading {
         done: 0,
         total: None,
@@ -217,24 +230,91 @@ where
     event_loop(state, link, tx, rx)
 }
 
-fn spawn_input(tx: Sender<Incoming>) {
-    std::thread::spawn(move || {
-        use crossterm::event::{Event, read};
-        loop {
-            let msg = match read() {
-                Ok(Event::Key(k)) => match key::from_crossterm(&k) {
-                    Some(chord) => Incoming::Key(chord),
-                    None => continue,
-                },
-                Ok(Event::Resize(w, h)) => Incoming::Resize(w, h),
-                Ok(_) => continue,
-                Err(_) => break,
-            };
-            if tx.send(msg).is_err() {
-                break;
+/// The thread that reads the terminal's input, which can be parked while another program
+/// (the editor) owns the terminal so that it reads no key meant for that program.
+struct Input {
+    /// `true` parks the thread, `false` lets it go on.
+    control: Sender<bool>,
+    /// Says the thread is parked.
+    parked: Receiver<()>,
+}
+
+impl Input {
+    fn spawn(tx: Sender<Incoming>) -> Input {
+        use crossterm::event::{Event, poll, read};
+        use std::sync::mpsc::TryRecvError;
+        let (control, orders) = mpsc::channel::<bool>();
+        let (parked_tx, parked) = mpsc::channel();
+        std::thread::spawn(move || {
+            loop {
+                match orders.try_recv() {
+                    Ok(true) => {
+                        let _ = parked_tx.send(());
+                        loop {
+                            match orders.recv() {
+                                Ok(false) => break,
+                                Ok(true) => {
+                                    let _ = parked_tx.send(());
+                                }
+                                Err(_) => return,
+                            }
+                        }
+                    }
+                    Ok(false) | Err(TryRecvError::Empty) => {}
+                    Err(TryRecvError::Disconnected) => return,
+                }
+                // Wait a little at a time, so a park order is seen within 50 ms.
+                match poll(Duration::from_millis(50)) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(_) => return,
+                }
+                let msg = match read() {
+                    Ok(Event::Key(k)) => match key::from_crossterm(&k) {
+                        Some(chord) => Incoming::Key(chord),
+                        None => continue,
+                    },
+                    Ok(Event::Resize(w, h)) => Incoming::Resize(w, h),
+                    Ok(_) => continue,
+                    Err(_) => return,
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
             }
+        });
+        Input { control, parked }
+    }
+
+    /// Parks the thread and waits until it has stopped reading.
+    fn park(&self) {
+        if self.control.send(true).is_ok() {
+            let _ = self.parked.recv_timeout(Duration::from_secs(1));
         }
-    });
+    }
+
+    fn resume(&self) {
+        let _ = self.control.send(false);
+    }
+}
+
+/// Hands the terminal to `run` (the editor): input parked, raw mode and the alternate screen
+/// left, the cursor shown; then takes it back and redraws everything.
+fn with_terminal_released<T>(
+    terminal: &mut ratatui::DefaultTerminal,
+    input: &Input,
+    run: impl FnOnce() -> T,
+) -> Result<T> {
+    input.park();
+    ratatui::try_restore().map_err(|e| Error::io("terminal", e))?;
+    let _ = terminal.show_cursor();
+    let out = run();
+    crossterm::terminal::enable_raw_mode().map_err(|e| Error::io("terminal", e))?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)
+        .map_err(|e| Error::io("terminal", e))?;
+    terminal.clear().map_err(|e| Error::io("terminal", e))?;
+    input.resume();
+    Ok(out)
 }
 
 fn event_loop(
@@ -260,7 +340,7 @@ fn drive(
 ) -> Result<()> {
     let size = terminal.size().map_err(|e| Error::io("terminal", e))?;
     update::receive(state, Incoming::Resize(size.width, size.height));
-    spawn_input(tx);
+    let input = Input::spawn(tx);
     loop {
         if state.dirty {
             terminal
@@ -273,8 +353,27 @@ fn drive(
         let mut next = Some(first);
         while let Some(event) = next {
             let effects = update::receive(state, event);
-            if !headless::run_effects(state, link, effects) {
+            let mut failed = None;
+            // The editor runs here, with the terminal handed over; the rest on the desk.
+            let mut editor = |state: &AppState, link: &mut desk_link::DeskLink, e: &Effect| {
+                let Effect::EditNoteExternally { id, text } = e else {
+                    return None;
+                };
+                match with_terminal_released(terminal, &input, || {
+                    link.edit_in_editor(state, *id, text)
+                }) {
+                    Ok(incoming) => Some(incoming),
+                    Err(e) => {
+                        failed = Some(e);
+                        None
+                    }
+                }
+            };
+            if !headless::run_effects_with(state, link, effects, &mut editor) {
                 return Ok(());
+            }
+            if let Some(e) = failed {
+                return Err(e);
             }
             next = rx.try_recv().ok();
         }

@@ -60,18 +60,85 @@ pub enum LineKind {
     Annotation(Severity),
     /// A maintainer's note (by desk note id) under its line.
     Note(u64),
+    /// A trailer collected from a reply (index into [`PatchModel::reply_trailers`]), after
+    /// the commit message.
+    ReplyTrailer {
+        index: usize,
+        state: ReplyTrailerState,
+    },
 }
 
-/// A line note as the patch view draws it (from the desk).
+pub use crate::triage::desk::ReplyTrailerState;
+
+/// A trailer a reply gave the patch, as the patch view shows it (from the desk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyTrailerView {
+    /// `Key: value`.
+    pub line: String,
+    /// The reply's sender (`Name <addr>`).
+    pub sender: String,
+    pub state: ReplyTrailerState,
+    /// The trailer's name is the sender's, the address another.
+    pub same_name: bool,
+    /// The reply answered the cover letter.
+    pub via_cover: bool,
+}
+
+impl ReplyTrailerView {
+    /// The line the patch view shows: the trailer and where it stands.
+    pub fn text(&self) -> String {
+        // The sender's address, without the name (the line is long enough).
+        let from = match (self.sender.rfind('<'), self.sender.rfind('>')) {
+            (Some(a), Some(b)) if a < b => &self.sender[a + 1..b],
+            _ => self.sender.as_str(),
+        };
+        match self.state {
+            ReplyTrailerState::Collected if self.via_cover => {
+                format!("{}  (reply to the cover letter)", self.line)
+            }
+            ReplyTrailerState::Collected => self.line.clone(),
+            ReplyTrailerState::Warning => format!("{}  (sent from {from})", self.line),
+            ReplyTrailerState::Accepted => format!("{}  (sent from {from}; accepted)", self.line),
+        }
+    }
+}
+
+/// What a note is on, as the patch view places it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteAnchor {
+    /// The series the patch belongs to: shown at the top of each of its patches.
+    Series,
+    /// The whole patch: shown at the top, under the subject.
+    Patch,
+    /// One line: a 1-based message/notes line, or a new-side diff line of `file`.
+    Line {
+        part: Part,
+        file: Option<String>,
+        line: u32,
+    },
+}
+
+/// A note as the patch view draws it (from the desk).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteView {
     pub id: u64,
-    pub part: Part,
-    /// The file, for diff notes.
-    pub file: Option<String>,
-    /// 1-based message/notes line, or new-side diff line.
-    pub line: u32,
+    pub on: NoteAnchor,
     pub text: String,
+}
+
+impl NoteView {
+    /// A note on one line.
+    pub fn line(id: u64, part: Part, file: Option<&str>, line: u32, text: &str) -> NoteView {
+        NoteView {
+            id,
+            on: NoteAnchor::Line {
+                part,
+                file: file.map(str::to_string),
+                line,
+            },
+            text: text.to_string(),
+        }
+    }
 }
 
 /// A finding's span on a line (display byte offsets) and the finding's index.
@@ -139,6 +206,8 @@ pub struct PatchModel {
     pub hunks: Vec<usize>,
     /// Widest line number, for the gutter.
     pub number_width: usize,
+    /// Trailers from replies, shown after the commit message.
+    pub reply_trailers: Vec<ReplyTrailerView>,
 }
 
 /// Makes text safe and exact to draw: tabs to spaces (8-column stops), control characters to
@@ -513,31 +582,59 @@ impl PatchModel {
         }
     }
 
-    /// Inserts each note as a line right under the line it is anchored to, keeping every
-    /// stored line index (findings, hunks, files) pointing at the same line.
+    /// Inserts each note as lines of its own: a line note right under the line it is
+    /// anchored to, series and patch notes at the top (under the subject and its marks,
+    /// labelled `series` / `patch`), keeping every stored line index (findings, hunks,
+    /// files) pointing at the same line.
     pub fn insert_notes(&mut self, notes: &[NoteView]) {
         if notes.is_empty() {
             return;
         }
         let anchors: Vec<_> = (0..self.lines.len()).map(|i| self.anchor_of(i)).collect();
+        // Series notes first, then patch notes, before the blank line that ends the top.
+        let top = self.lines.iter().position(|l| l.kind == LineKind::Blank);
+        let mut pinned: Vec<&NoteView> = notes
+            .iter()
+            .filter(|n| !matches!(n.on, NoteAnchor::Line { .. }))
+            .collect();
+        pinned.sort_by_key(|n| n.on != NoteAnchor::Series);
         let old = std::mem::take(&mut self.lines);
         let mut new_index = vec![0; old.len()];
+        let push_note = |lines: &mut Vec<ViewLine>, note: &NoteView, file: Option<usize>| {
+            for (k, text) in note.text.lines().enumerate() {
+                let mut v = ViewLine::new(LineKind::Note(note.id), text.to_string());
+                v.file = file;
+                if k == 0 {
+                    v.label = match note.on {
+                        NoteAnchor::Series => Some("series"),
+                        NoteAnchor::Patch => Some("patch"),
+                        NoteAnchor::Line { .. } => None,
+                    };
+                }
+                lines.push(v);
+            }
+        };
         for (i, line) in old.into_iter().enumerate() {
+            if Some(i) == top {
+                for note in &pinned {
+                    push_note(&mut self.lines, note, None);
+                }
+            }
             new_index[i] = self.lines.len();
             let file = line.file;
             self.lines.push(line);
             let Some((part, path, n)) = &anchors[i] else {
                 continue;
             };
-            for note in notes
-                .iter()
-                .filter(|no| no.part == *part && no.file == *path && no.line == *n)
-            {
-                for text in note.text.lines() {
-                    let mut v = ViewLine::new(LineKind::Note(note.id), text.to_string());
-                    v.file = file;
-                    self.lines.push(v);
-                }
+            for note in notes.iter().filter(|no| match &no.on {
+                NoteAnchor::Line {
+                    part: p,
+                    file,
+                    line,
+                } => p == part && file == path && line == n,
+                _ => false,
+            }) {
+                push_note(&mut self.lines, note, file);
             }
         }
         for l in &mut self.finding_line {
@@ -549,6 +646,52 @@ impl PatchModel {
         for f in &mut self.files {
             f.line = new_index.get(f.line).copied().unwrap_or(f.line);
         }
+    }
+
+    /// Inserts the trailers collected from replies right after the commit message (and the
+    /// marks and notes under its last line), labelled `reply`, keeping stored line indices.
+    pub fn insert_reply_trailers(&mut self, trailers: &[ReplyTrailerView]) {
+        if trailers.is_empty() {
+            return;
+        }
+        let in_message = |k: LineKind| matches!(k, LineKind::Message | LineKind::Trailer(_));
+        let Some(first) = self.lines.iter().position(|l| in_message(l.kind)) else {
+            return;
+        };
+        let at = (first..self.lines.len())
+            .find(|&i| {
+                matches!(
+                    self.lines[i].kind,
+                    LineKind::NotesRule | LineKind::FileHeader | LineKind::Blank | LineKind::Reply
+                )
+            })
+            .unwrap_or(self.lines.len());
+        let new: Vec<ViewLine> = trailers
+            .iter()
+            .enumerate()
+            .map(|(index, t)| {
+                let mut v = ViewLine::new(
+                    LineKind::ReplyTrailer {
+                        index,
+                        state: t.state,
+                    },
+                    sanitize(&t.text()).0,
+                );
+                v.label = Some("reply");
+                v
+            })
+            .collect();
+        let n = new.len();
+        self.lines.splice(at..at, new);
+        let shift = |l: &mut usize| {
+            if *l >= at {
+                *l += n;
+            }
+        };
+        self.finding_line.iter_mut().for_each(shift);
+        self.hunks.iter_mut().for_each(shift);
+        self.files.iter_mut().for_each(|f| shift(&mut f.line));
+        self.reply_trailers = trailers.to_vec();
     }
 
     /// Model line indices of the first line of each note, in order.
@@ -721,6 +864,80 @@ mod tests {
         assert_eq!(m.lines[li].kind, LineKind::Title);
         assert!(m.lines[li + 1].text.contains("x-rule: lost"));
         assert_eq!(m.lines[li].worst(), Some(Severity::Error));
+    }
+
+    #[test]
+    fn series_and_patch_notes_sit_at_the_top_and_line_notes_under_their_line() {
+        let mut m = model(2);
+        let hunk = m.hunks[0];
+        let finding = m.finding_line[0];
+        m.insert_notes(&[
+            NoteView::line(1, Part::Message, None, 3, "on the body"),
+            NoteView {
+                id: 2,
+                on: NoteAnchor::Patch,
+                text: "whole patch\nsecond line".into(),
+            },
+            NoteView {
+                id: 3,
+                on: NoteAnchor::Series,
+                text: "whole series".into(),
+            },
+        ]);
+        let kinds: Vec<(LineKind, Option<&str>)> =
+            m.lines[..4].iter().map(|l| (l.kind, l.label)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (LineKind::Title, Some("subj")),
+                (LineKind::Note(3), Some("series")),
+                (LineKind::Note(2), Some("patch")),
+                (LineKind::Note(2), None),
+            ]
+        );
+        assert_eq!(m.lines[4].kind, LineKind::Blank);
+        let body = m.lines.iter().position(|l| l.kind == LineKind::Note(1));
+        assert_eq!(body.map(|b| m.lines[b - 1].new), Some(Some(3)));
+        // Stored indices moved with their lines.
+        assert_eq!(m.hunks[0], hunk + 4);
+        assert_eq!(m.finding_line[0], finding + 4);
+        assert_eq!(m.note_lines().len(), 3);
+    }
+
+    #[test]
+    fn reply_trailers_follow_the_message_and_its_marks() {
+        let mut m = model(2);
+        let hunk = m.hunks[0];
+        let rule = m.lines.iter().position(|l| l.kind == LineKind::FileHeader);
+        let t = |line: &str, state| ReplyTrailerView {
+            line: line.into(),
+            sender: "Kim <kim@example.org>".into(),
+            state,
+            same_name: true,
+            via_cover: false,
+        };
+        m.insert_reply_trailers(&[
+            t(
+                "Acked-by: Kim <kim@example.org>",
+                ReplyTrailerState::Collected,
+            ),
+            t(
+                "Tested-by: Kim <kim@lab.example>",
+                ReplyTrailerState::Warning,
+            ),
+        ]);
+        let at = rule.unwrap_or(0);
+        // After the Fixes trailer and its two finding messages, before the diff.
+        assert!(matches!(m.lines[at - 1].kind, LineKind::Annotation(_)));
+        assert_eq!(m.lines[at].text, "Acked-by: Kim <kim@example.org>");
+        assert_eq!(m.lines[at].label, Some("reply"));
+        assert_eq!(
+            m.lines[at + 1].text,
+            "Tested-by: Kim <kim@lab.example>  (sent from kim@example.org)"
+        );
+        assert_eq!(m.lines[at + 2].kind, LineKind::FileHeader);
+        assert_eq!(m.hunks[0], hunk + 2);
+        assert!(m.anchor_of(at).is_none(), "no notes on them");
     }
 
     #[test]

@@ -218,16 +218,25 @@ pub fn finding(
 }
 
 fn reply(parent: usize, who: Address, key: &str) -> Reply {
+    let value = who.display();
+    reply_naming(parent, who, key, &value)
+}
+
+/// A reply from `who` whose body carries `key: value` (a trailer naming someone, or another
+/// address of the sender).
+fn reply_naming(parent: usize, who: Address, key: &str, value: &str) -> Reply {
     Reply {
         mail: Message {
-            from: Some(who.clone()),
+            message_id: Some(format!("reply-{parent}-{}", who.email)),
+            from: Some(who),
             subject: "Re: patch".into(),
+            body: format!("Looks right to me.\n\n{key}: {value}\n").into(),
             ..Message::default()
         },
         parent: Some(parent),
         trailers: vec![Trailer {
             key: key.into(),
-            value: who.display(),
+            value: value.into(),
             line: 0,
         }],
     }
@@ -347,6 +356,13 @@ pub fn small_queue() -> (Queue, Vec<Vec<Finding>>) {
             2,
             addr("Linus Torvalds", "torvalds@example.org"),
             "Acked-by",
+        ),
+        // From one address, naming another: a warning until the maintainer accepts it.
+        reply_naming(
+            3,
+            addr("Kim Reviewer", "kim@example.org"),
+            "Reviewed-by",
+            "Kim Reviewer <kim@work.example>",
         ),
     ];
     let findings = vec![

@@ -6,7 +6,7 @@ use super::filter::{Filter, Match, Query};
 use super::key::KeyChord;
 use super::keymap::Keymap;
 use super::list::{self, List};
-use super::patch_model::{NoteView, PatchModel};
+use super::patch_model::{NoteView, PatchModel, ReplyTrailerView};
 use super::summary::{self, Summary};
 use super::theme::Theme;
 use crate::policy::Finding;
@@ -35,6 +35,10 @@ pub enum Overlay {
     ConfirmExport {
         scroll: usize,
     },
+    /// The list of every note; `selected` indexes `AppState::note_list`.
+    Notes {
+        selected: usize,
+    },
     /// The status picker over `target`; `selected` indexes [`STATUS_NAMES`].
     Status {
         selected: usize,
@@ -60,6 +64,12 @@ pub enum PromptKind {
     ExportBranch,
     /// The revision `AppState::export` (an apply) starts from.
     ExportOnto,
+    /// The optional until-date (`YYYY-MM-DD`) of a deferral picked for the target.
+    DeferUntil(super::update::DeskTarget),
+    /// A note on a whole patch or series.
+    WholeNote(super::update::DeskTarget),
+    /// The new text of a note (by desk note id), pre-filled with the old one.
+    EditNote(u64),
 }
 
 /// An export or apply being set up: target asked, then the preview confirmed.
@@ -91,6 +101,8 @@ pub struct Prompt {
     pub before: String,
     /// Where the view was when the prompt opened (search starts from there).
     pub origin: usize,
+    /// Why the typed text was refused (shown until the next edit).
+    pub error: Option<String>,
 }
 
 /// Search in the open patch.
@@ -100,6 +112,13 @@ pub struct Search {
     /// (line index into the model, start, end) byte ranges, in order.
     pub matches: Vec<(usize, usize, usize)>,
     pub current: Option<usize>,
+}
+
+/// What the desk says of one patch, for its view.
+#[derive(Debug, Clone, Copy)]
+pub struct PatchDesk<'a> {
+    pub notes: &'a [NoteView],
+    pub reply_trailers: &'a [ReplyTrailerView],
 }
 
 /// The open patch.
@@ -117,14 +136,17 @@ pub struct PatchView {
     pub wrap: bool,
     pub inline: bool,
     pub pane: bool,
+    /// The note jumped to last (by desk note id): edit and delete act on it while it is on
+    /// screen.
+    pub note: Option<u64>,
 }
 
 impl PatchView {
-    /// Opens patch `index` (builds its line model once).
+    /// Opens patch `index` (builds its line model once) with what the desk says of it.
     pub fn open(
         queue: &Queue,
         findings: &[Vec<Finding>],
-        notes: &[NoteView],
+        desk: PatchDesk<'_>,
         index: usize,
         inline: bool,
         wrap: bool,
@@ -132,7 +154,8 @@ impl PatchView {
     ) -> PatchView {
         let own = findings.get(index).map(Vec::as_slice).unwrap_or(&[]);
         let mut model = PatchModel::build(queue, index, own);
-        model.insert_notes(notes);
+        model.insert_reply_trailers(desk.reply_trailers);
+        model.insert_notes(desk.notes);
         let mut v = PatchView {
             index,
             model,
@@ -143,6 +166,7 @@ impl PatchView {
             wrap,
             inline,
             pane,
+            note: None,
         };
         v.refresh_visible();
         v
@@ -228,6 +252,12 @@ pub struct AppState {
     pub waived: std::collections::BTreeSet<String>,
     /// Patches NACKed in a reply, by key.
     pub nacked: std::collections::BTreeSet<String>,
+    /// Every note, as the notes list shows them.
+    pub note_list: Vec<super::update::NoteEntry>,
+    /// Trailers from replies with their desk state, by patch key.
+    pub reply_trailers: BTreeMap<String, Vec<ReplyTrailerView>>,
+    /// The maintainer's trailers recorded at the desk, by patch key (counted in A/R/T).
+    pub recorded: BTreeMap<String, Vec<crate::patch::Trailer>>,
 }
 
 impl AppState {
@@ -270,6 +300,9 @@ impl AppState {
             notes: BTreeMap::new(),
             waived: Default::default(),
             nacked: Default::default(),
+            recorded: BTreeMap::new(),
+            note_list: Vec::new(),
+            reply_trailers: BTreeMap::new(),
         };
         s.set_queue(queue, findings);
         s
@@ -292,6 +325,7 @@ impl AppState {
             .and_then(|v| self.queue.patches.get(v.index))
             .map(|p| p.key.clone());
         self.summaries = summary::summarise(&queue, &findings);
+        summary::with_recorded(&mut self.summaries, &queue, &self.recorded);
         self.list.groups = list::groups(&queue);
         self.list.folded.clear();
         self.list.rows.clear();
@@ -308,9 +342,9 @@ impl AppState {
         if let Some(view) = &self.patch {
             let (inline, wrap, pane, offset) = (view.inline, view.wrap, view.pane, view.offset);
             self.patch = find(&open_key).map(|p| {
-                let notes = self.notes_of(p);
+                let desk = self.desk_of(p);
                 let mut v =
-                    PatchView::open(&self.queue, &self.findings, notes, p, inline, wrap, pane);
+                    PatchView::open(&self.queue, &self.findings, desk, p, inline, wrap, pane);
                 v.offset = offset.min(v.visible.len().saturating_sub(1));
                 v
             });
@@ -326,7 +360,23 @@ impl AppState {
         self.waived = view.waived;
         self.nacked = view.nacked;
         self.desk_read_only = view.read_only;
+        self.note_list = view.note_list;
+        self.reply_trailers = view.reply_trailers;
+        if let Overlay::Notes { selected } = self.overlay {
+            self.overlay = match self.note_list.len() {
+                0 => Overlay::None,
+                n => Overlay::Notes {
+                    selected: selected.min(n - 1),
+                },
+            };
+        }
+        if view.recorded != self.recorded {
+            self.recorded = view.recorded;
+            summary::with_recorded(&mut self.summaries, &self.queue, &self.recorded);
+        }
         self.refilter(true);
+        // In the order the (re-filtered) queue view shows.
+        self.sort_note_list();
         if let Some(old) = self.patch.take() {
             let top = old
                 .visible
@@ -335,7 +385,7 @@ impl AppState {
             let mut v = PatchView::open(
                 &self.queue,
                 &self.findings,
-                self.notes_of(old.index),
+                self.desk_of(old.index),
                 old.index,
                 old.inline,
                 old.wrap,
@@ -347,12 +397,50 @@ impl AppState {
                 Some(l) => v.position_of(l),
                 None => old.offset.min(v.visible.len().saturating_sub(1)),
             };
+            v.note = old.note;
             self.patch = Some(v);
         }
         self.dirty = true;
     }
 
-    /// The line notes of patch `index`.
+    /// Orders the notes list as the queue view shows the patches (a stable sort: notes of
+    /// one patch keep their order; patches the view does not show go last).
+    pub fn sort_note_list(&mut self) {
+        if self.note_list.len() < 2 {
+            return;
+        }
+        let mut rank = vec![usize::MAX; self.queue.patches.len()];
+        for (r, &p) in self.list.order.iter().enumerate() {
+            if let Some(slot) = rank.get_mut(p) {
+                *slot = r;
+            }
+        }
+        self.note_list.sort_by_key(|n| {
+            n.patch
+                .and_then(|p| rank.get(p).copied())
+                .unwrap_or(usize::MAX)
+        });
+    }
+
+    /// What the desk says of patch `index`, for its view.
+    pub fn desk_of(&self, index: usize) -> PatchDesk<'_> {
+        PatchDesk {
+            notes: self.notes_of(index),
+            reply_trailers: self
+                .queue
+                .patches
+                .get(index)
+                .and_then(|p| self.reply_trailers.get(&p.key))
+                .map_or(&[], Vec::as_slice),
+        }
+    }
+
+    /// A note of patch `index` by id.
+    pub fn note_of(&self, index: usize, id: u64) -> Option<&NoteView> {
+        self.notes_of(index).iter().find(|n| n.id == id)
+    }
+
+    /// The notes shown in patch `index`: on its lines, on it, on its series.
     pub fn notes_of(&self, index: usize) -> &[NoteView] {
         self.queue
             .patches
@@ -431,6 +519,7 @@ impl AppState {
             match self.overlay {
                 Overlay::Help { .. } => Context::Help,
                 Overlay::Files { .. } => Context::Files,
+                Overlay::Notes { .. } => Context::Notes,
                 Overlay::Status { .. }
                 | Overlay::Confirm { .. }
                 | Overlay::ConfirmExport { .. } => Context::Picker,

@@ -1,10 +1,13 @@
 //! What the queue list needs to know about each patch, computed once when a queue arrives:
 //! display fields, review-trailer counts (the patch's own trailers, replies to it and replies
-//! to its cover letter), finding counts by severity, and the text the filter matches.
+//! to its cover letter, then the maintainer's own recorded at the desk: [`with_recorded`]),
+//! finding counts by severity, and the text the filter matches.
 
+use crate::patch::Trailer;
 use crate::policy::{Finding, Severity};
 use crate::queue::Queue;
 use chrono::{DateTime, FixedOffset};
+use std::collections::BTreeMap;
 
 /// Review trailers counted in the A/R/T column.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -12,6 +15,17 @@ pub struct Reviews {
     pub acked: u16,
     pub reviewed: u16,
     pub tested: u16,
+}
+
+impl From<crate::queue::ReviewCounts> for Reviews {
+    fn from(c: crate::queue::ReviewCounts) -> Reviews {
+        let narrow = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        Reviews {
+            acked: narrow(c.acked),
+            reviewed: narrow(c.reviewed),
+            tested: narrow(c.tested),
+        }
+    }
 }
 
 /// Finding counts by severity.
@@ -70,7 +84,10 @@ pub struct Summary {
     pub version: u32,
     pub index: Option<u32>,
     pub total: Option<u32>,
+    /// What the A/R/T column shows: `queue_reviews` plus the maintainer's recorded trailers.
     pub reviews: Reviews,
+    /// The counts from the queue alone ([`crate::queue::Queue::all_review_counts`]).
+    pub queue_reviews: Reviews,
     pub counts: Counts,
     /// Distinct rule ids of its findings.
     pub rules: Vec<String>,
@@ -91,13 +108,7 @@ pub fn summarise(queue: &Queue, findings: &[Vec<Finding>]) -> Vec<Summary> {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let counted = all_reviews[i];
-            let narrow = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
-            let reviews = Reviews {
-                acked: narrow(counted.acked),
-                reviewed: narrow(counted.reviewed),
-                tested: narrow(counted.tested),
-            };
+            let reviews = Reviews::from(all_reviews[i]);
             let own = findings.get(i).map(Vec::as_slice).unwrap_or(&[]);
             let mut rules: Vec<String> = own.iter().map(|f| f.rule.clone()).collect();
             rules.sort();
@@ -127,11 +138,28 @@ pub fn summarise(queue: &Queue, findings: &[Vec<Finding>]) -> Vec<Summary> {
                 index: p.subject.index,
                 total: p.subject.total,
                 reviews,
+                queue_reviews: reviews,
                 counts: Counts::of(own),
                 rules,
             }
         })
         .collect()
+}
+
+/// Makes the A/R/T counts include the maintainer's trailers recorded at the desk (`recorded`:
+/// by patch key, as trailers), a person the queue already counted for a kind not counted
+/// again; patches with none go back to the queue's counts.
+pub fn with_recorded(
+    summaries: &mut [Summary],
+    queue: &Queue,
+    recorded: &BTreeMap<String, Vec<Trailer>>,
+) {
+    for (i, s) in summaries.iter_mut().enumerate() {
+        s.reviews = match queue.patches.get(i).and_then(|p| recorded.get(&p.key)) {
+            Some(mine) if !mine.is_empty() => queue.review_counts_with(i, mine).into(),
+            _ => s.queue_reviews,
+        };
+    }
 }
 
 #[cfg(test)]
@@ -161,17 +189,64 @@ mod tests {
                 tested: 1
             }
         );
-        // p3: own Acked-by by Linus; cover Tested-by.
+        // p3: own Acked-by by Linus; Kim's Reviewed-by in a reply (naming another address:
+        // the queue counts it, the desk shows it as a warning); cover Tested-by.
         assert_eq!(
             s[3].reviews,
             Reviews {
                 acked: 1,
-                reviewed: 0,
+                reviewed: 1,
                 tested: 1
             }
         );
         // A lone patch has none.
         assert_eq!(s[5].reviews, Reviews::default());
+    }
+
+    #[test]
+    fn recorded_trailers_join_the_counts_once_per_person_and_undo_resets() {
+        let (q, f) = sample::small_queue();
+        let mut s = summarise(&q, &f);
+        let trailer = |key: &str, value: &str| Trailer {
+            key: key.into(),
+            value: value.into(),
+            line: 0,
+        };
+        let mut recorded = BTreeMap::new();
+        // p2 has Linus's Acked-by from a reply: his own recorded ack is not a second one.
+        recorded.insert(
+            q.patches[2].key.clone(),
+            vec![
+                trailer("Acked-by", "Linus Torvalds <TORVALDS@example.org>"),
+                trailer("Reviewed-by", "Linus Torvalds <torvalds@example.org>"),
+            ],
+        );
+        // p5 had none.
+        recorded.insert(
+            q.patches[5].key.clone(),
+            vec![trailer("Acked-by", "Mae Maintainer <mae@example.org>")],
+        );
+        with_recorded(&mut s, &q, &recorded);
+        assert_eq!(
+            s[2].reviews,
+            Reviews {
+                acked: 1,
+                reviewed: 1,
+                tested: 1
+            }
+        );
+        assert_eq!(
+            s[5].reviews,
+            Reviews {
+                acked: 1,
+                ..Reviews::default()
+            }
+        );
+        assert_eq!(s[1].reviews, s[1].queue_reviews);
+        // The desk forgot them (undo): the queue's counts again.
+        with_recorded(&mut s, &q, &BTreeMap::new());
+        assert_eq!(s[5].reviews, Reviews::default());
+        assert_eq!(s[2].reviews, s[2].queue_reviews);
     }
 
     #[test]

@@ -30,8 +30,17 @@ pub enum Effect {
         line: u32,
         text: String,
     },
+    /// Add a note on a whole patch (a cover letter: its series) or series.
+    AddWholeNote { target: DeskTarget, text: String },
     /// Delete a note by id.
     DeleteNote(u64),
+    /// Replace a note's text.
+    EditNote { id: u64, text: String },
+    /// Accept a reply trailer that came with a warning (`line` is `Key: value`).
+    AcceptReplyTrailer { patch: usize, line: String },
+    /// Let the maintainer edit a note (its current `text`) in their editor, outside the
+    /// desk: the event loop leaves the terminal to it and comes back (headless: refused).
+    EditNoteExternally { id: u64, text: String },
     /// Plan the maintainer's trailer (preview and gate); the plan comes back as
     /// [`Incoming::TrailerPlan`].
     PlanTrailer(TrailerAsk),
@@ -186,8 +195,35 @@ pub struct DeskView {
     pub waived: std::collections::BTreeSet<String>,
     /// Patches someone NACKed in a reply.
     pub nacked: std::collections::BTreeSet<String>,
+    /// Every note, in queue order (patch, then series, patch and line notes by line).
+    pub note_list: Vec<NoteEntry>,
+    /// Trailers from replies per patch, with how each stands.
+    pub reply_trailers:
+        std::collections::BTreeMap<String, Vec<super::patch_model::ReplyTrailerView>>,
+    /// The maintainer's recorded trailers per patch (`Acked-by: Name <email>`), for the
+    /// A/R/T counts.
+    pub recorded: std::collections::BTreeMap<String, Vec<crate::patch::Trailer>>,
     /// No change can be recorded (no desk, or another patchdesk holds the lock).
     pub read_only: bool,
+}
+
+/// One note as the notes list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteEntry {
+    pub id: u64,
+    /// Where it is, as `patchdesk notes` says it (`1.2 net/ring.c:45`, `series 1`).
+    pub place: String,
+    /// The subject of its patch or series.
+    pub subject: String,
+    pub text: String,
+    /// The patch to open for it (a series note: its cover letter, else its first patch);
+    /// `None` when that is not in this queue.
+    pub patch_key: Option<String>,
+    /// That patch's index in the queue the list was made for (to sort the list as the queue
+    /// view shows it).
+    pub patch: Option<usize>,
+    /// A line note whose line is gone.
+    pub orphaned: bool,
 }
 
 /// What a triage decision is about.
@@ -298,6 +334,7 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
                     text: String::new(),
                     before: String::new(),
                     origin: 0,
+                    error: None,
                 });
                 state.message = Some(format!(
                     "{rule} is an error here: give a reason to waive it"
@@ -402,6 +439,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                         text: String::new(),
                         before: String::new(),
                         origin: line,
+                        error: None,
                     })
                 }
                 None => state.message = Some(
@@ -411,11 +449,66 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             return Vec::new();
         }
+        Action::EditNote | Action::EditNoteInEditor if context == Context::Patch => {
+            let found = state.patch.as_ref().and_then(|v| {
+                let id = note_target(state)?;
+                state.note_of(v.index, id).map(|n| (id, n.text.clone()))
+            });
+            let Some((id, text)) = found else {
+                state.message = Some("no note on screen".into());
+                return Vec::new();
+            };
+            return edit_note(state, action, id, text);
+        }
+        Action::NotesList if matches!(context, Context::Queue | Context::Patch) => {
+            if state.note_list.is_empty() {
+                state.message = Some("no notes in this queue yet".into());
+            } else {
+                state.sort_note_list();
+                // Start at the first note of the open patch, if it has one.
+                let open = state
+                    .patch
+                    .as_ref()
+                    .and_then(|v| state.queue.patches.get(v.index))
+                    .map(|p| p.key.clone());
+                let selected = state
+                    .note_list
+                    .iter()
+                    .position(|n| open.is_some() && n.patch_key == open)
+                    .unwrap_or(0);
+                state.overlay = Overlay::Notes { selected };
+            }
+            return Vec::new();
+        }
+        Action::AcceptReplyTrailer if context == Context::Patch => {
+            return match warned_trailer_on_screen(state) {
+                Some((patch, line)) => vec![Effect::AcceptReplyTrailer { patch, line }],
+                None => {
+                    state.message = Some("no warned reply trailer on screen".into());
+                    Vec::new()
+                }
+            };
+        }
+        Action::AddPatchNote if matches!(context, Context::Queue | Context::Patch) => {
+            match desk_target(state) {
+                Some(target) => {
+                    state.prompt = Some(Prompt {
+                        kind: PromptKind::WholeNote(target),
+                        text: String::new(),
+                        before: String::new(),
+                        origin: 0,
+                        error: None,
+                    })
+                }
+                None => state.message = Some("nothing selected to put a note on".into()),
+            }
+            return Vec::new();
+        }
         Action::DeleteNote if context == Context::Patch => {
-            return match note_at_top(state) {
+            return match note_target(state) {
                 Some(id) => vec![Effect::DeleteNote(id)],
                 None => {
-                    state.message = Some("no note on this line".into());
+                    state.message = Some("no note on screen".into());
                     Vec::new()
                 }
             };
@@ -487,6 +580,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 text: target.clone(),
                 before: target,
                 origin: 0,
+                error: None,
             });
             return Vec::new();
         }
@@ -498,6 +592,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     match context {
         Context::Picker => return picker_action(state, action),
+        Context::Notes => return notes_action(state, action),
         Context::Prompt => return prompt_action(state, action),
         Context::Help => help_action(state, action),
         Context::Files => files_action(state, action),
@@ -593,6 +688,7 @@ fn queue_action(state: &mut AppState, action: Action) {
                 text: state.query_text.clone(),
                 before: state.query_text.clone(),
                 origin: state.list.selected,
+                error: None,
             });
         }
         Action::ClearFilter | Action::Back if !state.query_text.is_empty() => {
@@ -656,7 +752,7 @@ fn open_patch(state: &mut AppState, index: usize) {
     state.patch = Some(PatchView::open(
         &state.queue,
         &state.findings,
-        state.notes_of(index),
+        state.desk_of(index),
         index,
         inline,
         wrap,
@@ -800,6 +896,7 @@ fn patch_action(state: &mut AppState, action: Action) {
                 text: text.clone(),
                 before: text,
                 origin: v.offset,
+                error: None,
             });
         }
         Action::SearchNext | Action::SearchPrev => {
@@ -914,7 +1011,24 @@ fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Back => state.overlay = Overlay::None,
         Action::Open => {
             state.overlay = Overlay::None;
-            if let Some(name) = STATUS_NAMES.get(selected) {
+            if STATUS_NAMES.get(selected) == Some(&"deferred") {
+                // Deferred takes an optional date: ask, showing the current one.
+                let current = match target {
+                    DeskTarget::Patch(p) => state.status_of(p),
+                    DeskTarget::Series(_) => String::new(),
+                };
+                let until = current
+                    .strip_prefix("deferred until ")
+                    .unwrap_or_default()
+                    .to_string();
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::DeferUntil(target),
+                    text: until.clone(),
+                    before: until,
+                    origin: 0,
+                    error: None,
+                });
+            } else if let Some(name) = STATUS_NAMES.get(selected) {
                 return vec![Effect::SetStatus {
                     target,
                     status: (*name).to_string(),
@@ -930,6 +1044,82 @@ fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// The notes list: move, open one at its line, edit or delete it.
+fn notes_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Overlay::Notes { selected } = state.overlay else {
+        return Vec::new();
+    };
+    let Some(entry) = state.note_list.get(selected).cloned() else {
+        state.overlay = Overlay::None;
+        return Vec::new();
+    };
+    match action {
+        Action::Back | Action::NotesList => state.overlay = Overlay::None,
+        Action::Open => {
+            state.overlay = Overlay::None;
+            open_note(state, &entry);
+        }
+        Action::DeleteNote => return vec![Effect::DeleteNote(entry.id)],
+        Action::EditNote | Action::EditNoteInEditor => {
+            return edit_note(state, action, entry.id, entry.text);
+        }
+        a if is_motion(a) => {
+            let page = state.size.1.saturating_sub(6) as usize;
+            state.overlay = Overlay::Notes {
+                selected: step(selected, state.note_list.len(), a, page),
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Opens the patch of a listed note and scrolls to the note, making it the one edit and
+/// delete act on.
+fn open_note(state: &mut AppState, entry: &NoteEntry) {
+    use super::patch_model::LineKind;
+    let index = entry
+        .patch_key
+        .as_ref()
+        .and_then(|k| state.queue.patches.iter().position(|p| &p.key == k));
+    let Some(index) = index else {
+        state.message = Some(format!("note {}: its patch is not in this queue", entry.id));
+        return;
+    };
+    if state.patch.as_ref().map(|v| v.index) != Some(index) {
+        open_patch(state, index);
+    }
+    let max = max_offset(state);
+    let Some(v) = state.patch.as_mut() else {
+        return;
+    };
+    let first = v
+        .model
+        .lines
+        .iter()
+        .position(|l| l.kind == LineKind::Note(entry.id));
+    match first {
+        Some(l) => {
+            // The line it is on at the top; a note on the whole patch or series: the top.
+            let pinned = v.model.lines[l].label.is_some();
+            v.offset = if pinned {
+                0
+            } else {
+                v.position_of(l.saturating_sub(1)).min(max)
+            };
+            v.note = Some(entry.id);
+            state.message = Some(format!("note {} on {}", entry.id, entry.place));
+        }
+        None => {
+            v.offset = 0;
+            state.message = Some(format!(
+                "note {} lost its line in this version of the patch",
+                entry.id
+            ));
+        }
+    }
 }
 
 fn files_action(state: &mut AppState, action: Action) {
@@ -1001,6 +1191,7 @@ fn export_option(state: &mut AppState, option: ExportOption) -> Vec<Effect> {
                 before: text.clone(),
                 text,
                 origin: 0,
+                error: None,
             });
             return Vec::new();
         }
@@ -1016,7 +1207,9 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::PromptSubmit if prompt.kind == PromptKind::Waiver => {
             let reason = prompt.text.trim().to_string();
             if reason.is_empty() {
-                state.message = Some("a waiver needs a reason (Esc drops the trailer)".into());
+                if let Some(p) = state.prompt.as_mut() {
+                    p.error = Some("a waiver needs a reason (Esc drops the trailer)".into());
+                }
                 return Vec::new();
             }
             state.prompt = None;
@@ -1037,6 +1230,7 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     text: String::new(),
                     before: String::new(),
                     origin: 0,
+                    error: None,
                 });
                 state.confirm = Some(c);
                 return Vec::new();
@@ -1090,6 +1284,77 @@ fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.prompt = None;
             state.confirm = None;
             state.message = Some("not waived: nothing recorded".into());
+        }
+        Action::PromptSubmit if matches!(prompt.kind, PromptKind::DeferUntil(_)) => {
+            let PromptKind::DeferUntil(target) = prompt.kind else {
+                return Vec::new();
+            };
+            let date = prompt.text.trim();
+            let status = if date.is_empty() {
+                "deferred".to_string()
+            } else {
+                format!("deferred:{date}")
+            };
+            // The same check the desk makes, here so a bad date can be typed again.
+            match crate::triage::status::Status::parse(&status) {
+                Ok(_) => {
+                    state.prompt = None;
+                    return vec![Effect::SetStatus { target, status }];
+                }
+                Err(e) => {
+                    if let Some(p) = state.prompt.as_mut() {
+                        p.error = Some(format!("{e}; leave it empty for no date"));
+                    }
+                }
+            }
+        }
+        Action::PromptCancel if matches!(prompt.kind, PromptKind::DeferUntil(_)) => {
+            state.prompt = None;
+            state.message = Some("status not changed".into());
+        }
+        Action::PromptSubmit if matches!(prompt.kind, PromptKind::WholeNote(_)) => {
+            state.prompt = None;
+            let PromptKind::WholeNote(target) = prompt.kind else {
+                return Vec::new();
+            };
+            let text = prompt.text.trim();
+            if text.is_empty() {
+                state.message = Some("empty note: nothing added".into());
+                return Vec::new();
+            }
+            return vec![Effect::AddWholeNote {
+                target,
+                text: text.to_string(),
+            }];
+        }
+        Action::PromptSubmit if matches!(prompt.kind, PromptKind::EditNote(_)) => {
+            let PromptKind::EditNote(id) = prompt.kind else {
+                return Vec::new();
+            };
+            let text = prompt.text.trim();
+            if text.is_empty() {
+                let delete = state
+                    .keymap
+                    .hint(Context::Patch, Action::DeleteNote)
+                    .unwrap_or_else(|| "delete_note".into());
+                if let Some(p) = state.prompt.as_mut() {
+                    p.error = Some(format!("a note needs some text ({delete} deletes it)"));
+                }
+                return Vec::new();
+            }
+            state.prompt = None;
+            if text == prompt.before.trim() {
+                state.message = Some("note unchanged".into());
+                return Vec::new();
+            }
+            return vec![Effect::EditNote {
+                id,
+                text: text.to_string(),
+            }];
+        }
+        Action::PromptCancel if matches!(prompt.kind, PromptKind::EditNote(_)) => {
+            state.prompt = None;
+            state.message = Some("note unchanged".into());
         }
         Action::PromptSubmit if prompt.kind == PromptKind::Note => {
             state.prompt = None;
@@ -1207,42 +1472,109 @@ fn note_line(state: &AppState) -> Option<usize> {
         .find(|&l| v.model.anchor_of(l).is_some())
 }
 
-/// The note on the top line: the note line itself, or the first note right under it.
-fn note_at_top(state: &AppState) -> Option<u64> {
-    use super::patch_model::LineKind;
-    let v = state.patch.as_ref()?;
-    let top = *v.visible.get(v.offset)?;
-    [top, top + 1]
-        .into_iter()
-        .find_map(|l| match v.model.lines.get(l)?.kind {
-            LineKind::Note(id) => Some(id),
-            _ => None,
-        })
+/// Opens note `id` (now `text`) for editing: in a prompt (one line only), or in the editor.
+fn edit_note(state: &mut AppState, action: Action, id: u64, text: String) -> Vec<Effect> {
+    if action == Action::EditNoteInEditor {
+        return vec![Effect::EditNoteExternally { id, text }];
+    }
+    if text.lines().count() > 1 {
+        let editor = state
+            .keymap
+            .hint(state.context(), Action::EditNoteInEditor)
+            .unwrap_or_else(|| "edit_note_in_editor".into());
+        state.message = Some(format!(
+            "note {id} has several lines: edit it in your editor ({editor})"
+        ));
+        return Vec::new();
+    }
+    state.prompt = Some(Prompt {
+        kind: PromptKind::EditNote(id),
+        text: text.clone(),
+        before: text,
+        origin: 0,
+        error: None,
+    });
+    Vec::new()
 }
 
-/// Scrolls so that the next (or previous) note's line is at the top.
+/// The first reply trailer on screen that came with a warning: (patch, `Key: value`).
+pub fn warned_trailer_on_screen(state: &AppState) -> Option<(usize, String)> {
+    use super::patch_model::{LineKind, ReplyTrailerState};
+    let v = state.patch.as_ref()?;
+    let body = state.body_height();
+    v.visible
+        .iter()
+        .skip(v.offset)
+        .take(body)
+        .find_map(|&l| match v.model.lines.get(l)?.kind {
+            LineKind::ReplyTrailer {
+                index,
+                state: ReplyTrailerState::Warning,
+            } => v.model.reply_trailers.get(index),
+            _ => None,
+        })
+        .map(|t| (v.index, t.line.clone()))
+}
+
+/// The note edit and delete act on: the one jumped to last while it is on screen, else the
+/// first note on screen from the top.
+pub fn note_target(state: &AppState) -> Option<u64> {
+    use super::patch_model::LineKind;
+    let v = state.patch.as_ref()?;
+    let body = state.body_height();
+    let on_screen = || {
+        v.visible.iter().skip(v.offset).take(body).filter_map(|&l| {
+            match v.model.lines.get(l)?.kind {
+                LineKind::Note(id) => Some(id),
+                _ => None,
+            }
+        })
+    };
+    match v.note {
+        Some(id) if on_screen().any(|n| n == id) => Some(id),
+        _ => on_screen().next(),
+    }
+}
+
+/// Scrolls so that the next (or previous) note's line is at the top (as far as the last page
+/// allows) and makes it the note edit and delete act on.
 fn jump_to_note(state: &mut AppState, forward: bool) {
+    use super::patch_model::LineKind;
     let max = max_offset(state);
+    let current = note_target(state);
     let Some(v) = state.patch.as_mut() else {
         return;
     };
-    // Each note is shown with the line it is on: jump to that line.
-    let anchors: Vec<usize> = v
+    // Each note is shown under the line it is on: jump to that line.
+    let notes: Vec<(usize, u64)> = v
         .model
         .note_lines()
         .into_iter()
-        .map(|l| l.saturating_sub(1))
+        .filter_map(|l| match v.model.lines[l].kind {
+            LineKind::Note(id) => Some((l.saturating_sub(1), id)),
+            _ => None,
+        })
         .collect();
     let top = v.visible.get(v.offset).copied().unwrap_or(0);
-    let target = if forward {
-        anchors.iter().copied().find(|&a| a > top)
-    } else {
-        anchors.iter().copied().rev().find(|&a| a < top)
+    // From the current note when there is one (the last page may keep it below the top).
+    let at = current
+        .filter(|c| v.note == Some(*c))
+        .and_then(|id| notes.iter().position(|n| n.1 == id));
+    let target = match (at, forward) {
+        (Some(i), true) => notes.get(i + 1).map(|_| i + 1),
+        (Some(i), false) => i.checked_sub(1),
+        (None, true) => notes.iter().position(|&(a, _)| a > top),
+        (None, false) => notes.iter().rposition(|&(a, _)| a < top),
     };
     match target {
-        Some(a) => v.offset = v.position_of(a).min(max),
+        Some(i) => {
+            let (anchor, id) = notes[i];
+            v.offset = v.position_of(anchor).min(max);
+            v.note = Some(id);
+            state.message = Some(format!("note {}/{}", i + 1, notes.len()));
+        }
         None => {
-            state.message = Some(if anchors.is_empty() {
+            state.message = Some(if notes.is_empty() {
                 "no notes in this patch".into()
             } else if forward {
                 "no more notes below".into()
@@ -1259,6 +1591,7 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
         return;
     };
     edit(&mut prompt.text);
+    prompt.error = None;
     let text = prompt.text.clone();
     let (kind, origin) = (prompt.kind, prompt.origin);
     match kind {
@@ -1283,7 +1616,10 @@ fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) {
         | PromptKind::Waiver
         | PromptKind::ExportTarget
         | PromptKind::ExportBranch
-        | PromptKind::ExportOnto => {}
+        | PromptKind::ExportOnto
+        | PromptKind::DeferUntil(_)
+        | PromptKind::WholeNote(_)
+        | PromptKind::EditNote(_) => {}
         PromptKind::Search => {
             if let Some(v) = &mut state.patch {
                 v.search = search(v, &text, origin);
@@ -1601,6 +1937,65 @@ mod tests {
     }
 
     #[test]
+    fn deferred_asks_for_an_optional_date_and_refuses_a_bad_one() {
+        let mut s = state();
+        // The picker's last entry is deferred.
+        assert!(keys(&mut s, "jjSG<enter>").is_empty());
+        assert_eq!(
+            s.prompt.as_ref().map(|p| p.kind),
+            Some(PromptKind::DeferUntil(DeskTarget::Patch(1)))
+        );
+        assert!(keys(&mut s, "2026-13-01<enter>").is_empty());
+        let error = s.prompt.as_ref().and_then(|p| p.error.clone());
+        assert!(error.unwrap_or_default().contains("not a date"));
+        assert_eq!(
+            s.context(),
+            Context::Prompt,
+            "the prompt stays for another try"
+        );
+        let effects = keys(&mut s, "<c-u>2026-12-24<enter>");
+        assert_eq!(
+            effects,
+            vec![Effect::SetStatus {
+                target: DeskTarget::Patch(1),
+                status: "deferred:2026-12-24".into()
+            }]
+        );
+        assert!(s.prompt.is_none());
+        // Empty: deferred without a date. Esc: nothing.
+        assert_eq!(
+            keys(&mut s, "SG<enter><enter>"),
+            vec![Effect::SetStatus {
+                target: DeskTarget::Patch(1),
+                status: "deferred".into()
+            }]
+        );
+        assert!(keys(&mut s, "SG<enter><esc>").is_empty());
+        assert_eq!(s.message.as_deref(), Some("status not changed"));
+    }
+
+    #[test]
+    fn the_date_prompt_shows_the_current_deferral() {
+        let mut s = state();
+        let key = s.queue.patches[1].key.clone();
+        let mut view = DeskView::default();
+        view.statuses
+            .insert(key, "deferred until 2026-12-24".into());
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: None,
+            },
+        );
+        keys(&mut s, "jjSG<enter>");
+        assert_eq!(
+            s.prompt.as_ref().map(|p| p.text.as_str()),
+            Some("2026-12-24")
+        );
+    }
+
+    #[test]
     fn desk_results_fill_statuses_and_the_status_filter_uses_them() {
         let mut s = state();
         let key = s.queue.patches[1].key.clone();
@@ -1675,6 +2070,239 @@ mod tests {
     }
 
     #[test]
+    fn whole_notes_go_on_the_selected_row_or_the_open_patch() {
+        let mut s = state();
+        // The series row of series 1 is its cover letter (the desk makes that a series note).
+        assert!(keys(&mut s, "ja").is_empty());
+        assert_eq!(
+            s.prompt.as_ref().map(|p| p.kind),
+            Some(PromptKind::WholeNote(DeskTarget::Patch(0)))
+        );
+        assert_eq!(
+            keys(&mut s, " merge after rc1 <enter>"),
+            vec![Effect::AddWholeNote {
+                target: DeskTarget::Patch(0),
+                text: "merge after rc1".into()
+            }]
+        );
+        assert!(
+            keys(&mut s, "a<enter>").is_empty(),
+            "an empty note is dropped"
+        );
+        assert_eq!(s.message.as_deref(), Some("empty note: nothing added"));
+        keys(&mut s, "jj<enter>");
+        assert!(keys(&mut s, "Pok<enter>").iter().any(|e| *e
+            == Effect::AddWholeNote {
+                target: DeskTarget::Patch(2),
+                text: "ok".into()
+            }));
+    }
+
+    /// The small queue with notes on patch 2 from the desk: one on message line 3, a
+    /// two-line one on the patch.
+    fn state_with_notes() -> AppState {
+        let mut s = state();
+        s.size = (100, 20);
+        let key = s.queue.patches[2].key.clone();
+        let mut view = DeskView::default();
+        view.notes.insert(
+            key,
+            vec![
+                NoteView::line(7, crate::policy::Part::Message, None, 3, "split this"),
+                NoteView {
+                    id: 8,
+                    on: crate::tui::patch_model::NoteAnchor::Patch,
+                    text: "first\nsecond".into(),
+                },
+            ],
+        );
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: None,
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn editing_a_note_prefills_the_prompt_and_saves_only_a_change() {
+        let mut s = state_with_notes();
+        keys(&mut s, "jjj<enter>");
+        // The top shows the two-line patch note first: not for a one-line prompt.
+        assert!(keys(&mut s, "c").is_empty());
+        assert!(s.prompt.is_none());
+        assert!(s.message.as_deref().unwrap_or("").contains("several lines"));
+        assert!(
+            s.message.as_deref().unwrap_or("").contains("C"),
+            "{:?}",
+            s.message
+        );
+        // Jump to the line note: `c` edits it.
+        keys(&mut s, "))");
+        assert_eq!(s.patch.as_ref().and_then(|v| v.note), Some(7));
+        keys(&mut s, "c");
+        let p = s.prompt.clone().expect("prompt");
+        assert_eq!(
+            (p.kind, p.text.as_str()),
+            (PromptKind::EditNote(7), "split this")
+        );
+        assert!(
+            keys(&mut s, "<enter>").is_empty(),
+            "unchanged: nothing to save"
+        );
+        assert_eq!(s.message.as_deref(), Some("note unchanged"));
+        assert!(keys(&mut s, "c<c-u><enter>").is_empty(), "empty is refused");
+        assert!(
+            s.prompt
+                .as_ref()
+                .and_then(|p| p.error.as_deref())
+                .unwrap_or("")
+                .contains("D deletes")
+        );
+        assert!(keys(&mut s, "<esc>").is_empty());
+        assert!(s.prompt.is_none());
+        assert_eq!(
+            keys(&mut s, "c in two<enter>"),
+            vec![Effect::EditNote {
+                id: 7,
+                text: "split this in two".into()
+            }]
+        );
+        // In the editor: any note, its whole text.
+        keys(&mut s, "(");
+        assert_eq!(
+            keys(&mut s, "C"),
+            vec![Effect::EditNoteExternally {
+                id: 8,
+                text: "first\nsecond".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn the_notes_list_opens_a_note_at_its_line_and_edits_or_deletes_it() {
+        let mut s = state_with_notes();
+        assert!(keys(&mut s, "L").is_empty());
+        assert_eq!(s.message.as_deref(), Some("no notes in this queue yet"));
+        let entry = |id: u64, place: &str, text: &str, patch: usize| NoteEntry {
+            id,
+            place: place.into(),
+            subject: String::new(),
+            text: text.into(),
+            patch_key: Some(s.queue.patches[patch].key.clone()),
+            patch: Some(patch),
+            orphaned: false,
+        };
+        let mut view = DeskView {
+            notes: s.notes.clone(),
+            ..DeskView::default()
+        };
+        // Given in queue order; the list follows the queue view (the AI patch, 4, first).
+        view.note_list = vec![
+            entry(8, "1.2", "first\nsecond", 2),
+            entry(7, "1.2 message:3", "split this", 2),
+            entry(9, "2.1", "gone", 4),
+        ];
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: None,
+            },
+        );
+        let order: Vec<u64> = s.note_list.iter().map(|n| n.id).collect();
+        assert_eq!(order, vec![9, 8, 7]);
+        keys(&mut s, "L");
+        assert_eq!(s.context(), Context::Notes);
+        assert_eq!(s.overlay, Overlay::Notes { selected: 0 });
+        keys(&mut s, "jj<enter>");
+        let v = s.patch.as_ref().expect("patch 2 open");
+        assert_eq!((v.index, v.note), (2, Some(7)));
+        assert_eq!(note_target(&s), Some(7));
+        let top = v.visible[v.offset];
+        assert_eq!(v.model.lines[top].new, Some(3), "its line at the top");
+        // From the patch view the list starts at the open patch's first note.
+        keys(&mut s, "L");
+        assert_eq!(s.overlay, Overlay::Notes { selected: 1 });
+        assert_eq!(keys(&mut s, "D"), vec![Effect::DeleteNote(8)]);
+        assert_eq!(
+            keys(&mut s, "C"),
+            vec![Effect::EditNoteExternally {
+                id: 8,
+                text: "first\nsecond".into()
+            }]
+        );
+        keys(&mut s, "jc");
+        assert_eq!(
+            s.prompt.as_ref().map(|p| p.kind),
+            Some(PromptKind::EditNote(7))
+        );
+        keys(&mut s, "<esc>");
+        assert_eq!(
+            s.context(),
+            Context::Notes,
+            "the list stays after the prompt"
+        );
+        keys(&mut s, "q");
+        assert_eq!(s.context(), Context::Patch);
+        // A note on the whole patch opens the patch at its top.
+        keys(&mut s, "GL<enter>");
+        let v = s.patch.as_ref().expect("patch open");
+        assert_eq!((v.offset, v.note), (0, Some(8)));
+    }
+
+    #[test]
+    fn y_accepts_the_first_warned_reply_trailer_on_screen() {
+        use crate::tui::patch_model::{ReplyTrailerState, ReplyTrailerView};
+        let mut s = state();
+        let t = |line: &str, state| ReplyTrailerView {
+            line: line.into(),
+            sender: "Kim <kim@example.org>".into(),
+            state,
+            same_name: false,
+            via_cover: false,
+        };
+        let mut view = DeskView::default();
+        view.reply_trailers.insert(
+            s.queue.patches[3].key.clone(),
+            vec![
+                t(
+                    "Acked-by: Kim <kim@example.org>",
+                    ReplyTrailerState::Collected,
+                ),
+                t(
+                    "Reviewed-by: Kim <kim@work.example>",
+                    ReplyTrailerState::Warning,
+                ),
+            ],
+        );
+        receive(
+            &mut s,
+            Incoming::Desk {
+                view,
+                message: None,
+            },
+        );
+        keys(&mut s, "jjjj<enter>");
+        assert_eq!(
+            keys(&mut s, "Y"),
+            vec![Effect::AcceptReplyTrailer {
+                patch: 3,
+                line: "Reviewed-by: Kim <kim@work.example>".into()
+            }]
+        );
+        // Patch 2 has none.
+        keys(&mut s, "<lt>");
+        assert!(keys(&mut s, "Y").is_empty());
+        assert_eq!(
+            s.message.as_deref(),
+            Some("no warned reply trailer on screen")
+        );
+    }
+
+    #[test]
     fn note_prompt_anchors_to_the_top_message_line() {
         let mut s = state();
         s.size = (100, 20);
@@ -1700,6 +2328,6 @@ mod tests {
         assert_eq!(text, "split");
         // Nothing to delete on a line without a note.
         assert!(keys(&mut s, "D").is_empty());
-        assert_eq!(s.message.as_deref(), Some("no note on this line"));
+        assert_eq!(s.message.as_deref(), Some("no note on screen"));
     }
 }

@@ -25,8 +25,19 @@ pub fn patchdesk(args: &[&str]) -> Output {
 
 /// Runs the binary with `home` as HOME and XDG dirs, optionally feeding standard input.
 pub fn patchdesk_in(home: &std::path::Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    patchdesk_env(home, args, stdin, &[])
+}
+
+/// [`patchdesk_in`] with more environment variables for the child (never for this process).
+pub fn patchdesk_env(
+    home: &std::path::Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Output {
     use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_patchdesk"));
+    cmd.envs(env.iter().copied());
     cmd.args(args)
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))

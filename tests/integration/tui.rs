@@ -181,7 +181,8 @@ fn random_key_storms_never_panic_at_any_size() {
     let alphabet = [
         "j", "k", "g", "G", "<enter>", "<esc>", "<tab>", "<s-tab>", "/", "n", "N", "f", "F", "]",
         "[", "}", "{", ">", "<lt>", "o", "w", "i", "p", "?", "h", "l", "-", "=", "s", "d", "a",
-        "r", "<bs>", "<c-d>", "<c-u>", "<pgdn>", "<pgup>", "<c-w>", "x", "é", "E",
+        "r", "<bs>", "<c-d>", "<c-u>", "<pgdn>", "<pgup>", "<c-w>", "x", "é", "E", "L", "c", "C",
+        "P", "Y", "S", "D", ")", "(", "u",
     ];
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     for size in [(20, 5), (40, 10), (80, 24), (200, 60)] {
@@ -401,4 +402,210 @@ fn the_patch_view_header_shows_the_status_and_the_waiver() {
     desk_screen("jjjAoff-list<enter>y", (100, 12), dir.path());
     let screen = desk_screen("jjjSjjj<enter><enter>", (100, 12), dir.path());
     insta::assert_snapshot!("patch_header_desk_marks", screen);
+}
+
+/// The queue row of the patch titled `title` on a plain screen.
+fn row_of<'a>(screen: &'a str, title: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(title))
+        .unwrap_or_else(|| panic!("no row for {title}:\n{screen}"))
+}
+
+#[test]
+fn the_review_counts_include_the_maintainers_recorded_trailers_once() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let title = "net: rename ring_len to ring_size";
+    // 1.1: Reviewed-by Grace in the patch, Tested-by Grace on the cover letter.
+    let before = desk_screen("", (100, 12), dir.path());
+    assert!(row_of(&before, title).contains("· 1 1"), "{before}");
+    // Mae's Reviewed-by, recorded at the desk, is a second reviewer.
+    let reviewed = desk_screen("jjRy", (100, 12), dir.path());
+    assert!(row_of(&reviewed, title).contains("· 2 1"), "{reviewed}");
+    // A new desk over the saved state counts it too, and Mae's Tested-by joins.
+    let tested = desk_screen("jjTy", (100, 12), dir.path());
+    assert!(row_of(&tested, title).contains("· 2 2"), "{tested}");
+    let undone = desk_screen("jjAyu", (100, 12), dir.path());
+    assert!(row_of(&undone, title).contains("· 2 2"), "{undone}");
+    assert!(undone.contains("undone: Acked-by"), "{undone}");
+}
+
+#[test]
+fn grace_recording_her_own_review_again_is_not_a_second_review() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let mut o = options(None, false);
+    o.data_dir = Some(dir.path().to_path_buf());
+    // Grace's own Tested-by came on the cover letter; recorded again by her at the desk on
+    // 1.2 (not the same patch's message): still one tester.
+    o.identity = Some("Grace Hopper <GRACE@example.org>".into());
+    let screen = screen_with("jjjTy", (100, 12), &o);
+    assert!(
+        row_of(&screen, "net: free the ring on error").contains("1 · 1"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn deferred_with_an_until_date_is_shown_in_the_queue_and_the_header() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    // 1.1 deferred to Christmas; 1.2 deferred until today (due: shown in the due colour).
+    let screen = desk_screen(
+        "jjSG<enter>2026-12-24<enter>jSG<enter>2026-11-20<enter>",
+        (100, 12),
+        dir.path(),
+    );
+    insta::assert_snapshot!("status_deferred_until", screen);
+    let header = desk_screen("jj<enter>", (100, 6), dir.path());
+    assert!(header.contains("deferred until 2026-12-24"), "{header}");
+    // A bad date is refused and nothing is recorded.
+    let bad = desk_screen("jjjjSG<enter>24.12.2026<enter>", (100, 12), dir.path());
+    assert!(bad.contains("not a date"), "{bad}");
+    assert!(
+        !row_of(&bad, "net: document the ring").contains("def"),
+        "{bad}"
+    );
+}
+
+#[test]
+fn notes_on_a_series_and_a_patch_are_marked_in_the_queue_and_shown_on_top() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    // `a` on the series row (its cover letter): a series note; on 1.1: a patch note.
+    let queue = desk_screen(
+        "jamerge after rc1<enter>japing the author<enter>",
+        (100, 12),
+        dir.path(),
+    );
+    insta::assert_snapshot!("whole_notes_queue_marks", queue);
+    // 1.2 shows the series note on top; `P` adds its own patch note under it.
+    let patch = desk_screen("jjj<enter>Pneeds a test<enter>", (100, 14), dir.path());
+    insta::assert_snapshot!("whole_notes_in_the_patch_view", patch);
+    // `D` on the top deletes the series note (the first note on top).
+    let deleted = desk_screen("jjj<enter>D", (100, 14), dir.path());
+    assert!(!deleted.contains("merge after rc1"), "{deleted}");
+    assert!(deleted.contains("needs a test"), "{deleted}");
+}
+
+#[test]
+fn a_note_is_edited_in_a_prompt_filled_with_its_text() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    desk_screen(
+        "jjj<enter>jjjjaplease split this<enter>",
+        (100, 20),
+        dir.path(),
+    );
+    // `)` jumps to the note, `c` opens it for editing with its text.
+    let open = desk_screen("jjj<enter>)c", (100, 20), dir.path());
+    assert!(
+        open.contains("edit note: please split this"),
+        "the prompt holds the old text: {open}"
+    );
+    let edited = desk_screen("jjj<enter>)c<c-w>it in two<enter>", (100, 20), dir.path());
+    insta::assert_snapshot!("note_edited_inline", edited);
+    // Esc keeps the text; the new one is what the next desk sees.
+    let kept = desk_screen("jjj<enter>)cxyz<esc>", (100, 20), dir.path());
+    assert!(kept.contains("please split it in two"), "{kept}");
+    assert!(kept.contains("note unchanged"), "{kept}");
+}
+
+#[test]
+fn headless_replay_never_starts_an_editor() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().expect("temp home");
+    let marker = home.path().join("editor-ran");
+    let editor = home.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        format!("#!/bin/sh\ntouch '{}'\n", marker.display()),
+    )
+    .expect("editor written");
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let env = [
+        ("VISUAL", editor.as_os_str()),
+        ("EDITOR", editor.as_os_str()),
+    ];
+    // Open a patch, add a note, ask for the editor on it.
+    let args = [
+        "demo",
+        "--keys",
+        "j<enter>jjjahello<enter>C",
+        "--print",
+        "--size",
+        "100x16",
+    ];
+    let out = crate::patchdesk_env(home.path(), &args, None, &env);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    let screen = crate::stdout(&out);
+    assert!(screen.contains("no editor without a terminal"), "{screen}");
+    assert!(screen.contains("✎ hello"), "{screen}");
+    assert!(!marker.exists(), "the editor ran in headless mode");
+}
+
+#[test]
+fn the_notes_list_shows_every_note_and_jumps_to_one() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    desk_screen("jamerge after rc1<enter>", (100, 12), dir.path());
+    desk_screen(
+        "jjj<enter>jjjjaplease split this<enter>",
+        (100, 20),
+        dir.path(),
+    );
+    desk_screen(
+        "jjjjadocument the ring size too<enter>",
+        (100, 12),
+        dir.path(),
+    );
+    // At 80x24 the list fits, in queue order, with where each note is.
+    let list = desk_screen("L", (80, 24), dir.path());
+    insta::assert_snapshot!("notes_list_at_80x24", list);
+    // Enter opens 1.2 with the note's line at the top, its mark reversed (the target).
+    let opened = desk_screen("Lj<enter>", (80, 24), dir.path());
+    insta::assert_snapshot!("notes_list_opened_a_line_note", opened);
+    // D deletes the selected note from the list; the list stays open.
+    let deleted = desk_screen("LjD", (80, 24), dir.path());
+    assert!(!deleted.contains("please split this"), "{deleted}");
+    assert!(deleted.contains("notes (2)"), "{deleted}");
+    assert!(deleted.contains("note deleted"), "{deleted}");
+}
+
+#[test]
+fn a_warned_reply_trailer_is_shown_accepted_and_undone() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    // 1.3: Kim's Reviewed-by names another address than the one Kim sent from.
+    let shown = desk_screen("jjjj<enter>", (100, 16), dir.path());
+    insta::assert_snapshot!("reply_trailer_warning", shown);
+    let accepted = desk_screen("jjjj<enter>Y", (100, 16), dir.path());
+    insta::assert_snapshot!("reply_trailer_accepted", accepted);
+    // Kept by the desk; nothing more to accept; the export takes it (see the desk tests).
+    let again = desk_screen("jjjj<enter>Y", (100, 16), dir.path());
+    assert!(
+        again.contains("no warned reply trailer on screen"),
+        "{again}"
+    );
+    assert!(again.contains("accepted)"), "{again}");
+    // Undo in the session that accepted it.
+    let dir2 = tempfile::tempdir().expect("temp data dir");
+    let undone = desk_screen("jjjj<enter>Yu", (100, 16), dir2.path());
+    assert!(
+        undone.contains("undone: accept 'Reviewed-by: Kim"),
+        "{undone}"
+    );
+    assert!(undone.contains("Y accepts"), "{undone}");
+    // 1.1 shows the Tested-by that came on the cover letter as collected.
+    let collected = desk_screen("jj<enter>", (100, 24), dir.path());
+    assert!(
+        collected
+            .contains("Tested-by: Grace Hopper <grace@example.org>  (reply to the cover letter)"),
+        "{collected}"
+    );
+}
+
+#[test]
+fn help_says_undo_reaches_this_session_only() {
+    for keys in ["?G", "<enter>?G"] {
+        let help = screen(keys, (100, 40));
+        assert!(
+            help.contains("u                  undoes this session's changes only (each is saved)"),
+            "{help}"
+        );
+    }
 }

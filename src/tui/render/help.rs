@@ -29,6 +29,16 @@ fn lines(state: &AppState) -> Vec<(bool, String, String)> {
         }
         out.push((false, keys, desc.to_string()));
     }
+    // What undo can reach (the desk keeps no history between sessions).
+    out.push((true, "The desk".into(), String::new()));
+    out.push((
+        false,
+        state
+            .keymap
+            .hint(under(state), crate::tui::action::Action::Undo)
+            .unwrap_or_else(|| "undo".into()),
+        "undoes this session's changes only (each is saved)".into(),
+    ));
     if under(state) == Context::Queue {
         out.push((true, "Filter syntax".into(), String::new()));
         out.push((

@@ -36,6 +36,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
         }
         Overlay::Confirm { scroll } => picker::render_confirm(state, scroll, frame, area),
         Overlay::ConfirmExport { scroll } => picker::render_export(state, scroll, frame, area),
+        Overlay::Notes { selected } => picker::render_notes(state, selected, frame, area),
         Overlay::Status { selected, target } => {
             picker::render(state, selected, target, frame, area)
         }
@@ -66,6 +67,17 @@ fn hint(
     ])
 }
 
+/// The prompt label of a note on a whole patch or series.
+fn whole_note_label(state: &AppState, target: super::update::DeskTarget) -> &'static str {
+    use super::update::DeskTarget;
+    match target {
+        DeskTarget::Patch(p) if !state.queue.series.iter().any(|s| s.cover == Some(p)) => {
+            "note on the patch: "
+        }
+        _ => "note on the series: ",
+    }
+}
+
 fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
     let buf = frame.buffer_mut();
     let mut left: Vec<Span> = Vec::new();
@@ -75,6 +87,9 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             PromptKind::Search => "search: ",
             PromptKind::Note => "note: ",
             PromptKind::Waiver => "waive ",
+            PromptKind::DeferUntil(_) => "defer until YYYY-MM-DD (empty: no date): ",
+            PromptKind::WholeNote(target) => whole_note_label(state, target),
+            PromptKind::EditNote(_) => "edit note: ",
             PromptKind::ExportTarget => match state.export.as_ref().map(|e| e.ask.kind) {
                 Some(super::update::ExportKind::Apply) => "apply to repository: ",
                 _ => "write to: ",
@@ -91,13 +106,21 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
         }
         left.push(Span::raw(p.text.clone()));
         left.push(Span::styled(" ", state.theme.selected));
-        if p.kind == PromptKind::Filter {
+        if let Some(e) = &p.error {
+            left.push(Span::styled(format!("  {e}"), state.theme.problem));
+        } else if p.kind == PromptKind::Filter {
             let n = state.list.order.len();
             left.push(Span::styled(
                 format!("  {n} match{}", if n == 1 { "" } else { "es" }),
                 state.theme.dim,
             ));
-        } else if p.kind == PromptKind::Note {
+        } else if matches!(
+            p.kind,
+            PromptKind::Note
+                | PromptKind::DeferUntil(_)
+                | PromptKind::WholeNote(_)
+                | PromptKind::EditNote(_)
+        ) {
             left.push(Span::styled(
                 "  <enter> save  <esc> cancel",
                 state.theme.dim,
@@ -113,6 +136,12 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
         left.push(Span::raw(m.clone()));
     } else {
         let context = state.context();
+        if context == Context::Patch
+            && super::update::warned_trailer_on_screen(state).is_some()
+            && let Some(spans) = hint(state, context, Action::AcceptReplyTrailer, "accept trailer")
+        {
+            left.extend(spans);
+        }
         let wanted: &[(Action, &str)] = match context {
             Context::Patch => &[
                 (Action::NextFinding, "finding"),
@@ -124,6 +153,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             ],
             Context::Help | Context::Files => &[(Action::Back, "close")],
             Context::Picker => &[(Action::Open, "pick"), (Action::Back, "close")],
+            Context::Notes => &[(Action::Open, "open"), (Action::Back, "close")],
             _ => &[
                 (Action::Open, "open"),
                 (Action::Filter, "filter"),

@@ -3,7 +3,8 @@
 
 use super::text::{Layered, fit, wrap_spans};
 use crate::policy::{Part, Severity};
-use crate::tui::patch_model::{LineKind, ViewLine};
+use crate::tui::action::{Action, Context};
+use crate::tui::patch_model::{LineKind, ReplyTrailerState, TrailerKind, ViewLine};
 use crate::tui::state::{AppState, PatchView};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -28,11 +29,22 @@ fn base_style(theme: &Theme, kind: LineKind) -> Style {
         LineKind::Remove => theme.remove,
         LineKind::Annotation(s) => theme.severity(s),
         LineKind::Note(_) => theme.note,
+        LineKind::ReplyTrailer {
+            state: ReplyTrailerState::Warning,
+            ..
+        } => theme.waived,
+        LineKind::ReplyTrailer { .. } => theme.trailer(TrailerKind::Review),
         LineKind::Blank | LineKind::Message | LineKind::Context => Style::new(),
     }
 }
 
-fn gutter(theme: &Theme, view: &PatchView, line: &ViewLine) -> Vec<Span<'static>> {
+/// The gutter of a line; `target` is the note edit and delete act on (its mark reversed).
+fn gutter(
+    theme: &Theme,
+    view: &PatchView,
+    line: &ViewLine,
+    target: Option<u64>,
+) -> Vec<Span<'static>> {
     let w = view.model.number_width;
     let num = |n: Option<u32>| n.map_or(" ".repeat(w), |n| format!("{n:>w$}"));
     let numbers = match (line.label, line.kind) {
@@ -45,7 +57,19 @@ fn gutter(theme: &Theme, view: &PatchView, line: &ViewLine) -> Vec<Span<'static>
     let mark = match (line.worst(), line.kind) {
         (Some(s), _) => Span::styled(Theme::severity_mark(s), theme.severity(s)),
         (None, LineKind::Annotation(_)) => Span::styled("│", theme.dim),
+        (None, LineKind::Note(id)) if Some(id) == target => Span::styled(
+            "✎",
+            theme.note.add_modifier(ratatui::style::Modifier::REVERSED),
+        ),
         (None, LineKind::Note(_)) => Span::styled("✎", theme.note),
+        (
+            None,
+            LineKind::ReplyTrailer {
+                state: ReplyTrailerState::Warning,
+                ..
+            },
+        ) => Span::styled("?", theme.waived),
+        (None, LineKind::ReplyTrailer { .. }) => Span::styled("✓", theme.add),
         (None, LineKind::Add) => Span::styled("+", theme.add),
         (None, LineKind::Remove) => Span::styled("-", theme.remove),
         _ => Span::raw(" "),
@@ -94,12 +118,23 @@ fn text_spans(
         }
         layers.push((m.start, m.end, st));
     }
-    Layered {
+    let mut spans = Layered {
         text: &line.text,
         base: base_style(theme, line.kind),
         layers,
     }
-    .spans()
+    .spans();
+    if let LineKind::ReplyTrailer {
+        state: ReplyTrailerState::Warning,
+        ..
+    } = line.kind
+        && let Some(key) = state
+            .keymap
+            .hint(Context::Patch, Action::AcceptReplyTrailer)
+    {
+        spans.push(Span::styled(format!(" — {key} accepts"), theme.dim));
+    }
+    spans
 }
 
 /// Paints the patch view.
@@ -178,6 +213,7 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
     // Body.
     let body_h = state.body_height();
     let text_w = state.text_width();
+    let target = crate::tui::update::note_target(state);
     let mut y = area.y + 2;
     let bottom = area.y + 2 + body_h as u16;
     for &li in view.visible.iter().skip(view.offset) {
@@ -187,7 +223,7 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
         let Some(line) = view.model.lines.get(li) else {
             break;
         };
-        let g = gutter(theme, view, line);
+        let g = gutter(theme, view, line, target);
         let spans = text_spans(state, view, li, line);
         if view.wrap {
             for (k, row) in wrap_spans(spans, text_w).into_iter().enumerate() {

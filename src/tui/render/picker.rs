@@ -1,10 +1,12 @@
 //! The small overlays of the triage flows: the status picker (the review statuses, the
-//! current one marked) and the trailer confirm box (the exact preview).
+//! current one marked), the trailer confirm box (the exact preview), the export confirm box
+//! and the list of every note.
 
 use super::super::action::{Action, Context};
 use super::super::state::{AppState, STATUS_NAMES};
 use super::super::update::DeskTarget;
 use super::patch::centred;
+use super::text::fit;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -172,5 +174,71 @@ pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: R
     frame.render_widget(
         Paragraph::new(vec![Line::from(options), Line::from(keys)]).wrap(Wrap { trim: false }),
         footer_area,
+    );
+}
+
+/// Draws the list of every note (place, subject, first line of the text), `selected`
+/// highlighted and kept on screen.
+pub fn render_notes(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let notes = &state.note_list;
+    let w = area.width.saturating_sub(4).clamp(20, 110);
+    let rect = centred(area, w, notes.len() as u16 + 3);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" notes ({}) ", notes.len()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let buf = frame.buffer_mut();
+    let iw = inner.width as usize;
+    let place_w = notes
+        .iter()
+        .map(|n| n.place.chars().count())
+        .max()
+        .unwrap_or(8)
+        .min(24)
+        .min(iw / 3);
+    let subject_w = (iw.saturating_sub(place_w + 2) * 2 / 5).min(36);
+    let text_w = iw.saturating_sub(place_w + subject_w + 2);
+    let rows = (inner.height as usize).saturating_sub(1);
+    let start = selected.saturating_sub(rows.saturating_sub(1));
+    for (i, n) in notes.iter().enumerate().skip(start).take(rows) {
+        let mut text = n.text.lines().next().unwrap_or("").to_string();
+        if n.text.lines().nth(1).is_some() {
+            text.push_str(" …");
+        }
+        let mut spans = vec![
+            Span::styled(format!("{} ", fit(&n.place, place_w)), theme.key),
+            Span::styled(format!("{} ", fit(&n.subject, subject_w)), theme.dim),
+        ];
+        if n.orphaned {
+            spans.push(Span::styled("(line gone) ", theme.waived));
+        }
+        spans.push(Span::styled(fit(&text, text_w), theme.note));
+        let mut line = Line::from(spans);
+        if i == selected {
+            line = line.patch_style(state.theme.selected);
+        }
+        buf.set_line(inner.x, inner.y + (i - start) as u16, &line, inner.width);
+    }
+    let mut hint: Vec<Span> = Vec::new();
+    for (action, label) in [
+        (Action::Open, "open"),
+        (Action::EditNote, "edit"),
+        (Action::EditNoteInEditor, "editor"),
+        (Action::DeleteNote, "delete"),
+        (Action::Back, "close"),
+    ] {
+        if let Some(key) = state.keymap.hint(Context::Notes, action) {
+            hint.push(Span::styled(key, theme.key));
+            hint.push(Span::raw(format!(" {label}  ")));
+        }
+    }
+    buf.set_line(
+        inner.x,
+        inner.bottom().saturating_sub(1),
+        &Line::from(hint),
+        inner.width,
     );
 }

@@ -21,13 +21,27 @@ struct Columns {
     findings: usize,
 }
 
-/// The status as the narrow column shows it (`changes-requested` is `changes`).
-fn short_status(status: &str) -> &str {
-    match status {
+/// The status as the narrow column shows it (`changes-requested` is `changes`; a deferral
+/// until a date this year is `def 12-24`, in another year `def 2027`), and whether it is a
+/// deferral that has fallen due by `today`.
+fn short_status(status: &str, today: chrono::NaiveDate) -> (String, bool) {
+    use chrono::Datelike;
+    if let Some(date) = status.strip_prefix("deferred until ")
+        && let Ok(d) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+    {
+        let text = if d.year() == today.year() {
+            d.format("def %m-%d").to_string()
+        } else {
+            d.format("def %Y").to_string()
+        };
+        return (text, d <= today);
+    }
+    let text = match status {
         "under-review" => "reviewing",
         "changes-requested" => "changes",
         other => other,
-    }
+    };
+    (text.to_string(), false)
 }
 
 impl Columns {
@@ -205,6 +219,28 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// True when a row gets the note mark: a patch row for notes on the patch or its lines, a
+/// series row for notes on the series (and, folded, on any of its patches).
+fn has_note_mark(state: &AppState, row: Row) -> bool {
+    use crate::tui::patch_model::NoteAnchor;
+    let own = |p: usize| state.notes_of(p).iter().any(|n| n.on != NoteAnchor::Series);
+    match row {
+        Row::Child { patch, .. } => own(patch),
+        Row::Gap { .. } => false,
+        Row::Head { group } => {
+            let Some(g) = state.list.groups.get(group) else {
+                return false;
+            };
+            let series_note = g
+                .patches()
+                .next()
+                .is_some_and(|p| state.notes_of(p).iter().any(|n| n.on == NoteAnchor::Series));
+            let folded = state.list.folded.contains(&group) && state.matches.is_none();
+            series_note || g.head.is_some_and(own) || (folded && g.children.iter().any(|&p| own(p)))
+        }
+    }
+}
+
 /// One row of the tree; `last_child` draws the branch that closes its series (└).
 fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Line<'static> {
     let theme = &state.theme;
@@ -230,10 +266,13 @@ fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Lin
     let mut spans: Vec<Span<'static>> = Vec::new();
     let summary = patch.and_then(|p| state.summaries.get(p));
     let status = patch.map(|p| state.status_of(p)).unwrap_or_default();
+    let (short, due) = short_status(&status, state.now.date_naive());
     spans.push(Span::styled(
-        format!("{} ", fit(short_status(&status), cols.status)),
+        format!("{} ", fit(&short, cols.status)),
         if status == "new" || status.is_empty() {
             Style::new()
+        } else if due {
+            theme.waived
         } else {
             theme.key
         },
@@ -277,6 +316,10 @@ fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Lin
             spans.push(Span::raw(" "));
             subject_width -= mark.len() + 1;
         }
+    }
+    if has_note_mark(state, row) && subject_width > 10 {
+        spans.push(Span::styled("✎ ", theme.note));
+        subject_width -= 2;
     }
     let highlights = summary
         .filter(|_| !state.query.fuzzy.is_empty())
@@ -360,4 +403,20 @@ fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Lin
         spans.extend(counts_spans(state, c, cols.findings));
     }
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_status;
+
+    #[test]
+    fn deferrals_show_their_date_and_whether_they_are_due() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+        let s = |t: &str| short_status(t, today);
+        assert_eq!(s("deferred until 2026-12-24"), ("def 12-24".into(), false));
+        assert_eq!(s("deferred until 2026-11-20"), ("def 11-20".into(), true));
+        assert_eq!(s("deferred until 2027-01-05"), ("def 2027".into(), false));
+        assert_eq!(s("deferred"), ("deferred".into(), false));
+        assert_eq!(s("changes-requested"), ("changes".into(), false));
+    }
 }

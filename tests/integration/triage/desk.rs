@@ -3,7 +3,7 @@
 
 use super::fixtures::{findings, series_queue};
 use patchdesk::policy::Part;
-use patchdesk::triage::desk::{Desk, NoteSpec, TrailerRequest};
+use patchdesk::triage::desk::{Desk, NoteSpec, ReplyTrailerState, TrailerRequest, note_place};
 use patchdesk::triage::gate::WaiverRequest;
 use patchdesk::triage::notes::NoteTarget;
 use patchdesk::triage::status::Status;
@@ -334,6 +334,92 @@ fn a_mismatched_reply_trailer_can_be_accepted_and_undone() {
             .get(key)
             .is_none_or(|p| p.accepted_reply_trailers.is_empty())
     );
+}
+
+#[test]
+fn a_warned_reply_trailer_is_accepted_by_its_line_once_and_then_collected() {
+    let data = tempfile::tempdir().unwrap();
+    let mut q = series_queue("q.mbox", 1);
+    q.replies[0].mail.body =
+        "Acked-by: Rita Reviewer <rita@example.org>\nTested-by: Rita Reviewer <rita@lab.example>\n"
+            .into();
+    let mut desk = Desk::open(data.path(), &q).unwrap();
+    let states = |desk: &Desk| -> Vec<(String, ReplyTrailerState)> {
+        desk.reply_trailers_for(&q, 1)
+            .into_iter()
+            .map(|(t, s)| (t.line(), s))
+            .collect()
+    };
+    let tested = "Tested-by: Rita Reviewer <rita@lab.example>";
+    assert_eq!(
+        states(&desk),
+        vec![
+            (
+                "Acked-by: Rita Reviewer <rita@example.org>".to_string(),
+                ReplyTrailerState::Collected
+            ),
+            (tested.to_string(), ReplyTrailerState::Warning),
+        ]
+    );
+    // Only a warning can be accepted, and only once.
+    let err = desk
+        .accept_reply_warning(&q, 1, "Acked-by: Rita Reviewer <rita@example.org>")
+        .unwrap_err();
+    assert!(err.to_string().contains("no warned reply trailer"), "{err}");
+    desk.accept_reply_warning(&q, 1, tested).unwrap();
+    assert_eq!(states(&desk)[1].1, ReplyTrailerState::Accepted);
+    // Patch 2 has the same warning (the reply answered the cover letter): still a warning.
+    assert_eq!(
+        desk.reply_trailers_for(&q, 2)[1].1,
+        ReplyTrailerState::Warning
+    );
+    let all = desk.all_reply_trailers(&q);
+    assert_eq!(all.len(), 4, "two per patch of the series");
+    assert_eq!(
+        all.iter()
+            .filter(|(_, s)| *s == ReplyTrailerState::Accepted)
+            .count(),
+        1
+    );
+    let again = desk.accept_reply_warning(&q, 1, tested).unwrap_err();
+    assert!(again.to_string().contains("accepted already"), "{again}");
+    assert_eq!(
+        desk.undo_description(),
+        Some(format!("accept '{tested}'").as_str())
+    );
+    desk.save().unwrap();
+    drop(desk);
+    let mut desk = Desk::open(data.path(), &q).unwrap();
+    assert_eq!(states(&desk)[1].1, ReplyTrailerState::Accepted, "kept");
+    desk.accept_reply_warning(&q, 2, tested).unwrap();
+    desk.undo().unwrap();
+    assert_eq!(
+        desk.reply_trailers_for(&q, 2)[1].1,
+        ReplyTrailerState::Warning,
+        "undone"
+    );
+}
+
+#[test]
+fn note_places_name_the_series_the_patch_and_the_line() {
+    let data = tempfile::tempdir().unwrap();
+    let q = series_queue("q.mbox", 1);
+    let mut desk = Desk::open(data.path(), &q).unwrap();
+    desk.add_note(&q, &NoteSpec::Series(0), "s").unwrap();
+    desk.add_note(&q, &NoteSpec::Patch(2), "p").unwrap();
+    desk.add_note(
+        &q,
+        &NoteSpec::Line {
+            patch: 1,
+            part: Part::Message,
+            file: None,
+            line: 1,
+        },
+        "l",
+    )
+    .unwrap();
+    let places: Vec<String> = desk.notes().iter().map(|n| note_place(&q, n)).collect();
+    assert_eq!(places, vec!["series 1", "1.2", "1.1 message:1"]);
 }
 
 #[test]
