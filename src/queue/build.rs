@@ -331,8 +331,17 @@ mod tests {
         p
     }
 
+    /// A reply sent by the person its first own trailer names (so the trailers count).
     fn reply(id: &str, refs: &[&str], body: &str) -> Message {
+        let sender = body
+            .lines()
+            .filter(|l| !l.starts_with('>'))
+            .find_map(|l| Some(l[l.find('<')? + 1..l.find('>')?].to_string()));
         Message {
+            from: sender.map(|email| crate::mail::Address {
+                name: String::new(),
+                email,
+            }),
             message_id: Some(id.into()),
             in_reply_to: refs.last().map(|s| s.to_string()),
             references: refs.iter().map(|s| s.to_string()).collect(),
@@ -521,7 +530,7 @@ mod tests {
                 reply(
                     "r2",
                     &["c"],
-                    "Reviewed-by: R <r@example.org>\nAcked-by: S <s@example.org>\n",
+                    "Reviewed-by: R <r@example.org>\nAcked-by: R <r@example.org>\n",
                 ),
             ],
         );
@@ -533,6 +542,43 @@ mod tests {
         );
         let each: Vec<_> = (0..q.patches.len()).map(|i| q.review_counts(i)).collect();
         assert_eq!(q.all_review_counts(), each);
+    }
+
+    #[test]
+    fn a_reply_trailer_naming_someone_else_is_not_counted() {
+        let mut forwarded = reply(
+            "r1",
+            &["a"],
+            "Acked-by: S <s@example.org>
+",
+        );
+        forwarded.from = Some(crate::mail::Address {
+            name: "Bot".into(),
+            email: "bot@example.org".into(),
+        });
+        let mut relayed = reply(
+            "r2",
+            &["a"],
+            "Tested-by: T <t@example.org>
+",
+        );
+        relayed.from = Some(crate::mail::Address {
+            name: "List".into(),
+            email: "list@example.org".into(),
+        });
+        relayed.x_original_from = Some(crate::mail::Address {
+            name: "T".into(),
+            email: "T@example.org".into(),
+        });
+        let q = grouped(
+            vec![patch(Some("a"), &[], 1, None, None)],
+            vec![forwarded, relayed],
+        );
+        let counts = q.review_counts(0);
+        // The bot's Acked-by names S: a warning for the desk, not an ack. The list rewrote
+        // From but kept the original sender, whose Tested-by counts.
+        assert_eq!((counts.acked, counts.reviewed, counts.tested), (0, 0, 1));
+        assert_eq!(q.all_review_counts(), vec![counts]);
     }
 
     #[test]

@@ -79,6 +79,25 @@ pub fn review_identity(value: &str) -> String {
     }
 }
 
+/// True when `email` is one of the sender's addresses (From, Reply-To, X-Original-From — a
+/// list that rewrites From keeps the original there), case-insensitive. A reply trailer counts
+/// only when it names its sender, as b4 collects them; others are warnings the maintainer may
+/// accept at the desk.
+pub fn sent_by(mail: &crate::mail::Message, email: &str) -> bool {
+    [&mail.from, &mail.reply_to, &mail.x_original_from]
+        .into_iter()
+        .flatten()
+        .any(|a| a.email.eq_ignore_ascii_case(email))
+}
+
+/// The trailers of `reply` that count: those naming its sender.
+fn vouched(reply: &Reply) -> impl Iterator<Item = &Trailer> {
+    reply
+        .trailers
+        .iter()
+        .filter(|t| sent_by(&reply.mail, &review_identity(&t.value)))
+}
+
 /// Counts Acked/Reviewed/Tested-by trailers, each (kind, identity) once.
 fn count_reviews<'a>(
     trailers: impl Iterator<Item = &'a Trailer>,
@@ -120,7 +139,8 @@ impl Queue {
     }
 
     /// Acked-by, Reviewed-by and Tested-by in the patch itself and in replies to it (and to
-    /// its cover letter), each identity counted once per kind.
+    /// its cover letter) that name their sender ([`sent_by`]), each identity counted once per
+    /// kind.
     pub fn review_counts(&self, patch: usize) -> ReviewCounts {
         self.review_counts_with(patch, &[])
     }
@@ -136,7 +156,11 @@ impl Queue {
         count_reviews(
             p.trailers
                 .iter()
-                .chain(self.reply_trailers(patch).map(|(_, t)| t))
+                .chain(
+                    self.reply_trailers(patch)
+                        .filter(|(r, t)| sent_by(&r.mail, &review_identity(&t.value)))
+                        .map(|(_, t)| t),
+                )
                 .chain(extra),
             &mut seen,
             &mut counts,
@@ -166,7 +190,7 @@ impl Queue {
                 let replies = answering[i]
                     .iter()
                     .chain(cover_of[i].iter().flat_map(|&c| answering[c].iter()))
-                    .flat_map(|&r| self.replies[r].trailers.iter());
+                    .flat_map(|&r| vouched(&self.replies[r]));
                 count_reviews(
                     self.patches[i].trailers.iter().chain(replies),
                     &mut seen,

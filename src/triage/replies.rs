@@ -179,10 +179,7 @@ pub fn scan_body(body: &str) -> Vec<BodyLine> {
 
 /// True when `address` is one of the sender's addresses (case-insensitive).
 fn is_sender(mail: &Message, address: &Address) -> bool {
-    [&mail.from, &mail.reply_to, &mail.x_original_from]
-        .into_iter()
-        .flatten()
-        .any(|a| a.email.eq_ignore_ascii_case(&address.email))
+    crate::queue::sent_by(mail, &address.email)
 }
 
 /// Collects the trailers and NACKs of every reply in the queue.

@@ -379,17 +379,27 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
             view.nacked.insert(patch.key.clone());
         }
     }
+    // The maintainer's trailers and the reply trailers they accepted join the counts.
     for (key, patch) in &desk.state().patches {
-        if !patch.trailers.is_empty() {
-            let mine = patch
-                .trailers
-                .iter()
-                .map(|t| crate::patch::Trailer {
-                    key: t.kind.key().to_string(),
-                    value: t.value.clone(),
-                    line: 0,
-                })
-                .collect();
+        let accepted = patch.accepted_reply_trailers.iter().filter_map(|line| {
+            let (k, v) = line.split_once(':')?;
+            Some(crate::patch::Trailer {
+                key: k.trim().to_string(),
+                value: v.trim().to_string(),
+                line: 0,
+            })
+        });
+        let mine: Vec<crate::patch::Trailer> = patch
+            .trailers
+            .iter()
+            .map(|t| crate::patch::Trailer {
+                key: t.kind.key().to_string(),
+                value: t.value.clone(),
+                line: 0,
+            })
+            .chain(accepted)
+            .collect();
+        if !mine.is_empty() {
             view.recorded.insert(key.clone(), mine);
         }
     }

@@ -189,13 +189,13 @@ mod tests {
                 tested: 1
             }
         );
-        // p3: own Acked-by by Linus; Kim's Reviewed-by in a reply (naming another address:
-        // the queue counts it, the desk shows it as a warning); cover Tested-by.
+        // p3: own Acked-by by Linus; Kim's Reviewed-by in a reply names another address, so
+        // it is not counted (the desk shows it as a warning to accept); cover Tested-by.
         assert_eq!(
             s[3].reviews,
             Reviews {
                 acked: 1,
-                reviewed: 1,
+                reviewed: 0,
                 tested: 1
             }
         );

@@ -582,6 +582,22 @@ fn a_warned_reply_trailer_is_shown_accepted_and_undone() {
         "{again}"
     );
     assert!(again.contains("accepted)"), "{again}");
+    // Counted once accepted: 1.3's row had A R T = 1 · 1, the queue not counting a trailer
+    // that names someone else than its sender.
+    let row = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains("net: document the ring"))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let fresh = tempfile::tempdir().expect("temp data dir");
+    assert!(row(&desk_screen("", (100, 16), fresh.path())).contains("1 · 1 ok"));
+    assert!(
+        row(&desk_screen("", (100, 16), dir.path())).contains("1 1 1 ok"),
+        "{}",
+        desk_screen("", (100, 16), dir.path())
+    );
     // Undo in the session that accepted it.
     let dir2 = tempfile::tempdir().expect("temp data dir");
     let undone = desk_screen("jjjj<enter>Yu", (100, 16), dir2.path());
