@@ -12,6 +12,10 @@ unset NO_COLOR
 # The desk keeps state in the data dir: use a throwaway one, never the user's.
 export XDG_CONFIG_HOME=$(mktemp -d) XDG_DATA_HOME=$(mktemp -d)
 trap 'rm -rf "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"' EXIT
+# A fixed maintainer, so the export picture never shows the user's own identity.
+mkdir -p "$XDG_CONFIG_HOME/patchdesk"
+printf '[identity]\nname = "Jon Tabor"\nemail = "jon.tabor@example.net"\n' \
+    > "$XDG_CONFIG_HOME/patchdesk/config.toml"
 
 shot() { # name keys title
     $PATCHDESK --keys "$2" --print=ansi --size "$SIZE" > "screenshots/$1.ansi"
@@ -23,3 +27,4 @@ shot() { # name keys title
 shot queue "" "patchdesk: the queue"
 shot patch "${PATCH_KEYS:-/qcow<enter><enter>>f}" "patchdesk: a patch with its findings inline"
 shot help "?" "patchdesk: help"
+shot export "jes<c-u>acked.mbox<enter>ms" "patchdesk: the confirm step of an export"
