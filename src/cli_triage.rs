@@ -316,10 +316,8 @@ pub fn note_on(
                 line,
             }
         }
-        None => match queue.series.iter().position(|s| s.cover == Some(index)) {
-            Some(series) => NoteSpec::Series(series),
-            None => NoteSpec::Patch(index),
-        },
+        // The desk makes a note on a cover letter one on its series.
+        None => NoteSpec::Patch(index),
     };
     let mut desk = Desk::open(data_dir, queue)?;
     let id = desk.add_note(queue, &spec, text)?;

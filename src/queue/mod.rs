@@ -201,6 +201,11 @@ impl Queue {
             .collect()
     }
 
+    /// The index of the series whose cover letter `patch` is (a cover stands for its series).
+    pub fn series_of_cover(&self, patch: usize) -> Option<usize> {
+        self.series.iter().position(|s| s.cover == Some(patch))
+    }
+
     /// The series a patch belongs to and its position there.
     pub fn series_of(&self, patch: usize) -> Option<&Series> {
         self.series

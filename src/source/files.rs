@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 /// A buffer read from a source: text when it is all valid UTF-8 (most queues are), so the
 /// bodies of its plain messages can be slices of it rather than copies; bytes otherwise.
+/// Clones share the buffer.
+#[derive(Clone)]
 enum Buffer {
     Text(Arc<String>),
     Bytes(Arc<Vec<u8>>),
@@ -31,13 +33,6 @@ impl Buffer {
         match self {
             Buffer::Text(text) => text.as_bytes(),
             Buffer::Bytes(bytes) => bytes,
-        }
-    }
-
-    fn share(&self) -> Buffer {
-        match self {
-            Buffer::Text(text) => Buffer::Text(Arc::clone(text)),
-            Buffer::Bytes(bytes) => Buffer::Bytes(Arc::clone(bytes)),
         }
     }
 }
@@ -117,7 +112,7 @@ impl MessageReader {
         for (i, entry) in split.messages.into_iter().enumerate() {
             let origin = self.origin(entry.offset, file);
             self.pending.push(Pending {
-                buf: buf.share(),
+                buf: buf.clone(),
                 range: entry.range,
                 mboxrd: entry.mboxrd,
                 origin,

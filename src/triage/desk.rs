@@ -440,7 +440,7 @@ impl Desk {
 
     /// Sets a patch's status. Setting it on a cover letter sets the series' status.
     pub fn set_status(&mut self, queue: &Queue, patch: usize, status: Status) -> Result<()> {
-        if let Some(series) = queue.series.iter().position(|s| s.cover == Some(patch)) {
+        if let Some(series) = queue.series_of_cover(patch) {
             return self.set_series_status(queue, series, Some(status));
         }
         let key = Self::patch_key(queue, patch)?.to_string();
@@ -487,6 +487,18 @@ impl Desk {
         if text.trim().is_empty() {
             return Err(Error::Usage("a note needs some text".into()));
         }
+        // A note on a cover letter is a note on its series.
+        let cover_series;
+        let spec = match spec {
+            NoteSpec::Patch(p) => match queue.series_of_cover(*p) {
+                Some(s) => {
+                    cover_series = NoteSpec::Series(s);
+                    &cover_series
+                }
+                None => spec,
+            },
+            _ => spec,
+        };
         let target = match spec {
             NoteSpec::Series(i) => {
                 let s = queue
@@ -848,18 +860,19 @@ impl Desk {
     pub fn accept_reply_warning(&mut self, queue: &Queue, patch: usize, line: &str) -> Result<()> {
         let label = patch_label(queue, patch);
         let found = self
-            .reply_trailers_for(queue, patch)
-            .into_iter()
-            .find(|(t, s)| *s != ReplyTrailerState::Collected && t.line() == line)
-            .map(|(t, s)| (t.clone(), s));
+            .replies
+            .warnings
+            .iter()
+            .find(|t| t.patch == patch && t.line() == line)
+            .cloned();
         match found {
             None => Err(Error::Usage(format!(
                 "{label} has no warned reply trailer '{line}'"
             ))),
-            Some((_, ReplyTrailerState::Accepted)) => Err(Error::Usage(format!(
-                "'{line}' on {label} is accepted already"
-            ))),
-            Some((trailer, _)) => self.accept_reply_trailer(queue, &trailer),
+            Some(t) if self.reply_trailer_state(queue, &t) == ReplyTrailerState::Accepted => Err(
+                Error::Usage(format!("'{line}' on {label} is accepted already")),
+            ),
+            Some(trailer) => self.accept_reply_trailer(queue, &trailer),
         }
     }
 

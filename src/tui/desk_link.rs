@@ -10,7 +10,7 @@ use super::update::{
 };
 use crate::queue::Queue;
 use crate::triage::desk::TrailerRequest;
-use crate::triage::desk::{Desk, NoteSpec};
+use crate::triage::desk::{Desk, NoteSpec, ReplyTrailerState};
 use crate::triage::gate::WaiverRequest;
 use crate::triage::notes::{self, NoteTarget};
 use crate::triage::status::Status;
@@ -163,26 +163,15 @@ impl DeskLink {
                     .map(|_| format!("note added on {place}"))
             }
             Effect::AddWholeNote { target, text } => {
-                // A cover letter stands for its series, as on the command line.
+                // The desk makes a note on a cover letter one on its series.
                 let spec = match *target {
-                    DeskTarget::Patch(p) => {
-                        match queue.series.iter().position(|s| s.cover == Some(p)) {
-                            Some(s) => NoteSpec::Series(s),
-                            None => NoteSpec::Patch(p),
-                        }
-                    }
+                    DeskTarget::Patch(p) => NoteSpec::Patch(p),
                     DeskTarget::Series(s) => NoteSpec::Series(s),
                 };
-                let place = match &spec {
-                    NoteSpec::Series(s) => {
-                        format!("series {}", queue.series.get(*s).map_or(0, |s| s.id))
-                    }
-                    NoteSpec::Patch(p) | NoteSpec::Line { patch: p, .. } => {
-                        crate::triage::desk::patch_label(queue, *p)
-                    }
-                };
-                desk.add_note(queue, &spec, text)
-                    .map(|_| format!("note added on {place}"))
+                desk.add_note(queue, &spec, text).and_then(|id| {
+                    let place = crate::triage::desk::note_place(queue, desk.note(id)?);
+                    Ok(format!("note added on {place}"))
+                })
             }
             Effect::DeleteNote(id) => desk.delete_note(*id).map(|()| "note deleted".to_string()),
             Effect::AcceptReplyTrailer { patch, line } => {
@@ -379,27 +368,19 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
             view.nacked.insert(patch.key.clone());
         }
     }
-    // The maintainer's trailers and the reply trailers they accepted join the counts.
+    // The maintainer's trailers join the counts (and, below, the reply trailers accepted).
+    let trailer = |key: &str, value: &str| crate::patch::Trailer {
+        key: key.to_string(),
+        value: value.to_string(),
+        line: 0,
+    };
     for (key, patch) in &desk.state().patches {
-        let accepted = patch.accepted_reply_trailers.iter().filter_map(|line| {
-            let (k, v) = line.split_once(':')?;
-            Some(crate::patch::Trailer {
-                key: k.trim().to_string(),
-                value: v.trim().to_string(),
-                line: 0,
-            })
-        });
-        let mine: Vec<crate::patch::Trailer> = patch
-            .trailers
-            .iter()
-            .map(|t| crate::patch::Trailer {
-                key: t.kind.key().to_string(),
-                value: t.value.clone(),
-                line: 0,
-            })
-            .chain(accepted)
-            .collect();
-        if !mine.is_empty() {
+        if !patch.trailers.is_empty() {
+            let mine = patch
+                .trailers
+                .iter()
+                .map(|t| trailer(t.kind.key(), &t.value))
+                .collect();
             view.recorded.insert(key.clone(), mine);
         }
     }
@@ -422,6 +403,12 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
         let Some(patch) = queue.patches.get(t.patch) else {
             continue;
         };
+        if state == ReplyTrailerState::Accepted {
+            view.recorded
+                .entry(patch.key.clone())
+                .or_default()
+                .push(trailer(&t.key, &t.value));
+        }
         view.reply_trailers
             .entry(patch.key.clone())
             .or_default()

@@ -363,9 +363,12 @@ fn drive(
                     link.edit_in_editor(state, *id, text)
                 }) {
                     Ok(incoming) => Some(incoming),
+                    // The terminal could not be handed over or taken back: stop the loop
+                    // (below) without sending the effect on to the desk.
                     Err(e) => {
+                        let told = Incoming::Message(format!("error: {e}"));
                         failed = Some(e);
-                        None
+                        Some(told)
                     }
                 }
             };

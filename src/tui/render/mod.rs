@@ -53,8 +53,9 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     );
 }
 
-/// The first key bound to `action` where the user is, for hints.
-fn hint(
+/// The first key bound to `action` in `context` and its label, for hints; `None` when the
+/// action has no key there.
+pub(super) fn hint(
     state: &AppState,
     context: Context,
     action: Action,
@@ -71,9 +72,7 @@ fn hint(
 fn whole_note_label(state: &AppState, target: super::update::DeskTarget) -> &'static str {
     use super::update::DeskTarget;
     match target {
-        DeskTarget::Patch(p) if !state.queue.series.iter().any(|s| s.cover == Some(p)) => {
-            "note on the patch: "
-        }
+        DeskTarget::Patch(p) if state.queue.series_of_cover(p).is_none() => "note on the patch: ",
         _ => "note on the series: ",
     }
 }

@@ -5,6 +5,7 @@
 use super::super::action::{Action, Context};
 use super::super::state::{AppState, STATUS_NAMES};
 use super::super::update::DeskTarget;
+use super::hint;
 use super::patch::centred;
 use super::text::fit;
 use ratatui::Frame;
@@ -103,12 +104,6 @@ pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: R
         return;
     };
     let theme = &state.theme;
-    let hint = |action: Action| {
-        state
-            .keymap
-            .hint(Context::Picker, action)
-            .unwrap_or_default()
-    };
     let mut body: Vec<Line> = export
         .preview
         .iter()
@@ -121,25 +116,26 @@ pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: R
         )));
     }
     let ask = &export.ask;
-    let mut options: Vec<Span> = Vec::new();
-    for &option in ask.kind.options() {
-        options.push(Span::styled(hint(option.action()), theme.key));
-        options.push(Span::raw(format!(
-            " {}: {}  ",
-            option.label(),
-            ask.value(option)
-        )));
-    }
-    let mut keys = Vec::new();
-    if export.refused.is_none() {
-        keys.push(Span::styled(hint(Action::Open), theme.key));
-        keys.push(Span::raw(" write  "));
-    }
-    keys.push(Span::styled(hint(Action::Back), theme.key));
-    keys.push(Span::raw(" cancel"));
+    let options: Line = ask
+        .kind
+        .options()
+        .iter()
+        .filter_map(|&o| {
+            let label = format!("{}: {}", o.label(), ask.value(o));
+            hint(state, Context::Picker, o.action(), &label)
+        })
+        .flatten()
+        .collect();
+    let write = export.refused.is_none().then_some((Action::Open, "write"));
+    let keys: Line = write
+        .into_iter()
+        .chain([(Action::Back, "cancel")])
+        .filter_map(|(action, label)| hint(state, Context::Picker, action, label))
+        .flatten()
+        .collect();
     let longest = body
         .iter()
-        .chain([&Line::from(options.clone())])
+        .chain([&options])
         .map(Line::width)
         .max()
         .unwrap_or(0);
@@ -147,7 +143,7 @@ pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: R
     let inner_width = width.saturating_sub(2).max(1) as usize;
     let rows = |l: &Line| l.width().max(1).div_ceil(inner_width);
     let body_rows: usize = body.iter().map(rows).sum();
-    let option_rows = rows(&Line::from(options.clone()));
+    let option_rows = rows(&options);
     let rect = centred(area, width, (body_rows + option_rows + 3) as u16);
     frame.render_widget(Clear, rect);
     let block = Block::default()
@@ -172,7 +168,7 @@ pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: R
         ..inner
     };
     frame.render_widget(
-        Paragraph::new(vec![Line::from(options), Line::from(keys)]).wrap(Wrap { trim: false }),
+        Paragraph::new(vec![options, keys]).wrap(Wrap { trim: false }),
         footer_area,
     );
 }
@@ -222,23 +218,21 @@ pub fn render_notes(state: &AppState, selected: usize, frame: &mut Frame, area: 
         }
         buf.set_line(inner.x, inner.y + (i - start) as u16, &line, inner.width);
     }
-    let mut hint: Vec<Span> = Vec::new();
-    for (action, label) in [
+    let keys: Line = [
         (Action::Open, "open"),
         (Action::EditNote, "edit"),
         (Action::EditNoteInEditor, "editor"),
         (Action::DeleteNote, "delete"),
         (Action::Back, "close"),
-    ] {
-        if let Some(key) = state.keymap.hint(Context::Notes, action) {
-            hint.push(Span::styled(key, theme.key));
-            hint.push(Span::raw(format!(" {label}  ")));
-        }
-    }
+    ]
+    .into_iter()
+    .filter_map(|(action, label)| hint(state, Context::Notes, action, label))
+    .flatten()
+    .collect();
     buf.set_line(
         inner.x,
         inner.bottom().saturating_sub(1),
-        &Line::from(hint),
+        &keys,
         inner.width,
     );
 }

@@ -34,7 +34,11 @@ fn short_status(status: &str, today: chrono::NaiveDate) -> (String, bool) {
         } else {
             d.format("def %Y").to_string()
         };
-        return (text, d <= today);
+        let due = crate::triage::status::Status::Deferred {
+            until: Some(date.to_string()),
+        }
+        .is_due(today);
+        return (text, due);
     }
     let text = match status {
         "under-review" => "reviewing",
