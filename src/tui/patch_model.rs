@@ -637,14 +637,20 @@ impl PatchModel {
                 push_note(&mut self.lines, note, file);
             }
         }
+        self.remap_lines(|l| new_index.get(l).copied().unwrap_or(l));
+    }
+
+    /// Moves every stored model line index (findings, hunks, files) through `to` after lines
+    /// were inserted: the one place that knows which indices the model keeps.
+    fn remap_lines(&mut self, to: impl Fn(usize) -> usize) {
         for l in &mut self.finding_line {
-            *l = new_index.get(*l).copied().unwrap_or(*l);
+            *l = to(*l);
         }
         for h in &mut self.hunks {
-            *h = new_index.get(*h).copied().unwrap_or(*h);
+            *h = to(*h);
         }
         for f in &mut self.files {
-            f.line = new_index.get(f.line).copied().unwrap_or(f.line);
+            f.line = to(f.line);
         }
     }
 
@@ -683,14 +689,7 @@ impl PatchModel {
             .collect();
         let n = new.len();
         self.lines.splice(at..at, new);
-        let shift = |l: &mut usize| {
-            if *l >= at {
-                *l += n;
-            }
-        };
-        self.finding_line.iter_mut().for_each(shift);
-        self.hunks.iter_mut().for_each(shift);
-        self.files.iter_mut().for_each(|f| shift(&mut f.line));
+        self.remap_lines(|l| if l >= at { l + n } else { l });
         self.reply_trailers = trailers.to_vec();
     }
 

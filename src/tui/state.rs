@@ -511,6 +511,45 @@ impl AppState {
         self.dirty = true;
     }
 
+    /// The first reply trailer on screen that came with a warning: (patch, `Key: value`).
+    pub fn warned_trailer_on_screen(&self) -> Option<(usize, String)> {
+        use super::patch_model::{LineKind, ReplyTrailerState};
+        let v = self.patch.as_ref()?;
+        let body = self.body_height();
+        v.visible
+            .iter()
+            .skip(v.offset)
+            .take(body)
+            .find_map(|&l| match v.model.lines.get(l)?.kind {
+                LineKind::ReplyTrailer {
+                    index,
+                    state: ReplyTrailerState::Warning,
+                } => v.model.reply_trailers.get(index),
+                _ => None,
+            })
+            .map(|t| (v.index, t.line.clone()))
+    }
+
+    /// The note edit and delete act on: the one jumped to last while it is on screen, else the
+    /// first note on screen from the top.
+    pub fn note_target(&self) -> Option<u64> {
+        use super::patch_model::LineKind;
+        let v = self.patch.as_ref()?;
+        let body = self.body_height();
+        let on_screen = || {
+            v.visible.iter().skip(v.offset).take(body).filter_map(|&l| {
+                match v.model.lines.get(l)?.kind {
+                    LineKind::Note(id) => Some(id),
+                    _ => None,
+                }
+            })
+        };
+        match v.note {
+            Some(id) if on_screen().any(|n| n == id) => Some(id),
+            _ => on_screen().next(),
+        }
+    }
+
     /// The context keys are looked up in.
     pub fn context(&self) -> Context {
         if self.prompt.is_some() {

@@ -451,7 +451,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::EditNote | Action::EditNoteInEditor if context == Context::Patch => {
             let found = state.patch.as_ref().and_then(|v| {
-                let id = note_target(state)?;
+                let id = state.note_target()?;
                 state.note_of(v.index, id).map(|n| (id, n.text.clone()))
             });
             let Some((id, text)) = found else {
@@ -481,7 +481,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::AcceptReplyTrailer if context == Context::Patch => {
-            return match warned_trailer_on_screen(state) {
+            return match state.warned_trailer_on_screen() {
                 Some((patch, line)) => vec![Effect::AcceptReplyTrailer { patch, line }],
                 None => {
                     state.message = Some("no warned reply trailer on screen".into());
@@ -505,7 +505,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::DeleteNote if context == Context::Patch => {
-            return match note_target(state) {
+            return match state.note_target() {
                 Some(id) => vec![Effect::DeleteNote(id)],
                 None => {
                     state.message = Some("no note on screen".into());
@@ -1497,51 +1497,12 @@ fn edit_note(state: &mut AppState, action: Action, id: u64, text: String) -> Vec
     Vec::new()
 }
 
-/// The first reply trailer on screen that came with a warning: (patch, `Key: value`).
-pub fn warned_trailer_on_screen(state: &AppState) -> Option<(usize, String)> {
-    use super::patch_model::{LineKind, ReplyTrailerState};
-    let v = state.patch.as_ref()?;
-    let body = state.body_height();
-    v.visible
-        .iter()
-        .skip(v.offset)
-        .take(body)
-        .find_map(|&l| match v.model.lines.get(l)?.kind {
-            LineKind::ReplyTrailer {
-                index,
-                state: ReplyTrailerState::Warning,
-            } => v.model.reply_trailers.get(index),
-            _ => None,
-        })
-        .map(|t| (v.index, t.line.clone()))
-}
-
-/// The note edit and delete act on: the one jumped to last while it is on screen, else the
-/// first note on screen from the top.
-pub fn note_target(state: &AppState) -> Option<u64> {
-    use super::patch_model::LineKind;
-    let v = state.patch.as_ref()?;
-    let body = state.body_height();
-    let on_screen = || {
-        v.visible.iter().skip(v.offset).take(body).filter_map(|&l| {
-            match v.model.lines.get(l)?.kind {
-                LineKind::Note(id) => Some(id),
-                _ => None,
-            }
-        })
-    };
-    match v.note {
-        Some(id) if on_screen().any(|n| n == id) => Some(id),
-        _ => on_screen().next(),
-    }
-}
-
 /// Scrolls so that the next (or previous) note's line is at the top (as far as the last page
 /// allows) and makes it the note edit and delete act on.
 fn jump_to_note(state: &mut AppState, forward: bool) {
     use super::patch_model::LineKind;
     let max = max_offset(state);
-    let current = note_target(state);
+    let current = state.note_target();
     let Some(v) = state.patch.as_mut() else {
         return;
     };
@@ -2220,7 +2181,7 @@ mod tests {
         keys(&mut s, "jj<enter>");
         let v = s.patch.as_ref().expect("patch 2 open");
         assert_eq!((v.index, v.note), (2, Some(7)));
-        assert_eq!(note_target(&s), Some(7));
+        assert_eq!(s.note_target(), Some(7));
         let top = v.visible[v.offset];
         assert_eq!(v.model.lines[top].new, Some(3), "its line at the top");
         // From the patch view the list starts at the open patch's first note.

@@ -136,7 +136,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
     } else {
         let context = state.context();
         if context == Context::Patch
-            && super::update::warned_trailer_on_screen(state).is_some()
+            && state.warned_trailer_on_screen().is_some()
             && let Some(spans) = hint(state, context, Action::AcceptReplyTrailer, "accept trailer")
         {
             left.extend(spans);

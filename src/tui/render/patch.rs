@@ -213,7 +213,7 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
     // Body.
     let body_h = state.body_height();
     let text_w = state.text_width();
-    let target = crate::tui::update::note_target(state);
+    let target = state.note_target();
     let mut y = area.y + 2;
     let bottom = area.y + 2 + body_h as u16;
     for &li in view.visible.iter().skip(view.offset) {
