@@ -3,26 +3,12 @@
 //! says so), the maintainer's trailers, accepted reply trailers, waivers and, when given,
 //! the findings under the active profile.
 
-use super::plan::{FindingsSummary, LineNote, ReviewPlan, ReviewStatus, WaiverRecord};
+use super::plan::{FindingsSummary, LineNote, ReviewPlan, WaiverRecord};
 use crate::mail::Address;
 use crate::policy::Finding;
 use crate::queue::Queue;
 use crate::triage::notes::NoteTarget;
-use crate::triage::status::Status;
 use crate::triage::store::DeskState;
-
-/// The exports' name for a desk status.
-pub fn review_status(status: &Status) -> ReviewStatus {
-    match status {
-        Status::New => ReviewStatus::New,
-        Status::UnderReview => ReviewStatus::UnderReview,
-        Status::ChangesRequested => ReviewStatus::ChangesRequested,
-        Status::Accepted => ReviewStatus::Accepted,
-        Status::Rejected => ReviewStatus::Rejected,
-        Status::Superseded => ReviewStatus::Superseded,
-        Status::Deferred { until } => ReviewStatus::Deferred(until.clone()),
-    }
-}
 
 /// Keeps the later of two RFC 3339 times (they compare as text when written alike).
 fn later(slot: &mut Option<String>, when: &str) {
@@ -46,7 +32,7 @@ pub fn plan_from_state(
     for (key, patch) in &state.patches {
         let review = plan.patch_mut(key);
         if let Some(status) = &patch.status {
-            review.status = review_status(status);
+            review.status = status.clone();
         }
         for t in &patch.trailers {
             review
@@ -58,7 +44,7 @@ pub fn plan_from_state(
     }
     for (key, series) in &state.series {
         if let Some(status) = &series.status {
-            plan.series_mut(key).status = Some(review_status(status));
+            plan.series_mut(key).status = Some(status.clone());
         }
     }
     for note in &state.notes {
@@ -116,6 +102,7 @@ mod tests {
     use super::*;
     use crate::policy::Part;
     use crate::triage::gate::Waiver;
+    use crate::triage::status::Status;
     use crate::triage::notes::{LineAnchor, Note};
     use crate::triage::store::{PatchState, SeriesState};
     use crate::triage::trailers::{RecordedTrailer, TrailerKind};
@@ -187,7 +174,9 @@ mod tests {
         }];
         let plan = plan_from_state(&state, &Queue::default(), Address::default(), None);
         let p1 = plan.patch("p1").expect("p1");
-        assert_eq!(p1.status, ReviewStatus::Deferred(Some("2026-12-01".into())));
+        assert_eq!(p1.status, Status::Deferred {
+            until: Some("2026-12-01".into())
+        });
         assert_eq!(
             p1.trailers,
             vec![("Acked-by".to_string(), "M <m@x>".to_string())]
@@ -202,7 +191,7 @@ mod tests {
         assert_eq!(p1.waivers[0].reason, "signed on the list");
         assert_eq!(p1.updated.as_deref(), Some("2026-11-24T12:00:00Z"));
         let series = &plan.series["c"];
-        assert_eq!(series.status, Some(ReviewStatus::Accepted));
+        assert_eq!(series.status, Some(Status::Accepted));
         assert_eq!(series.notes, vec!["series"]);
     }
 }

@@ -21,15 +21,8 @@ use crate::patch::Patch;
 use crate::queue::{Queue, Series};
 use crate::{Error, Result};
 
-/// The key a series is known by in a [`ReviewPlan`]: its cover letter's patch key, else its
-/// first patch's.
-pub fn series_key(queue: &Queue, series: &Series) -> Option<String> {
-    series
-        .cover
-        .or_else(|| series.patches.first().copied())
-        .and_then(|i| queue.patches.get(i))
-        .map(|p| p.key.clone())
-}
+/// The key a series is known by in a [`ReviewPlan`] (the queue's one rule).
+pub use crate::queue::series_key;
 
 /// Finds series `id` (as `patchdesk list` numbers them).
 pub fn find_series(queue: &Queue, id: usize) -> Result<&Series> {

@@ -9,41 +9,84 @@ use crate::policy::{Finding, Part, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Where a patch or series stands (the names Patchwork and b4 use).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReviewStatus {
-    #[default]
-    New,
-    UnderReview,
-    ChangesRequested,
-    Accepted,
-    Rejected,
-    Superseded,
-    /// Put off, optionally until a date (`YYYY-MM-DD`).
-    Deferred(Option<String>),
+/// Where a patch or series stands: the desk's own [`Status`], one enum for the desk and
+/// the exports alike.
+pub use crate::triage::status::Status as ReviewStatus;
+
+/// The sentence a review reply carries for a status the author must hear about.
+pub fn reply_line(status: &ReviewStatus) -> Option<&'static str> {
+    match status {
+        ReviewStatus::ChangesRequested => Some("Changes requested: please send a new version."),
+        ReviewStatus::Rejected => Some("Rejected: this will not be applied."),
+        _ => None,
+    }
 }
 
-impl ReviewStatus {
-    /// The kebab-case name (`changes-requested`).
-    pub fn name(&self) -> &'static str {
-        match self {
-            ReviewStatus::New => "new",
-            ReviewStatus::UnderReview => "under-review",
-            ReviewStatus::ChangesRequested => "changes-requested",
-            ReviewStatus::Accepted => "accepted",
-            ReviewStatus::Rejected => "rejected",
-            ReviewStatus::Superseded => "superseded",
-            ReviewStatus::Deferred(_) => "deferred",
+/// How a status is written in a `--plan` file: `"accepted"`, `{"deferred": "2026-12-01"}`
+/// (the plan file's format, kept as it was; the state file tags it differently).
+mod wire {
+    use super::ReviewStatus;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    enum Wire {
+        New,
+        UnderReview,
+        ChangesRequested,
+        Accepted,
+        Rejected,
+        Superseded,
+        Deferred(Option<String>),
+    }
+
+    fn to_wire(status: &ReviewStatus) -> Wire {
+        match status {
+            ReviewStatus::New => Wire::New,
+            ReviewStatus::UnderReview => Wire::UnderReview,
+            ReviewStatus::ChangesRequested => Wire::ChangesRequested,
+            ReviewStatus::Accepted => Wire::Accepted,
+            ReviewStatus::Rejected => Wire::Rejected,
+            ReviewStatus::Superseded => Wire::Superseded,
+            ReviewStatus::Deferred { until } => Wire::Deferred(until.clone()),
         }
     }
 
-    /// The sentence a review reply carries for a status the author must hear about.
-    pub fn reply_line(&self) -> Option<&'static str> {
-        match self {
-            ReviewStatus::ChangesRequested => Some("Changes requested: please send a new version."),
-            ReviewStatus::Rejected => Some("Rejected: this will not be applied."),
-            _ => None,
+    fn from_wire(wire: Wire) -> ReviewStatus {
+        match wire {
+            Wire::New => ReviewStatus::New,
+            Wire::UnderReview => ReviewStatus::UnderReview,
+            Wire::ChangesRequested => ReviewStatus::ChangesRequested,
+            Wire::Accepted => ReviewStatus::Accepted,
+            Wire::Rejected => ReviewStatus::Rejected,
+            Wire::Superseded => ReviewStatus::Superseded,
+            Wire::Deferred(until) => ReviewStatus::Deferred { until },
+        }
+    }
+
+    pub fn serialize<S: Serializer>(status: &ReviewStatus, s: S) -> Result<S::Ok, S::Error> {
+        to_wire(status).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ReviewStatus, D::Error> {
+        Wire::deserialize(d).map(from_wire)
+    }
+
+    /// The same for an optional status.
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            status: &Option<ReviewStatus>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            status.as_ref().map(to_wire).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<ReviewStatus>, D::Error> {
+            Option::<Wire>::deserialize(d).map(|w| w.map(from_wire))
         }
     }
 }
@@ -101,7 +144,7 @@ impl FindingsSummary {
 /// The maintainer's review of one patch or cover letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PatchReview {
-    #[serde(default)]
+    #[serde(default, with = "wire")]
     pub status: ReviewStatus,
     /// Notes on the patch as a whole, in the order written.
     #[serde(default)]
@@ -133,7 +176,7 @@ impl PatchReview {
         !self.notes.is_empty()
             || !self.line_notes.is_empty()
             || !self.trailers.is_empty()
-            || self.status.reply_line().is_some()
+            || reply_line(&self.status).is_some()
     }
 }
 
@@ -141,7 +184,7 @@ impl PatchReview {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeriesReview {
     /// Set explicitly; otherwise the record derives it from the patches.
-    #[serde(default)]
+    #[serde(default, with = "wire::option")]
     pub status: Option<ReviewStatus>,
     #[serde(default)]
     pub notes: Vec<String>,

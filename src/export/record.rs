@@ -69,27 +69,7 @@ pub struct PatchRecord {
     pub updated: Option<String>,
 }
 
-/// The status a series shows: set explicitly, else the same as all its patches, else
-/// changes-requested when any patch needs changes or was rejected, else under-review
-/// (new when it has no patch).
-pub fn series_status(explicit: Option<&ReviewStatus>, patches: &[ReviewStatus]) -> ReviewStatus {
-    if let Some(status) = explicit {
-        return status.clone();
-    }
-    let Some(first) = patches.first() else {
-        return ReviewStatus::New;
-    };
-    if patches.iter().all(|s| s == first) {
-        return first.clone();
-    }
-    if patches
-        .iter()
-        .any(|s| matches!(s, ReviewStatus::ChangesRequested | ReviewStatus::Rejected))
-    {
-        return ReviewStatus::ChangesRequested;
-    }
-    ReviewStatus::UnderReview
-}
+pub use crate::triage::status::series_status;
 
 fn patch_record(
     collected: &Collected,
@@ -108,7 +88,7 @@ fn patch_record(
         author: patch.author.display(),
         status: review.status.name().to_string(),
         deferred_until: match &review.status {
-            ReviewStatus::Deferred(until) => until.clone(),
+            ReviewStatus::Deferred { until } => until.clone(),
             _ => None,
         },
         trailers_added: review
@@ -283,10 +263,7 @@ pub fn to_mails(
 ) -> Vec<Outgoing> {
     let mut mails = Vec::new();
     for (series, s) in queue.series.iter().zip(&record.series) {
-        let anchor = series
-            .cover
-            .or_else(|| series.patches.first().copied())
-            .and_then(|i| queue.patches.get(i));
+        let anchor = series.head().and_then(|i| queue.patches.get(i));
         let parent = anchor.and_then(|p| p.mail.message_id.clone());
         let mut references = anchor
             .map(|p| p.mail.references.clone())
@@ -426,7 +403,9 @@ mod tests {
             rules: vec!["dco-missing".into()],
             ..FindingsSummary::default()
         });
-        plan.patch_mut("p2").status = ReviewStatus::Deferred(Some("2026-12-01".into()));
+        plan.patch_mut("p2").status = ReviewStatus::Deferred {
+            until: Some("2026-12-01".into()),
+        };
         plan
     }
 
@@ -435,13 +414,22 @@ mod tests {
     }
 
     #[test]
-    fn series_status_follows_its_patches_unless_set() {
-        use ReviewStatus::*;
-        assert_eq!(series_status(None, &[]), New);
-        assert_eq!(series_status(None, &[Accepted, Accepted]), Accepted);
-        assert_eq!(series_status(None, &[Accepted, Rejected]), ChangesRequested);
-        assert_eq!(series_status(None, &[Accepted, New]), UnderReview);
-        assert_eq!(series_status(Some(&Superseded), &[Accepted]), Superseded);
+    fn record_of_a_series_deferred_to_different_dates_says_deferred() {
+        // The desk's rule (triage::status::series_status) decides the record's status too:
+        // the export once had its own copy that said under-review here.
+        let mut plan = plan();
+        plan.patch_mut("p1").status = ReviewStatus::Deferred {
+            until: Some("2026-12-01".into()),
+        };
+        plan.patch_mut("p2").status = ReviewStatus::Deferred {
+            until: Some("2027-01-15".into()),
+        };
+        let record = build(&queue(), &plan, now());
+        assert_eq!(record.series[0].status, "deferred");
+        assert!(!record.series[0].status_set);
+        let q = queue();
+        let mails = to_mails(&q, &record, &plan, now());
+        assert_eq!(mails[0].subject, "[triage] uart FIFO (v2): deferred");
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn build(
             .and_then(|k| plan.series.get(&k))
             .map_or(&[], |r| r.notes.as_slice());
         // Series notes go in the reply to the cover letter, else to the first patch.
-        let carrier = s.cover.or_else(|| s.patches.first().copied());
+        let carrier = s.head();
         let empty = PatchReview::default();
         for index in s.cover.into_iter().chain(s.patches.iter().copied()) {
             let Some(patch) = queue.patches.get(index) else {
@@ -357,7 +357,7 @@ pub fn reply_body(patch: &Patch, review: &PatchReview, series_notes: &[String]) 
     for note in series_notes.iter().chain(&review.notes) {
         body.paragraph(note);
     }
-    if let Some(line) = review.status.reply_line() {
+    if let Some(line) = super::plan::reply_line(&review.status) {
         body.paragraph(line);
     }
     if !review.trailers.is_empty() {

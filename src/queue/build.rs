@@ -183,7 +183,7 @@ fn make_series(queue: &Queue, id: usize, indices: Vec<usize>) -> Series {
             .collect();
         series.missing = (1..=total).filter(|n| !present.contains(n)).collect();
     }
-    let title_from = series.cover.or_else(|| series.patches.first().copied());
+    let title_from = series.head();
     series.title = title_from
         .map(|i| queue.patches[i].subject.title.clone())
         .unwrap_or_default();

@@ -50,6 +50,23 @@ pub struct Series {
     pub duplicates: Vec<usize>,
 }
 
+impl Series {
+    /// The patch that stands for the series (its replies carry the series notes, its key is
+    /// the series' key): the cover letter, else the first patch.
+    pub fn head(&self) -> Option<usize> {
+        self.cover.or_else(|| self.patches.first().copied())
+    }
+}
+
+/// The key under which a series is known (its state at the desk, its review in an export):
+/// the key of its [`Series::head`].
+pub fn series_key(queue: &Queue, series: &Series) -> Option<String> {
+    series
+        .head()
+        .and_then(|i| queue.patches.get(i))
+        .map(|p| p.key.clone())
+}
+
 /// Everything read from one source.
 #[derive(Debug, Clone, Default)]
 pub struct Queue {

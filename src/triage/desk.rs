@@ -187,15 +187,8 @@ pub fn note_place(queue: &Queue, note: &Note) -> String {
     }
 }
 
-/// The key under which a series' state is kept: its cover letter's key, else its first
-/// patch's key.
-pub fn series_key(queue: &Queue, series: &Series) -> Option<String> {
-    series
-        .cover
-        .or_else(|| series.patches.first().copied())
-        .and_then(|i| queue.patches.get(i))
-        .map(|p| p.key.clone())
-}
+/// The key under which a series' state is kept (the queue's one rule).
+pub use crate::queue::series_key;
 
 /// How a trailer from a reply stands at the desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,10 +254,7 @@ impl Desk {
             .series
             .iter()
             .filter_map(|s| {
-                let key = s
-                    .cover
-                    .or_else(|| s.patches.first().copied())
-                    .and_then(|i| queue.patches.get(i))?;
+                let key = s.head().and_then(|i| queue.patches.get(i))?;
                 Some(LoadedSeries {
                     key: &key.key,
                     title: &s.title,
