@@ -18,10 +18,10 @@
 //! Nothing outside [`tui`] imports ratatui or crossterm.
 
 pub mod cli;
-pub mod cli_triage;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod fsutil;
 pub mod hash;
 pub mod mail;
 pub mod patch;

@@ -22,11 +22,29 @@ mod git_range;
 mod public_inbox;
 
 use crate::mail::Message;
-use crate::queue::Skipped;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
 pub use files::MessageReader;
+
+/// A message that could not be read and was skipped; the rest of the source still loads.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Skipped {
+    pub source: String,
+    pub index: usize,
+    pub offset: u64,
+    pub error: String,
+}
+
+/// Origin of a skipped message, for building [`Skipped`].
+pub fn skipped(origin: &crate::mail::Origin, error: impl ToString) -> Skipped {
+    Skipped {
+        source: origin.source.clone(),
+        index: origin.index,
+        offset: origin.offset,
+        error: error.to_string(),
+    }
+}
 
 /// What the user asked to read.
 #[derive(Debug, Clone, PartialEq, Eq)]

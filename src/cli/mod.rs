@@ -8,6 +8,7 @@ pub mod export;
 pub mod json;
 pub mod list;
 pub mod show;
+pub mod triage;
 
 use crate::queue::{self, Queue};
 use crate::source::SourceSpec;
@@ -48,17 +49,17 @@ pub enum Command {
     /// The policy profiles: `policy list`, `policy show NAME`.
     Policy(check::PolicyArgs),
     /// Add your Acked-by to patches (preview, compliance gate, --dry-run).
-    Ack(crate::cli_triage::TrailerArgs),
+    Ack(self::triage::TrailerArgs),
     /// Add your Reviewed-by to patches (preview, compliance gate, --dry-run).
-    Review(crate::cli_triage::TrailerArgs),
+    Review(self::triage::TrailerArgs),
     /// Add your Tested-by to patches (preview, --dry-run).
-    Test(crate::cli_triage::TrailerArgs),
+    Test(self::triage::TrailerArgs),
     /// Set the review status of a patch (or, on S.0, of a series).
-    Status(crate::cli_triage::StatusArgs),
+    Status(self::triage::StatusArgs),
     /// Write a note on a patch, a series or a line.
-    Note(crate::cli_triage::NoteArgs),
+    Note(self::triage::NoteArgs),
     /// List the notes of a queue.
-    Notes(crate::cli_triage::NotesArgs),
+    Notes(self::triage::NotesArgs),
     /// Write review replies, a series for `git am`, or the triage record to a file.
     Export(export::ExportArgs),
     /// Apply a series as commits on a new branch of a git repository (HEAD untouched).
@@ -164,12 +165,12 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Show(args)) => show::run(&args.normalized()),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Policy(args)) => check::run_policy(&args),
-        Some(Command::Ack(args)) => crate::cli_triage::run_trailer(TrailerKind::Acked, &args),
-        Some(Command::Review(args)) => crate::cli_triage::run_trailer(TrailerKind::Reviewed, &args),
-        Some(Command::Test(args)) => crate::cli_triage::run_trailer(TrailerKind::Tested, &args),
-        Some(Command::Status(args)) => crate::cli_triage::run_status(&args),
-        Some(Command::Note(args)) => crate::cli_triage::run_note(&args),
-        Some(Command::Notes(args)) => crate::cli_triage::run_notes(&args),
+        Some(Command::Ack(args)) => self::triage::run_trailer(TrailerKind::Acked, &args),
+        Some(Command::Review(args)) => self::triage::run_trailer(TrailerKind::Reviewed, &args),
+        Some(Command::Test(args)) => self::triage::run_trailer(TrailerKind::Tested, &args),
+        Some(Command::Status(args)) => self::triage::run_status(&args),
+        Some(Command::Note(args)) => self::triage::run_note(&args),
+        Some(Command::Notes(args)) => self::triage::run_notes(&args),
         Some(Command::Export(args)) => export::run_export(&args),
         Some(Command::Apply(args)) => export::run_apply(&args),
         Some(Command::Demo(args)) => desk::run_demo(&args),

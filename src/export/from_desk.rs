@@ -102,8 +102,8 @@ mod tests {
     use super::*;
     use crate::policy::Part;
     use crate::triage::gate::Waiver;
-    use crate::triage::status::Status;
     use crate::triage::notes::{LineAnchor, Note};
+    use crate::triage::status::Status;
     use crate::triage::store::{PatchState, SeriesState};
     use crate::triage::trailers::{RecordedTrailer, TrailerKind};
 
@@ -174,9 +174,12 @@ mod tests {
         }];
         let plan = plan_from_state(&state, &Queue::default(), Address::default(), None);
         let p1 = plan.patch("p1").expect("p1");
-        assert_eq!(p1.status, Status::Deferred {
-            until: Some("2026-12-01".into())
-        });
+        assert_eq!(
+            p1.status,
+            Status::Deferred {
+                until: Some("2026-12-01".into())
+            }
+        );
         assert_eq!(
             p1.trailers,
             vec![("Acked-by".to_string(), "M <m@x>".to_string())]

@@ -11,7 +11,6 @@ use mail_builder::headers::address::Address as BuilderAddress;
 use mail_builder::headers::message_id::MessageId;
 use mail_builder::headers::raw::Raw;
 use mail_builder::mime::MimePart;
-use std::io::Write;
 use std::path::Path;
 
 /// A message to write: plain UTF-8 text, sent 8bit as `git format-patch` and
@@ -212,42 +211,17 @@ pub fn check_output(path: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, written and
-/// fsynced, then renamed over `path` (only when `force`; otherwise an existing file is never
-/// replaced, even one that appeared meanwhile), then the directory fsynced.
+/// Writes an export to `path` atomically ([`crate::fsutil::write_atomic`]), refusing an
+/// existing file unless `force` (checked first, and again when the file is put in place).
 pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    use crate::fsutil::{Existing, write_atomic};
     check_output(path, force)?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".patchdesk-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| Error::io(temp.path(), e))?;
-    let persisted = if force {
-        temp.persist(path).map(drop)
+    let existing = if force {
+        Existing::Replace
     } else {
-        temp.persist_noclobber(path).map(drop)
+        Existing::Keep
     };
-    persisted.map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            Error::Usage(format!(
-                "{}: exists; choose another --out or pass --force to replace it",
-                path.display()
-            ))
-        } else {
-            Error::io(path, e.error)
-        }
-    })?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    write_atomic(path, bytes, existing)
 }
 
 #[cfg(test)]

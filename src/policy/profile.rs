@@ -728,10 +728,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// The user's config dir for patchdesk: `$XDG_CONFIG_HOME/patchdesk`, else the platform's.
 pub fn user_config_dir() -> Option<PathBuf> {
-    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|x| !x.is_empty()) {
-        return Some(PathBuf::from(x).join("patchdesk"));
-    }
-    directories::ProjectDirs::from("", "", "patchdesk").map(|d| d.config_dir().to_path_buf())
+    crate::fsutil::config_dir()
 }
 
 /// How the profile was chosen.

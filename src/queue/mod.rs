@@ -7,19 +7,12 @@ pub mod select;
 
 pub use build::build;
 
-use crate::mail::{Message, Origin};
+use crate::mail::Message;
 use crate::patch::{Patch, Trailer};
 use crate::source::{self, SourceSpec};
 use std::collections::HashSet;
 
-/// A message that could not be read and was skipped; the rest of the source still loads.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Skipped {
-    pub source: String,
-    pub index: usize,
-    pub offset: u64,
-    pub error: String,
-}
+pub use crate::source::{Skipped, skipped};
 
 /// A reply that is not a patch (review, ack, question), linked to what it answers.
 #[derive(Debug, Clone)]
@@ -79,6 +72,37 @@ pub struct Queue {
     pub skipped: Vec<Skipped>,
 }
 
+/// The review trailers: the ones the list view counts and a maintainer adds at the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrailerKind {
+    Acked,
+    Reviewed,
+    Tested,
+}
+
+impl TrailerKind {
+    /// The trailer key as written (`Acked-by`).
+    pub fn key(self) -> &'static str {
+        match self {
+            TrailerKind::Acked => "Acked-by",
+            TrailerKind::Reviewed => "Reviewed-by",
+            TrailerKind::Tested => "Tested-by",
+        }
+    }
+
+    /// The kind a trailer key names (`acked-by` in any case), if it is a review trailer.
+    pub fn of_key(key: &str) -> Option<TrailerKind> {
+        [
+            TrailerKind::Acked,
+            TrailerKind::Reviewed,
+            TrailerKind::Tested,
+        ]
+        .into_iter()
+        .find(|k| k.key().eq_ignore_ascii_case(key))
+    }
+}
+
 /// Review trailers counted for the list view.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ReviewCounts {
@@ -118,21 +142,18 @@ fn vouched(reply: &Reply) -> impl Iterator<Item = &Trailer> {
 /// Counts Acked/Reviewed/Tested-by trailers, each (kind, identity) once.
 fn count_reviews<'a>(
     trailers: impl Iterator<Item = &'a Trailer>,
-    seen: &mut HashSet<(u8, String)>,
+    seen: &mut HashSet<(TrailerKind, String)>,
     counts: &mut ReviewCounts,
 ) {
     for t in trailers {
-        let kind = match t.key.to_ascii_lowercase().as_str() {
-            "acked-by" => 0,
-            "reviewed-by" => 1,
-            "tested-by" => 2,
-            _ => continue,
+        let Some(kind) = TrailerKind::of_key(&t.key) else {
+            continue;
         };
         if seen.insert((kind, review_identity(&t.value))) {
             match kind {
-                0 => counts.acked += 1,
-                1 => counts.reviewed += 1,
-                _ => counts.tested += 1,
+                TrailerKind::Acked => counts.acked += 1,
+                TrailerKind::Reviewed => counts.reviewed += 1,
+                TrailerKind::Tested => counts.tested += 1,
             }
         }
     }
@@ -231,12 +252,23 @@ impl Queue {
     }
 }
 
-/// Origin of a skipped message, for building [`Skipped`].
-pub fn skipped(origin: &Origin, error: impl ToString) -> Skipped {
-    Skipped {
-        source: origin.source.clone(),
-        index: origin.index,
-        offset: origin.offset,
-        error: error.to_string(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailer_kinds_are_named_by_their_keys_in_any_case() {
+        for kind in [
+            TrailerKind::Acked,
+            TrailerKind::Reviewed,
+            TrailerKind::Tested,
+        ] {
+            assert_eq!(TrailerKind::of_key(kind.key()), Some(kind));
+            assert_eq!(
+                TrailerKind::of_key(&kind.key().to_ascii_uppercase()),
+                Some(kind)
+            );
+        }
+        assert_eq!(TrailerKind::of_key("Signed-off-by"), None);
     }
 }

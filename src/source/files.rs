@@ -2,9 +2,9 @@
 //! parsing them in parallel, keeping source order; broken messages go to `skipped`.
 
 use super::Loaded;
+use super::skipped;
 use crate::mail::mbox::{self, MboxFormat};
 use crate::mail::{Message, Origin, parse_message, parse_message_shared};
-use crate::queue::skipped;
 use crate::text::SharedText;
 use crate::{Error, Result};
 use rayon::prelude::*;

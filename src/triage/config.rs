@@ -57,7 +57,7 @@ impl DeskConfig {
 /// patchdesk's config file (`$XDG_CONFIG_HOME/patchdesk/config.toml` or the platform's
 /// equivalent).
 pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "patchdesk").map(|d| d.config_dir().join("config.toml"))
+    crate::fsutil::config_dir().map(|d| d.join("config.toml"))
 }
 
 /// Reads the config file at [`default_path`] (the defaults when there is none).

@@ -7,7 +7,7 @@
 //! ratatui or crossterm. Effects on the outside world (spawning `$EDITOR`, reading git
 //! config) are small functions the caller invokes explicitly.
 //!
-//! How a front end drives it (the CLI in `cli_triage.rs` does exactly this):
+//! How a front end drives it (the CLI in `cli/triage.rs` does exactly this):
 //!
 //! 1. `Desk::open(data_dir, &queue)` — `data_dir` is [`store::default_data_dir`] (tests pass
 //!    a temp dir). Show `desk.notices` (read-only, carried over, moved/orphaned notes). A

@@ -20,7 +20,6 @@ use fs4::fs_std::FileExt;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The schema this build writes and the newest it reads.
@@ -272,9 +271,7 @@ impl DeskState {
 
 /// patchdesk's data dir: `$XDG_DATA_HOME/patchdesk` (or the platform's equivalent).
 pub fn default_data_dir() -> Result<PathBuf> {
-    directories::ProjectDirs::from("", "", "patchdesk")
-        .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| Error::Usage("cannot find a home directory for patchdesk's data".into()))
+    crate::fsutil::data_dir()
 }
 
 /// The state file of a queue: `<data_dir>/queues/<name>-<hash>.json`, where the hash is of
@@ -326,7 +323,7 @@ impl Store {
 
     /// Opens a store on an explicit state file path (taking the lock when free).
     pub fn open_path(path: &Path) -> Result<Store> {
-        let dir = parent_dir(path);
+        let dir = crate::fsutil::parent_dir(path);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let lock_path = lock_path(path);
         let file = OpenOptions::new()
@@ -338,7 +335,7 @@ impl Store {
             .map_err(|e| Error::io(&lock_path, e))?;
         let locked = try_lock_patiently(&file).map_err(|e| Error::io(&lock_path, e))?;
         if locked {
-            remove_stale_temp_files(path);
+            crate::fsutil::remove_stale_temp_files(path);
         }
         Ok(Store {
             path: path.to_path_buf(),
@@ -401,13 +398,6 @@ fn self_waiver_keys(state: &DeskState) -> impl Iterator<Item = &str> {
     state.waivers.iter().map(|w| w.patch.as_str())
 }
 
-fn parent_dir(path: &Path) -> PathBuf {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
 /// How long to keep trying for the lock before opening read-only. Another thread of this
 /// process that is starting a child (fork, then exec) briefly holds a copy of every open
 /// file, our lock file's included; a real second patchdesk holds it for much longer.
@@ -426,54 +416,16 @@ fn try_lock_patiently(file: &File) -> std::io::Result<bool> {
     }
 }
 
-/// The prefix of the temporary files a save of `path` writes (hidden, named after the file).
-fn temp_prefix(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!(".{name}.")
-}
-
-/// Removes temporary files a killed save of `path` left behind (only called under the lock).
-fn remove_stale_temp_files(path: &Path) {
-    let prefix = temp_prefix(path);
-    let Ok(entries) = std::fs::read_dir(parent_dir(path)) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(&prefix) && name.ends_with(".tmp") {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
 fn lock_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".lock");
     PathBuf::from(name)
 }
 
-/// Writes `bytes` to `path` atomically: temp file in the same directory, write, fsync,
-/// rename over `path`, fsync the directory.
+/// Writes `bytes` to `path` atomically (the one writer, [`crate::fsutil::write_atomic`],
+/// replacing what is there).
 pub fn save_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = parent_dir(path);
-    let mut temp = tempfile::Builder::new()
-        .prefix(&temp_prefix(path))
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io(&dir, e))?;
-    temp.write_all(bytes)
-        .map_err(|e| Error::io(temp.path(), e))?;
-    temp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(temp.path(), e))?;
-    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    File::open(&dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(&dir, e))?;
-    Ok(())
+    crate::fsutil::write_atomic(path, bytes, crate::fsutil::Existing::Replace)
 }
 
 /// Loads a state file: `Ok(None)` when there is none. A corrupt file is moved aside to

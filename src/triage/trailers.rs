@@ -7,25 +7,10 @@ use super::trailer_rules::{self, Outcome};
 use crate::patch::Patch;
 use serde::{Deserialize, Serialize};
 
-/// The trailers a maintainer adds from the desk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TrailerKind {
-    Acked,
-    Reviewed,
-    Tested,
-}
+/// The trailers a maintainer adds from the desk: the review kinds the queue counts.
+pub use crate::queue::TrailerKind;
 
 impl TrailerKind {
-    /// The trailer key as written (`Acked-by`).
-    pub fn key(self) -> &'static str {
-        match self {
-            TrailerKind::Acked => "Acked-by",
-            TrailerKind::Reviewed => "Reviewed-by",
-            TrailerKind::Tested => "Tested-by",
-        }
-    }
-
     /// Whether the compliance gate applies (Acked-by and Reviewed-by assert compliance).
     pub fn gated(self) -> bool {
         super::gate::needs_gate(self.key())

@@ -138,7 +138,7 @@ impl Layer {
 /// The user's keymap file: `keymap.toml` in patchdesk's config dir (honours
 /// `XDG_CONFIG_HOME`); `None` when no home directory is known.
 pub fn user_keymap_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "patchdesk").map(|d| d.config_dir().join("keymap.toml"))
+    crate::fsutil::config_dir().map(|d| d.join("keymap.toml"))
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 
 mod cli;
 mod export;
+mod layering;
 mod mail;
 mod patch;
 mod policy;

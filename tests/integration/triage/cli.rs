@@ -4,7 +4,7 @@
 use super::fixtures::{findings, series_queue};
 use crate::{patchdesk_in, stderr};
 use patchdesk::cli::Format;
-use patchdesk::cli_triage::{self, QueueArgs, TrailerArgs};
+use patchdesk::cli::triage::{self as cli_triage, QueueArgs, TrailerArgs};
 use patchdesk::mail::Address;
 use patchdesk::triage::status::Status;
 use patchdesk::triage::store;
