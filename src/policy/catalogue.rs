@@ -1,7 +1,14 @@
 //! The rule catalogue: the one place that names every rule, its family, what it detects,
 //! where the rule comes from and why a maintainer should care (the TUI's findings pane shows
-//! the rationale). Profiles refer to rules by these ids; severities live in the profiles.
+//! the rationale) and its default severity. Profiles refer to rules by these ids and
+//! override the default (`"off"` included); a rule a profile does not name runs at its
+//! default, so no rule is silently never reported.
+//!
+//! Adding a rule: one `rule!` entry here, with the default a project that has not thought
+//! about it should get (`Off` for a rule that only makes sense with a project's own
+//! parameters), then an entry in each built-in profile that wants another severity.
 
+use super::Severity;
 use serde::Serialize;
 
 /// The family a rule belongs to; the id starts with it.
@@ -33,6 +40,9 @@ pub struct RuleInfo {
     /// Kebab-case id, family first (`dco-missing`).
     pub id: &'static str,
     pub family: Family,
+    /// The severity a profile that does not name the rule gets (`None`: off unless a profile
+    /// turns it on). Profiles override it, `"off"` included.
+    pub default: Option<Severity>,
     /// What the rule detects, in a few words.
     pub title: &'static str,
     /// Where the rule comes from when the profile does not say (document and section).
@@ -48,11 +58,24 @@ const KCA: &str = "Linux Documentation/process/coding-assistants.rst, \"Signed-o
 const GIT_TRAILERS: &str = "git Documentation/git-interpret-trailers.adoc, \"DESCRIPTION\"";
 const CHECKPATCH: &str = "scripts/checkpatch.pl (QEMU and Linux)";
 
+/// A rule's default severity as the catalogue writes it: `Error`, `Warning`, `Info` or `Off`.
+macro_rules! default_of {
+    (Off) => {
+        None
+    };
+    ($severity:ident) => {
+        Some(Severity::$severity)
+    };
+}
+
+/// `rule!(id, Family, Default, title, source, rationale)`; `Default` is `Error`, `Warning`,
+/// `Info` or `Off` (what a profile that does not name the rule gets).
 macro_rules! rule {
-    ($id:literal, $fam:ident, $title:literal, $source:expr, $why:literal) => {
+    ($id:literal, $fam:ident, $default:ident, $title:literal, $source:expr, $why:literal) => {
         RuleInfo {
             id: $id,
             family: Family::$fam,
+            default: default_of!($default),
             title: $title,
             source: $source,
             rationale: $why,
@@ -66,6 +89,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-missing",
         Dco,
+        Warning,
         "no Signed-off-by",
         KSP_SIGN,
         "Without a Signed-off-by the author has not certified the Developer's Certificate of Origin; the patch cannot be applied."
@@ -73,6 +97,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-below-divider",
         Dco,
+        Warning,
         "Signed-off-by only below ---",
         GIT_TRAILERS,
         "git am drops everything after the --- line, so a sign-off there never reaches the commit."
@@ -80,6 +105,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-form",
         Dco,
+        Info,
         "Signed-off-by not in its canonical form",
         CHECKPATCH,
         "Tools (git, b4, checkpatch) recognise only the exact spelling `Signed-off-by: ` with one space."
@@ -87,6 +113,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-tag-typo",
         Dco,
+        Info,
         "misspelt tag",
         CHECKPATCH,
         "A misspelt tag is not recognised by any tool; the person it names gets no credit and a sign-off may be missing."
@@ -94,6 +121,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-bad-email",
         Dco,
+        Warning,
         "sign-off identity not `Name <address>`",
         CHECKPATCH,
         "A sign-off must name a person and an address that can be reached."
@@ -101,6 +129,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-anon",
         Dco,
+        Info,
         "anonymous or handle identity",
         KSP_SIGN,
         "The DCO needs a known identity: the name should not be anonymous nor misrepresent who you are."
@@ -108,6 +137,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-no-author-sob",
         Dco,
+        Warning,
         "the author has not signed off",
         KSP_SIGN,
         "The author is the first person who must certify the DCO; a sign-off by someone else does not cover the author's work."
@@ -115,6 +145,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-author-mismatch",
         Dco,
+        Info,
         "author and sign-off differ",
         CHECKPATCH,
         "The author's sign-off should use the same name and address as the From line; differences confuse attribution."
@@ -122,6 +153,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-sender-last",
         Dco,
+        Info,
         "sender's sign-off is not last",
         KSP_SIGN,
         "Whoever passes a patch on adds their own Signed-off-by last (DCO clause (c))."
@@ -129,6 +161,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-dup",
         Dco,
+        Info,
         "duplicate trailer",
         CHECKPATCH,
         "The same trailer twice is noise, and often a sign of a bad rebase or copy."
@@ -136,6 +169,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-mangled-from",
         Dco,
+        Warning,
         "author address rewritten by the list (DMARC)",
         CHECKPATCH,
         "The list replaced the author's address with its own; applied as-is, the commit is attributed to the list."
@@ -143,6 +177,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-codev-pair",
         Dco,
+        Info,
         "Co-developed-by without matching Signed-off-by",
         KSP_SIGN,
         "Every Co-developed-by must be immediately followed by the same person's Signed-off-by."
@@ -150,6 +185,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-order",
         Dco,
+        Info,
         "author's sign-off not first",
         QCP,
         "Sign-offs are kept in order of authorship: the author's comes first, the sender's last."
@@ -157,6 +193,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "dco-note",
         Dco,
+        Info,
         "maintainer note among the sign-offs",
         QCP,
         "A bracketed note records an edit made while passing the patch on; worth reading."
@@ -165,6 +202,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-sob",
         Ai,
+        Error,
         "AI identity in a sign-off",
         KCA,
         "Only humans can certify the Developer's Certificate of Origin; an AI tool cannot sign off."
@@ -172,6 +210,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-author",
         Ai,
+        Warning,
         "AI tool as author",
         QCP_AI,
         "The commit author is an AI tool or bot identity: the content is tool-generated."
@@ -179,6 +218,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-coauthor",
         Ai,
+        Info,
         "Co-authored-by naming an AI tool",
         QCP_AI,
         "A co-author trailer naming an AI tool means the patch includes generated content."
@@ -186,6 +226,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-assisted-by",
         Ai,
+        Info,
         "Assisted-by trailer",
         QCP_AI,
         "The patch declares AI assistance; whether that is allowed depends on the project."
@@ -193,6 +234,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-assisted-format",
         Ai,
+        Info,
         "Assisted-by not `AGENT:MODEL [TOOLS]`",
         "Linux Documentation/process/coding-assistants.rst, \"Attribution\"",
         "Linux wants `Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]` so the tool and model can be found later."
@@ -200,6 +242,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-assisted-basic",
         Ai,
+        Off,
         "Assisted-by lists basic tools",
         "Linux Documentation/process/coding-assistants.rst, \"Attribution\"",
         "Basic development tools (git, gcc, make, editors) should not be listed."
@@ -207,6 +250,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-other-trailer",
         Ai,
+        Info,
         "AI attribution trailer",
         QCP_AI,
         "A trailer written by or for an AI tool (Generated-by, Made-with, Claude-Session, ...) declares generated content."
@@ -214,6 +258,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-exception-tag",
         Ai,
+        Info,
         "AI-exception-granted-by trailer",
         QCP_AI,
         "QEMU discussed but did not adopt this tag: the document grants exceptions, not a person."
@@ -221,6 +266,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-exception-claim",
         Ai,
+        Off,
         "commit claims an AI policy exception",
         QCP_AI,
         "The commit says an exception to the AI policy applies; check it is one the policy lists."
@@ -228,6 +274,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-footer",
         Ai,
+        Info,
         "AI tool footer",
         QCP_AI,
         "A footer an AI tool writes into the commits it makes."
@@ -235,6 +282,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-prefix",
         Ai,
+        Info,
         "AI tool subject prefix",
         QCP_AI,
         "aider prefixes the subjects of the commits it writes with `aider: `."
@@ -242,6 +290,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-session-url",
         Ai,
+        Info,
         "AI agent session link",
         QCP_AI,
         "A link to an AI agent's session: the change was made by or with the agent."
@@ -249,6 +298,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-prose",
         Ai,
+        Info,
         "prose says AI wrote part of it",
         QCP_AI,
         "The text says the change was generated or assisted by an AI tool."
@@ -256,6 +306,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-agent-files",
         Ai,
+        Info,
         "agent instruction files",
         QCP_AI,
         "Files that instruct AI coding agents (CLAUDE.md, AGENTS.md, .cursorrules, ...)."
@@ -263,6 +314,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "ai-slop-heur",
         Ai,
+        Info,
         "LLM boilerplate phrasing",
         QCP_AI,
         "Phrases chat models leave behind; only a hint, never proof."
@@ -271,6 +323,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-nonstd",
         Trailer,
+        Off,
         "tag not used by this project",
         CHECKPATCH,
         "The project does not know this tag; tools ignore it and readers may misread it."
@@ -278,6 +331,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-case",
         Trailer,
+        Info,
         "tag spelling or spacing",
         CHECKPATCH,
         "Tags have one canonical spelling with one space after the colon."
@@ -285,6 +339,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-combined",
         Trailer,
+        Info,
         "combined tag",
         "Linux Documentation/process/maintainer-tip.rst, \"Patch tags\"",
         "Combined tags such as Reported-and-tested-by are not understood by tools; use one tag per role."
@@ -292,6 +347,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-not-parsed",
         Trailer,
+        Warning,
         "tag-like line git does not see as a trailer",
         GIT_TRAILERS,
         "git only treats the last paragraph as trailers; a tag elsewhere is ignored by git, b4 and the tools."
@@ -299,6 +355,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-below-divider",
         Trailer,
+        Warning,
         "tag below ---",
         GIT_TRAILERS,
         "git am drops everything after the --- line, so the tag never reaches the commit."
@@ -306,6 +363,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-fix-format",
         Trailer,
+        Info,
         "Fixes tag format",
         "QEMU docs/devel/submitting-a-patch.rst; Linux submitting-patches.rst, \"Describe your changes\"",
         "Fixes wants `Fixes: <12+ hex digits> (\"subject\")` on one line so tools can find the commit."
@@ -313,6 +371,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-fix-missing",
         Trailer,
+        Off,
         "crash report without a Fixes tag",
         CHECKPATCH,
         "A patch fixing a reported crash (sanitizer report, syzkaller) usually names the commit it fixes."
@@ -320,6 +379,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-rep-closes",
         Trailer,
+        Off,
         "Reported-by not followed by Closes",
         "Linux Documentation/process/submitting-patches.rst, \"Using Reported-by:, Tested-by:, Reviewed-by:, Suggested-by: and Fixes:\"",
         "A Reported-by should be followed by a Closes: link to the report."
@@ -327,6 +387,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-link-url",
         Trailer,
+        Info,
         "link tag without an http(s) URL",
         CHECKPATCH,
         "Link, Closes, Resolves and Buglink should point to a public http(s) URL."
@@ -334,6 +395,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-link-unknown-tag",
         Trailer,
+        Off,
         "URL under an unknown tag",
         CHECKPATCH,
         "URLs belong under Link: or Closes: (QEMU also Resolves:, Buglink:)."
@@ -341,6 +403,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-link-lore",
         Trailer,
+        Off,
         "non-lore list archive",
         CHECKPATCH,
         "lore.kernel.org links are stable and searchable by Message-Id."
@@ -348,6 +411,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-stable-format",
         Trailer,
+        Off,
         "stable Cc format",
         CHECKPATCH,
         "The stable Cc has one exact form so the stable tooling picks the patch up."
@@ -355,6 +419,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "trailer-change-id",
         Trailer,
+        Info,
         "Gerrit Change-Id",
         CHECKPATCH,
         "Gerrit Change-Ids mean nothing upstream; remove them before sending."
@@ -363,6 +428,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-patch-broken",
         Style,
+        Error,
         "patch unusable as it stands",
         "git am",
         "The patch as received would not apply (cut-off hunk, rewrapped lines, ...); ask for a resend."
@@ -370,6 +436,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-version-in-log",
         Style,
+        Info,
         "version history above ---",
         "QEMU docs/devel/submitting-a-patch.rst; Linux submitting-patches.rst",
         "Changes between versions belong below the --- line, not in the commit message."
@@ -377,6 +444,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-msg-long",
         Style,
+        Info,
         "long commit message line",
         CHECKPATCH,
         "Commit messages are read in 80-column terminals; wrap them."
@@ -384,6 +452,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-msg-subj",
         Style,
+        Info,
         "subject form",
         "QEMU docs/devel/submitting-a-patch.rst, \"Write a meaningful commit message\"",
         "Subjects read `subsystem: short summary`, without a final dot, short enough for a log line."
@@ -391,6 +460,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-msg-no-body",
         Style,
+        Info,
         "no commit description",
         CHECKPATCH,
         "A commit message should say why, not only what."
@@ -398,6 +468,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-msg-commit-ref",
         Style,
+        Info,
         "bad commit reference",
         "Linux Documentation/process/submitting-patches.rst, \"Describe your changes\"",
         "Refer to commits as `commit <12+ hex> (\"subject\")`."
@@ -405,6 +476,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-msg-diff",
         Style,
+        Warning,
         "diff in the commit message",
         CHECKPATCH,
         "Diff-like lines in the message confuse patch(1) and git am."
@@ -412,6 +484,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-msg-hash-line",
         Style,
+        Warning,
         "message line starts with #",
         CHECKPATCH,
         "git drops lines starting with # as comments when the message is edited."
@@ -419,6 +492,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-msg-tool-subj",
         Style,
+        Off,
         "subject names the tool",
         CHECKPATCH,
         "The subject should describe the change, not the tool that found it."
@@ -426,6 +500,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-msg-utf8",
         Style,
+        Warning,
         "bad encoding",
         CHECKPATCH,
         "Patches and commit messages must be UTF-8."
@@ -433,6 +508,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-msg-generated-files",
         Style,
+        Info,
         "generated files without a word on how",
         QCP,
         "Generated content (binaries, firmware, images) must be acknowledged and justified: say how it was built and from what source."
@@ -440,6 +516,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-ws-trailing",
         Style,
+        Warning,
         "trailing whitespace",
         CHECKPATCH,
         "Trailing whitespace and carriage returns are noise that every later diff carries."
@@ -447,6 +524,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-ws-tabs",
         Style,
+        Off,
         "indentation",
         CHECKPATCH,
         "The project indents with one kind of whitespace (QEMU spaces, Linux tabs)."
@@ -454,6 +532,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-len-code",
         Style,
+        Off,
         "long code line",
         CHECKPATCH,
         "Lines beyond the project's limit are hard to read side by side."
@@ -461,6 +540,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-eof-newline",
         Style,
+        Info,
         "no newline at end of file",
         CHECKPATCH,
         "A file should end with a newline; otherwise the next change to its last line touches two lines."
@@ -468,6 +548,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-exec-perm",
         Style,
+        Warning,
         "executable source file",
         CHECKPATCH,
         "Source files should not be executable."
@@ -475,6 +556,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "style-maintainers",
         Style,
+        Off,
         "files added or removed, MAINTAINERS unchanged",
         CHECKPATCH,
         "New, moved or deleted files may need a MAINTAINERS entry."
@@ -483,6 +565,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "license-spdx-missing",
         License,
+        Info,
         "new file without SPDX-License-Identifier",
         "QEMU scripts/checkpatch.pl; Linux Documentation/process/license-rules.rst",
         "Every new file states its licence with an SPDX-License-Identifier line at the top."
@@ -490,6 +573,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "license-spdx-license",
         License,
+        Off,
         "licence not allowed or not preferred",
         "QEMU LICENSE; Linux LICENSES/",
         "The project accepts a fixed list of licences."
@@ -497,6 +581,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "license-spdx-style",
         License,
+        Off,
         "SPDX comment style",
         "Linux Documentation/process/license-rules.rst",
         "The SPDX line uses the comment style of its file type."
@@ -504,6 +589,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "license-spdx-other",
         License,
+        Off,
         "other SPDX tags",
         "QEMU scripts/checkpatch.pl",
         "QEMU accepts only SPDX-License-Identifier among the SPDX tags."
@@ -511,6 +597,7 @@ pub const RULES: &[RuleInfo] = &[
     rule!(
         "license-boilerplate",
         License,
+        Off,
         "licence boilerplate in a new file",
         "QEMU scripts/checkpatch.pl; Linux scripts/checkpatch.pl",
         "New files use an SPDX line instead of licence boilerplate (and never the FSF's postal address)."

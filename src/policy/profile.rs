@@ -165,8 +165,11 @@ pub struct Profile {
     pub extends: Vec<String>,
     /// Where the profile was read from (`built-in`, a path).
     pub origin: String,
-    /// Severity of every rule that runs; a rule not here is off.
+    /// Severity of every rule that runs; a rule not here is off. A profile that extends
+    /// none starts from the catalogue's defaults ([`Profile::from_catalogue`]).
     pub severities: BTreeMap<String, Severity>,
+    /// Rules the profile (or one it extends) turns off with `"off"`.
+    pub off: std::collections::BTreeSet<String>,
     /// Per-rule source texts overriding the catalogue's.
     pub sources: BTreeMap<String, String>,
     pub params: Params,
@@ -177,6 +180,18 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// A profile with nothing but the catalogue's default severities: where a profile that
+    /// extends none starts, so a rule it does not name runs at its default.
+    pub fn from_catalogue() -> Profile {
+        Profile {
+            severities: catalogue::RULES
+                .iter()
+                .filter_map(|r| Some((r.id.to_string(), r.default?)))
+                .collect(),
+            ..Profile::default()
+        }
+    }
+
     /// The severity of a rule, `None` when it is off.
     pub fn severity(&self, rule: &str) -> Option<Severity> {
         self.severities.get(rule).copied()
@@ -477,7 +492,7 @@ impl Loader {
                 b.extends.insert(0, b.name.clone());
                 b
             }
-            None => Profile::default(),
+            None => Profile::from_catalogue(),
         };
         profile.origin = if file.starts_with("<built-in") {
             "built-in".to_string()
@@ -567,10 +582,12 @@ fn apply(
         }
         match parse_severity(sev.get_ref()) {
             Some(Some(s)) => {
+                profile.off.remove(&rule);
                 profile.severities.insert(rule, s);
             }
             Some(None) => {
                 profile.severities.remove(&rule);
+                profile.off.insert(rule);
             }
             None => err(
                 sev.span(),
@@ -798,6 +815,45 @@ pub fn guess(repo: Option<&Path>) -> (&'static str, String) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_rule_is_reachable_from_every_built_in_profile_or_explicitly_off() {
+        for (name, _) in BUILTINS {
+            let profile = Profile::builtin(name).unwrap();
+            for rule in catalogue::RULES {
+                let runs = profile.severity(rule.id).is_some();
+                let off = profile.off.contains(rule.id);
+                assert!(
+                    runs || off,
+                    "profile {name}: rule {} neither runs nor is turned off with \"off\"",
+                    rule.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_a_profile_does_not_name_runs_at_its_catalogue_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mine.toml");
+        std::fs::write(
+            &path,
+            "name = \"mine\"\n[rules]\ndco-missing = \"error\"\ndco-dup = \"off\"\n",
+        )
+        .unwrap();
+        let profile = Loader::default().load_file(&path).unwrap();
+        assert_eq!(profile.severity("dco-missing"), Some(Severity::Error));
+        assert_eq!(profile.severity("dco-dup"), None);
+        assert!(profile.off.contains("dco-dup"));
+        let default = catalogue::rule("dco-below-divider").unwrap().default;
+        assert!(default.is_some());
+        assert_eq!(profile.severity("dco-below-divider"), default);
+        let off_by_default = catalogue::rule("style-len-code").unwrap();
+        assert_eq!(off_by_default.default, None);
+        assert_eq!(profile.severity("style-len-code"), None);
+        assert!(!profile.off.contains("style-len-code"));
+    }
+
     use super::*;
 
     fn loader_in(dir: &Path) -> Loader {
