@@ -187,7 +187,7 @@ pub fn trailer_on(
             .iter()
             .map(|p| queue.select(Some(p)))
             .collect::<Result<Vec<_>>>()?;
-        let mut desk = Desk::open(data_dir, queue)?;
+        let mut desk = Desk::open_waiting(data_dir, queue)?;
         for notice in &desk.notices {
             let _ = writeln!(out, "note: {notice}");
         }
@@ -247,7 +247,7 @@ pub fn run_status(args: &StatusArgs) -> Result<i32> {
 /// `status` on a loaded queue.
 pub fn status_on(queue: &Queue, data_dir: &Path, patch: &str, status: Status) -> Result<String> {
     let index = queue.select(Some(patch))?;
-    let mut desk = Desk::open(data_dir, queue)?;
+    let mut desk = Desk::open_waiting(data_dir, queue)?;
     desk.set_status(queue, index, status.clone())?;
     desk.save()?;
     let label = patch_label(queue, index);
@@ -319,7 +319,7 @@ pub fn note_on(
         // The desk makes a note on a cover letter one on its series.
         None => NoteSpec::Patch(index),
     };
-    let mut desk = Desk::open(data_dir, queue)?;
+    let mut desk = Desk::open_waiting(data_dir, queue)?;
     let id = desk.add_note(queue, &spec, text)?;
     desk.save()?;
     Ok(format!("note {id} on {}\n", patch_label(queue, index)))

@@ -219,6 +219,28 @@ impl Desk {
     /// re-anchors line notes, and collects trailers from replies.
     pub fn open(data_dir: &Path, queue: &Queue) -> Result<Desk> {
         let (store, state) = Store::open(data_dir, &queue.source)?;
+        Ok(Desk::with_store(store, state, queue))
+    }
+
+    /// Opens the desk for a command-line change: waits (up to [`super::store::BUSY_WAIT`]) for any
+    /// patchdesk writing the queue, then holds the lock until the desk is dropped, so the
+    /// load, the change and the save are one read-modify-write no other writer comes between.
+    /// A queue held for longer is an error saying it is busy.
+    pub fn open_waiting(data_dir: &Path, queue: &Queue) -> Result<Desk> {
+        let (store, state) = Store::open_waiting(data_dir, &queue.source, super::store::BUSY_WAIT)?;
+        Ok(Desk::with_store(store, state, queue))
+    }
+
+    /// Opens the desk for a long-lived front end (the terminal desk): no lock is kept
+    /// between saves, so command-line changes land meanwhile. Make each change with
+    /// [`Desk::transact`] (or call [`Desk::reload_if_changed`] before it): a save never
+    /// overwrites state another patchdesk saved since this desk read it.
+    pub fn open_shared(data_dir: &Path, queue: &Queue) -> Result<Desk> {
+        let (store, state) = Store::open_shared(data_dir, &queue.source)?;
+        Ok(Desk::with_store(store, state, queue))
+    }
+
+    fn with_store(store: Store, state: DeskState, queue: &Queue) -> Desk {
         let mut desk = Desk {
             store,
             state,
@@ -230,7 +252,56 @@ impl Desk {
             desk.notices.push(reason);
         }
         desk.refresh(queue);
-        Ok(desk)
+        desk
+    }
+
+    /// Reads the state again when another patchdesk saved it since this desk read or wrote
+    /// it; returns whether it did. The undo history is dropped then (it would undo the other
+    /// writer's changes too), and a notice says so.
+    pub fn reload_if_changed(&mut self, queue: &Queue) -> Result<bool> {
+        if !self.store.changed_on_disk()? {
+            return Ok(false);
+        }
+        let mut state = self.store.reload()?;
+        if state.source.is_empty() {
+            state.source = queue.source.clone();
+        }
+        self.state = state;
+        self.history.clear();
+        self.notices.push(format!(
+            "another patchdesk changed this queue; its changes were read from {} (undo history cleared)",
+            self.store.path().display()
+        ));
+        self.refresh(queue);
+        Ok(true)
+    }
+
+    /// One change as one step: takes the queue's lock, reads what another patchdesk saved
+    /// meanwhile ([`Desk::reload_if_changed`]), makes the change, saves, and lets go. When
+    /// `change` fails, the state is as before and nothing is written.
+    pub fn transact<T>(
+        &mut self,
+        queue: &Queue,
+        change: impl FnOnce(&mut Desk) -> Result<T>,
+    ) -> Result<T> {
+        self.store.hold()?;
+        let result = (|| {
+            self.reload_if_changed(queue)?;
+            let before = (self.state.clone(), self.history.len());
+            match change(self) {
+                Ok(value) => {
+                    self.save()?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    self.state = before.0;
+                    self.history.truncate(before.1);
+                    Err(e)
+                }
+            }
+        })();
+        self.store.release();
+        result
     }
 
     /// Re-applies carry-over and re-anchoring after the queue was (re)loaded.

@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
 
 /// The schema this build writes and the newest it reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -300,13 +302,37 @@ pub fn state_path(data_dir: &Path, source: &str) -> PathBuf {
         .join(format!("{base}-{}.json", &hash[..12]))
 }
 
-/// An open state file: where it is and whether this process holds its lock.
+/// An open state file: where it is, how it is locked, and the version of it this process
+/// last read or wrote.
+///
+/// Two ways to hold a store:
+///
+/// - **exclusive** ([`Store::open`], [`Store::open_waiting`]): the lock (`<state>.lock`) is
+///   held for the life of the store, so load, change and save are one read-modify-write no
+///   other patchdesk can come between. [`Store::open`] gives up after a moment and opens
+///   read-only; [`Store::open_waiting`] (the command line) waits longer and then says the
+///   queue is busy.
+/// - **shared** ([`Store::open_shared`], for a long-lived desk): no lock between saves. Each
+///   save takes the lock for its own moment and is refused when the file changed since this
+///   store read it ([`Store::changed_on_disk`]), so newer state is never overwritten;
+///   [`Store::reload`] reads the newer state, [`Store::hold`]/[`Store::release`] make a
+///   reload-change-save one step.
 #[derive(Debug)]
 pub struct Store {
     path: PathBuf,
-    /// Held for the life of the store (the OS releases it when the file is closed).
+    /// Held for the life of an exclusive store (the OS releases it when the file is closed).
     lock: Option<File>,
+    /// A shared store: saves lock for their own moment.
+    shared: bool,
+    /// The lock a shared store holds between [`Store::hold`] and [`Store::release`].
+    held: Mutex<Option<File>>,
+    /// SHA-1 of the state file as last read or written here (`None`: there was none).
+    seen: Mutex<Option<String>>,
 }
+
+/// How long the command line waits for another patchdesk to finish writing the queue
+/// before it says the queue is busy.
+pub const BUSY_WAIT: Duration = Duration::from_secs(5);
 
 impl Store {
     /// Opens the state of the queue `source` under `data_dir`, taking the lock if it can
@@ -314,33 +340,63 @@ impl Store {
     pub fn open(data_dir: &Path, source: &str) -> Result<(Store, DeskState)> {
         let path = state_path(data_dir, source);
         let store = Store::open_path(&path)?;
-        let mut state = load(&path)?.unwrap_or_default();
-        if state.source.is_empty() {
-            state.source = source.to_string();
+        store.load_state(source)
+    }
+
+    /// Opens the state of `source` exclusively, waiting up to `wait` for a patchdesk that
+    /// holds it; then it is an error saying the queue is busy. Loads under the lock.
+    pub fn open_waiting(
+        data_dir: &Path,
+        source: &str,
+        wait: Duration,
+    ) -> Result<(Store, DeskState)> {
+        let path = state_path(data_dir, source);
+        let file = lock_file(&path)?;
+        if !lock_within(&file, wait).map_err(|e| Error::io(lock_path(&path), e))? {
+            return Err(busy(&path, wait));
         }
-        Ok((store, state))
+        crate::fsutil::remove_stale_temp_files(&path);
+        let store = Store::new(&path, Some(file), false);
+        store.load_state(source)
+    }
+
+    /// Opens the state of `source` shared: no lock is kept; see [`Store`].
+    pub fn open_shared(data_dir: &Path, source: &str) -> Result<(Store, DeskState)> {
+        let path = state_path(data_dir, source);
+        let dir = crate::fsutil::parent_dir(&path);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let store = Store::new(&path, None, true);
+        store.load_state(source)
     }
 
     /// Opens a store on an explicit state file path (taking the lock when free).
     pub fn open_path(path: &Path) -> Result<Store> {
-        let dir = crate::fsutil::parent_dir(path);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let lock_path = lock_path(path);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
-        let locked = try_lock_patiently(&file).map_err(|e| Error::io(&lock_path, e))?;
+        let file = lock_file(path)?;
+        let locked = try_lock_patiently(&file).map_err(|e| Error::io(lock_path(path), e))?;
         if locked {
             crate::fsutil::remove_stale_temp_files(path);
         }
-        Ok(Store {
+        let store = Store::new(path, locked.then_some(file), false);
+        *lock_ignoring_poison(&store.seen) = fingerprint(path)?;
+        Ok(store)
+    }
+
+    fn new(path: &Path, lock: Option<File>, shared: bool) -> Store {
+        Store {
             path: path.to_path_buf(),
-            lock: locked.then_some(file),
-        })
+            lock,
+            shared,
+            held: Mutex::new(None),
+            seen: Mutex::new(None),
+        }
+    }
+
+    fn load_state(self, source: &str) -> Result<(Store, DeskState)> {
+        let mut state = self.reload()?;
+        if state.source.is_empty() {
+            state.source = source.to_string();
+        }
+        Ok((self, state))
     }
 
     /// The state file.
@@ -348,9 +404,10 @@ impl Store {
         &self.path
     }
 
-    /// True when another patchdesk holds the lock: nothing can be saved.
+    /// True when another patchdesk holds the lock of an exclusive store: nothing can be
+    /// saved. A shared store is never read-only (its saves wait for the lock).
     pub fn read_only(&self) -> bool {
-        self.lock.is_none()
+        !self.shared && self.lock.is_none()
     }
 
     /// Why the store is read-only, as shown to the user.
@@ -363,11 +420,76 @@ impl Store {
         })
     }
 
-    /// Saves atomically. Refused when read-only.
+    /// Reads the state file again (empty state when there is none) and remembers its
+    /// version; a corrupt file is set aside as [`load`] does.
+    pub fn reload(&self) -> Result<DeskState> {
+        let (state, seen) = load_seen(&self.path)?;
+        *lock_ignoring_poison(&self.seen) = seen;
+        Ok(state.unwrap_or_default())
+    }
+
+    /// True when the state file is not the one this store last read or wrote: another
+    /// patchdesk saved since (or it was removed or edited by hand).
+    pub fn changed_on_disk(&self) -> Result<bool> {
+        let now = fingerprint(&self.path)?;
+        Ok(*lock_ignoring_poison(&self.seen) != now)
+    }
+
+    /// Takes the lock of a shared store until [`Store::release`] (waiting up to
+    /// [`BUSY_WAIT`], then the queue is busy), so that a reload, a change and a save are one
+    /// step. Nothing to do for an exclusive store.
+    pub fn hold(&self) -> Result<()> {
+        if !self.shared {
+            return Ok(());
+        }
+        let mut held = lock_ignoring_poison(&self.held);
+        if held.is_none() {
+            let file = lock_file(&self.path)?;
+            if !lock_within(&file, BUSY_WAIT).map_err(|e| Error::io(lock_path(&self.path), e))? {
+                return Err(busy(&self.path, BUSY_WAIT));
+            }
+            crate::fsutil::remove_stale_temp_files(&self.path);
+            *held = Some(file);
+        }
+        Ok(())
+    }
+
+    /// Lets go of the lock [`Store::hold`] took.
+    pub fn release(&self) {
+        lock_ignoring_poison(&self.held).take();
+    }
+
+    /// Saves atomically. Refused when read-only, and refused (with nothing written) when the
+    /// file changed since this store read or wrote it: reload first.
     pub fn save(&self, state: &DeskState) -> Result<()> {
         if let Some(reason) = self.read_only_reason() {
             return Err(Error::Usage(reason));
         }
+        let json = self.serialise(state)?;
+        let holding = self.shared && lock_ignoring_poison(&self.held).is_none();
+        if holding {
+            self.hold()?;
+        }
+        let result = self.save_checked(&json);
+        if holding {
+            self.release();
+        }
+        result
+    }
+
+    fn save_checked(&self, json: &[u8]) -> Result<()> {
+        if self.changed_on_disk()? {
+            return Err(Error::Usage(format!(
+                "{}: another patchdesk saved this queue since it was read; nothing was overwritten (reload to see its changes)",
+                self.path.display()
+            )));
+        }
+        save_atomic(&self.path, json)?;
+        *lock_ignoring_poison(&self.seen) = Some(crate::hash::sha1_hex(json));
+        Ok(())
+    }
+
+    fn serialise(&self, state: &DeskState) -> Result<Vec<u8>> {
         let mut state = state.clone();
         state.schema_version = SCHEMA_VERSION;
         let keep: std::collections::BTreeSet<String> = state
@@ -386,11 +508,46 @@ impl Store {
         state
             .patches
             .retain(|key, p| !p.is_empty() || keep.contains(key));
-        let json = serde_json::to_vec_pretty(&state).map_err(|e| Error::BadInput {
+        serde_json::to_vec_pretty(&state).map_err(|e| Error::BadInput {
             source_name: self.path.display().to_string(),
             what: format!("cannot serialise state: {e}"),
-        })?;
-        save_atomic(&self.path, &json)
+        })
+    }
+}
+
+fn lock_ignoring_poison<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The lock file of a state file, opened (and created, with its directory).
+fn lock_file(path: &Path) -> Result<File> {
+    let dir = crate::fsutil::parent_dir(path);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let lock_path = lock_path(path);
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))
+}
+
+fn busy(path: &Path, wait: Duration) -> Error {
+    Error::Usage(format!(
+        "the queue is busy: another patchdesk has {} open or is saving it (lock {}); waited {}s, nothing was changed — try again when it is done",
+        path.display(),
+        lock_path(path).display(),
+        wait.as_secs()
+    ))
+}
+
+/// SHA-1 of the state file's bytes, `None` when there is none.
+fn fingerprint(path: &Path) -> Result<Option<String>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(crate::hash::sha1_hex(&bytes))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
     }
 }
 
@@ -401,18 +558,23 @@ fn self_waiver_keys(state: &DeskState) -> impl Iterator<Item = &str> {
 /// How long to keep trying for the lock before opening read-only. Another thread of this
 /// process that is starting a child (fork, then exec) briefly holds a copy of every open
 /// file, our lock file's included; a real second patchdesk holds it for much longer.
-const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(300);
+const LOCK_PATIENCE: Duration = Duration::from_millis(300);
 
 fn try_lock_patiently(file: &File) -> std::io::Result<bool> {
+    lock_within(file, LOCK_PATIENCE)
+}
+
+/// Tries for the lock until `wait` has passed.
+fn lock_within(file: &File, wait: Duration) -> std::io::Result<bool> {
     let start = std::time::Instant::now();
     loop {
         if FileExt::try_lock_exclusive(file)? {
             return Ok(true);
         }
-        if start.elapsed() >= LOCK_PATIENCE {
+        if start.elapsed() >= wait {
             return Ok(false);
         }
-        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -432,9 +594,14 @@ pub fn save_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// `<path>.corrupt-<time>` and the error names that place; a newer schema or an unreadable
 /// file is an error and the file is left where it is.
 pub fn load(path: &Path) -> Result<Option<DeskState>> {
+    load_seen(path).map(|(state, _)| state)
+}
+
+/// [`load`], with the SHA-1 of the bytes it read.
+fn load_seen(path: &Path) -> Result<(Option<DeskState>, Option<String>)> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((None, None)),
         Err(e) => {
             return Err(Error::BadInput {
                 source_name: path.display().to_string(),
@@ -458,7 +625,7 @@ pub fn load(path: &Path) -> Result<Option<DeskState>> {
         });
     }
     match serde_json::from_value::<DeskState>(value) {
-        Ok(state) => Ok(Some(state)),
+        Ok(state) => Ok((Some(state), Some(crate::hash::sha1_hex(&bytes)))),
         Err(e) => Err(move_aside(path, &e.to_string())),
     }
 }
