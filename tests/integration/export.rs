@@ -1012,3 +1012,225 @@ fn exports_sign_with_the_identity_in_patchdesks_config_when_git_has_none() {
         );
     }
 }
+
+// ---- kill -9 in the middle of an export or an apply ----
+
+const EXPORT_LOOP: &str = "PATCHDESK_TEST_EXPORT_LOOP";
+const APPLY_LOOP: &str = "PATCHDESK_TEST_APPLY_LOOP";
+
+/// The bytes of export generation `g`: big enough that a write takes a while, each line
+/// naming its generation.
+fn export_generation(g: u64) -> Vec<u8> {
+    format!("From gen-{g} Mon Sep 17 00:00:00 2001\n")
+        .repeat(12_000)
+        .into_bytes()
+}
+
+/// Not a test on its own: with `PATCHDESK_TEST_EXPORT_LOOP=<file>`, replaces the file with
+/// one generation after another, as every export writes its file, until killed.
+#[test]
+fn export_loop_child() {
+    let Some(path) = std::env::var_os(EXPORT_LOOP) else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    for g in 1.. {
+        patchdesk::export::mbox::write_atomic(&path, &export_generation(g), true).expect("write");
+    }
+}
+
+/// Not a test on its own: with `PATCHDESK_TEST_APPLY_LOOP=<repo>\n<mbox>`, applies series 1
+/// onto new branches `loop/<pid>-<n>` until killed.
+#[test]
+fn apply_loop_child() {
+    let Some(spec) = std::env::var(APPLY_LOOP).ok() else {
+        return;
+    };
+    let (repo, mbox) = spec.split_once('\n').expect("repo and mbox");
+    let queue = load(Path::new(mbox));
+    let plan = ReviewPlan::new(maintainer());
+    for n in 0.. {
+        let request = patchdesk::export::apply::ApplyRequest {
+            series: 1,
+            branch: Some(format!("loop/{}-{n}", std::process::id())),
+            onto: None,
+            options: SeriesOptions::default(),
+        };
+        patchdesk::export::apply::apply(&queue, &plan, Path::new(repo), &request, now())
+            .expect("apply");
+    }
+}
+
+fn spawn_loop_child(name: &str, var: &str, value: &str, home: &Path) -> std::process::Child {
+    Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", name, "--nocapture"])
+        .env(var, value)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn child")
+}
+
+/// A delay in `0..range` milliseconds that differs from round to round.
+fn random_millis(round: u64, range: u64) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::from(d.subsec_nanos()))
+        .unwrap_or(0);
+    let mut x = round.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ nanos;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    (x ^ (x >> 33)) % range
+}
+
+#[test]
+fn an_export_killed_at_any_moment_leaves_the_old_file_or_the_new_whole() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.path("series.mbox");
+    let out_text = out.display().to_string();
+    const ROUNDS: u64 = 200;
+    let (mut last, mut changed) = (0u64, 0);
+    for round in 0..ROUNDS {
+        let mut child = spawn_loop_child(
+            "export::export_loop_child",
+            EXPORT_LOOP,
+            &out_text,
+            sandbox.dir.path(),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(
+            3 + random_millis(round, 25),
+        ));
+        child.kill().expect("kill -9");
+        child.wait().expect("reap");
+        let Ok(bytes) = std::fs::read(&out) else {
+            continue;
+        };
+        let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+        let g: u64 = std::str::from_utf8(first)
+            .ok()
+            .and_then(|l| l.strip_prefix("From gen-"))
+            .and_then(|l| l.split(' ').next())
+            .and_then(|g| g.parse().ok())
+            .unwrap_or_else(|| panic!("round {round}: not an export: {first:?}"));
+        assert_eq!(bytes, export_generation(g), "round {round}: half a file");
+        if g != last {
+            changed += 1;
+            last = g;
+        }
+    }
+    assert!(
+        changed > ROUNDS / 4,
+        "the file changed in only {changed} rounds"
+    );
+    eprintln!("{ROUNDS} kills of an export, the file moved on in {changed}, 0 half files");
+    let temps: Vec<String> = std::fs::read_dir(sandbox.dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".series.mbox."))
+        .collect();
+    // A killed write may leave its hidden temporary file; never in place of the export.
+    assert!(temps.iter().all(|t| t.ends_with(".tmp")), "{temps:?}");
+}
+
+/// Bytes of every file of the working tree and of `.git/HEAD` and `.git/index`.
+fn tree_and_index(repo: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut dirs = vec![repo.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("dir").flatten() {
+            let path = entry.path();
+            if path.file_name().is_some_and(|n| n == ".git") {
+                continue;
+            }
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push((
+                    path.display().to_string(),
+                    std::fs::read(&path).expect("file"),
+                ));
+            }
+        }
+    }
+    for name in ["HEAD", "index"] {
+        let path = repo.join(".git").join(name);
+        files.push((
+            path.display().to_string(),
+            std::fs::read(&path).expect("git file"),
+        ));
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn an_apply_killed_at_any_moment_leaves_the_repository_without_a_half_branch() {
+    let sandbox = Sandbox::new();
+    let (repo, base) = make_repo(&sandbox);
+    let mbox = send_series(&sandbox, &repo, &base);
+    sandbox.git(&repo, &["reset", "-q", "--hard", &base]);
+    let head = sandbox.git(&repo, &["rev-parse", "HEAD"]);
+    let before = tree_and_index(&repo);
+    let spec = format!("{}\n{}", repo.display(), mbox.display());
+    const ROUNDS: u64 = 100;
+    for round in 0..ROUNDS {
+        let mut child = spawn_loop_child(
+            "export::apply_loop_child",
+            APPLY_LOOP,
+            &spec,
+            sandbox.dir.path(),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(
+            15 + random_millis(round, 60),
+        ));
+        child.kill().expect("kill -9");
+        child.wait().expect("reap");
+        assert!(
+            tree_and_index(&repo) == before,
+            "round {round}: HEAD, index or tree changed"
+        );
+    }
+    assert_eq!(sandbox.git(&repo, &["rev-parse", "HEAD"]), head);
+    assert_eq!(
+        sandbox.git(&repo, &["symbolic-ref", "HEAD"]).trim(),
+        "refs/heads/main"
+    );
+    assert!(sandbox.git(&repo, &["status", "--porcelain"]).is_empty());
+    let branches = sandbox.git(
+        &repo,
+        &["for-each-ref", "--format=%(refname)", "refs/heads/loop/"],
+    );
+    let branches: Vec<&str> = branches.lines().collect();
+    assert!(
+        branches.len() > 10,
+        "only {} applies finished",
+        branches.len()
+    );
+    // Every branch that exists carries the whole series, all with the same tree.
+    let mut trees = std::collections::BTreeSet::new();
+    for branch in &branches {
+        let count = sandbox.git(
+            &repo,
+            &["rev-list", "--count", &format!("{base}..{branch}")],
+        );
+        assert_eq!(count.trim(), "3", "{branch}");
+        trees.insert(sandbox.git(&repo, &["rev-parse", &format!("{branch}^{{tree}}")]));
+    }
+    assert_eq!(trees.len(), 1, "{trees:?}");
+    eprintln!(
+        "{ROUNDS} kills of an apply, {} whole branches, 0 half branches, HEAD/index/tree unchanged",
+        branches.len()
+    );
+    let fsck = sandbox.git_raw(&repo, &["fsck", "--no-dangling", "--strict"], None);
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+}

@@ -363,3 +363,28 @@ fn binary_uses_patchdesk_config_for_identity_and_editor() {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(stdout.contains("written in the editor"), "{stdout}");
 }
+
+#[test]
+fn a_hand_truncated_state_file_is_set_aside_with_its_path_and_not_reset() {
+    let home = tempfile::tempdir().unwrap();
+    let source = home.path().join("q.mbox");
+    std::fs::copy(crate::fixtures().join("mail/format-patch.mbox"), &source).unwrap();
+    let source = source.display().to_string();
+    let ok = patchdesk_in(home.path(), &["note", &source, "1.1", "keep me"], None);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let state = store::state_path(&home.path().join("data/patchdesk"), &source);
+    let whole = std::fs::read(&state).unwrap();
+    std::fs::write(&state, &whole[..whole.len() / 2]).unwrap();
+    let out = patchdesk_in(home.path(), &["status", &source, "1.1", "accepted"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let aside = std::fs::read_dir(state.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.display().to_string().contains(".corrupt-"))
+        .expect("set aside");
+    assert!(err.contains(&aside.display().to_string()), "{err}");
+    assert_eq!(std::fs::read(&aside).unwrap(), &whole[..whole.len() / 2]);
+    assert!(!state.exists(), "nothing was written in its place: {err}");
+}
