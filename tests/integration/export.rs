@@ -1234,3 +1234,168 @@ fn an_apply_killed_at_any_moment_leaves_the_repository_without_a_half_branch() {
         String::from_utf8_lossy(&fsck.stderr)
     );
 }
+
+// ---- no command changes a source or an apply's repository ----
+
+/// Every file under `path` (or `path` itself) with its bytes, sorted.
+fn snapshot(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut todo = vec![path.to_path_buf()];
+    while let Some(p) = todo.pop() {
+        if p.is_dir() {
+            for entry in std::fs::read_dir(&p).expect("dir").flatten() {
+                todo.push(entry.path());
+            }
+        } else {
+            files.push((p.display().to_string(), std::fs::read(&p).expect("file")));
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn no_command_changes_a_source_or_the_repository_it_applies_to() {
+    let sandbox = Sandbox::new();
+    let (repo, base) = make_repo(&sandbox);
+    let sent = send_series(&sandbox, &repo, &base);
+    sandbox.git(&repo, &["reset", "-q", "--hard", &base]);
+    let demo = sandbox.path("demo.mbox");
+    std::fs::write(&demo, patchdesk::demo::DEMO_MBOX).expect("demo");
+    let mail = crate::fixtures().join("mail");
+    let copy = |name: &str| {
+        let to = sandbox.path(name);
+        let from = mail.join(name);
+        if from.is_dir() {
+            std::fs::create_dir(&to).expect("dir");
+            for e in std::fs::read_dir(&from).expect("dir").flatten() {
+                std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+            }
+        } else {
+            std::fs::copy(&from, &to).expect("copy");
+        }
+        to
+    };
+    let sources = [
+        sent.clone(),
+        demo,
+        copy("format-patch.mbox"),
+        copy("patches"),
+        copy("quilt"),
+        copy("single.eml"),
+    ];
+    let repo_state = |r: &Path| {
+        (
+            sandbox.git(r, &["rev-parse", "HEAD"]),
+            sandbox.git(r, &["symbolic-ref", "HEAD"]),
+            sandbox.git(r, &["status", "--porcelain", "--ignored"]),
+            tree_and_index(r),
+        )
+    };
+    let plan = sandbox.path("plan.json");
+    std::fs::write(
+        &plan,
+        serde_json::to_string(&ReviewPlan::new(maintainer())).expect("json"),
+    )
+    .expect("plan");
+    let plan = plan.display().to_string();
+    let repo_text = repo.display().to_string();
+    let mut commands = 0;
+    for (i, source) in sources.iter().enumerate() {
+        let s = source.display().to_string();
+        let out = |name: &str| {
+            sandbox
+                .path(&format!("out-{i}-{name}"))
+                .display()
+                .to_string()
+        };
+        let runs: Vec<Vec<String>> = vec![
+            vec!["list".into(), s.clone()],
+            vec!["show".into(), s.clone(), "1.1".into()],
+            vec![
+                "check".into(),
+                s.clone(),
+                "--profile".into(),
+                "generic".into(),
+            ],
+            vec!["notes".into(), s.clone()],
+            vec!["note".into(), s.clone(), "1.1".into(), "a note".into()],
+            vec!["status".into(), s.clone(), "1.1".into(), "accepted".into()],
+            vec![
+                "ack".into(),
+                s.clone(),
+                "1.1".into(),
+                "--profile".into(),
+                "generic".into(),
+            ],
+            vec![
+                "export".into(),
+                "replies".into(),
+                s.clone(),
+                "--out".into(),
+                out("r.mbox"),
+            ],
+            vec![
+                "export".into(),
+                "series".into(),
+                s.clone(),
+                "--series".into(),
+                "1".into(),
+                "--allow-missing".into(),
+                "--out".into(),
+                out("s.mbox"),
+            ],
+            vec![
+                "export".into(),
+                "record".into(),
+                s.clone(),
+                "--format".into(),
+                "json".into(),
+                "--out".into(),
+                out("rec.json"),
+            ],
+            vec![
+                "apply".into(),
+                s.clone(),
+                "--series".into(),
+                "1".into(),
+                "--repo".into(),
+                repo_text.clone(),
+                "--branch".into(),
+                format!("b{i}"),
+                "--plan".into(),
+                plan.clone(),
+            ],
+        ];
+        for args in runs {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let before = (snapshot(source), repo_state(&repo));
+            let result = sandbox.patchdesk_at(&repo, &args);
+            assert_ne!(
+                result.status.code(),
+                Some(101),
+                "{args:?} panicked: {}",
+                stderr(&result)
+            );
+            assert!(result.status.code().is_some(), "{args:?} was killed");
+            let after = (snapshot(source), repo_state(&repo));
+            assert!(before.0 == after.0, "{args:?} changed its source");
+            assert!(
+                before.1 == after.1,
+                "{args:?} changed HEAD, the branch, the index or the tree"
+            );
+            commands += 1;
+        }
+    }
+    // The series that was sent applies: the check above covered a real apply.
+    assert!(
+        sandbox
+            .git(&repo, &["rev-parse", "--verify", "refs/heads/b0"])
+            .len()
+            > 7
+    );
+    eprintln!(
+        "{commands} commands on {} sources: every source and the repository unchanged",
+        sources.len()
+    );
+}
