@@ -9,7 +9,7 @@ use crate::policy::{Finding, Part, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Where a patch or series stands: the desk's own [`Status`], one enum for the desk and
+/// Where a patch or series stands: the desk's own [`Status`](crate::triage::status::Status), one enum for the desk and
 /// the exports alike.
 pub use crate::triage::status::Status as ReviewStatus;
 

@@ -9,7 +9,11 @@
 //!
 //! How a front end drives it (the CLI in `cli/triage.rs` does exactly this):
 //!
-//! 1. `Desk::open(data_dir, &queue)` — `data_dir` is [`store::default_data_dir`] (tests pass
+//! 1. `Desk::open_waiting(data_dir, &queue)` for a command that changes something (it holds
+//!    the queue's lock until dropped; busy after [`store::BUSY_WAIT`]), `Desk::open_shared`
+//!    for a long-lived desk (make each change inside `desk.transact(&queue, |d| …)`, or call
+//!    `reload_if_changed` first: a save never overwrites newer state), `Desk::open` to read
+//!    (or the old exclusive desk) — `data_dir` is [`store::default_data_dir`] (tests pass
 //!    a temp dir). Show `desk.notices` (read-only, carried over, moved/orphaned notes). A
 //!    bad state file is an `Err` naming where it was moved: show it and stop.
 //! 2. Status: `desk.set_status(&queue, patch, Status::parse(text)?)`; read with

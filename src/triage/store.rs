@@ -4,8 +4,10 @@
 //! - Every save is atomic: a temporary file in the same directory is written and fsynced,
 //!   renamed over the state file, and the directory is fsynced. A crash leaves the old or the
 //!   new state, never a mix.
-//! - A lock (`<state>.lock`, fs4) is held while a desk is open; a second patchdesk on the same
-//!   queue opens read-only and says so.
+//! - A lock (`<state>.lock`, fs4) guards every read-modify-write: an exclusive store holds
+//!   it for its life (a second exclusive opener goes read-only, or — the command line — waits
+//!   and then says the queue is busy); a shared store takes it for each save. No save ever
+//!   overwrites a state file that changed since this store read it ([`Store`]).
 //! - A state file that cannot be parsed is moved aside to `<state>.corrupt-<time>` and the
 //!   load fails with an error naming that path; a file from a newer schema or an unreadable
 //!   one fails the load and is left untouched. A failed load never leads to an overwrite.
