@@ -27,6 +27,7 @@ pub mod mail;
 pub mod patch;
 pub mod policy;
 pub mod queue;
+pub mod safe;
 pub mod source;
 pub mod text;
 pub mod triage;
