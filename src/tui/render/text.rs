@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn fit_never_draws_a_control_or_bidi_character() {
-        assert_eq!(fit("a\u{1b}[2J\u{202e}b", 20), "a\\u001b[2J\\u202eb    ");
+        assert_eq!(fit("a\u{1b}[2J\u{202e}b", 20), "a\\u001b[2J\\u202eb   ");
     }
 
     #[test]
