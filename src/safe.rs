@@ -66,7 +66,8 @@ impl fmt::Display for Safe<'_> {
 /// kept. Returns the text and, when it changed, a map from each original byte offset (and the
 /// end) to the offset in the new text, so byte ranges found in the original can be drawn.
 pub fn line(text: &str, tabs: bool) -> (String, Option<Vec<usize>>) {
-    let changes = |c: char| (c == '\t' && tabs) || (c != '\t' && (c.is_control() || is_bidi_control(c)));
+    let changes =
+        |c: char| (c == '\t' && tabs) || (c != '\t' && (c.is_control() || is_bidi_control(c)));
     if !text.chars().any(changes) {
         return (text.to_string(), None);
     }

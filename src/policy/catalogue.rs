@@ -46,7 +46,8 @@ const QCP_AI: &str = "QEMU docs/devel/code-provenance.rst, \"Use of AI-generated
 const KSP_SIGN: &str = "Linux Documentation/process/submitting-patches.rst, \"Sign your work - the Developer's Certificate of Origin\"";
 const KCA: &str = "Linux Documentation/process/coding-assistants.rst, \"Signed-off-by and Developer Certificate of Origin\"";
 const GIT_TRAILERS: &str = "git Documentation/git-interpret-trailers.adoc, \"DESCRIPTION\"";
-const TROJAN_SOURCE: &str = "Boucher and Anderson, \"Trojan Source: Invisible Vulnerabilities\" (2021), CVE-2021-42574";
+const TROJAN_SOURCE: &str =
+    "Boucher and Anderson, \"Trojan Source: Invisible Vulnerabilities\" (2021), CVE-2021-42574";
 const CHECKPATCH: &str = "scripts/checkpatch.pl (QEMU and Linux)";
 
 macro_rules! rule {

@@ -2,6 +2,7 @@
 //! project (tests/fixtures) and on the built-in demo queue.
 
 mod cli;
+mod escape;
 mod export;
 mod mail;
 mod patch;

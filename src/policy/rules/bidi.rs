@@ -31,7 +31,11 @@ pub fn check(ctx: &mut Ctx<'_>) {
             continue;
         }
         for h in &f.hunks {
-            for l in h.lines.iter().filter(|l| l.kind == crate::patch::LineKind::Add) {
+            for l in h
+                .lines
+                .iter()
+                .filter(|l| l.kind == crate::patch::LineKind::Add)
+            {
                 if let Some((at, c)) = safe::bidi_controls(&l.text).next() {
                     let n = l.new.unwrap_or(0);
                     found.push((ctx.at_diff(f.path(), n, at, at + c.len_utf8()), c));
