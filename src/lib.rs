@@ -22,6 +22,7 @@ pub mod cli_triage;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod fuzzing;
 pub mod hash;
 pub mod mail;
 pub mod patch;

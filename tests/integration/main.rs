@@ -4,6 +4,7 @@
 mod cli;
 mod escape;
 mod export;
+mod fuzz;
 mod mail;
 mod patch;
 mod policy;
