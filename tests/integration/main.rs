@@ -1,6 +1,7 @@
 //! Integration tests: the library and the `patchdesk` binary on fixtures written for the
 //! project (tests/fixtures) and on the built-in demo queue.
 
+mod bounds;
 mod cli;
 mod escape;
 mod export;
