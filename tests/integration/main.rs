@@ -9,6 +9,7 @@ mod fuzz;
 mod mail;
 mod patch;
 mod policy;
+mod props;
 mod triage;
 mod tui;
 
