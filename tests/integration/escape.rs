@@ -174,12 +174,19 @@ fn no_output_path_sends_a_control_or_bidi_character() {
         );
     }
 
-    // The desk's screen dump.
-    let out = run(
-        home.path(),
-        &[f, "--keys", "<Enter>", "--print", "--size", "120x40"],
-    );
-    assert_safe("desk --print", &out);
+    // The desk's screen dumps: the list, and the patch open.
+    for keys in ["", "<Enter>"] {
+        let out = run(
+            home.path(),
+            &[f, "--keys", keys, "--print", "--size", "160x40"],
+        );
+        assert_safe("desk --print", &out);
+        assert!(
+            stdout(&out).contains("\\u001b"),
+            "{keys:?}: {}",
+            stdout(&out)
+        );
+    }
 
     // An error that quotes a name from the input.
     let out = patchdesk_in(home.path(), &["list", "/nonexistent/\u{1b}]0;t\u{7}"], None);
