@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     match patchdesk::cli::run(cli) {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(2)),
         Err(err) => {
-            eprintln!("patchdesk: {err}");
+            eprintln!("patchdesk: {}", patchdesk::safe::Safe(&err.to_string()));
             ExitCode::from(2)
         }
     }

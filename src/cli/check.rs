@@ -108,7 +108,11 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         }
         CheckFormat::Text => report.to_text(use_color()),
     };
-    emit(&text)?;
+    // Text is made safe by the report itself before it is styled; JSON through emit.
+    match args.format {
+        CheckFormat::Text => super::emit_safe(&text)?,
+        CheckFormat::Json => emit(&text)?,
+    }
     Ok(i32::from(report.summary().errors > 0))
 }
 

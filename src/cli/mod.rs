@@ -179,8 +179,16 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// Writes to standard output, treating a closed pipe (`| head`) as success.
+/// Writes to standard output, treating a closed pipe (`| head`) as success. Every command's
+/// output, text and JSON, passes through [`crate::safe::terminal`] here: no control or bidi
+/// character from a message reaches the terminal (in JSON the notation is the JSON escape).
 pub fn emit(text: &str) -> Result<()> {
+    emit_safe(&crate::safe::terminal(text))
+}
+
+/// Writes text whose message-derived parts were already made safe (styled output that holds
+/// its own ANSI sequences: `check` in colour).
+pub fn emit_safe(text: &str) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

@@ -59,9 +59,15 @@ pub fn to_json(queue: &Queue, index: usize, findings: &[Finding]) -> String {
 
 /// Writes the marks of the findings on one line: carets under the span, then the message.
 fn mark(out: &mut String, indent: usize, line: &str, hits: &[&Finding]) {
+    // Columns are counted on the line as printed, controls in their visible notation.
+    let raw = line;
+    let (shown, map) = crate::safe::line(raw, false);
+    let line = shown.as_str();
+    let to_shown = |i: usize| map.as_ref().map_or(i, |m| m[i]);
     for f in hits {
-        let start = f.location.start.min(line.len());
-        let end = f.location.end.clamp(start, line.len());
+        let start = f.location.start.min(raw.len());
+        let end = f.location.end.clamp(start, raw.len());
+        let (start, end) = (to_shown(start), to_shown(end));
         let (before, span) = match (line.get(..start), line.get(start..end)) {
             (Some(b), Some(s)) => (b, s),
             _ => ("", line),

@@ -56,6 +56,8 @@ const QCP_AI: &str = "QEMU docs/devel/code-provenance.rst, \"Use of AI-generated
 const KSP_SIGN: &str = "Linux Documentation/process/submitting-patches.rst, \"Sign your work - the Developer's Certificate of Origin\"";
 const KCA: &str = "Linux Documentation/process/coding-assistants.rst, \"Signed-off-by and Developer Certificate of Origin\"";
 const GIT_TRAILERS: &str = "git Documentation/git-interpret-trailers.adoc, \"DESCRIPTION\"";
+const TROJAN_SOURCE: &str =
+    "Boucher and Anderson, \"Trojan Source: Invisible Vulnerabilities\" (2021), CVE-2021-42574";
 const CHECKPATCH: &str = "scripts/checkpatch.pl (QEMU and Linux)";
 
 /// A rule's default severity as the catalogue writes it: `Error`, `Warning`, `Info` or `Off`.
@@ -504,6 +506,14 @@ pub const RULES: &[RuleInfo] = &[
         "bad encoding",
         CHECKPATCH,
         "Patches and commit messages must be UTF-8."
+    ),
+    rule!(
+        "style-bidi-control",
+        Style,
+        Warning,
+        "bidirectional control character (Trojan Source)",
+        TROJAN_SOURCE,
+        "Bidirectional override and isolate characters make text and code display in an order other than the one the compiler reads; a reviewer sees one thing and merges another."
     ),
     rule!(
         "style-msg-generated-files",

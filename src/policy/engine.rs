@@ -243,6 +243,7 @@ fn run_rules(patch: &Patch, profile: &Profile) -> Vec<Finding> {
         rules::dco::check(&mut ctx);
         rules::trailer::check(&mut ctx);
         rules::style::check_message(&mut ctx);
+        rules::bidi::check(&mut ctx);
         if !broken {
             rules::style::check_diff(&mut ctx);
             rules::license::check(&mut ctx);

@@ -131,14 +131,21 @@ impl<'a> Report<'a> {
         let _ = writeln!(
             out,
             "profile {} (chosen: {})\npolicy_version: {}",
-            self.profile.name, self.reason, self.profile.policy_version
+            crate::safe::Safe(&self.profile.name),
+            crate::safe::Safe(self.reason),
+            crate::safe::Safe(&self.profile.policy_version)
         );
         for (i, p) in self.patches.iter().enumerate() {
             let shown: Vec<&Finding> = self.shown(i).collect();
             if shown.is_empty() {
                 continue;
             }
-            let _ = writeln!(out, "\n== {} ({})", p.subject.raw, p.key);
+            let _ = writeln!(
+                out,
+                "\n== {} ({})",
+                crate::safe::Safe(&p.subject.raw),
+                crate::safe::Safe(&p.key)
+            );
             for f in shown {
                 out.push_str(&render_finding(&renderer, p, f));
                 out.push('\n');
@@ -167,15 +174,23 @@ pub fn render_finding(renderer: &Renderer, patch: &Patch, f: &Finding) -> String
         Severity::Warning => Level::Warning,
         Severity::Info => Level::Info,
     };
-    let line = line_text(patch, &f.location).unwrap_or_default();
-    let (start, end) = clamp_span(&line, f.location.start, f.location.end);
+    // Everything drawn from the message is made safe here, before any style is added, so the
+    // styled output can be written as it is (the span is mapped through the notation).
+    let raw = line_text(patch, &f.location).unwrap_or_default();
+    let (start, end) = clamp_span(&raw, f.location.start, f.location.end);
+    let (line, map) = crate::safe::line(&raw, false);
+    let (start, end) = match map {
+        Some(map) => (map[start], map[end]),
+        None => (start, end),
+    };
     let origin = match (&f.location.part, &f.location.file) {
-        (Part::Diff, Some(file)) => file.clone(),
+        (Part::Diff, Some(file)) => crate::safe::line(file, false).0,
         (part, _) => part.as_str().to_string(),
     };
-    let source_note = format!("source: {}", f.source);
+    let source_note = format!("source: {}", crate::safe::Safe(&f.source));
     let label = f.rule.as_str();
-    let title = f.message.as_str();
+    let title = crate::safe::line(&f.message, false).0;
+    let title = title.as_str();
     let line_no = (f.location.line as usize).max(1);
     let message = level.title(title).id(label).snippet(
         Snippet::source(&line)

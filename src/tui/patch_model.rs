@@ -210,33 +210,11 @@ pub struct PatchModel {
     pub reply_trailers: Vec<ReplyTrailerView>,
 }
 
-/// Makes text safe and exact to draw: tabs to spaces (8-column stops), control characters to
-/// `�`. Returns the text and, when it changed, a map from original byte offset to new offset.
+/// Makes text safe and exact to draw: tabs to spaces (8-column stops), controls and bidi
+/// controls in the one visible notation of [`crate::safe`]. Returns the text and, when it
+/// changed, a map from original byte offset to new offset.
 pub fn sanitize(text: &str) -> (String, Option<Vec<usize>>) {
-    if !text.chars().any(|c| c.is_control()) {
-        return (text.to_string(), None);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut map = vec![0; text.len() + 1];
-    let mut col = 0usize;
-    for (i, c) in text.char_indices() {
-        for slot in map.iter_mut().skip(i).take(c.len_utf8()) {
-            *slot = out.len();
-        }
-        if c == '\t' {
-            let n = 8 - col % 8;
-            out.extend(std::iter::repeat_n(' ', n));
-            col += n;
-        } else if c.is_control() {
-            out.push('\u{fffd}');
-            col += 1;
-        } else {
-            out.push(c);
-            col += 1;
-        }
-    }
-    map[text.len()] = out.len();
-    (out, Some(map))
+    crate::safe::line(text, true)
 }
 
 /// Adds a line; `raws` keeps the original text so a finding's byte range can be mapped
@@ -248,11 +226,7 @@ fn push_text<'a>(
     raw: impl Into<Cow<'a, str>>,
 ) -> usize {
     let raw = raw.into();
-    let text = if raw.chars().any(|c| c.is_control()) {
-        sanitize(&raw).0
-    } else {
-        raw.to_string()
-    };
+    let text = sanitize(&raw).0;
     lines.push(ViewLine::new(kind, text));
     raws.push(raw);
     lines.len() - 1
@@ -779,11 +753,12 @@ mod tests {
     #[test]
     fn tabs_expand_and_controls_show_with_a_byte_map() {
         let (t, map) = sanitize("\tab\x1b[31m");
-        assert_eq!(t, "        ab\u{fffd}[31m");
+        assert_eq!(t, "        ab\\u001b[31m");
         let map = map.unwrap();
         assert_eq!(map[1], 8); // 'a'
         assert_eq!(map[3], 10); // ESC
-        assert_eq!(map[4], 10 + '\u{fffd}'.len_utf8());
+        assert_eq!(map[4], 16);
+        assert_eq!(sanitize("x\u{202e}y").0, "x\\u202ey");
         assert_eq!(sanitize("plain").1, None);
     }
 

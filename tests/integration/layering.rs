@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// Each module may name only the modules before it (`Error`/`Result` are `error`'s).
 const ORDER: &[&str] = &[
-    "error", "text", "hash", "fsutil", "demo", "mail", "source", "patch", "queue", "policy",
-    "triage", "export", "tui", "cli",
+    "error", "safe", "text", "hash", "fsutil", "demo", "mail", "source", "patch", "queue",
+    "policy", "triage", "export", "tui", "cli", "fuzzing",
 ];
 
 fn files_of(module: &str) -> Vec<PathBuf> {

@@ -1,12 +1,16 @@
 //! Integration tests: the library and the `patchdesk` binary on fixtures written for the
 //! project (tests/fixtures) and on the built-in demo queue.
 
+mod bounds;
 mod cli;
+mod escape;
 mod export;
+mod fuzz;
 mod layering;
 mod mail;
 mod patch;
 mod policy;
+mod props;
 mod triage;
 mod tui;
 

@@ -2,6 +2,7 @@
 //! patch and emits findings through the context (which knows the profile's severities).
 
 pub mod ai;
+pub mod bidi;
 pub mod dco;
 pub mod license;
 pub mod style;

@@ -166,7 +166,10 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
             info.push(Span::styled(text.to_string(), style));
         }
     }
-    info.push(Span::raw(format!(" {}", patch.author.display())));
+    info.push(Span::raw(format!(
+        " {}",
+        crate::safe::line(&patch.author.display(), false).0
+    )));
     if let Some(d) = patch.date {
         info.push(Span::styled(
             format!(" · {}", d.format("%Y-%m-%d %H:%M %z")),
@@ -178,7 +181,13 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
         if let (Some(i), Some(t)) = (s.index, s.total) {
             bits.push(format!("{i}/{t}"));
         }
-        bits.extend(patch.subject.tags.iter().cloned());
+        bits.extend(
+            patch
+                .subject
+                .tags
+                .iter()
+                .map(|t| crate::safe::line(t, false).0),
+        );
         info.push(Span::styled(format!(" · {}", bits.join(" ")), theme.dim));
     }
     if patch.has_diff() {

@@ -10,8 +10,11 @@ pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
-/// Cuts `s` to `w` columns, ending in `…` when cut; pads with spaces to exactly `w`.
+/// Cuts `s` to `w` columns, ending in `…` when cut; pads with spaces to exactly `w`. Controls
+/// and bidi controls from a message are shown in [`crate::safe`]'s notation, never drawn raw.
 pub fn fit(s: &str, w: usize) -> String {
+    let safe = crate::safe::line(s, false).0;
+    let s = safe.as_str();
     let mut out = String::new();
     let mut used = 0;
     let total = width(s);
@@ -135,6 +138,11 @@ mod tests {
         assert_eq!(fit("hello world", 8), "hello w…");
         assert_eq!(fit("hi", 4), "hi  ");
         assert_eq!(fit("abcd", 4), "abcd");
+    }
+
+    #[test]
+    fn fit_never_draws_a_control_or_bidi_character() {
+        assert_eq!(fit("a\u{1b}[2J\u{202e}b", 20), "a\\u001b[2J\\u202eb   ");
     }
 
     #[test]

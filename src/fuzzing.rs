@@ -1,0 +1,121 @@
+//! Fuzz target bodies: one function per parser, each taking arbitrary bytes. The harness in
+//! `fuzz/` (a separate crate) calls them, and `cargo test` replays the committed seeds and
+//! crashers of `tests/fixtures/fuzz/<target>/` through the same functions, so a crash found
+//! once stays fixed. None of them may panic, hang, or allocate in proportion to a number in
+//! the input; each checks an invariant of its parser where one is cheap to state.
+
+use crate::mail::{self, Origin};
+use crate::patch;
+
+/// Every target by name, in the order the README lists them.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("mbox_split", mbox_split),
+    ("message", message),
+    ("mailinfo", mailinfo),
+    ("diff", diff),
+    ("trailers", trailers),
+    ("policy", policy),
+    ("keymap", keymap),
+    ("profile", profile),
+    ("state", state),
+];
+
+fn origin() -> Origin {
+    Origin {
+        source: "fuzz".into(),
+        index: 1,
+        ..Origin::default()
+    }
+}
+
+/// The mbox splitter: entries lie inside the input, in order, and can be cut out.
+pub fn mbox_split(data: &[u8]) {
+    let split = mail::mbox::split(data);
+    let mut last = 0;
+    for entry in &split.messages {
+        assert!(entry.offset >= last && entry.range.start >= entry.offset);
+        assert!(entry.range.start <= entry.range.end && entry.range.end <= data.len());
+        last = entry.range.start;
+        let _ = mail::mbox::message_bytes(data, entry);
+    }
+}
+
+/// One message's decoding (headers, MIME, charsets, transfer encodings).
+pub fn message(data: &[u8]) {
+    let _ = mail::message::parse_message(data, origin());
+    let _ = mail::message::parse_message_general(data, origin());
+    let _ = mail::message::parse_headers(data, origin());
+}
+
+/// mailinfo: a message to a patch (subject tags, commit message, trailers, notes, diff).
+pub fn mailinfo(data: &[u8]) {
+    if let Ok(m) = mail::message::parse_message(data, origin()) {
+        let _ = patch::mailinfo::build(m);
+    }
+}
+
+/// The unified-diff parser.
+pub fn diff(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = patch::diff::parse(&text);
+}
+
+/// The trailer parser, and adding a trailer (which must be idempotent).
+pub fn trailers(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (start, _) = patch::trailers::parse(&text);
+    let _ = patch::trailers::parse_with(&text, true);
+    assert!(start <= text.lines().count() + 1);
+    let once = patch::trailers::add(&text, "Acked-by", "A U Thor <a@example.org>");
+    let twice = patch::trailers::add(&once.message, "Acked-by", "A U Thor <a@example.org>");
+    assert!(
+        !twice.added,
+        "a second add of the same trailer added it again"
+    );
+}
+
+/// The policy check of every built-in profile on the patch a message makes.
+pub fn policy(data: &[u8]) {
+    if let Ok(m) = mail::message::parse_message(data, origin()) {
+        let p = patch::mailinfo::build(m);
+        for name in ["generic", "qemu", "linux"] {
+            if let Ok(profile) = crate::policy::Profile::builtin(name) {
+                for f in crate::policy::check_patch(&p, &profile) {
+                    assert!(f.location.start <= f.location.end, "{f:?}");
+                }
+            }
+        }
+    }
+}
+
+/// Writes `data` to a fresh file in a temp dir and runs `load` on it.
+fn with_file(name: &str, data: &[u8], load: impl FnOnce(&std::path::Path)) {
+    let Ok(dir) = tempfile::tempdir() else {
+        return;
+    };
+    let path = dir.path().join(name);
+    if std::fs::write(&path, data).is_ok() {
+        load(&path);
+    }
+}
+
+/// The keymap TOML loader.
+pub fn keymap(data: &[u8]) {
+    with_file("keys.toml", data, |path| {
+        let _ = crate::tui::keymap::Keymap::load(path.to_str(), None);
+    });
+}
+
+/// The profile TOML loader (no user config dir).
+pub fn profile(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let loader = crate::policy::profile::Loader::default();
+    let _ = loader.load_str("fuzz.toml", &text);
+}
+
+/// The desk's state file loader.
+pub fn state(data: &[u8]) {
+    with_file("state.json", data, |path| {
+        let _ = crate::triage::store::load(path);
+    });
+}

@@ -1,0 +1,166 @@
+//! Making text from a message safe to write to a terminal: the one place that decides which
+//! characters are never sent raw and how they are shown instead.
+//!
+//! A message is written by a stranger. Its subject, author, body, diff lines and file names may
+//! hold escape sequences (`ESC ] 52` writes the clipboard, `ESC [ 2 J` clears the screen) or
+//! bidirectional controls that reorder what is shown ("Trojan Source", CVE-2021-42574).
+//!
+//! Every such character is shown in one notation, the JSON/JavaScript escape `\u001b`:
+//! C0 controls other than tab and newline, DEL, C1 controls (U+0080–U+009F) and the bidi
+//! controls U+202A–U+202E and U+2066–U+2069. The notation is visible on any terminal and, inside
+//! a JSON string, it is the exact JSON escape of the character, so one output layer serves text
+//! and JSON alike (JSON keeps the exact text). Nothing here knows about ratatui.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Whether `c` is a bidirectional embedding, override or isolate control (Trojan Source).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` is never written raw to a terminal (newline and tab aside, which callers decide).
+pub fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n') || is_bidi_control(c)
+}
+
+/// The visible form of an unsafe character: `\u` and four lowercase hex digits.
+pub fn notation(c: char) -> String {
+    format!("\\u{:04x}", u32::from(c))
+}
+
+fn push_notation(out: &mut String, c: char) {
+    use fmt::Write;
+    let _ = write!(out, "\\u{:04x}", u32::from(c));
+}
+
+/// Text safe for a terminal: tabs and newlines kept, every other control and every bidi control
+/// shown in [`notation`]. Borrows when nothing needed changing.
+pub fn terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            push_notation(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A `Display` wrapper that writes its text through [`terminal`].
+#[derive(Debug, Clone, Copy)]
+pub struct Safe<'a>(pub &'a str);
+
+impl fmt::Display for Safe<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&terminal(self.0))
+    }
+}
+
+/// One line made safe to draw at a fixed position: every control (newline too) and bidi control
+/// in [`notation`]; with `tabs`, tabs expanded to spaces at 8-column stops, otherwise a tab is
+/// kept. Returns the text and, when it changed, a map from each original byte offset (and the
+/// end) to the offset in the new text, so byte ranges found in the original can be drawn.
+pub fn line(text: &str, tabs: bool) -> (String, Option<Vec<usize>>) {
+    let changes =
+        |c: char| (c == '\t' && tabs) || (c != '\t' && (c.is_control() || is_bidi_control(c)));
+    if !text.chars().any(changes) {
+        return (text.to_string(), None);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut map = vec![0; text.len() + 1];
+    let mut col = 0usize;
+    for (i, c) in text.char_indices() {
+        for slot in map.iter_mut().skip(i).take(c.len_utf8()) {
+            *slot = out.len();
+        }
+        if c == '\t' && tabs {
+            let n = 8 - col % 8;
+            out.extend(std::iter::repeat_n(' ', n));
+            col += n;
+        } else if c != '\t' && (c.is_control() || is_bidi_control(c)) {
+            push_notation(&mut out, c);
+            col += 6;
+        } else {
+            out.push(c);
+            col += 1;
+        }
+    }
+    map[text.len()] = out.len();
+    (out, Some(map))
+}
+
+/// Byte offsets and characters of the bidi controls in `text`.
+pub fn bidi_controls(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.char_indices().filter(|&(_, c)| is_bidi_control(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_control_and_bidi_mark_is_shown_not_sent() {
+        let mut text = String::new();
+        for c in (0u32..0x20).chain(0x7f..0xa0).filter_map(char::from_u32) {
+            text.push(c);
+        }
+        for c in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}'] {
+            text.push(c);
+        }
+        for c in ['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+            text.push(c);
+        }
+        let safe = terminal(&text);
+        assert!(safe.chars().all(|c| !is_unsafe(c)));
+        assert_eq!(safe.matches('\t').count(), 1);
+        assert_eq!(safe.matches('\n').count(), 1);
+        assert!(safe.contains("\\u001b"));
+        assert!(safe.contains("\\u009b"));
+        assert!(safe.contains("\\u007f"));
+        assert!(safe.contains("\\u202e"));
+        assert!(safe.contains("\\u2069"));
+        // 32 C0 + 33 DEL/C1 + 9 bidi, less tab and newline.
+        assert_eq!(safe.matches("\\u").count(), 32 + 33 + 9 - 2);
+    }
+
+    #[test]
+    fn plain_text_is_borrowed_and_unchanged() {
+        let t = "fix: naïve → sane\tand\nmore";
+        assert!(matches!(terminal(t), Cow::Borrowed(_)));
+        assert_eq!(Safe(t).to_string(), t);
+    }
+
+    #[test]
+    fn the_notation_is_the_json_escape() {
+        let raw = "a\u{1b}]52;c;ZXZpbA==\u{7}b\u{202e}c\u{9b}";
+        let json = format!("\"{}\"", terminal(raw));
+        let back: String = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, raw);
+        assert_eq!(notation('\u{1b}'), "\\u001b");
+    }
+
+    #[test]
+    fn line_maps_offsets_through_marks_and_tabs() {
+        let raw = "\tx\u{1b}y";
+        let (text, map) = line(raw, true);
+        assert_eq!(text, "        x\\u001by");
+        let map = map.unwrap();
+        assert_eq!(map[1], 8);
+        assert_eq!(map[3], 15);
+        assert_eq!(map[raw.len()], text.len());
+        let (kept, _) = line("a\tb\u{202e}", false);
+        assert_eq!(kept, "a\tb\\u202e");
+        assert_eq!(line("plain", true), ("plain".to_string(), None));
+    }
+
+    #[test]
+    fn bidi_controls_are_found_with_offsets() {
+        let found: Vec<_> = bidi_controls("ab\u{202e}c\u{2066}").collect();
+        assert_eq!(found, vec![(2, '\u{202e}'), (6, '\u{2066}')]);
+    }
+}
