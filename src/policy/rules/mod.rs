@@ -2,6 +2,7 @@
 //! patch and emits findings through the context (which knows the profile's severities).
 
 pub mod ai;
+pub mod ai_bots;
 pub mod dco;
 pub mod license;
 pub mod style;
