@@ -6,6 +6,7 @@ mod export;
 mod mail;
 mod patch;
 mod policy;
+mod t5100;
 mod triage;
 mod tui;
 
