@@ -25,6 +25,11 @@ enum Kind {
 
 fn classify(patch: &Patch) -> Kind {
     if patch.subject.is_reply {
+        // A reply that carries a patch (in-body headers, a `[PATCH]` line or a scissors line
+        // above a diff) is what `git am` takes: a patch.
+        if patch.has_diff() && crate::patch::mailinfo::carries_patch(&patch.mail.body) {
+            return Kind::Patch;
+        }
         return Kind::Reply;
     }
     if patch.subject.index == Some(0) && patch.subject.total.is_some() {
@@ -35,7 +40,7 @@ fn classify(patch: &Patch) -> Kind {
     }
     // A `[PATCH n/N]` that lost its diff (or carries only a binary note) is still a patch of
     // its series: the maintainer should see it there, flagged, rather than among replies.
-    if patch.subject.total.is_some() && is_patch_like(patch) {
+    if is_patch_like(patch) {
         return Kind::Patch;
     }
     Kind::Reply

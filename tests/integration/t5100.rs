@@ -68,6 +68,8 @@ struct Expected {
     email: String,
     subject: String,
     message: String,
+    /// Whether mailinfo found a patch to apply.
+    has_patch: bool,
 }
 
 fn git_mailinfo(home: &Path, mail: &Path) -> Expected {
@@ -83,6 +85,7 @@ fn git_mailinfo(home: &Path, mail: &Path) -> Expected {
     };
     let subject = field("Subject");
     let msg = fs::read(dir.path().join("msg")).unwrap_or_default();
+    let has_patch = fs::metadata(dir.path().join("patch")).is_ok_and(|m| m.len() > 0);
     let mut text = format!("{subject}\n\n").into_bytes();
     text.extend_from_slice(&msg);
     let message =
@@ -92,6 +95,7 @@ fn git_mailinfo(home: &Path, mail: &Path) -> Expected {
         email: field("Email"),
         subject,
         message,
+        has_patch,
     }
 }
 
@@ -102,10 +106,12 @@ fn t5100_default_option_cases_match_git_mailinfo() {
     let mut inputs: Vec<PathBuf> = fs::read_dir(&dir)
         .expect("t5100 fixtures")
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "in" || x == "mbox"))
         .collect();
     inputs.sort();
     let mut failures = Vec::new();
     let mut checked = 0;
+    let mut shown = 0;
     for input in &inputs {
         for mail in split(home.path(), input) {
             let name = format!(
@@ -133,15 +139,79 @@ fn t5100_default_option_cases_match_git_mailinfo() {
                     failures.push(format!("{name} {what}: ours {got:?}, git {exp:?}"));
                 }
             }
+            if want.has_patch {
+                shown += 1;
+                check_show(&mail, &want, &name, &mut failures);
+            }
             checked += 1;
         }
     }
     println!("t5100 messages checked: {checked}");
-    assert!(checked >= 40, "only {checked} messages");
+    println!("t5100 patches shown: {shown}");
+    assert!(
+        checked >= 40 && shown >= 16,
+        "only {checked} messages, {shown} patches"
+    );
     assert!(
         failures.is_empty(),
         "{} differences:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// A message git takes as a patch is one in the queue: `show --format json` on it gives git's
+/// author, email, subject and message.
+fn check_show(mail: &Path, want: &Expected, name: &str, failures: &mut Vec<String>) {
+    let out = super::patchdesk(&["show", "--format", "json", &mail.display().to_string()]);
+    if !out.status.success() {
+        failures.push(format!("{name}: show failed: {}", super::stderr(&out)));
+        return;
+    }
+    let json: serde_json::Value = serde_json::from_str(&super::stdout(&out)).expect("show JSON");
+    for (what, got, exp) in [
+        ("show author", &json["author"]["name"], &want.author),
+        ("show email", &json["author"]["email"], &want.email),
+        ("show message", &json["message"], &want.message),
+    ] {
+        if got.as_str() != Some(exp.as_str()) {
+            failures.push(format!("{name} {what}: ours {got}, git {exp:?}"));
+        }
+    }
+    let title = json["message"]
+        .as_str()
+        .and_then(|m| m.lines().next())
+        .unwrap_or("");
+    if title != want.subject {
+        failures.push(format!(
+            "{name} show subject: ours {title:?}, git {:?}",
+            want.subject
+        ));
+    }
+}
+
+#[test]
+fn patch_subject_without_a_diff_is_listed_with_nothing_to_apply() {
+    let home = tempfile::tempdir().expect("temp home");
+    let sample = super::fixtures().join("t5100/sample.mbox");
+    let mails = split(home.path(), &sample);
+    // 0007: "[PATCH] another patch" whose patch was forgotten; 0008 the reply saying so.
+    let empty = &mails[6];
+    assert!(!git_mailinfo(home.path(), empty).has_patch);
+    let out = super::patchdesk(&["show", "--format", "json", &empty.display().to_string()]);
+    assert!(out.status.success(), "{}", super::stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&super::stdout(&out)).expect("JSON");
+    assert_eq!(json["diff"].as_array().map(Vec::len), Some(0));
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"style-patch-empty"), "{rules:?}");
+    let reply = super::patchdesk(&["show", "--format", "json", &mails[7].display().to_string()]);
+    assert!(
+        !reply.status.success(),
+        "a reply without a patch is not a patch"
     );
 }
