@@ -383,7 +383,6 @@ fn is_scissors_line(line: &str) -> bool {
             in_perforation = true;
             perforation += 2;
             scissors += 2;
-            last = i + 1;
             i += 1;
         } else {
             in_perforation = false;
