@@ -235,7 +235,12 @@ fn starts_with_header(raw: &[u8]) -> bool {
 /// Fills the header fields of `message` from the root part's headers.
 fn read_headers(raw: &[u8], root: &MessagePart<'_>, message: &mut Message) {
     for header in &root.headers {
-        let value = render_value(raw, header);
+        let value = match header.name {
+            // As mailinfo reads them: the raw text with its encoded words decoded, so the
+            // comments and quotes of an address and the spacing of a subject survive.
+            HeaderName::From | HeaderName::Subject => decode_words(&raw_value(raw, header)),
+            _ => render_value(raw, header),
+        };
         if value.contains('\u{fffd}') {
             message
                 .warnings
@@ -296,6 +301,48 @@ fn render_value(raw: &[u8], header: &mail_parser::Header<'_>) -> String {
             raw_value(raw, header)
         }
     }
+}
+
+/// RFC 2047 encoded words decoded wherever they stand, as mailinfo's `decode_header` does:
+/// whitespace between two encoded words is dropped, everything else is kept as written; a
+/// word that does not decode stays as it is.
+pub fn decode_words(text: &str) -> String {
+    if !text.contains("=?") {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut pending_space = String::new();
+    let mut after_word = false;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && bytes.get(i + 1) == Some(&b'?') {
+            let mut stream = mail_parser::parsers::MessageStream::new(&bytes[i + 1..]);
+            if let Some(decoded) = stream.decode_rfc2047() {
+                if !after_word {
+                    out.push_str(&pending_space);
+                }
+                pending_space.clear();
+                out.push_str(&decoded);
+                i += 1 + stream.offset();
+                after_word = true;
+                continue;
+            }
+        }
+        let ch_len = text[i..].chars().next().map_or(1, char::len_utf8);
+        let ch = &text[i..i + ch_len];
+        if ch.chars().all(char::is_whitespace) {
+            pending_space.push_str(ch);
+        } else {
+            out.push_str(&pending_space);
+            pending_space.clear();
+            out.push_str(ch);
+            after_word = false;
+        }
+        i += ch_len;
+    }
+    out.push_str(&pending_space);
+    out
 }
 
 fn is_id_header(name: &HeaderName<'_>) -> bool {
@@ -602,6 +649,23 @@ mod tests {
         assert!(m.warnings.is_empty(), "{:?}", m.warnings);
         assert!(!m.format_flowed);
         assert_eq!(m.origin.index, 3);
+    }
+
+    #[test]
+    fn from_keeps_comments_and_decodes_words_as_mailinfo() {
+        let m = parse(
+            "From: A (zzz) U Thor <a@example.com> (Comment)\nSubject: (=?ISO-8859-1?Q?a?=   =?ISO-8859-1?Q?b?=) x\n\nbody\n",
+        );
+        assert_eq!(
+            m.header("From"),
+            Some("A (zzz) U Thor <a@example.com> (Comment)")
+        );
+        assert_eq!(m.subject, "(ab) x");
+        assert_eq!(
+            decode_words("=?UTF-8?B?w6k=?= and =?bogus"),
+            "é and =?bogus"
+        );
+        assert_eq!(decode_words("a =?UTF-8?Q?b?= c"), "a b c");
     }
 
     #[test]

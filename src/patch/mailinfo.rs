@@ -339,6 +339,60 @@ fn decode_inbody(name: &str, value: String) -> String {
     }
 }
 
+/// True when a body opens like a patch sent inside another message: in-body `From:`,
+/// `Subject:` or `Date:` headers or a `[PATCH]` line at its top, or a scissors line
+/// (`-- >8 --`) anywhere above the diff.
+pub fn carries_patch(body: &str) -> bool {
+    let mut lines = body.lines().skip_while(|l| l.trim().is_empty());
+    let first = lines.next().unwrap_or("");
+    if inbody_header(&format!("{first}\n")).is_some() || first.starts_with("[PATCH]") {
+        return true;
+    }
+    body.lines()
+        .take_while(|l| !is_patch_break(&format!("{l}\n")))
+        .any(is_scissors_line)
+}
+
+/// A scissors line as git's `is_scissors_line` counts one: a `>8`/`8<`/`>%`/`%<` mark in a
+/// perforation of dashes that spans most of the visible text (at least 8 columns).
+fn is_scissors_line(line: &str) -> bool {
+    let b = line.as_bytes();
+    let (mut scissors, mut perforation, mut gap) = (0usize, 0usize, 0usize);
+    let (mut first, mut last): (Option<usize>, usize) = (None, 0);
+    let mut in_perforation = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            if in_perforation {
+                perforation += 1;
+                gap += 1;
+            }
+            i += 1;
+            continue;
+        }
+        last = i;
+        first.get_or_insert(i);
+        if c == b'-' {
+            in_perforation = true;
+            perforation += 1;
+        } else if [b">8", b"8<", b">%", b"%<"]
+            .iter()
+            .any(|m| b[i..].starts_with(*m))
+        {
+            in_perforation = true;
+            perforation += 2;
+            scissors += 2;
+            i += 1;
+        } else {
+            in_perforation = false;
+        }
+        i += 1;
+    }
+    let visible = first.map_or(0, |f| last - f + 1);
+    scissors > 0 && visible >= 8 && visible < perforation * 3 && gap * 2 < perforation
+}
+
 /// Builds the patch model from a decoded message. The subject keeps the header's prefix
 /// (version, `n/N`, tags); its title comes from an in-body `Subject:` when the message
 /// carries a patch, as mailinfo's does.
@@ -586,5 +640,30 @@ mod tests {
         ] {
             let _ = build(mail("", "", body));
         }
+    }
+
+    #[test]
+    fn replies_that_carry_a_patch() {
+        for body in [
+            "From: A U Thor <a@example.com>\nSubject: [PATCH] x\n\nWhy.\n",
+            "[PATCH] x\n\nWhy.\n",
+            "Like this?\n\n-- >8 --\nSubject: x\n\nWhy.\n",
+            "Like this?\n\n----- 8< -----\nWhy.\n",
+        ] {
+            assert!(carries_patch(body), "{body}");
+        }
+        for body in [
+            "> From: A U Thor <a@example.com>\nLooks good.\n",
+            "Looks good. The --> arrow and 8< are fine.\n",
+            "Thanks!\n---\n-- >8 --\n",
+        ] {
+            assert!(!carries_patch(body), "{body}");
+        }
+        assert!(is_scissors_line("-- >8 --"));
+        assert!(is_scissors_line(
+            "------------------------ >8 ------------------------"
+        ));
+        assert!(!is_scissors_line("a >8 b"));
+        assert!(!is_scissors_line("-- >8"));
     }
 }

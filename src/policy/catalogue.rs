@@ -436,6 +436,14 @@ pub const RULES: &[RuleInfo] = &[
         "The patch as received would not apply (cut-off hunk, rewrapped lines, ...); ask for a resend."
     ),
     rule!(
+        "style-patch-empty",
+        Style,
+        Warning,
+        "nothing to apply",
+        "git am",
+        "A [PATCH] message without a diff: git am stops with \"Patch is empty\"; ask whether the patch was lost or the empty commit is meant."
+    ),
+    rule!(
         "style-version-in-log",
         Style,
         Info,

@@ -238,6 +238,15 @@ fn run_rules(patch: &Patch, profile: &Profile) -> Vec<Finding> {
             format!("patch unusable as it stands: {}", patch.problems.join("; ")),
         );
     }
+    if !broken && patch.diff.is_empty() && patch.subject.index != Some(0) && !patch.subject.is_reply
+    {
+        let len = patch.subject.raw.len();
+        ctx.emit(
+            "style-patch-empty",
+            loc(Part::Subject, 1, 0, len, None),
+            "nothing to apply: the message carries no diff (an empty commit, or the patch was lost on the way)",
+        );
+    }
     rules::ai::check(&mut ctx);
     if !ctx.is_cover {
         rules::dco::check(&mut ctx);

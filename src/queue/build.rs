@@ -25,6 +25,11 @@ enum Kind {
 
 fn classify(patch: &Patch) -> Kind {
     if patch.subject.is_reply {
+        // A reply that carries a patch (in-body headers, a `[PATCH]` line or a scissors line
+        // above a diff) is what `git am` takes: a patch.
+        if patch.has_diff() && crate::patch::mailinfo::carries_patch(&patch.mail.body) {
+            return Kind::Patch;
+        }
         return Kind::Reply;
     }
     if patch.subject.index == Some(0) && patch.subject.total.is_some() {
@@ -35,7 +40,15 @@ fn classify(patch: &Patch) -> Kind {
     }
     // A `[PATCH n/N]` that lost its diff (or carries only a binary note) is still a patch of
     // its series: the maintainer should see it there, flagged, rather than among replies.
-    if patch.subject.total.is_some() && is_patch_like(patch) {
+    // So is a lone `[PATCH]` with no diff (an empty commit, a patch a mailer lost): listed,
+    // and the policy says there is nothing to apply. A `[GIT PULL]` is not a patch.
+    if (patch.subject.total.is_some() && is_patch_like(patch))
+        || patch
+            .subject
+            .tags
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("PATCH"))
+    {
         return Kind::Patch;
     }
     Kind::Reply
@@ -358,6 +371,58 @@ mod tests {
         group_series(&mut q);
         link_replies(&mut q, replies);
         q
+    }
+
+    fn mail_patch(subject: &str, body: &str) -> Patch {
+        Patch::from_message(Message {
+            subject: subject.into(),
+            from: Some(crate::mail::Address {
+                name: "S".into(),
+                email: "s@example.org".into(),
+            }),
+            body: body.into(),
+            ..Message::default()
+        })
+    }
+
+    #[test]
+    fn replies_carrying_a_patch_and_patches_without_a_diff() {
+        let diff = "---\n a | 1 +\n\ndiff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1,2 @@\n x\n+y\n";
+        let inbody = mail_patch(
+            "Re: [PATCH] old",
+            &format!("From: A U Thor <a@example.com>\nSubject: [PATCH] new\n\nWhy.\n{diff}"),
+        );
+        assert_eq!(classify(&inbody), Kind::Patch);
+        assert_eq!(inbody.subject.title, "new");
+        assert_eq!(inbody.author.email, "a@example.com");
+        let scissors = mail_patch(
+            "Re: [PATCH] old",
+            &format!("Try this:\n\n-- >8 --\nWhy.\n{diff}"),
+        );
+        assert_eq!(classify(&scissors), Kind::Patch);
+        // A review that quotes the diff, or suggests one without marking it, stays a reply.
+        assert_eq!(
+            classify(&mail_patch(
+                "Re: [PATCH] old",
+                &format!("Something like:\n{diff}")
+            )),
+            Kind::Reply
+        );
+        assert_eq!(
+            classify(&mail_patch("[PATCH] empty", "Nothing here.\n")),
+            Kind::Patch
+        );
+        assert_eq!(
+            classify(&mail_patch("[GIT PULL] branch", "Please pull.\n")),
+            Kind::Reply
+        );
+        assert_eq!(
+            classify(&mail_patch(
+                "Re: [PATCH] x",
+                "From: A <a@x.org>\n\nNo diff.\n"
+            )),
+            Kind::Reply
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod mail;
 mod patch;
 mod policy;
 mod props;
+mod t5100;
 mod triage;
 mod tui;
 

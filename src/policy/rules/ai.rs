@@ -7,6 +7,7 @@
 //! person, the Copilot key, GPT partition tables and the Gemini SoC stay silent. Quoted or
 //! indented text, notes below `---` and documentation or test files are reported lower.
 
+use super::ai_bots;
 use super::util::{self, TRAILER_LINE, parse_ident};
 use crate::mail::Address;
 use crate::policy::engine::Ctx;
@@ -16,7 +17,6 @@ use regex::{Regex, RegexSet};
 use std::sync::LazyLock;
 
 const R7A: &str = r"(?i)^(?:noreply@anthropic\.com|claude@anthropic\.com|cursoragent@cursor\.com|aider@aider\.chat|noreply@aider\.chat|copilot@github\.com|codex@openai\.com|noreply@openai\.com|noreply@opencode\.ai|vibe@mistral\.ai|qwen-coder@alibabacloud\.com|openhands@all-hands\.dev|amp@ampcode\.com|noreply@codebuff\.com|noreply@freebuff\.com)$";
-const R7B: &str = r"(?i)^\d+\+(?:claude|anthropic-claude|claude-code-action|cursor|openai-codex|chatgpt-codex-connector|gemini-code-assist|google-labs-jules|devin-ai-integration|cline|continue|sourcegraph-cody|jetbrains-ai|amazon-q-developer|copilot|codiumai-pr-agent-pro|copilot-swe-agent)\[bot\]@users\.noreply\.github\.com$";
 const R7B_COPILOT: &str =
     r"(?i)^(?:175728472|198982749|223556219)\+copilot@users\.noreply\.github\.com$";
 const R10: &str = r"(?i)^(?:claude(?:[ \t]+(?:code|opus|sonnet|haiku)[\w .-]*)?|github[ \t]+copilot|copilot|chatgpt|gpt[- ]?\d[\w.-]*|codex(?:[ \t]+cli)?|cursor(?:[ \t]+agent)?|gemini(?:[ \t]+cli)?|aider(?:[ \t]*\([^)]*\))?|devin(?:[ \t]+ai)?|opencode|mistral[ \t]+vibe|qwen-coder)$";
@@ -51,7 +51,7 @@ fn compile(ps: &[&str]) -> Vec<Regex> {
     ps.iter().map(|p| util::re(p)).collect()
 }
 
-static MAILBOX: LazyLock<Vec<Regex>> = LazyLock::new(|| compile(&[R7A, R7B, R7B_COPILOT]));
+static MAILBOX: LazyLock<Vec<Regex>> = LazyLock::new(|| compile(&[R7A, R7B_COPILOT]));
 static AI_NAME: LazyLock<Regex> = LazyLock::new(|| util::re(R10));
 static FOOTER: LazyLock<Vec<Regex>> = LazyLock::new(|| compile(FOOTERS));
 static SESSION: LazyLock<Vec<Regex>> = LazyLock::new(|| compile(SESSION_URLS));
@@ -104,7 +104,11 @@ const BASIC_TOOLS: &[&str] = &[
 
 /// The AI tool an address belongs to (R7a/R7b), if any.
 pub fn ai_mailbox(email: &str) -> bool {
-    MAILBOX.iter().any(|r| r.is_match(email.trim()))
+    let who = Address {
+        name: String::new(),
+        email: email.trim().to_string(),
+    };
+    MAILBOX.iter().any(|r| r.is_match(email.trim())) || ai_bots::ai_bot(&who).is_some()
 }
 
 /// True when a display name is an AI tool's (R10) — evidence only with an AI key or mailbox.
@@ -125,7 +129,7 @@ fn ai_identity(profile: &Profile, who: &Address) -> Option<AiIdentity> {
     if profile.is_allowlisted(who) {
         return None;
     }
-    if ai_mailbox(&who.email) {
+    if ai_mailbox(&who.email) || ai_bots::ai_bot(who).is_some() {
         Some(AiIdentity::Mailbox)
     } else if ai_display_name(&who.name) || who.name.trim_end().ends_with("(aider)") {
         Some(AiIdentity::NameOnly)
@@ -165,11 +169,17 @@ fn authors(ctx: &mut Ctx<'_>) {
         let kind = ai_identity(ctx.profile, &who);
         let loc = ctx.at_header("From");
         match kind {
-            Some(AiIdentity::Mailbox) => ctx.emit(
-                "ai-author",
-                loc,
-                format!("the {role} '{}' is an AI tool identity", who.display()),
-            ),
+            Some(AiIdentity::Mailbox) => {
+                let what = match ai_bots::ai_bot(&who) {
+                    Some(b) => format!("the GitHub account of {} ({})", b.tool, b.login),
+                    None => "an AI tool identity".to_string(),
+                };
+                ctx.emit(
+                    "ai-author",
+                    loc,
+                    format!("the {role} '{}' is {what}", who.display()),
+                )
+            }
             Some(AiIdentity::NameOnly) if aider => ctx.emit(
                 "ai-author",
                 loc,
@@ -251,6 +261,7 @@ fn place_severity(place: Place, quoted: bool) -> impl Fn(Severity) -> Severity {
 
 fn tag_lines(ctx: &mut Ctx<'_>, claim: bool) {
     let trailer_lines: Vec<usize> = ctx.patch.trailers.iter().map(|t| t.line).collect();
+    let tag_like = tag_paragraphs(&ctx.lines);
     let mut items: Vec<(Place, usize, &str)> = Vec::new();
     for (i, l) in ctx.lines.iter().enumerate().skip(1) {
         let place = if trailer_lines.contains(&i) {
@@ -258,6 +269,11 @@ fn tag_lines(ctx: &mut Ctx<'_>, claim: bool) {
         } else {
             Place::Message
         };
+        // Outside the trailer block, a tag counts only in a paragraph of tags and footers
+        // (a block git rejects); one quoted in prose or indented as an example is not a tag.
+        if place == Place::Message && !util::is_quoted(l) && !tag_like[i] {
+            continue;
+        }
         items.push((place, i, l));
     }
     for (i, l) in ctx.notes.iter().enumerate() {
@@ -329,7 +345,12 @@ fn tag_lines(ctx: &mut Ctx<'_>, claim: bool) {
                     None => {}
                 }
             }
-            "assisted-by" => assisted_by(ctx, &value, vloc, kloc, adjust, claim),
+            "assisted-by" => {
+                let form = assisted_form(&value, ident.as_ref(), kind);
+                if form != AssistedForm::Person {
+                    assisted_by(ctx, &value, form, vloc, kloc, adjust, claim);
+                }
+            }
             "ai-exception-granted-by" => {
                 ctx.emit_at(
                     "ai-exception-tag",
@@ -372,9 +393,72 @@ fn tag_lines(ctx: &mut Ctx<'_>, claim: bool) {
     }
 }
 
+/// What an `Assisted-by:` value names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AssistedForm {
+    /// Linux's `AGENT:MODEL [TOOLS]`.
+    Kernel,
+    /// An identity whose address or name is an AI tool's.
+    ToolIdentity,
+    /// Free text naming a known tool, or any other text without a person's address.
+    FreeForm,
+    /// `Name <address>` of a person: human help (git's own history uses it so).
+    Person,
+}
+
+impl AssistedForm {
+    fn describe(self) -> &'static str {
+        match self {
+            AssistedForm::Kernel => "Linux AGENT:MODEL form",
+            AssistedForm::ToolIdentity => "an AI tool's identity",
+            AssistedForm::FreeForm => "free-form text",
+            AssistedForm::Person => "a person",
+        }
+    }
+}
+
+fn assisted_form(
+    value: &str,
+    ident: Option<&util::Ident>,
+    kind: Option<AiIdentity>,
+) -> AssistedForm {
+    if ASSISTED_KERNEL.is_match(value) && !value.contains('<') {
+        AssistedForm::Kernel
+    } else if kind.is_some() {
+        AssistedForm::ToolIdentity
+    } else if ident.is_some_and(|i| !i.name.is_empty()) {
+        AssistedForm::Person
+    } else {
+        AssistedForm::FreeForm
+    }
+}
+
+/// For each message line: does it stand, unindented, in a paragraph made only of
+/// trailer-shaped lines and AI tool footers?
+fn tag_paragraphs<S: AsRef<str>>(lines: &[S]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    let mut start = 0;
+    while start < lines.len() {
+        let end = (start..lines.len())
+            .find(|&i| lines[i].as_ref().trim().is_empty())
+            .unwrap_or(lines.len());
+        let all = (start..end).all(|i| {
+            let l = lines[i].as_ref();
+            !l.starts_with([' ', '\t'])
+                && (util::looks_like_trailer(l) || FOOTER.iter().any(|r| r.is_match(l)))
+        });
+        for o in &mut out[start..end] {
+            *o = all;
+        }
+        start = end + 1;
+    }
+    out
+}
+
 fn assisted_by(
     ctx: &mut Ctx<'_>,
     value: &str,
+    form: AssistedForm,
     vloc: Location,
     kloc: Location,
     adjust: impl Fn(Severity) -> Severity,
@@ -402,9 +486,12 @@ fn assisted_by(
         },
         kloc,
         if claim {
-            format!("{msg} (the message claims an exception)")
+            format!(
+                "{msg} ({}; the message claims an exception)",
+                form.describe()
+            )
         } else {
-            msg
+            format!("{msg} ({})", form.describe())
         },
     );
     if let Some(c) = ASSISTED_KERNEL.captures(value) {
@@ -1004,5 +1091,147 @@ mod tests {
         let f = check(&p, "qemu");
         assert!(find(&f, "ai-prose").is_some());
         assert!(find(&f, "dco-missing").is_none());
+    }
+
+    #[test]
+    fn ai_bot_accounts_fire_as_author_and_coauthor() {
+        for login in [
+            "copilot-swe-agent[bot]",
+            "coderabbitai[bot]",
+            "sourcery-ai[bot]",
+            "qodo-merge-pro[bot]",
+            "google-labs-jules[bot]",
+            "amazon-q-developer[bot]",
+            "openhands-agent",
+            "sweep-ai[bot]",
+            "codegen-sh[bot]",
+            "ellipsis-dev[bot]",
+            "greptile-apps[bot]",
+            "chatgpt-codex-connector[bot]",
+        ] {
+            let email = format!("98765+{login}@users.noreply.github.com");
+            let a = PatchBuilder::new("hw: x", &body(""))
+                .from(login, &email)
+                .diff_modify("a.c", &["x;"])
+                .build();
+            let f = check(&a, "qemu");
+            let x = find(&f, "ai-author").unwrap_or_else(|| panic!("{login}: {f:?}"));
+            assert_eq!(x.severity, Severity::Error, "{login}");
+            assert!(x.message.contains(login), "{}", x.message);
+            let c = PatchBuilder::new(
+                "hw: x",
+                &body(&format!("Co-authored-by: Some Name <{email}>\n")),
+            )
+            .diff_modify("a.c", &["x;"])
+            .build();
+            assert_eq!(
+                find(&check(&c, "qemu"), "ai-coauthor").map(|f| f.severity),
+                Some(Severity::Error),
+                "{login}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_ai_bots_and_lookalike_addresses_stay_silent() {
+        for (name, email) in [
+            (
+                "dependabot[bot]",
+                "49699333+dependabot[bot]@users.noreply.github.com",
+            ),
+            (
+                "renovate[bot]",
+                "29139614+renovate[bot]@users.noreply.github.com",
+            ),
+            (
+                "github-actions[bot]",
+                "41898282+github-actions[bot]@users.noreply.github.com",
+            ),
+            ("Jane Doe", "jane.claude[bot]@example.org"),
+            ("Jane Doe", "12+notcursor[bot]@users.noreply.github.com"),
+            ("Jane Doe", "cursor@example.org"),
+            ("Devin Smith", "devin@example.org"),
+        ] {
+            let p = PatchBuilder::new(
+                "hw: x",
+                &body(&format!("Co-authored-by: {name} <{email}>\n")),
+            )
+            .from(name, email)
+            .diff_modify("a.c", &["x;"])
+            .build();
+            let f = check(&p, "qemu");
+            assert!(ai_findings(&f).is_empty(), "{email}: {:?}", ai_findings(&f));
+        }
+    }
+
+    #[test]
+    fn assisted_by_a_person_is_human_help() {
+        let mk = |v: &str| {
+            PatchBuilder::new("doc: x", &body(&format!("Assisted-by: {v}\n")))
+                .diff_modify("a.c", &["x;"])
+                .build()
+        };
+        for person in [
+            "Jane Doe <jane@example.org>",
+            "Johannes Schindelin <johannes.schindelin@gmx.de>",
+        ] {
+            for prof in ["qemu", "linux", "generic"] {
+                let f = check(&mk(person), prof);
+                assert!(
+                    ai_findings(&f).is_empty(),
+                    "{person} {prof}: {:?}",
+                    ai_findings(&f)
+                );
+            }
+        }
+        for (v, form) in [
+            (
+                "Claude:claude-opus-4-6 coccinelle",
+                "Linux AGENT:MODEL form",
+            ),
+            (
+                "Claude Sonnet 4.6 <noreply@anthropic.com>",
+                "an AI tool's identity",
+            ),
+            ("ChatGPTv5", "free-form text"),
+            ("generic LLM chatbot", "free-form text"),
+        ] {
+            let f = check(&mk(v), "qemu");
+            let x = find(&f, "ai-assisted-by").unwrap_or_else(|| panic!("{v}: {f:?}"));
+            assert_eq!(x.severity, Severity::Error, "{v}");
+            assert!(x.message.contains(form), "{v}: {}", x.message);
+        }
+    }
+
+    #[test]
+    fn tags_quoted_in_prose_are_not_tags() {
+        let prose = "Explain the tags.\n\nThe common way to mark such commits seems to be Generated-by: or\nAssisted-by: but a maintainer could also write\n\n  AI-exception-granted-by: Mary Maintainer <mary.maintainer@mycorp.test>\n  Generated-by: Some Tool 1.0\n\nwhich this document does not define.\nCo-authored-by: Claude <noreply@anthropic.com> is what one tool writes.\n\nSigned-off-by: A U Thor <a@example.org>\n";
+        let p = PatchBuilder::new("docs/devel: discuss AI tags", prose)
+            .diff_modify("docs/devel/code-provenance.rst", &["x"])
+            .build();
+        let f = check(&p, "qemu");
+        let tags: Vec<_> = f
+            .iter()
+            .filter(|f| {
+                [
+                    "ai-exception-tag",
+                    "ai-other-trailer",
+                    "ai-coauthor",
+                    "ai-assisted-by",
+                ]
+                .contains(&f.rule.as_str())
+            })
+            .collect();
+        assert!(tags.is_empty(), "{tags:?}");
+        // A paragraph of tags that git does not take as the trailer block still counts.
+        let p = PatchBuilder::new(
+            "hw: x",
+            "Why.\n\nGenerated-by: Some Tool 1.0\nCo-authored-by: Claude <noreply@anthropic.com>\n\nThe end.\n",
+        )
+        .diff_modify("a.c", &["x;"])
+        .build();
+        let f = check(&p, "qemu");
+        assert!(find(&f, "ai-other-trailer").is_some(), "{f:?}");
+        assert!(find(&f, "ai-coauthor").is_some(), "{f:?}");
     }
 }

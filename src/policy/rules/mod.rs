@@ -3,6 +3,7 @@
 
 pub mod ai;
 pub mod bidi;
+pub mod ai_bots;
 pub mod dco;
 pub mod license;
 pub mod style;
