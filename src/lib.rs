@@ -24,6 +24,7 @@ pub mod error;
 pub mod export;
 pub mod hash;
 pub mod mail;
+pub mod maintainers;
 pub mod patch;
 pub mod policy;
 pub mod queue;
