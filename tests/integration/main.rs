@@ -4,6 +4,7 @@
 mod cli;
 mod export;
 mod mail;
+mod maintainers;
 mod patch;
 mod policy;
 mod triage;
