@@ -25,6 +25,7 @@ pub mod fsutil;
 pub mod fuzzing;
 pub mod hash;
 pub mod mail;
+pub mod maintainers;
 pub mod patch;
 pub mod policy;
 pub mod queue;

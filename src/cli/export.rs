@@ -264,6 +264,7 @@ pub fn run_apply(args: &ApplyArgs) -> Result<i32> {
         source: Some(args.source.clone()),
         repo: None,
         demo: false,
+        tree: None,
     };
     let queue = source.load()?;
     let plan = load_plan(&args.review, &queue, Some(&args.repo), None)?;

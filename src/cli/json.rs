@@ -62,6 +62,25 @@ impl<'a> PatchJson<'a> {
     }
 }
 
+/// `"maintainers"` and `"sections"` of one patch, added to its JSON object.
+pub fn add_maintainers(
+    object: &mut serde_json::Value,
+    maintainers: &crate::maintainers::Maintainers,
+    patch: &Patch,
+) {
+    let lookup = maintainers.lookup(&crate::maintainers::scan_patch(patch));
+    if let Some(map) = object.as_object_mut() {
+        map.insert(
+            "maintainers".into(),
+            serde_json::to_value(&lookup.people).unwrap_or_default(),
+        );
+        map.insert(
+            "sections".into(),
+            serde_json::to_value(&lookup.sections).unwrap_or_default(),
+        );
+    }
+}
+
 /// A cover letter's reference.
 #[derive(Debug, Serialize)]
 pub struct CoverJson<'a> {

@@ -1,6 +1,7 @@
 //! `patchdesk list`: series and patches as a compact table, or JSON.
 
-use super::json::{ListJson, SeriesJson};
+use super::json::{ListJson, SeriesJson, add_maintainers};
+use crate::maintainers::Maintainers;
 use super::{Format, ListArgs, emit};
 use crate::Result;
 use crate::queue::Queue;
@@ -9,8 +10,9 @@ use std::fmt::Write;
 /// Runs `list`.
 pub fn run(args: &ListArgs) -> Result<i32> {
     let queue = args.source.load()?;
+    let maintainers = args.source.maintainers()?;
     let text = match args.format {
-        Format::Json => to_json(&queue),
+        Format::Json => to_json_with(&queue, maintainers.as_ref()),
         Format::Text => to_text(&queue),
     };
     emit(&text)?;
@@ -19,6 +21,11 @@ pub fn run(args: &ListArgs) -> Result<i32> {
 
 /// The JSON form.
 pub fn to_json(queue: &Queue) -> String {
+    to_json_with(queue, None)
+}
+
+/// The JSON form, each patch with its `"maintainers"` and `"sections"` when a tree is known.
+pub fn to_json_with(queue: &Queue, maintainers: Option<&Maintainers>) -> String {
     let reviews = queue.all_review_counts();
     let list = ListJson {
         series: queue
@@ -28,7 +35,23 @@ pub fn to_json(queue: &Queue) -> String {
             .collect(),
         skipped: &queue.skipped,
     };
-    let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+    let Some(m) = maintainers else {
+        let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+        text.push('\n');
+        return text;
+    };
+    // (serde_json's Value orders keys by name; only the output with a tree goes through it.)
+    let mut value = serde_json::to_value(&list).unwrap_or_default();
+    {
+        let series = value.get_mut("series").and_then(|s| s.as_array_mut());
+        for (sj, s) in series.into_iter().flatten().zip(&queue.series) {
+            let patches = sj.get_mut("patches").and_then(|p| p.as_array_mut());
+            for (pj, &i) in patches.into_iter().flatten().zip(&s.patches) {
+                add_maintainers(pj, m, &queue.patches[i]);
+            }
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -80,6 +80,10 @@ pub struct SourceArgs {
     /// Read the built-in demo queue.
     #[arg(long, conflicts_with = "repo")]
     pub demo: bool,
+    /// The source tree whose MAINTAINERS says who looks after which files (default: the
+    /// --repo repository, when it has a MAINTAINERS file).
+    #[arg(long, value_name = "PATH")]
+    pub tree: Option<PathBuf>,
 }
 
 impl SourceArgs {
@@ -113,6 +117,21 @@ impl SourceArgs {
     /// Reads and groups the queue.
     pub fn load(&self) -> Result<Queue> {
         queue::load(&self.spec()?)
+    }
+
+    /// The MAINTAINERS of --tree (or of --repo's repository); its errors are written to
+    /// standard error, each with file and line, and the rest is used.
+    pub fn maintainers(&self) -> Result<Option<crate::maintainers::Maintainers>> {
+        let tree = match (&self.tree, &self.repo) {
+            (Some(tree), _) => tree.clone(),
+            (None, Some(repo)) if repo.join("MAINTAINERS").is_file() => repo.clone(),
+            _ => return Ok(None),
+        };
+        let m = crate::maintainers::Maintainers::load(&tree)?;
+        for e in m.errors() {
+            eprintln!("patchdesk: warning: {e}");
+        }
+        Ok(Some(m))
     }
 }
 

@@ -17,8 +17,19 @@ pub fn run(args: &ShowArgs) -> Result<i32> {
     let queue = args.source.load()?;
     let index = queue.select(args.patch.as_deref())?;
     let findings = check_patch(&queue.patches[index], &profile);
+    let maintainers = args.source.maintainers()?;
     let text = match args.format {
-        Format::Json => to_json(&queue, index, &findings),
+        Format::Json => match &maintainers {
+            Some(m) => {
+                let mut value: serde_json::Value =
+                    serde_json::from_str(&to_json(&queue, index, &findings)).unwrap_or_default();
+                super::json::add_maintainers(&mut value, m, &queue.patches[index]);
+                let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+                text.push('\n');
+                text
+            }
+            None => to_json(&queue, index, &findings),
+        },
         Format::Text => format!(
             "Profile: {}\n{}",
             profile.name,

@@ -43,6 +43,7 @@ impl QueueArgs {
             source: Some(self.source.clone()),
             repo: self.repo.clone(),
             demo: false,
+            tree: None,
         }
     }
 

@@ -8,6 +8,7 @@ mod export;
 mod fuzz;
 mod layering;
 mod mail;
+mod maintainers;
 mod patch;
 mod policy;
 mod props;
