@@ -1,9 +1,9 @@
 //! `patchdesk list`: series and patches as a compact table, or JSON.
 
 use super::json::{ListJson, SeriesJson, add_maintainers};
-use crate::maintainers::Maintainers;
 use super::{Format, ListArgs, emit};
 use crate::Result;
+use crate::maintainers::Maintainers;
 use crate::queue::Queue;
 use std::fmt::Write;
 

@@ -64,7 +64,10 @@ impl Maintainers {
         let mut candidates: Vec<usize> = Vec::new();
         for file in &scan.files {
             candidates.clear();
-            for (k, _) in file.char_indices().chain(std::iter::once((file.len(), ' '))) {
+            for (k, _) in file
+                .char_indices()
+                .chain(std::iter::once((file.len(), ' ')))
+            {
                 if let Some(v) = self.by_prefix.get(&file[..k]) {
                     candidates.extend_from_slice(v);
                 }
@@ -82,9 +85,7 @@ impl Maintainers {
                 for rule in &section.file_rules {
                     match rule {
                         FileRule::F(p) if p.matches(file) => depth = Some(p.depth),
-                        FileRule::N(re) if re.is_match(file).unwrap_or(false) => {
-                            depth = Some(0)
-                        }
+                        FileRule::N(re) if re.is_match(file).unwrap_or(false) => depth = Some(0),
                         _ => {}
                     }
                 }
@@ -189,7 +190,11 @@ impl Maintainers {
                             name = parse_email(&format!("{p} <{address}>")).0;
                         }
                     }
-                    let role = if *kind == 'M' { role.as_str() } else { "reviewer" };
+                    let role = if *kind == 'M' {
+                        role.as_str()
+                    } else {
+                        "reviewer"
+                    };
                     out.push(name, address, role, &section.title);
                 }
                 _ => {}

@@ -9,11 +9,11 @@
 //! each is listed with file and line, and the rest is used.
 
 mod lookup;
+#[cfg(test)]
+mod oracle_tests;
 mod parse;
 mod pattern;
 mod scan;
-#[cfg(test)]
-mod oracle_tests;
 
 pub use lookup::{Lookup, Person};
 pub use parse::{Dialect, Maintainers, MaintainersError};

@@ -43,11 +43,7 @@ fn make_tree(project: &Path, maintainers: Option<&str>) -> tempfile::TempDir {
     match maintainers {
         Some(text) => std::fs::write(tmp.path().join("MAINTAINERS"), text).unwrap(),
         None => {
-            std::fs::copy(
-                project.join("MAINTAINERS"),
-                tmp.path().join("MAINTAINERS"),
-            )
-            .unwrap();
+            std::fs::copy(project.join("MAINTAINERS"), tmp.path().join("MAINTAINERS")).unwrap();
         }
     }
     tmp
@@ -62,7 +58,11 @@ fn script(tree: &Path, patch: &Path) -> Vec<String> {
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -252,7 +252,10 @@ fn a_hand_made_file_agrees_with_uboots_script_rule_by_rule() {
         "(moderated list:ARM BOARDS)",
         "(open list)",
     ] {
-        assert!(got.iter().any(|l| l.ends_with(role)), "{role} not in {got:?}");
+        assert!(
+            got.iter().any(|l| l.ends_with(role)),
+            "{role} not in {got:?}"
+        );
     }
     want.sort();
     got.sort();

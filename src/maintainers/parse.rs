@@ -157,10 +157,7 @@ impl Maintainers {
                         Ok(r) => re = Some(r),
                         Err(e) => err(&mut m.errors, lineno, bad_regex("N:", &value, &e)),
                     },
-                    'K' => match (
-                        perl_regex(&value, ""),
-                        perl_regex(&value, "^[+-].*"),
-                    ) {
+                    'K' => match (perl_regex(&value, ""), perl_regex(&value, "^[+-].*")) {
                         (Ok(a), Ok(b)) => m.keywords.push((m.lines.len(), a, b)),
                         (Err(e), _) | (_, Err(e)) => {
                             err(&mut m.errors, lineno, bad_regex("K:", &value, &e))

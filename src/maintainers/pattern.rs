@@ -34,7 +34,9 @@ enum Tok {
 
 /// The script's conversion of a glob to its regex text.
 pub(crate) fn convert(glob: &str) -> String {
-    glob.replace('.', "\\.").replace('*', ".*").replace('?', ".")
+    glob.replace('.', "\\.")
+        .replace('*', ".*")
+        .replace('?', ".")
 }
 
 impl FilePattern {
@@ -168,7 +170,10 @@ mod tests {
     fn a_pattern_matches_at_the_start_only_and_dots_are_literal() {
         let p = pat("docs/a.txt");
         assert!(p.matches("docs/a.txt"));
-        assert!(p.matches("docs/a.txtx"), "the script does not anchor the end");
+        assert!(
+            p.matches("docs/a.txtx"),
+            "the script does not anchor the end"
+        );
         assert!(!p.matches("docs/abtxt"));
         assert!(!p.matches("x/docs/a.txt"));
         let q = pat("include/?.h");

@@ -172,5 +172,7 @@ fn is_fixes(line: &str) -> bool {
 fn hunk_header(line: &str) -> bool {
     let rest = &line[4..];
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0 && rest[digits..].starts_with(',') && rest[digits + 1..].starts_with(|c: char| c.is_ascii_digit())
+    digits > 0
+        && rest[digits..].starts_with(',')
+        && rest[digits + 1..].starts_with(|c: char| c.is_ascii_digit())
 }

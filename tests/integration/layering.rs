@@ -7,8 +7,23 @@ use std::path::{Path, PathBuf};
 
 /// Each module may name only the modules before it (`Error`/`Result` are `error`'s).
 const ORDER: &[&str] = &[
-    "error", "safe", "text", "hash", "fsutil", "demo", "mail", "source", "patch", "queue",
-    "policy", "triage", "export", "tui", "cli", "fuzzing",
+    "error",
+    "safe",
+    "text",
+    "hash",
+    "fsutil",
+    "demo",
+    "mail",
+    "source",
+    "patch",
+    "maintainers",
+    "queue",
+    "policy",
+    "triage",
+    "export",
+    "tui",
+    "cli",
+    "fuzzing",
 ];
 
 fn files_of(module: &str) -> Vec<PathBuf> {

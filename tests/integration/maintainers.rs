@@ -48,7 +48,13 @@ fn list_json_names_each_patchs_sections_and_people_in_the_scripts_order() {
         .collect();
     let uart = patches
         .iter()
-        .find(|p| p["files"].as_array().unwrap().iter().any(|f| f == "hw/char/uart.c"))
+        .find(|p| {
+            p["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "hw/char/uart.c")
+        })
         .expect("a demo patch touches the uart");
     let people: Vec<(&str, &str, &str)> = uart["maintainers"]
         .as_array()
@@ -75,13 +81,22 @@ fn list_json_names_each_patchs_sections_and_people_in_the_scripts_order() {
     assert_eq!(uart["maintainers"][0]["name"], "Uma Art");
     let qcow = patches
         .iter()
-        .find(|p| p["files"].as_array().unwrap().iter().any(|f| f == "block/qcow.c"))
+        .find(|p| {
+            p["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "block/qcow.c")
+        })
         .expect("a demo patch touches qcow");
     assert_eq!(qcow["sections"][0], "BLOCK");
     assert_eq!(qcow["maintainers"][0]["role"], "supporter");
     // The bad lines are reported, each with file and line, and the rest still used.
     let err = stderr(&out);
-    assert!(err.contains("MAINTAINERS:14: unknown line kind 'Z'"), "{err}");
+    assert!(
+        err.contains("MAINTAINERS:14: unknown line kind 'Z'"),
+        "{err}"
+    );
     assert!(err.contains("MAINTAINERS:15: bad file pattern"), "{err}");
 }
 

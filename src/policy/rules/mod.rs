@@ -2,8 +2,8 @@
 //! patch and emits findings through the context (which knows the profile's severities).
 
 pub mod ai;
-pub mod bidi;
 pub mod ai_bots;
+pub mod bidi;
 pub mod dco;
 pub mod license;
 pub mod style;
