@@ -3,8 +3,8 @@
 //! and the list of every note.
 
 use super::super::action::{Action, Context};
+use super::super::boundary::DeskTarget;
 use super::super::state::{AppState, STATUS_NAMES};
-use super::super::update::DeskTarget;
 use super::hint;
 use super::patch::centred;
 use super::text::fit;
