@@ -559,9 +559,9 @@ impl AppState {
                 Overlay::Help { .. } => Context::Help,
                 Overlay::Files { .. } => Context::Files,
                 Overlay::Notes { .. } => Context::Notes,
-                Overlay::Status { .. }
-                | Overlay::Confirm { .. }
-                | Overlay::ConfirmExport { .. } => Context::Picker,
+                Overlay::Status { .. } => Context::Picker,
+                Overlay::Confirm { .. } => Context::Confirm,
+                Overlay::ConfirmExport { .. } => Context::Export,
                 Overlay::None if self.patch.is_some() => Context::Patch,
                 Overlay::None => Context::Queue,
             }

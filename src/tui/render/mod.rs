@@ -120,10 +120,17 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 | PromptKind::WholeNote(_)
                 | PromptKind::EditNote(_)
         ) {
-            left.push(Span::styled(
-                "  <enter> save  <esc> cancel",
-                state.theme.dim,
-            ));
+            let keys: Vec<String> = [
+                (Action::PromptSubmit, "save"),
+                (Action::PromptCancel, "cancel"),
+            ]
+            .into_iter()
+            .filter_map(|(action, label)| {
+                let key = state.keymap.hint(Context::Prompt, action)?;
+                Some(format!("  {key} {label}"))
+            })
+            .collect();
+            left.push(Span::styled(keys.concat(), state.theme.dim));
         } else if let Some(v) = &state.patch {
             let n = v.search.matches.len();
             left.push(Span::styled(
@@ -151,7 +158,9 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 (Action::Help, "help"),
             ],
             Context::Help | Context::Files => &[(Action::Back, "close")],
-            Context::Picker => &[(Action::Open, "pick"), (Action::Back, "close")],
+            Context::Picker | Context::Confirm | Context::Export => {
+                &[(Action::Open, "pick"), (Action::Back, "close")]
+            }
             Context::Notes => &[(Action::Open, "open"), (Action::Back, "close")],
             _ => &[
                 (Action::Open, "open"),

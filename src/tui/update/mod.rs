@@ -343,6 +343,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     match context {
         Context::Picker => return picker_action(state, action),
+        Context::Confirm => return confirm_action(state, action),
+        Context::Export => return export_confirm_action(state, action),
         Context::Notes => return notes_action(state, action),
         Context::Prompt => return prompt_action(state, action),
         Context::Help => help_action(state, action),

@@ -22,42 +22,45 @@ pub(super) fn help_action(state: &mut AppState, action: Action) {
     }
 }
 
+/// The export confirm step: write, cancel, change an option or scroll the preview.
+pub(super) fn export_confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Overlay::ConfirmExport { scroll } = state.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Action::Back => {
+            state.overlay = Overlay::None;
+            state.export = None;
+            state.message = Some("nothing written".into());
+            Vec::new()
+        }
+        Action::Open => {
+            if let Some(why) = state.export.as_ref().and_then(|e| e.refused.clone()) {
+                state.message = Some(format!("nothing written: {why}"));
+                return Vec::new();
+            }
+            state.overlay = Overlay::None;
+            state
+                .export
+                .take()
+                .map_or_else(Vec::new, |e| vec![Effect::RunExport(e.ask)])
+        }
+        a if ExportOption::of(a).is_some() => {
+            ExportOption::of(a).map_or_else(Vec::new, |o| export_option(state, o))
+        }
+        a if is_motion(a) => {
+            let n = state.export.as_ref().map_or(0, |e| e.preview.len());
+            state.overlay = Overlay::ConfirmExport {
+                scroll: step(scroll, n, a, 10),
+            };
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The status picker: move, pick (deferred asks for a date first) or close.
 pub(super) fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
-    if let Overlay::Confirm { scroll } = state.overlay {
-        return confirm_action(state, action, scroll);
-    }
-    if let Overlay::ConfirmExport { scroll } = state.overlay {
-        return match action {
-            Action::Back => {
-                state.overlay = Overlay::None;
-                state.export = None;
-                state.message = Some("nothing written".into());
-                Vec::new()
-            }
-            Action::Open => {
-                if let Some(why) = state.export.as_ref().and_then(|e| e.refused.clone()) {
-                    state.message = Some(format!("nothing written: {why}"));
-                    return Vec::new();
-                }
-                state.overlay = Overlay::None;
-                state
-                    .export
-                    .take()
-                    .map_or_else(Vec::new, |e| vec![Effect::RunExport(e.ask)])
-            }
-            a if ExportOption::of(a).is_some() => {
-                ExportOption::of(a).map_or_else(Vec::new, |o| export_option(state, o))
-            }
-            a if is_motion(a) => {
-                let n = state.export.as_ref().map_or(0, |e| e.preview.len());
-                state.overlay = Overlay::ConfirmExport {
-                    scroll: step(scroll, n, a, 10),
-                };
-                Vec::new()
-            }
-            _ => Vec::new(),
-        };
-    }
     let Overlay::Status { selected, target } = state.overlay else {
         return Vec::new();
     };
@@ -254,7 +257,10 @@ pub(super) fn export_option(state: &mut AppState, option: ExportOption) -> Vec<E
 }
 
 /// The trailer preview: confirm records it, back drops it.
-pub(super) fn confirm_action(state: &mut AppState, action: Action, scroll: usize) -> Vec<Effect> {
+pub(super) fn confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Overlay::Confirm { scroll } = state.overlay else {
+        return Vec::new();
+    };
     match action {
         Action::Back => {
             state.overlay = Overlay::None;

@@ -143,7 +143,10 @@ pub(super) fn patch_action(state: &mut AppState, action: Action) {
         Action::SearchNext | Action::SearchPrev => {
             if v.search.matches.is_empty() {
                 state.message = Some(if v.search.query.is_empty() {
-                    "no search (press / to search)".to_string()
+                    match state.keymap.hint(Context::Patch, Action::Search) {
+                        Some(key) => format!("no search (press {key} to search)"),
+                        None => "no search".to_string(),
+                    }
                 } else {
                     format!("no match for `{}`", v.search.query)
                 });

@@ -650,3 +650,158 @@ fn note_prompt_anchors_to_the_top_message_line() {
     assert!(keys(&mut s, "D").is_empty());
     assert_eq!(s.message.as_deref(), Some("no note on screen"));
 }
+
+/// A state whose keymap is the default with `user` (keymap file text) over it.
+fn remapped(user: &str) -> AppState {
+    use crate::tui::keymap::{DEFAULT_KEYMAP, Layer};
+    let layers = [
+        Layer {
+            name: "default".into(),
+            text: DEFAULT_KEYMAP.into(),
+        },
+        Layer {
+            name: "user.toml".into(),
+            text: user.into(),
+        },
+    ];
+    let mut s = state();
+    s.keymap = Keymap::from_layers(&layers).expect("keymap");
+    s
+}
+
+fn export_confirm(s: &mut AppState) {
+    receive(
+        s,
+        Incoming::ExportPreview {
+            ask: ExportAsk {
+                kind: ExportKind::Series,
+                series: Some(1),
+                target: "series-1.mbox".into(),
+                ..ExportAsk::default()
+            },
+            lines: vec!["series 1 → series-1.mbox".into()],
+            refused: None,
+        },
+    );
+}
+
+#[test]
+fn each_modal_has_its_own_keymap_context() {
+    let mut s = state();
+    keys(&mut s, "jjS");
+    assert_eq!(s.context(), Context::Picker);
+    export_confirm(&mut s);
+    assert_eq!(s.context(), Context::Export);
+    s.overlay = Overlay::Confirm { scroll: 0 };
+    assert_eq!(s.context(), Context::Confirm);
+    let f = parse_sequence("F").unwrap();
+    assert_eq!(
+        s.keymap.resolve(Context::Export, &f),
+        Resolution::Matched(Action::ExportForce)
+    );
+    for context in [Context::Picker, Context::Confirm] {
+        assert_eq!(s.keymap.resolve(context, &f), Resolution::NotFound);
+    }
+}
+
+#[test]
+fn an_export_option_key_does_nothing_in_the_status_picker_and_works_at_the_export() {
+    let mut s = state();
+    keys(&mut s, "jjS");
+    let picker = s.overlay;
+    // `b` would ask for a branch at an apply's confirm; in the picker it is not bound.
+    assert!(keys(&mut s, "Fsmtbo").is_empty());
+    assert_eq!(s.overlay, picker);
+    assert!(s.prompt.is_none());
+    assert_eq!(s.message, None);
+    keys(&mut s, "<esc>");
+    export_confirm(&mut s);
+    keys(&mut s, "F");
+    assert!(s.export.as_ref().is_some_and(|e| e.ask.force));
+}
+
+#[test]
+fn a_remapped_confirm_key_records_there_only() {
+    let mut s = remapped("[confirm]\nopen = [\"r\"]\n");
+    keys(&mut s, "jjS");
+    // `r` is the confirm's; the status picker keeps its own keys.
+    assert!(keys(&mut s, "r").is_empty());
+    assert!(matches!(s.overlay, Overlay::Status { .. }));
+    keys(&mut s, "<esc>");
+    let ask = TrailerAsk {
+        kind: crate::triage::trailers::TrailerKind::Acked,
+        targets: vec![2],
+        waivers: Vec::new(),
+    };
+    receive(
+        &mut s,
+        Incoming::TrailerPlan {
+            ask: ask.clone(),
+            preview: "ok".into(),
+            unwaived: Vec::new(),
+        },
+    );
+    assert!(keys(&mut s, "y").is_empty(), "y is no longer the confirm's");
+    assert_eq!(keys(&mut s, "r"), vec![Effect::AddTrailer(ask)]);
+}
+
+#[test]
+fn the_export_options_are_refused_in_the_picker_table_of_a_keymap_file() {
+    use crate::tui::keymap::Layer;
+    let layers = [Layer {
+        name: "user.toml".into(),
+        text: "[picker]\nexport_force = [\"F\"]\n".into(),
+    }];
+    let err = Keymap::from_layers(&layers)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.contains("user.toml") && err.contains("export_force"),
+        "{err}"
+    );
+}
+
+/// The screen's text, one line per row.
+fn screen(s: &AppState) -> String {
+    let buf = crate::tui::headless::draw(s, s.size).expect("drawn");
+    let width = buf.area.width as usize;
+    buf.content
+        .chunks(width)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn key_hints_follow_a_remap() {
+    let mut s = remapped(
+        "[confirm]\nopen = [\"r\"]\nback = [\"x\"]\n\n[export]\nexport_force = [\"X\"]\n\n\
+         [prompt]\nprompt_submit = [\"<c-s>\"]\n\n[patch]\nsearch = [\"<c-r>\"]\n",
+    );
+    receive(
+        &mut s,
+        Incoming::TrailerPlan {
+            ask: TrailerAsk {
+                kind: crate::triage::trailers::TrailerKind::Acked,
+                targets: vec![2],
+                waivers: Vec::new(),
+            },
+            preview: "ok".into(),
+            unwaived: Vec::new(),
+        },
+    );
+    let text = screen(&s);
+    assert!(text.contains("r record  x drop"), "{text}");
+    keys(&mut s, "x");
+    export_confirm(&mut s);
+    let text = screen(&s);
+    assert!(text.contains("X replace existing: off"), "{text}");
+    keys(&mut s, "q");
+    keys(&mut s, "a");
+    let text = screen(&s);
+    assert!(text.contains("<c-s> save  <esc> cancel"), "{text}");
+    keys(&mut s, "<esc><enter>n");
+    assert_eq!(
+        s.message.as_deref(),
+        Some("no search (press <c-r> to search)")
+    );
+}
