@@ -2,8 +2,10 @@
 //! an action to the state, returning effects (anything that needs I/O) for the loop to run.
 //! Nothing here touches the terminal, the clock or a file.
 //!
-//! Split by context: `queue` (the list), `patch` (the patch view and its search), `modal`
-//! (help, pickers, notes, files, confirm steps) and `prompt` (the one-line editor).
+//! Split by context: `view` (the triage actions of both views), `queue` (the list), `patch`
+//! (the patch view and its search), `modal` (help, pickers, notes, files, confirm steps) and
+//! `prompt` (the one-line editor). Which contexts an action means something in is said once,
+//! in the action table; `update` checks it there and dispatches by context.
 
 mod modal;
 mod patch;
@@ -11,6 +13,7 @@ mod prompt;
 mod queue;
 #[cfg(test)]
 mod tests;
+mod view;
 
 use super::action::{Action, Context};
 pub use super::boundary::{
@@ -25,6 +28,7 @@ use modal::*;
 use patch::*;
 use prompt::*;
 use queue::*;
+use view::*;
 
 /// Handles one incoming event.
 pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
@@ -167,192 +171,29 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             };
             return Vec::new();
         }
-        Action::SetStatus if matches!(context, Context::Queue | Context::Patch) => {
-            match desk_target(state) {
-                Some(target) => {
-                    state.overlay = Overlay::Status {
-                        selected: 0,
-                        target,
-                    }
-                }
-                None => state.message = Some("nothing selected to set a status on".into()),
-            }
-            return Vec::new();
-        }
-        Action::Undo if matches!(context, Context::Queue | Context::Patch) => {
-            return vec![Effect::Undo];
-        }
-        Action::AddNote if context == Context::Patch => {
-            match note_line(state) {
-                Some(line) => {
-                    state.prompt = Some(Prompt {
-                        kind: PromptKind::Note,
-                        text: String::new(),
-                        before: String::new(),
-                        origin: line,
-                        error: None,
-                    })
-                }
-                None => state.message = Some(
-                    "no line for a note here: scroll a message or new-side diff line to the top"
-                        .into(),
-                ),
-            }
-            return Vec::new();
-        }
-        Action::EditNote | Action::EditNoteInEditor if context == Context::Patch => {
-            let found = state.patch.as_ref().and_then(|v| {
-                let id = state.note_target()?;
-                state.note_of(v.index, id).map(|n| (id, n.text.clone()))
-            });
-            let Some((id, text)) = found else {
-                state.message = Some("no note on screen".into());
-                return Vec::new();
-            };
-            return edit_note(state, action, id, text);
-        }
-        Action::NotesList if matches!(context, Context::Queue | Context::Patch) => {
-            if state.note_list.is_empty() {
-                state.message = Some("no notes in this queue yet".into());
-            } else {
-                state.sort_note_list();
-                // Start at the first note of the open patch, if it has one.
-                let open = state
-                    .patch
-                    .as_ref()
-                    .and_then(|v| state.queue.patches.get(v.index))
-                    .map(|p| p.key.clone());
-                let selected = state
-                    .note_list
-                    .iter()
-                    .position(|n| open.is_some() && n.patch_key == open)
-                    .unwrap_or(0);
-                state.overlay = Overlay::Notes { selected };
-            }
-            return Vec::new();
-        }
-        Action::AcceptReplyTrailer if context == Context::Patch => {
-            return match state.warned_trailer_on_screen() {
-                Some((patch, line)) => vec![Effect::AcceptReplyTrailer { patch, line }],
-                None => {
-                    state.message = Some("no warned reply trailer on screen".into());
-                    Vec::new()
-                }
-            };
-        }
-        Action::AddPatchNote if matches!(context, Context::Queue | Context::Patch) => {
-            match desk_target(state) {
-                Some(target) => {
-                    state.prompt = Some(Prompt {
-                        kind: PromptKind::WholeNote(target),
-                        text: String::new(),
-                        before: String::new(),
-                        origin: 0,
-                        error: None,
-                    })
-                }
-                None => state.message = Some("nothing selected to put a note on".into()),
-            }
-            return Vec::new();
-        }
-        Action::DeleteNote if context == Context::Patch => {
-            return match state.note_target() {
-                Some(id) => vec![Effect::DeleteNote(id)],
-                None => {
-                    state.message = Some("no note on screen".into());
-                    Vec::new()
-                }
-            };
-        }
-        Action::Ack | Action::Review | Action::Tested
-            if matches!(context, Context::Queue | Context::Patch) =>
-        {
-            use crate::triage::trailers::TrailerKind;
-            let kind = match action {
-                Action::Ack => TrailerKind::Acked,
-                Action::Review => TrailerKind::Reviewed,
-                _ => TrailerKind::Tested,
-            };
-            let targets = match desk_target(state) {
-                Some(DeskTarget::Patch(p)) => vec![p],
-                Some(DeskTarget::Series(s)) => state
-                    .queue
-                    .series
-                    .get(s)
-                    .map(|s| s.patches.clone())
-                    .unwrap_or_default(),
-                None => Vec::new(),
-            };
-            if targets.is_empty() {
-                state.message = Some("nothing selected to add a trailer to".into());
-                return Vec::new();
-            }
-            return vec![Effect::PlanTrailer(TrailerAsk {
-                kind,
-                targets,
-                waivers: Vec::new(),
-            })];
-        }
-        Action::ExportReplies
-        | Action::ExportSeries
-        | Action::ExportRecord
-        | Action::ApplySeries
-            if matches!(context, Context::Queue | Context::Patch) =>
-        {
-            let series = selected_series(state);
-            let (kind, target) = match (action, series) {
-                (Action::ExportReplies, Some(id)) => {
-                    (ExportKind::Replies, format!("replies-{id}.mbox"))
-                }
-                (Action::ExportReplies, None) => (ExportKind::Replies, "replies.mbox".into()),
-                (Action::ExportSeries, Some(id)) => {
-                    (ExportKind::Series, format!("series-{id}.mbox"))
-                }
-                (Action::ExportRecord, _) => (ExportKind::Record, "record.json".into()),
-                (Action::ApplySeries, Some(_)) => (ExportKind::Apply, ".".into()),
-                _ => {
-                    state.message = Some("select a patch of a series first".into());
-                    return Vec::new();
-                }
-            };
-            state.export = Some(super::state::ExportPending {
-                ask: ExportAsk {
-                    kind,
-                    series: series.filter(|_| kind != ExportKind::Record),
-                    target: target.clone(),
-                    json: kind == ExportKind::Record,
-                    ..ExportAsk::default()
-                },
-                preview: Vec::new(),
-                refused: None,
-            });
-            state.prompt = Some(Prompt {
-                kind: PromptKind::ExportTarget,
-                text: target.clone(),
-                before: target,
-                origin: 0,
-                error: None,
-            });
-            return Vec::new();
-        }
-        Action::NextNote | Action::PrevNote if context == Context::Patch => {
-            jump_to_note(state, action == Action::NextNote);
-            return Vec::new();
-        }
         _ => {}
     }
-    match context {
-        Context::Picker => return picker_action(state, action),
-        Context::Confirm => return confirm_action(state, action),
-        Context::Export => return export_confirm_action(state, action),
-        Context::Notes => return notes_action(state, action),
-        Context::Prompt => return prompt_action(state, action),
-        Context::Help => help_action(state, action),
-        Context::Files => files_action(state, action),
-        Context::Patch => patch_action(state, action),
-        Context::Queue | Context::Global => queue_action(state, action),
+    // The action table says where an action means something; nothing else re-checks it.
+    let global = context.inherits_global() && action.allowed_in(Context::Global);
+    if !action.allowed_in(context) && !global {
+        return Vec::new();
     }
-    Vec::new()
+    match context {
+        Context::Picker => picker_action(state, action),
+        Context::Confirm => confirm_action(state, action),
+        Context::Export => export_confirm_action(state, action),
+        Context::Notes => notes_action(state, action),
+        Context::Prompt => prompt_action(state, action),
+        Context::Help => {
+            help_action(state, action);
+            Vec::new()
+        }
+        Context::Files => {
+            files_action(state, action);
+            Vec::new()
+        }
+        Context::Patch | Context::Queue | Context::Global => view_action(state, context, action),
+    }
 }
 
 pub(super) fn step(pos: usize, len: usize, action: Action, page: usize) -> usize {

@@ -805,3 +805,36 @@ fn key_hints_follow_a_remap() {
         Some("no search (press <c-r> to search)")
     );
 }
+
+#[test]
+fn an_action_the_table_does_not_allow_in_a_context_does_nothing_there() {
+    use crate::tui::action::ACTIONS;
+    for script in ["jj<enter>", "jjS", "jj<enter>L"] {
+        let base = || {
+            let mut s = state();
+            keys(&mut s, script);
+            s
+        };
+        let context = base().context();
+        for info in ACTIONS {
+            let a = info.action;
+            if a.allowed_in(context) || a.allowed_in(Context::Global) {
+                continue;
+            }
+            let (before, mut s) = (base(), base());
+            assert!(update(&mut s, a).is_empty(), "{a} in {context}");
+            assert_eq!(s.overlay, before.overlay, "{a} in {context}");
+            assert_eq!(
+                s.prompt.is_some(),
+                before.prompt.is_some(),
+                "{a} in {context}"
+            );
+            assert_eq!(s.message, before.message, "{a} in {context}");
+            assert_eq!(
+                s.patch.as_ref().map(|v| v.index),
+                before.patch.as_ref().map(|v| v.index),
+                "{a} in {context}"
+            );
+        }
+    }
+}
