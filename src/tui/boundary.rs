@@ -16,8 +16,11 @@ pub enum Effect {
     Quit,
     /// Open the triage desk over the (now fully loaded) queue.
     OpenDesk,
-    /// Record a review status (a name from `STATUS_NAMES`).
-    SetStatus { target: DeskTarget, status: String },
+    /// Record a review status.
+    SetStatus {
+        target: DeskTarget,
+        status: crate::triage::status::Status,
+    },
     /// Undo the last desk change.
     Undo,
     /// Add a note on a line of a patch.

@@ -85,11 +85,11 @@ pub(super) fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect>
                     origin: 0,
                     error: None,
                 });
-            } else if let Some(name) = STATUS_NAMES.get(selected) {
-                return vec![Effect::SetStatus {
-                    target,
-                    status: (*name).to_string(),
-                }];
+            } else if let Some(Ok(status)) = STATUS_NAMES
+                .get(selected)
+                .map(|name| crate::triage::status::Status::parse(name))
+            {
+                return vec![Effect::SetStatus { target, status }];
             }
         }
         a if is_motion(a) => {

@@ -100,7 +100,7 @@ pub(super) fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect>
             };
             // The same check the desk makes, here so a bad date can be typed again.
             match crate::triage::status::Status::parse(&status) {
-                Ok(_) => {
+                Ok(status) => {
                     state.prompt = None;
                     return vec![Effect::SetStatus { target, status }];
                 }

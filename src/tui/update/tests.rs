@@ -1,6 +1,7 @@
 //! Tests of the update: key scripts against the sample queue.
 
 use super::*;
+use crate::triage::status::Status;
 use crate::tui::key::parse_sequence;
 use crate::tui::keymap::Keymap;
 use crate::tui::patch_model::NoteView;
@@ -247,7 +248,7 @@ fn status_picker_emits_the_picked_status_for_the_selected_patch() {
         effects,
         vec![Effect::SetStatus {
             target: DeskTarget::Patch(1),
-            status: "accepted".into()
+            status: Status::Accepted
         }]
     );
     assert_eq!(s.overlay, Overlay::None);
@@ -278,7 +279,9 @@ fn deferred_asks_for_an_optional_date_and_refuses_a_bad_one() {
         effects,
         vec![Effect::SetStatus {
             target: DeskTarget::Patch(1),
-            status: "deferred:2026-12-24".into()
+            status: Status::Deferred {
+                until: Some("2026-12-24".into())
+            }
         }]
     );
     assert!(s.prompt.is_none());
@@ -287,7 +290,7 @@ fn deferred_asks_for_an_optional_date_and_refuses_a_bad_one() {
         keys(&mut s, "SG<enter><enter>"),
         vec![Effect::SetStatus {
             target: DeskTarget::Patch(1),
-            status: "deferred".into()
+            status: Status::Deferred { until: None }
         }]
     );
     assert!(keys(&mut s, "SG<enter><esc>").is_empty());
