@@ -189,7 +189,7 @@ pub struct TrailerAsk {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeskView {
     /// Statuses other than `new`.
-    pub statuses: std::collections::BTreeMap<String, String>,
+    pub statuses: std::collections::BTreeMap<String, crate::triage::status::Status>,
     /// Line notes per patch.
     pub notes: std::collections::BTreeMap<String, Vec<NoteView>>,
     /// Patches with a recorded waiver.

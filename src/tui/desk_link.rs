@@ -353,7 +353,7 @@ fn no_identity() -> crate::Error {
 /// What the views show of the desk.
 fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
     let mut view = DeskView {
-        statuses: desk.status_map(queue),
+        statuses: desk.statuses(queue),
         read_only: desk.read_only(),
         ..DeskView::default()
     };

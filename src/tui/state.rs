@@ -214,7 +214,7 @@ pub struct AppState {
     pub summaries: Vec<Summary>,
     pub profile: String,
     /// Triage status by patch key; a patch not here is `new`. Filled by the triage work.
-    pub statuses: BTreeMap<String, String>,
+    pub statuses: BTreeMap<String, crate::triage::status::Status>,
     pub filter: Filter,
     pub query_text: String,
     pub query: Query,
@@ -449,14 +449,20 @@ impl AppState {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The triage status of patch `index`.
-    pub fn status_of(&self, index: usize) -> String {
+    /// The triage status of patch `index` (`new` when the desk has none).
+    pub fn status(&self, index: usize) -> crate::triage::status::Status {
         self.queue
             .patches
             .get(index)
             .and_then(|p| self.statuses.get(&p.key))
             .cloned()
-            .unwrap_or_else(|| "new".to_string())
+            .unwrap_or_default()
+    }
+
+    /// The triage status of patch `index` as the views and the filter say it
+    /// (`deferred until 2026-12-24`).
+    pub fn status_of(&self, index: usize) -> String {
+        self.status(index).to_string()
     }
 
     /// Re-runs the filter; `full` ignores the previous result (the queue changed).

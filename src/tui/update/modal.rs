@@ -70,14 +70,15 @@ pub(super) fn picker_action(state: &mut AppState, action: Action) -> Vec<Effect>
             state.overlay = Overlay::None;
             if STATUS_NAMES.get(selected) == Some(&"deferred") {
                 // Deferred takes an optional date: ask, showing the current one.
-                let current = match target {
-                    DeskTarget::Patch(p) => state.status_of(p),
+                let until = match target {
+                    DeskTarget::Patch(p) => match state.status(p) {
+                        crate::triage::status::Status::Deferred { until } => {
+                            until.unwrap_or_default()
+                        }
+                        _ => String::new(),
+                    },
                     DeskTarget::Series(_) => String::new(),
                 };
-                let until = current
-                    .strip_prefix("deferred until ")
-                    .unwrap_or_default()
-                    .to_string();
                 state.prompt = Some(Prompt {
                     kind: PromptKind::DeferUntil(target),
                     text: until.clone(),

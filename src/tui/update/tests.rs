@@ -303,7 +303,7 @@ fn the_date_prompt_shows_the_current_deferral() {
     let key = s.queue.patches[1].key.clone();
     let mut view = DeskView::default();
     view.statuses
-        .insert(key, "deferred until 2026-12-24".into());
+        .insert(key, Status::parse("deferred:2026-12-24").unwrap());
     receive(
         &mut s,
         Incoming::Desk {
@@ -323,7 +323,7 @@ fn desk_results_fill_statuses_and_the_status_filter_uses_them() {
     let mut s = state();
     let key = s.queue.patches[1].key.clone();
     let mut view = DeskView::default();
-    view.statuses.insert(key, "accepted".into());
+    view.statuses.insert(key, Status::Accepted);
     receive(
         &mut s,
         Incoming::Desk {
