@@ -486,6 +486,15 @@ impl Desk {
     /// Every status that is not `new`, by patch key, as the views show it (`accepted`,
     /// `deferred until 2026-12-01`); a cover letter shows its series' status.
     pub fn status_map(&self, queue: &Queue) -> std::collections::BTreeMap<String, String> {
+        self.statuses(queue)
+            .into_iter()
+            .map(|(key, status)| (key, status.to_string()))
+            .collect()
+    }
+
+    /// Every status that is not `new`, by patch key, typed (the views render it); a cover
+    /// letter has its series' status.
+    pub fn statuses(&self, queue: &Queue) -> std::collections::BTreeMap<String, Status> {
         let mut map = std::collections::BTreeMap::new();
         for (i, patch) in queue.patches.iter().enumerate() {
             let status = match queue.series.iter().find(|s| s.cover == Some(i)) {
@@ -493,7 +502,7 @@ impl Desk {
                 None => self.patch_status(queue, i),
             };
             if status != Status::New {
-                map.insert(patch.key.clone(), status.to_string());
+                map.insert(patch.key.clone(), status);
             }
         }
         map

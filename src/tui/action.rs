@@ -23,13 +23,17 @@ pub enum Context {
     Prompt,
     /// A small list to pick one entry from (the status picker).
     Picker,
+    /// The preview of a trailer before it is recorded.
+    Confirm,
+    /// The confirm step of an export or apply, with its options.
+    Export,
     /// The list of every note of the queue.
     Notes,
 }
 
 impl Context {
     /// Every context, in the order files and help list them.
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Queue,
         Context::Patch,
@@ -37,6 +41,8 @@ impl Context {
         Context::Help,
         Context::Prompt,
         Context::Picker,
+        Context::Confirm,
+        Context::Export,
         Context::Notes,
     ];
 
@@ -50,6 +56,8 @@ impl Context {
             Context::Help => "help",
             Context::Prompt => "prompt",
             Context::Picker => "picker",
+            Context::Confirm => "confirm",
+            Context::Export => "export",
             Context::Notes => "notes",
         }
     }
@@ -139,17 +147,17 @@ macro_rules! actions {
 
 actions! {
     Quit = "quit", General, [Global, Queue, Patch], "Quit patchdesk";
-    Help = "help", General, [Global, Queue, Patch, Files, Help, Picker], "Show or hide this help";
-    Back = "back", General, [Global, Queue, Patch, Files, Help, Picker, Notes], "Close the overlay or patch; clear a pending key";
-    MoveDown = "move_down", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker, Notes], "Move down one line";
-    MoveUp = "move_up", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker, Notes], "Move up one line";
-    PageDown = "page_down", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Move down one page";
-    PageUp = "page_up", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Move up one page";
-    HalfPageDown = "half_page_down", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Move down half a page";
-    HalfPageUp = "half_page_up", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Move up half a page";
-    GoTop = "go_top", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Go to the top";
-    GoBottom = "go_bottom", Movement, [Global, Queue, Patch, Files, Help, Picker, Notes], "Go to the bottom";
-    Open = "open", Queue, [Queue, Files, Picker, Notes], "Open the selected patch (or fold a series); jump to the selected file or note; pick or confirm";
+    Help = "help", General, [Global, Queue, Patch, Files, Help, Picker, Confirm, Export], "Show or hide this help";
+    Back = "back", General, [Global, Queue, Patch, Files, Help, Picker, Confirm, Export, Notes], "Close the overlay or patch; clear a pending key";
+    MoveDown = "move_down", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker, Confirm, Export, Notes], "Move down one line";
+    MoveUp = "move_up", Movement, [Global, Queue, Patch, Files, Help, Prompt, Picker, Confirm, Export, Notes], "Move up one line";
+    PageDown = "page_down", Movement, [Global, Queue, Patch, Files, Help, Picker, Confirm, Export, Notes], "Move down one page";
+    PageUp = "page_up", Movement, [Global, Queue, Patch, Files, Help, Picker, Confirm, Export, Notes], "Move up one page";
+    HalfPageDown = "half_page_down", Movement, [Global, Queue, Patch, Files, Help, Picker, Confirm, Export, Notes], "Move down half a page";
+    HalfPageUp = "half_page_up", Movement, [Global, Queue, Patch, Files, Help, Picker, Confirm, Export, Notes], "Move up half a page";
+    GoTop = "go_top", Movement, [Global, Queue, Patch, Files, Help, Picker, Confirm, Export, Notes], "Go to the top";
+    GoBottom = "go_bottom", Movement, [Global, Queue, Patch, Files, Help, Picker, Confirm, Export, Notes], "Go to the bottom";
+    Open = "open", Queue, [Queue, Files, Picker, Confirm, Export, Notes], "Open the selected patch (or fold a series); jump to the selected file or note; pick or confirm";
     ToggleFold = "toggle_fold", Queue, [Queue], "Fold or unfold the selected series";
     FoldAll = "fold_all", Queue, [Queue], "Fold every series";
     UnfoldAll = "unfold_all", Queue, [Queue], "Unfold every series";
@@ -191,12 +199,12 @@ actions! {
     ExportSeries = "export_series", Triage, [Queue, Patch], "Write the selected series with its trailers to an mbox for git am, after a confirm";
     ApplySeries = "apply_series", Triage, [Queue, Patch], "Apply the selected series as commits on a new branch of a repository, after a confirm";
     ExportRecord = "export_record", Triage, [Queue, Patch], "Write the triage record of every series (JSON or mbox) to a file, after a confirm";
-    ExportForce = "export_force", Triage, [Picker], "At an export's confirm: replace the output file if it exists";
-    ExportSignoff = "export_signoff", Triage, [Picker], "At an export's confirm: add your Signed-off-by last to each patch";
-    ExportAllowMissing = "export_allow_missing", Triage, [Picker], "At an export's confirm: go ahead although patches of the series are missing";
-    ExportFormat = "export_format", Triage, [Picker], "At an export's confirm: switch the record between JSON and mbox";
-    ExportBranch = "export_branch", Triage, [Picker], "At an apply's confirm: name the branch to create";
-    ExportOnto = "export_onto", Triage, [Picker], "At an apply's confirm: name the commit to start from";
+    ExportForce = "export_force", Triage, [Export], "At an export's confirm: replace the output file if it exists";
+    ExportSignoff = "export_signoff", Triage, [Export], "At an export's confirm: add your Signed-off-by last to each patch";
+    ExportAllowMissing = "export_allow_missing", Triage, [Export], "At an export's confirm: go ahead although patches of the series are missing";
+    ExportFormat = "export_format", Triage, [Export], "At an export's confirm: switch the record between JSON and mbox";
+    ExportBranch = "export_branch", Triage, [Export], "At an apply's confirm: name the branch to create";
+    ExportOnto = "export_onto", Triage, [Export], "At an apply's confirm: name the commit to start from";
     NextNote = "next_note", Triage, [Patch], "Jump to the next note";
     PrevNote = "prev_note", Triage, [Patch], "Jump to the previous note";
     PromptSubmit = "prompt_submit", Prompt, [Prompt], "Accept the prompt";

@@ -13,7 +13,6 @@ use crate::triage::desk::TrailerRequest;
 use crate::triage::desk::{Desk, NoteSpec, ReplyTrailerState};
 use crate::triage::gate::WaiverRequest;
 use crate::triage::notes::{self, NoteTarget};
-use crate::triage::status::Status;
 use std::path::PathBuf;
 
 /// The desk (when a data dir is configured) behind the TUI.
@@ -131,17 +130,15 @@ impl DeskLink {
             ));
         }
         let outcome = match effect {
-            Effect::SetStatus { target, status } => Status::parse(status)
-                .map_err(crate::Error::Usage)
-                .and_then(|st| {
-                    match *target {
-                        DeskTarget::Patch(p) => desk.set_status(queue, p, st.clone())?,
-                        DeskTarget::Series(s) => {
-                            desk.set_series_status(queue, s, Some(st.clone()))?
-                        }
+            Effect::SetStatus { target, status } => (|| {
+                match *target {
+                    DeskTarget::Patch(p) => desk.set_status(queue, p, status.clone())?,
+                    DeskTarget::Series(s) => {
+                        desk.set_series_status(queue, s, Some(status.clone()))?
                     }
-                    Ok(desk.undo_description().unwrap_or_default().to_string())
-                }),
+                }
+                Ok(desk.undo_description().unwrap_or_default().to_string())
+            })(),
             Effect::AddNote {
                 patch,
                 part,
@@ -356,7 +353,7 @@ fn no_identity() -> crate::Error {
 /// What the views show of the desk.
 fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
     let mut view = DeskView {
-        statuses: desk.status_map(queue),
+        statuses: desk.statuses(queue),
         read_only: desk.read_only(),
         ..DeskView::default()
     };
@@ -549,7 +546,7 @@ mod tests {
         receive(&mut s, opened);
         let set = Effect::SetStatus {
             target: DeskTarget::Patch(1),
-            status: "rejected".into(),
+            status: crate::triage::status::Status::Rejected,
         };
         let back = link.execute(&s, &set).expect("a result");
         receive(&mut s, back);

@@ -22,6 +22,7 @@
 //! This is the only module that uses ratatui and crossterm.
 
 pub mod action;
+pub mod boundary;
 pub mod desk_link;
 pub mod filter;
 pub mod headless;

@@ -42,7 +42,7 @@ pub enum Overlay {
     /// The status picker over `target`; `selected` indexes [`STATUS_NAMES`].
     Status {
         selected: usize,
-        target: super::update::DeskTarget,
+        target: super::boundary::DeskTarget,
     },
 }
 
@@ -65,9 +65,9 @@ pub enum PromptKind {
     /// The revision `AppState::export` (an apply) starts from.
     ExportOnto,
     /// The optional until-date (`YYYY-MM-DD`) of a deferral picked for the target.
-    DeferUntil(super::update::DeskTarget),
+    DeferUntil(super::boundary::DeskTarget),
     /// A note on a whole patch or series.
-    WholeNote(super::update::DeskTarget),
+    WholeNote(super::boundary::DeskTarget),
     /// The new text of a note (by desk note id), pre-filled with the old one.
     EditNote(u64),
 }
@@ -75,7 +75,7 @@ pub enum PromptKind {
 /// An export or apply being set up: target asked, then the preview confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportPending {
-    pub ask: super::update::ExportAsk,
+    pub ask: super::boundary::ExportAsk,
     /// What will be written where (`export::actions::preview`).
     pub preview: Vec<String>,
     /// Why it cannot be written as set up (the options may change that).
@@ -85,7 +85,7 @@ pub struct ExportPending {
 /// A planned trailer waiting for waivers or the maintainer's confirmation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
-    pub ask: super::update::TrailerAsk,
+    pub ask: super::boundary::TrailerAsk,
     /// The exact resulting trailer blocks, skipped lines with reasons, waivers.
     pub preview: String,
     /// Rules still needing a waiver reason, in order.
@@ -214,7 +214,7 @@ pub struct AppState {
     pub summaries: Vec<Summary>,
     pub profile: String,
     /// Triage status by patch key; a patch not here is `new`. Filled by the triage work.
-    pub statuses: BTreeMap<String, String>,
+    pub statuses: BTreeMap<String, crate::triage::status::Status>,
     pub filter: Filter,
     pub query_text: String,
     pub query: Query,
@@ -253,7 +253,7 @@ pub struct AppState {
     /// Patches NACKed in a reply, by key.
     pub nacked: std::collections::BTreeSet<String>,
     /// Every note, as the notes list shows them.
-    pub note_list: Vec<super::update::NoteEntry>,
+    pub note_list: Vec<super::boundary::NoteEntry>,
     /// Trailers from replies with their desk state, by patch key.
     pub reply_trailers: BTreeMap<String, Vec<ReplyTrailerView>>,
     /// The maintainer's trailers recorded at the desk, by patch key (counted in A/R/T).
@@ -354,7 +354,7 @@ impl AppState {
 
     /// Takes what the desk now says: statuses, notes and marks; re-filters and rebuilds the
     /// open patch (its notes may have changed), keeping its scroll position.
-    pub fn set_desk(&mut self, view: super::update::DeskView) {
+    pub fn set_desk(&mut self, view: super::boundary::DeskView) {
         self.statuses = view.statuses;
         self.notes = view.notes;
         self.waived = view.waived;
@@ -449,14 +449,20 @@ impl AppState {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The triage status of patch `index`.
-    pub fn status_of(&self, index: usize) -> String {
+    /// The triage status of patch `index` (`new` when the desk has none).
+    pub fn status(&self, index: usize) -> crate::triage::status::Status {
         self.queue
             .patches
             .get(index)
             .and_then(|p| self.statuses.get(&p.key))
             .cloned()
-            .unwrap_or_else(|| "new".to_string())
+            .unwrap_or_default()
+    }
+
+    /// The triage status of patch `index` as the views and the filter say it
+    /// (`deferred until 2026-12-24`).
+    pub fn status_of(&self, index: usize) -> String {
+        self.status(index).to_string()
     }
 
     /// Re-runs the filter; `full` ignores the previous result (the queue changed).
@@ -559,9 +565,9 @@ impl AppState {
                 Overlay::Help { .. } => Context::Help,
                 Overlay::Files { .. } => Context::Files,
                 Overlay::Notes { .. } => Context::Notes,
-                Overlay::Status { .. }
-                | Overlay::Confirm { .. }
-                | Overlay::ConfirmExport { .. } => Context::Picker,
+                Overlay::Status { .. } => Context::Picker,
+                Overlay::Confirm { .. } => Context::Confirm,
+                Overlay::ConfirmExport { .. } => Context::Export,
                 Overlay::None if self.patch.is_some() => Context::Patch,
                 Overlay::None => Context::Queue,
             }

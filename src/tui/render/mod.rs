@@ -69,8 +69,8 @@ pub(super) fn hint(
 }
 
 /// The prompt label of a note on a whole patch or series.
-fn whole_note_label(state: &AppState, target: super::update::DeskTarget) -> &'static str {
-    use super::update::DeskTarget;
+fn whole_note_label(state: &AppState, target: super::boundary::DeskTarget) -> &'static str {
+    use super::boundary::DeskTarget;
     match target {
         DeskTarget::Patch(p) if state.queue.series_of_cover(p).is_none() => "note on the patch: ",
         _ => "note on the series: ",
@@ -90,7 +90,7 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
             PromptKind::WholeNote(target) => whole_note_label(state, target),
             PromptKind::EditNote(_) => "edit note: ",
             PromptKind::ExportTarget => match state.export.as_ref().map(|e| e.ask.kind) {
-                Some(super::update::ExportKind::Apply) => "apply to repository: ",
+                Some(super::boundary::ExportKind::Apply) => "apply to repository: ",
                 _ => "write to: ",
             },
             PromptKind::ExportBranch => "new branch (empty: named after the series): ",
@@ -120,10 +120,17 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 | PromptKind::WholeNote(_)
                 | PromptKind::EditNote(_)
         ) {
-            left.push(Span::styled(
-                "  <enter> save  <esc> cancel",
-                state.theme.dim,
-            ));
+            let keys: Vec<String> = [
+                (Action::PromptSubmit, "save"),
+                (Action::PromptCancel, "cancel"),
+            ]
+            .into_iter()
+            .filter_map(|(action, label)| {
+                let key = state.keymap.hint(Context::Prompt, action)?;
+                Some(format!("  {key} {label}"))
+            })
+            .collect();
+            left.push(Span::styled(keys.concat(), state.theme.dim));
         } else if let Some(v) = &state.patch {
             let n = v.search.matches.len();
             left.push(Span::styled(
@@ -151,7 +158,9 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 (Action::Help, "help"),
             ],
             Context::Help | Context::Files => &[(Action::Back, "close")],
-            Context::Picker => &[(Action::Open, "pick"), (Action::Back, "close")],
+            Context::Picker | Context::Confirm | Context::Export => {
+                &[(Action::Open, "pick"), (Action::Back, "close")]
+            }
             Context::Notes => &[(Action::Open, "open"), (Action::Back, "close")],
             _ => &[
                 (Action::Open, "open"),

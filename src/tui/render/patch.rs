@@ -275,17 +275,6 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
     }
 }
 
-fn part_name(part: Part) -> &'static str {
-    match part {
-        Part::Header => "header",
-        Part::Subject => "subject",
-        Part::Message => "message",
-        Part::Trailer => "trailer",
-        Part::Notes => "notes",
-        Part::Diff => "diff",
-    }
-}
-
 fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let findings = state
@@ -310,7 +299,7 @@ fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect
         let Some(f) = findings.get(fi) else { continue };
         let here = match (&f.location.file, f.location.part) {
             (Some(file), Part::Diff) => format!("{file}:{}", f.location.line),
-            (_, part) => format!("{} {}", part_name(part), f.location.line),
+            (_, part) => format!("{} {}", part.as_str(), f.location.line),
         };
         let is_current = view.current == Some(pos);
         let mut spans = vec![

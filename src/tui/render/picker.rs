@@ -3,8 +3,8 @@
 //! and the list of every note.
 
 use super::super::action::{Action, Context};
+use super::super::boundary::DeskTarget;
 use super::super::state::{AppState, STATUS_NAMES};
-use super::super::update::DeskTarget;
 use super::hint;
 use super::patch::centred;
 use super::text::fit;
@@ -83,12 +83,11 @@ pub fn render_confirm(state: &AppState, scroll: usize, frame: &mut Frame, area: 
             inner.width,
         );
     }
-    let hint = Line::from(vec![
-        Span::styled("<enter>/y", state.theme.key),
-        Span::raw(" record  "),
-        Span::styled("<esc>", state.theme.key),
-        Span::raw(" drop"),
-    ]);
+    let hint: Line = [(Action::Open, "record"), (Action::Back, "drop")]
+        .into_iter()
+        .filter_map(|(action, label)| hint(state, Context::Confirm, action, label))
+        .flatten()
+        .collect();
     buf.set_line(
         inner.x,
         inner.bottom().saturating_sub(1),
@@ -122,7 +121,7 @@ pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: R
         .iter()
         .filter_map(|&o| {
             let label = format!("{}: {}", o.label(), ask.value(o));
-            hint(state, Context::Picker, o.action(), &label)
+            hint(state, Context::Export, o.action(), &label)
         })
         .flatten()
         .collect();
@@ -130,7 +129,7 @@ pub fn render_export(state: &AppState, scroll: usize, frame: &mut Frame, area: R
     let keys: Line = write
         .into_iter()
         .chain([(Action::Back, "cancel")])
-        .filter_map(|(action, label)| hint(state, Context::Picker, action, label))
+        .filter_map(|(action, label)| hint(state, Context::Export, action, label))
         .flatten()
         .collect();
     let longest = body

@@ -1,6 +1,7 @@
 //! The queue view: a title bar, column headings, and one row per series, patch or gap.
 
 use super::text::{Layered, char_ranges, fit};
+use crate::triage::status::Status;
 use crate::tui::list::{Row, group_counts};
 use crate::tui::state::AppState;
 use crate::tui::summary::{Counts, Reviews, Summary};
@@ -24,9 +25,9 @@ struct Columns {
 /// The status as the narrow column shows it (`changes-requested` is `changes`; a deferral
 /// until a date this year is `def 12-24`, in another year `def 2027`), and whether it is a
 /// deferral that has fallen due by `today`.
-fn short_status(status: &str, today: chrono::NaiveDate) -> (String, bool) {
+fn short_status(status: &Status, today: chrono::NaiveDate) -> (String, bool) {
     use chrono::Datelike;
-    if let Some(date) = status.strip_prefix("deferred until ")
+    if let Status::Deferred { until: Some(date) } = status
         && let Ok(d) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
     {
         let text = if d.year() == today.year() {
@@ -34,16 +35,13 @@ fn short_status(status: &str, today: chrono::NaiveDate) -> (String, bool) {
         } else {
             d.format("def %Y").to_string()
         };
-        let due = crate::triage::status::Status::Deferred {
-            until: Some(date.to_string()),
-        }
-        .is_due(today);
+        let due = status.is_due(today);
         return (text, due);
     }
     let text = match status {
-        "under-review" => "reviewing",
-        "changes-requested" => "changes",
-        other => other,
+        Status::UnderReview => "reviewing",
+        Status::ChangesRequested => "changes",
+        other => other.name(),
     };
     (text.to_string(), false)
 }
@@ -270,7 +268,10 @@ fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Lin
     let mut spans: Vec<Span<'static>> = Vec::new();
     let summary = patch.and_then(|p| state.summaries.get(p));
     let status = patch.map(|p| state.status_of(p)).unwrap_or_default();
-    let (short, due) = short_status(&status, state.now.date_naive());
+    let (short, due) = match patch {
+        Some(p) => short_status(&state.status(p), state.now.date_naive()),
+        None => (String::new(), false),
+    };
     spans.push(Span::styled(
         format!("{} ", fit(&short, cols.status)),
         if status == "new" || status.is_empty() {
@@ -412,11 +413,12 @@ fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Lin
 #[cfg(test)]
 mod tests {
     use super::short_status;
+    use crate::triage::status::Status;
 
     #[test]
     fn deferrals_show_their_date_and_whether_they_are_due() {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
-        let s = |t: &str| short_status(t, today);
+        let s = |t: &str| short_status(&Status::parse(&t.replace(" until ", ":")).unwrap(), today);
         assert_eq!(s("deferred until 2026-12-24"), ("def 12-24".into(), false));
         assert_eq!(s("deferred until 2026-11-20"), ("def 11-20".into(), true));
         assert_eq!(s("deferred until 2027-01-05"), ("def 2027".into(), false));
