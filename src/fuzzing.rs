@@ -7,8 +7,11 @@
 use crate::mail::{self, Origin};
 use crate::patch;
 
+/// One fuzz target: its name and the body that takes the fuzzer's bytes.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// Every target by name, in the order the README lists them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[Target] = &[
     ("mbox_split", mbox_split),
     ("message", message),
     ("mailinfo", mailinfo),

@@ -151,7 +151,7 @@ impl Maintainers {
                 Tv::Typed('S', v) => Some(v.as_str()),
                 _ => None,
             })
-            .last();
+            .next_back();
         let role = maintainer_role(status);
         for i in section.start + 1..section.end {
             let Tv::Typed(kind, value) = &self.lines[i] else {
@@ -185,10 +185,12 @@ impl Maintainers {
                 }
                 'M' | 'R' => {
                     let (mut name, address) = parse_email(value);
-                    if name.is_empty() && self.dialect == Dialect::Qemu && i > 0 {
-                        if let Tv::Typed('P', p) = &self.lines[i - 1] {
-                            name = parse_email(&format!("{p} <{address}>")).0;
-                        }
+                    if name.is_empty()
+                        && self.dialect == Dialect::Qemu
+                        && i > 0
+                        && let Tv::Typed('P', p) = &self.lines[i - 1]
+                    {
+                        name = parse_email(&format!("{p} <{address}>")).0;
                     }
                     let role = if *kind == 'M' {
                         role.as_str()

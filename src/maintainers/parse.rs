@@ -255,8 +255,8 @@ impl Maintainers {
 }
 
 /// A Perl `m/PREFIX$value/x`: lookaround and the like need more than the `regex` crate.
-fn perl_regex(value: &str, prefix: &str) -> Result<fancy_regex::Regex, fancy_regex::Error> {
-    fancy_regex::Regex::new(&format!("(?x){prefix}{value}"))
+fn perl_regex(value: &str, prefix: &str) -> Result<fancy_regex::Regex, Box<fancy_regex::Error>> {
+    fancy_regex::Regex::new(&format!("(?x){prefix}{value}")).map_err(Box::new)
 }
 
 fn bad_regex(kind: &str, value: &str, e: &dyn std::fmt::Display) -> String {

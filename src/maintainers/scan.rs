@@ -36,11 +36,11 @@ pub fn scan_text(text: &str, dialect: Dialect) -> PatchScan {
             continue;
         }
         if linux {
-            if let Some(rest) = line.strip_prefix(" mode change ") {
-                if let Some(f) = mode_change(rest) {
-                    files.push(f.to_string());
-                    continue;
-                }
+            if let Some(rest) = line.strip_prefix(" mode change ")
+                && let Some(f) = mode_change(rest)
+            {
+                files.push(f.to_string());
+                continue;
             }
             if let Some(f) = line
                 .strip_prefix("rename from ")
