@@ -5,7 +5,7 @@
 //! goes raw. A large source loads on a worker thread while the desk is already open.
 
 use super::check::ProfileArgs;
-use super::{SourceArgs, emit};
+use super::{SourceArgs, emit, emit_safe};
 use crate::policy::check_queue;
 use crate::queue;
 use crate::source::SourceSpec;
@@ -127,7 +127,12 @@ fn open(
             size,
             output,
         )?;
-        emit(&screen)?;
+        // The screen's text was made safe as it was drawn; an ANSI print holds its own
+        // colour sequences, which must stay sequences.
+        match output {
+            Output::Ansi => emit_safe(&screen)?,
+            Output::Plain | Output::Styled => emit(&screen)?,
+        }
         return Ok(0);
     }
     let name = spec.name();

@@ -188,6 +188,44 @@ fn no_output_path_sends_a_control_or_bidi_character() {
         );
     }
 
+    // In colour the screen keeps its own colour sequences as sequences (SGR only: ESC [ ... m)
+    // while the message's controls stay in the notation.
+    for keys in ["", "<Enter>"] {
+        let out = run(
+            home.path(),
+            &[f, "--keys", keys, "--print=ansi", "--size", "160x40"],
+        );
+        let text = stdout(&out);
+        let mut sequences = 0;
+        for (at, _) in text.match_indices('\u{1b}') {
+            let rest = &text[at + 1..];
+            let end = rest.find('m').expect("a sequence ends");
+            assert!(
+                rest.starts_with('[')
+                    && rest[1..end]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b';'),
+                "{keys:?}: not a colour sequence: {:?}",
+                &rest[..end.min(20)]
+            );
+            sequences += 1;
+        }
+        assert!(sequences > 10, "{keys:?}: no colours in {text}");
+        let outside: String = text
+            .split('\u{1b}')
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    &part[part.find('m').unwrap() + 1..]
+                }
+            })
+            .collect();
+        assert!(raw_controls(outside.as_bytes()).is_empty(), "{keys:?}");
+        assert!(outside.contains("\\u001b"), "{keys:?}: {outside}");
+    }
+
     // An error that quotes a name from the input.
     let out = patchdesk_in(home.path(), &["list", "/nonexistent/\u{1b}]0;t\u{7}"], None);
     assert_eq!(out.status.code(), Some(2));

@@ -1,11 +1,11 @@
 //! Sources and mail decoding end to end, on the fixtures in `tests/fixtures/mail/` and on
 //! maildirs, public-inbox repositories and git repositories built in temp dirs.
 
+use crate::git;
 use patchdesk::Error;
 use patchdesk::mail::{Origin, mbox, parse_headers, parse_message};
 use patchdesk::source::{SourceKind, SourceSpec, detect, load};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,16 +20,6 @@ fn load_path(path: &Path) -> patchdesk::source::Loaded {
 
 fn subjects(loaded: &patchdesk::source::Loaded) -> Vec<&str> {
     loaded.messages.iter().map(|m| m.subject.as_str()).collect()
-}
-
-/// `git` with no user or system configuration and a throw-away home.
-fn git(home: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1");
-    cmd
 }
 
 fn git_mailsplit_count(path: &Path, mboxrd: bool) -> usize {

@@ -16,8 +16,49 @@ mod t5100;
 mod triage;
 mod tui;
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A `git` command with a sandboxed environment: a throw-away home, no user or system
+/// configuration, a fixed identity, and no inherited repository.
+pub fn git(home: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.org")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.org")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE");
+    cmd
+}
+
+/// Runs sandboxed git in `dir` with `args`, feeding `input`; returns stdout (panics when
+/// git fails, with its stderr).
+pub fn run_git(home: &Path, dir: &Path, args: &[&str], input: &[u8]) -> Vec<u8> {
+    let mut child = git(home)
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input).expect("stdin written");
+    }
+    let out = child.wait_with_output().expect("git finishes");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
 
 /// The fixtures folder.
 pub fn fixtures() -> PathBuf {

@@ -46,16 +46,13 @@ fn list_json_names_each_patchs_sections_and_people_in_the_scripts_order() {
         .iter()
         .flat_map(|s| s["patches"].as_array().unwrap())
         .collect();
-    let uart = patches
-        .iter()
-        .find(|p| {
-            p["files"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|f| f == "hw/char/uart.c")
-        })
-        .expect("a demo patch touches the uart");
+    let touching = |file: &str| {
+        patches
+            .iter()
+            .find(|p| p["files"].as_array().unwrap().iter().any(|f| f == file))
+            .copied()
+    };
+    let uart = touching("hw/char/uart.c").expect("a demo patch touches the uart");
     let people: Vec<(&str, &str, &str)> = uart["maintainers"]
         .as_array()
         .unwrap()
@@ -79,16 +76,7 @@ fn list_json_names_each_patchs_sections_and_people_in_the_scripts_order() {
     assert_eq!(people.last().unwrap().0, "all@lists.example.org");
     assert_eq!(uart["sections"][0], "UART");
     assert_eq!(uart["maintainers"][0]["name"], "Uma Art");
-    let qcow = patches
-        .iter()
-        .find(|p| {
-            p["files"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|f| f == "block/qcow.c")
-        })
-        .expect("a demo patch touches qcow");
+    let qcow = touching("block/qcow.c").expect("a demo patch touches qcow");
     assert_eq!(qcow["sections"][0], "BLOCK");
     assert_eq!(qcow["maintainers"][0]["role"], "supporter");
     // The bad lines are reported, each with file and line, and the rest still used.

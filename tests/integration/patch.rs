@@ -2,51 +2,17 @@
 //! (tests/fixtures/patch): trailers (`git interpret-trailers`), mailinfo and `git am`,
 //! `git patch-id --stable` and `git apply --numstat`.
 
+use crate::git;
 use patchdesk::mail::{Message, Origin};
 use patchdesk::patch::diff;
 use patchdesk::patch::patch_id::patch_id;
 use patchdesk::patch::{Patch, trailers};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-/// A `git` command with a sandboxed environment.
-fn git(home: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.org")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.org")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE");
-    cmd
-}
-
-/// Runs git with `args`, feeding `input`; returns stdout (panics when git fails).
+/// Sandboxed git's stdout as text.
 fn run_git(home: &Path, dir: &Path, args: &[&str], input: &[u8]) -> String {
-    let mut child = git(home)
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("git runs");
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(input).expect("stdin written");
-    }
-    let out = child.wait_with_output().expect("git finishes");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&crate::run_git(home, dir, args, input)).into_owned()
 }
 
 fn fixture_files(sub: &str, ext: &str) -> Vec<PathBuf> {
