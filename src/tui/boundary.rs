@@ -274,4 +274,6 @@ pub enum Incoming {
         preview: String,
         unwaived: Vec<String>,
     },
+    /// The desk worker ran the oldest effect in flight; what it sent back, if anything.
+    Worked(Option<Box<Incoming>>),
 }

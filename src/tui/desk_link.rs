@@ -2,30 +2,79 @@
 //! `update`, and turns each result into an [`Incoming`] that comes back into the state.
 //! The event loop and headless replay both own one [`DeskLink`].
 
-use super::action::{Action, Context};
 use super::patch_model::{NoteAnchor, NoteView, ReplyTrailerView};
 use super::state::AppState;
 use super::update::{
     DeskTarget, DeskView, Effect, ExportAsk, ExportKind, Incoming, NoteEntry, TrailerAsk,
 };
+use crate::policy::Finding;
 use crate::queue::Queue;
 use crate::triage::desk::TrailerRequest;
 use crate::triage::desk::{Desk, NoteSpec, ReplyTrailerState};
 use crate::triage::gate::WaiverRequest;
 use crate::triage::notes::{self, NoteTarget};
+use chrono::{DateTime, FixedOffset};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
-/// The desk (when a data dir is configured) behind the TUI.
+/// What a desk effect reads of the state: the queue and findings it was asked over and the
+/// clock. Cheap to take (shared pointers), so each effect sent to the worker carries its own.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub queue: Arc<Queue>,
+    pub findings: Arc<Vec<Vec<Finding>>>,
+    pub now: DateTime<FixedOffset>,
+}
+
+impl Snapshot {
+    pub fn of(state: &AppState) -> Snapshot {
+        Snapshot {
+            queue: Arc::clone(&state.queue),
+            findings: Arc::clone(&state.findings),
+            now: state.now,
+        }
+    }
+}
+
+/// The maintainer's editor for notes; run by the event loop, which owns the terminal.
+#[derive(Debug, Clone, Default)]
+pub struct NoteEditor {
+    /// Program and arguments ([`notes::editor_command`]); `None`: none configured.
+    pub command: Option<Vec<String>>,
+    /// Where the editor's temporary file goes.
+    pub temp_dir: PathBuf,
+}
+
+impl NoteEditor {
+    /// Runs the editor on note `id` (now `text`): the effect recording what it leaves, or
+    /// the line to tell the user (unchanged, no editor, the editor failed). The caller hands
+    /// the terminal over first ([`super::run`] does); headless replay never calls this.
+    pub fn edit(&self, id: u64, text: &str) -> Result<Effect, String> {
+        let Some(editor) = self.command.as_deref() else {
+            return Err("no editor configured: set $VISUAL or $EDITOR".into());
+        };
+        match notes::edit_in_editor(editor, text, &self.temp_dir) {
+            Ok(new) if new.trim_end() == text.trim_end() => Err("note unchanged".into()),
+            Ok(new) => Ok(Effect::EditNote { id, text: new }),
+            Err(e) => Err(format!("error: {e}")),
+        }
+    }
+}
+
+/// The desk (when a data dir is configured) behind the TUI. It runs on the desk worker
+/// ([`super::worker`]) in the terminal desk, inline in headless replay.
 #[derive(Default)]
 pub struct DeskLink {
     data_dir: Option<PathBuf>,
     desk: Option<Desk>,
     /// `Name <email>` for the maintainer's trailers.
     identity: Option<String>,
-    /// The editor for notes (program and arguments, [`notes::editor_command`]); `None`: none.
-    editor: Option<Vec<String>>,
-    /// Where the editor's temporary file goes.
-    temp_dir: PathBuf,
+    /// Waited before each save: lets tests stand in for a slow disk.
+    save_delay: Duration,
+    /// The export plan of the desk's current decisions, kept while they do not change so
+    /// that each option toggled at an export's confirm step does not rebuild it.
+    export_plan: Option<(usize, crate::export::plan::ReviewPlan)>,
 }
 
 impl DeskLink {
@@ -33,48 +82,28 @@ impl DeskLink {
     pub fn new(data_dir: Option<PathBuf>, identity: Option<String>) -> DeskLink {
         DeskLink {
             data_dir,
-            desk: None,
             identity,
-            editor: None,
-            temp_dir: std::env::temp_dir(),
+            ..DeskLink::default()
         }
     }
 
-    /// The same link, editing notes with `editor` (its temporary files in `temp_dir`).
-    pub fn with_editor(mut self, editor: Option<Vec<String>>, temp_dir: PathBuf) -> DeskLink {
-        self.editor = editor;
-        self.temp_dir = temp_dir;
+    /// The same link, waiting `delay` before each save (tests of a slow disk).
+    pub fn with_save_delay(mut self, delay: Duration) -> DeskLink {
+        self.save_delay = delay;
         self
-    }
-
-    /// Runs the editor on note `id` (now `text`) and records what it leaves, when that
-    /// differs. The caller hands the terminal over first ([`super::run`] does); headless
-    /// replay never calls this.
-    pub fn edit_in_editor(&mut self, state: &AppState, id: u64, text: &str) -> Incoming {
-        let Some(editor) = self.editor.as_deref() else {
-            return message("no editor configured: set $VISUAL or $EDITOR".into());
-        };
-        match notes::edit_in_editor(editor, text, &self.temp_dir) {
-            Ok(new) if new.trim_end() == text.trim_end() => message("note unchanged".into()),
-            Ok(new) => {
-                let edit = Effect::EditNote { id, text: new };
-                self.execute(state, &edit)
-                    .unwrap_or_else(|| message("note unchanged".into()))
-            }
-            Err(e) => message(format!("error: {e}")),
-        }
     }
 
     /// Opens (or re-opens, after the queue changed) the desk over the state's queue and
     /// returns what the state should learn: statuses and notices.
-    pub fn open(&mut self, state: &AppState) -> Option<Incoming> {
+    pub fn open(&mut self, at: &Snapshot) -> Option<Incoming> {
         let dir = self.data_dir.as_ref()?;
         // Release the lock held for the previous queue before taking it again.
         self.desk = None;
-        match Desk::open(dir, &state.queue) {
+        self.export_plan = None;
+        match Desk::open(dir, &at.queue) {
             Ok(desk) => {
                 let notice = (!desk.notices.is_empty()).then(|| desk.notices.join("; "));
-                let view = view_of(&desk, &state.queue);
+                let view = view_of(&desk, &at.queue);
                 self.desk = Some(desk);
                 Some(Incoming::Desk {
                     view,
@@ -92,9 +121,9 @@ impl DeskLink {
     }
 
     /// Runs one effect; `None` when it is not a desk effect.
-    pub fn execute(&mut self, state: &AppState, effect: &Effect) -> Option<Incoming> {
+    pub fn execute(&mut self, at: &Snapshot, effect: &Effect) -> Option<Incoming> {
         match effect {
-            Effect::OpenDesk => return self.open(state),
+            Effect::OpenDesk => return self.open(at),
             Effect::SetStatus { .. }
             | Effect::Undo
             | Effect::AddNote { .. }
@@ -103,22 +132,15 @@ impl DeskLink {
             | Effect::AcceptReplyTrailer { .. }
             | Effect::DeleteNote(_)
             | Effect::AddTrailer(_) => {}
-            Effect::PlanTrailer(ask) => return Some(self.plan(state, ask)),
-            // The event loop runs the editor (`edit_in_editor`); a replay has no terminal.
-            Effect::EditNoteExternally { .. } => {
-                let inline = state
-                    .keymap
-                    .hint(Context::Patch, Action::EditNote)
-                    .unwrap_or_else(|| "edit_note".into());
-                return Some(message(format!(
-                    "no editor without a terminal (headless): {inline} edits the note here"
-                )));
-            }
-            Effect::PreviewExport(ask) => return Some(self.export(state, ask, false)),
-            Effect::RunExport(ask) => return Some(self.export(state, ask, true)),
-            Effect::Quit => return None,
+            Effect::PlanTrailer(ask) => return Some(self.plan(at, ask)),
+            // The caller runs the editor (it needs the terminal) and quits.
+            Effect::EditNoteExternally { .. } | Effect::Quit => return None,
+            Effect::PreviewExport(ask) => return Some(self.export(at, ask, false)),
+            Effect::RunExport(ask) => return Some(self.export(at, ask, true)),
         }
-        let queue = &state.queue;
+        let queue = &at.queue;
+        // Every effect below may change the decisions an export is planned from.
+        self.export_plan = None;
         let Some(desk) = self.desk.as_mut() else {
             return Some(message(
                 "no desk: decisions are not recorded in this view".into(),
@@ -185,7 +207,7 @@ impl DeskLink {
             Effect::AddTrailer(ask) => match &self.identity {
                 None => Err(no_identity()),
                 Some(identity) => desk
-                    .plan_trailer(queue, &state.findings, &request(ask, identity))
+                    .plan_trailer(queue, &at.findings, &request(ask, identity))
                     .and_then(|plan| desk.add_trailer(queue, &plan))
                     .map(|n| {
                         format!(
@@ -200,6 +222,7 @@ impl DeskLink {
                 .map_or_else(|| "nothing to undo".to_string(), |w| format!("undone: {w}"))),
             _ => return None,
         };
+        std::thread::sleep(self.save_delay);
         let text = match outcome.and_then(|m| desk.save().map(|()| m)) {
             Ok(m) => m,
             Err(e) => format!("error: {e}"),
@@ -213,7 +236,7 @@ impl DeskLink {
 
 impl DeskLink {
     /// Previews (or with `run`, runs) an export or apply over the desk's decisions.
-    fn export(&self, state: &AppState, ask: &ExportAsk, run: bool) -> Incoming {
+    fn export(&mut self, at: &Snapshot, ask: &ExportAsk, run: bool) -> Incoming {
         use crate::export::actions::{self, ExportAction};
         use crate::export::apply::ApplyRequest;
         use crate::export::record::RecordFormat;
@@ -259,24 +282,30 @@ impl DeskLink {
             },
             _ => return message("select a patch of a series first".into()),
         };
-        let plan = crate::export::from_desk::plan_from_state(
-            desk.state(),
-            &state.queue,
-            maintainer,
-            Some(&state.findings),
-        );
+        // Keyed by the queue it was made over; any desk change clears it (`execute`).
+        let queue_id = Arc::as_ptr(&at.queue) as usize;
+        let plan = match self.export_plan.take() {
+            Some((id, plan)) if id == queue_id => plan,
+            _ => crate::export::from_desk::plan_from_state(
+                desk.state(),
+                &at.queue,
+                maintainer,
+                Some(&at.findings),
+            ),
+        };
         if run {
-            match actions::run(&action, &state.queue, &plan, state.now, ask.force) {
+            match actions::run(&action, &at.queue, &plan, at.now, ask.force) {
                 Ok(done) => message(done),
                 Err(e) => message(format!("error: {e}")),
             }
         } else {
             // A refusal still opens the confirm step: an option there may lift it.
             let (lines, refused) =
-                match actions::preview(&action, &state.queue, &plan, state.now, ask.force) {
+                match actions::preview(&action, &at.queue, &plan, at.now, ask.force) {
                     Ok(lines) => (lines, None),
                     Err(e) => (Vec::new(), Some(e.to_string())),
                 };
+            self.export_plan = Some((queue_id, plan));
             Incoming::ExportPreview {
                 ask: ask.clone(),
                 lines,
@@ -286,7 +315,7 @@ impl DeskLink {
     }
 
     /// Plans a trailer: the preview and the rules still needing a waiver.
-    fn plan(&self, state: &AppState, ask: &TrailerAsk) -> Incoming {
+    fn plan(&self, at: &Snapshot, ask: &TrailerAsk) -> Incoming {
         let (Some(desk), Some(identity)) = (&self.desk, &self.identity) else {
             return message(if self.desk.is_none() {
                 "no desk: decisions are not recorded in this view".into()
@@ -294,7 +323,7 @@ impl DeskLink {
                 no_identity().to_string()
             });
         };
-        match desk.plan_trailer(&state.queue, &state.findings, &request(ask, identity)) {
+        match desk.plan_trailer(&at.queue, &at.findings, &request(ask, identity)) {
             Ok(plan) => {
                 let mut unwaived: Vec<String> = Vec::new();
                 for p in &plan.patches {
@@ -306,7 +335,7 @@ impl DeskLink {
                 }
                 Incoming::TrailerPlan {
                     ask: ask.clone(),
-                    preview: plan.render(&state.queue),
+                    preview: plan.render(&at.queue),
                     unwaived,
                 }
             }
@@ -531,10 +560,10 @@ mod tests {
     fn without_a_data_dir_effects_only_explain() {
         let s = state();
         let mut link = DeskLink::new(None, None);
-        assert!(link.open(&s).is_none());
-        let got = link.execute(&s, &Effect::Undo);
+        assert!(link.open(&Snapshot::of(&s)).is_none());
+        let got = link.execute(&Snapshot::of(&s), &Effect::Undo);
         assert!(matches!(got, Some(Incoming::Message(m)) if m.contains("no desk")));
-        assert!(link.execute(&s, &Effect::Quit).is_none());
+        assert!(link.execute(&Snapshot::of(&s), &Effect::Quit).is_none());
     }
 
     #[test]
@@ -542,16 +571,18 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut s = state();
         let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None);
-        let opened = link.open(&s).expect("desk opens");
+        let opened = link.open(&Snapshot::of(&s)).expect("desk opens");
         receive(&mut s, opened);
         let set = Effect::SetStatus {
             target: DeskTarget::Patch(1),
             status: crate::triage::status::Status::Rejected,
         };
-        let back = link.execute(&s, &set).expect("a result");
+        let back = link.execute(&Snapshot::of(&s), &set).expect("a result");
         receive(&mut s, back);
         assert_eq!(s.status_of(1), "rejected");
-        let back = link.execute(&s, &Effect::Undo).expect("a result");
+        let back = link
+            .execute(&Snapshot::of(&s), &Effect::Undo)
+            .expect("a result");
         receive(&mut s, back);
         assert_eq!(s.status_of(1), "new");
         // Trailers need an identity: without one the user is told, nothing is planned.
@@ -560,13 +591,13 @@ mod tests {
             targets: vec![1],
             waivers: Vec::new(),
         };
-        let got = link.execute(&s, &Effect::PlanTrailer(ask));
+        let got = link.execute(&Snapshot::of(&s), &Effect::PlanTrailer(ask));
         assert!(matches!(got, Some(Incoming::Message(m)) if m.contains("identity")));
     }
 
     /// A desk in a temp dir with one note on 1.2's message line 3; returns the note's id.
     fn desk_with_a_note(s: &mut AppState, link: &mut DeskLink) -> u64 {
-        let opened = link.open(s).expect("desk opens");
+        let opened = link.open(&Snapshot::of(s)).expect("desk opens");
         receive(s, opened);
         let add = Effect::AddNote {
             patch: 2,
@@ -575,7 +606,7 @@ mod tests {
             line: 3,
             text: "split this".into(),
         };
-        let back = link.execute(s, &add).expect("a result");
+        let back = link.execute(&Snapshot::of(s), &add).expect("a result");
         receive(s, back);
         s.notes_of(2)[0].id
     }
@@ -594,10 +625,14 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None)
-            .with_editor(Some(editor), dir.path().to_path_buf());
+        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None);
+        let editor = NoteEditor {
+            command: Some(editor),
+            temp_dir: dir.path().to_path_buf(),
+        };
         let id = desk_with_a_note(&mut s, &mut link);
-        let back = link.edit_in_editor(&s, id, "split this");
+        let edit = editor.edit(id, "split this").expect("an edit");
+        let back = link.execute(&Snapshot::of(&s), &edit).expect("a result");
         receive(&mut s, back);
         assert_eq!(s.notes_of(2)[0].text, "split in two\nand test it");
         assert_eq!(
@@ -605,7 +640,9 @@ mod tests {
             Some(format!("note {id} edited").as_str())
         );
         // Undo brings the old text back.
-        let back = link.execute(&s, &Effect::Undo).expect("a result");
+        let back = link
+            .execute(&Snapshot::of(&s), &Effect::Undo)
+            .expect("a result");
         receive(&mut s, back);
         assert_eq!(s.notes_of(2)[0].text, "split this");
     }
@@ -614,42 +651,28 @@ mod tests {
     fn a_failing_or_missing_editor_leaves_the_note_alone() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut s = state();
-        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None)
-            .with_editor(Some(vec!["false".into()]), dir.path().to_path_buf());
+        let mut link = DeskLink::new(Some(dir.path().to_path_buf()), None);
         let id = desk_with_a_note(&mut s, &mut link);
-        let back = link.edit_in_editor(&s, id, "split this");
-        assert!(
-            matches!(&back, Incoming::Message(m) if m.contains("not changed")),
-            "{back:?}"
-        );
+        let editor = |command: Option<&str>| NoteEditor {
+            command: command.map(|c| vec![c.to_string()]),
+            temp_dir: dir.path().to_path_buf(),
+        };
+        let told = editor(Some("false")).edit(id, "split this").unwrap_err();
+        assert!(told.contains("not changed"), "{told}");
         // An editor that leaves the text as it was changes nothing either.
-        let mut same = DeskLink::new(Some(dir.path().to_path_buf()), None)
-            .with_editor(Some(vec!["true".into()]), dir.path().to_path_buf());
-        drop(link);
-        let _ = same.open(&s);
-        let back = same.edit_in_editor(&s, id, "split this");
-        assert!(
-            matches!(&back, Incoming::Message(m) if m == "note unchanged"),
-            "{back:?}"
-        );
-        let mut none = DeskLink::new(None, None);
-        let back = none.edit_in_editor(&s, id, "x");
-        assert!(
-            matches!(&back, Incoming::Message(m) if m.contains("no editor")),
-            "{back:?}"
-        );
-        // A replay never runs one.
-        let refused = none.execute(
-            &s,
+        let told = editor(Some("true")).edit(id, "split this").unwrap_err();
+        assert_eq!(told, "note unchanged");
+        let told = editor(None).edit(id, "x").unwrap_err();
+        assert!(told.contains("no editor"), "{told}");
+        // The desk itself never runs one: that is the event loop's, with the terminal.
+        let refused = link.execute(
+            &Snapshot::of(&s),
             &Effect::EditNoteExternally {
                 id,
                 text: "x".into(),
             },
         );
-        assert!(
-            matches!(&refused, Some(Incoming::Message(m)) if m.contains("headless")),
-            "{refused:?}"
-        );
+        assert!(refused.is_none(), "{refused:?}");
         assert_eq!(s.notes_of(2)[0].text, "split this");
     }
 

@@ -3,7 +3,8 @@
 //! plain text, with ANSI colours, or as a styled dump (text plus every styled run) for
 //! snapshot tests that must notice a lost highlight.
 
-use super::desk_link::DeskLink;
+use super::action::{Action, Context};
+use super::desk_link::{DeskLink, Snapshot};
 use super::key::{KeyChord, parse_sequence};
 use super::render::render;
 use super::state::AppState;
@@ -41,7 +42,7 @@ pub fn replay(
     output: Output,
 ) -> crate::Result<String> {
     receive(state, Incoming::Resize(size.0, size.1));
-    if let Some(incoming) = link.open(state) {
+    if let Some(incoming) = link.open(&Snapshot::of(state)) {
         receive(state, incoming);
     }
     for &k in keys {
@@ -58,32 +59,33 @@ pub fn replay(
     })
 }
 
-/// Runs effects (and the effects their results cause) against the desk; false on quit.
+/// Runs effects (and the effects their results cause) against the desk, one after another
+/// on this thread, so a replay is deterministic; false on quit.
 pub fn run_effects(state: &mut AppState, link: &mut DeskLink, effects: Vec<Effect>) -> bool {
-    run_effects_with(state, link, effects, &mut |_, _, _| None)
-}
-
-/// [`run_effects`], offering each effect to `first` before the desk: the event loop runs the
-/// ones that need the terminal (the editor) there.
-pub fn run_effects_with(
-    state: &mut AppState,
-    link: &mut DeskLink,
-    effects: Vec<Effect>,
-    first: &mut dyn FnMut(&AppState, &mut DeskLink, &Effect) -> Option<Incoming>,
-) -> bool {
     let mut queue = effects;
     while !queue.is_empty() {
         for effect in std::mem::take(&mut queue) {
-            if effect == Effect::Quit {
-                return false;
-            }
-            let result = first(state, link, &effect).or_else(|| link.execute(state, &effect));
+            let result = match &effect {
+                Effect::Quit => return false,
+                // A replay has no terminal to hand to an editor.
+                Effect::EditNoteExternally { .. } => Some(Incoming::Message(no_editor(state))),
+                _ => link.execute(&Snapshot::of(state), &effect),
+            };
             if let Some(incoming) = result {
                 queue.extend(receive(state, incoming));
             }
         }
     }
     true
+}
+
+/// Why a replay does not run the editor, and the key that edits a note inline instead.
+pub fn no_editor(state: &AppState) -> String {
+    let inline = state
+        .keymap
+        .hint(Context::Patch, Action::EditNote)
+        .unwrap_or_else(|| "edit_note".into());
+    format!("no editor without a terminal (headless): {inline} edits the note here")
 }
 
 /// Renders the state into a fresh buffer of `size`.

@@ -36,6 +36,7 @@ pub mod state;
 pub mod summary;
 pub mod theme;
 pub mod update;
+pub mod worker;
 
 use crate::policy::Finding;
 use crate::queue::Queue;
@@ -109,10 +110,17 @@ impl Options {
         state
     }
 
-    /// The desk link of an interactive desk (with the editor).
+    /// The desk link of an interactive desk.
     fn link(&self) -> desk_link::DeskLink {
         desk_link::DeskLink::new(self.data_dir.clone(), self.identity.clone())
-            .with_editor(self.editor.clone(), std::env::temp_dir())
+    }
+
+    /// The editor notes are edited in.
+    fn editor(&self) -> desk_link::NoteEditor {
+        desk_link::NoteEditor {
+            command: self.editor.clone(),
+            temp_dir: std::env::temp_dir(),
+        }
     }
 }
 
@@ -181,12 +189,8 @@ pub fn run(
     options: &Options,
 ) -> Result<()> {
     let (tx, rx) = mpsc::channel();
-    let mut state = options.state(queue, findings, profile_name);
-    let mut link = options.link();
-    if let Some(incoming) = link.open(&state) {
-        update::receive(&mut state, incoming);
-    }
-    event_loop(state, link, tx, rx)
+    let state = options.state(queue, findings, profile_name);
+    event_loop(state, options, vec![Effect::OpenDesk], tx, rx)
 }
 
 /// Opens the desk at once and loads on a worker thread: `loader` reports progress, may
@@ -206,7 +210,6 @@ where
         ..Queue::default()
     };
     let mut state = options.state(queue, Vec::new(), profile_name);
-    let link = options.link();
     state.loading = Some(state::Loading {
         done: 0,
         total: None,
@@ -228,7 +231,8 @@ where
         };
         let _ = worker_tx.send(msg);
     });
-    event_loop(state, link, tx, rx)
+    // The desk opens when the load is done (`Incoming::Queue` with `done`).
+    event_loop(state, options, Vec::new(), tx, rx)
 }
 
 /// The thread that reads the terminal's input, which can be parked while another program
@@ -320,21 +324,28 @@ fn with_terminal_released<T>(
 
 fn event_loop(
     mut state: AppState,
-    mut link: desk_link::DeskLink,
+    options: &Options,
+    first: Vec<Effect>,
     tx: Sender<Incoming>,
     rx: Receiver<Incoming>,
 ) -> Result<()> {
+    let worker = worker::Worker::spawn(options.link(), tx.clone());
+    let editor = options.editor();
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook that
     // restores the terminal before the panic message prints.
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;
-    let result = drive(&mut state, &mut link, &mut terminal, tx, rx);
+    let result = drive(&mut state, &worker, &editor, first, &mut terminal, tx, rx);
     let restored = ratatui::try_restore().map_err(|e| Error::io("terminal", e));
+    // Every decision sent to the desk is written before the program ends.
+    worker.finish();
     result.and(restored)
 }
 
 fn drive(
     state: &mut AppState,
-    link: &mut desk_link::DeskLink,
+    worker: &worker::Worker,
+    editor: &desk_link::NoteEditor,
+    first: Vec<Effect>,
     terminal: &mut ratatui::DefaultTerminal,
     tx: Sender<Incoming>,
     rx: Receiver<Incoming>,
@@ -342,6 +353,9 @@ fn drive(
     let size = terminal.size().map_err(|e| Error::io("terminal", e))?;
     update::receive(state, Incoming::Resize(size.width, size.height));
     let input = Input::spawn(tx);
+    if !dispatch(state, worker, editor, terminal, &input, first)? {
+        return Ok(());
+    }
     loop {
         if state.dirty {
             terminal
@@ -350,38 +364,52 @@ fn drive(
             state.dirty = false;
         }
         let Ok(first) = rx.recv() else { return Ok(()) };
-        // Handle everything already waiting before drawing again.
+        // Handle everything already waiting before drawing again; each event's effects are
+        // sent before the next event changes the state they were asked over.
         let mut next = Some(first);
         while let Some(event) = next {
             let effects = update::receive(state, event);
-            let mut failed = None;
-            // The editor runs here, with the terminal handed over; the rest on the desk.
-            let mut editor = |state: &AppState, link: &mut desk_link::DeskLink, e: &Effect| {
-                let Effect::EditNoteExternally { id, text } = e else {
-                    return None;
-                };
-                match with_terminal_released(terminal, &input, || {
-                    link.edit_in_editor(state, *id, text)
-                }) {
-                    Ok(incoming) => Some(incoming),
-                    // The terminal could not be handed over or taken back: stop the loop
-                    // (below) without sending the effect on to the desk.
-                    Err(e) => {
-                        let told = Incoming::Message(format!("error: {e}"));
-                        failed = Some(e);
-                        Some(told)
-                    }
-                }
-            };
-            if !headless::run_effects_with(state, link, effects, &mut editor) {
+            if !dispatch(state, worker, editor, terminal, &input, effects)? {
                 return Ok(());
-            }
-            if let Some(e) = failed {
-                return Err(e);
             }
             next = rx.try_recv().ok();
         }
     }
+}
+
+/// Runs effects: quitting and the editor (which needs the terminal) here, the rest on the
+/// desk worker; what the editor leaves goes to the worker in turn. False on quit.
+fn dispatch(
+    state: &mut AppState,
+    worker: &worker::Worker,
+    editor: &desk_link::NoteEditor,
+    terminal: &mut ratatui::DefaultTerminal,
+    input: &Input,
+    effects: Vec<Effect>,
+) -> Result<bool> {
+    let mut effects = effects;
+    while !effects.is_empty() {
+        for effect in std::mem::take(&mut effects) {
+            let effect = match effect {
+                Effect::Quit => return Ok(false),
+                Effect::EditNoteExternally { id, text } => {
+                    match with_terminal_released(terminal, input, || editor.edit(id, &text))? {
+                        Ok(edit) => edit,
+                        Err(told) => {
+                            effects.extend(update::receive(state, Incoming::Message(told)));
+                            continue;
+                        }
+                    }
+                }
+                other => other,
+            };
+            if !worker.submit(state, effect) {
+                let told = Incoming::Message("error: the desk worker stopped".into());
+                effects.extend(update::receive(state, told));
+            }
+        }
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::policy::Finding;
 use crate::queue::Queue;
 use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How many filter results are kept for backspacing.
 const FILTER_CACHE: usize = 32;
@@ -209,8 +210,9 @@ pub struct Loading {
 /// Everything the desk shows.
 #[derive(Debug)]
 pub struct AppState {
-    pub queue: Queue,
-    pub findings: Vec<Vec<Finding>>,
+    /// Shared with the desk worker, which reads it for the effect it is running.
+    pub queue: Arc<Queue>,
+    pub findings: Arc<Vec<Vec<Finding>>>,
     pub summaries: Vec<Summary>,
     pub profile: String,
     /// Triage status by patch key; a patch not here is `new`. Filled by the triage work.
@@ -258,6 +260,9 @@ pub struct AppState {
     pub reply_trailers: BTreeMap<String, Vec<ReplyTrailerView>>,
     /// The maintainer's trailers recorded at the desk, by patch key (counted in A/R/T).
     pub recorded: BTreeMap<String, Vec<crate::patch::Trailer>>,
+    /// Effects sent to the desk worker whose results have not come back, oldest first, as
+    /// the status line names them ("saving").
+    pub in_flight: std::collections::VecDeque<String>,
 }
 
 impl AppState {
@@ -271,8 +276,8 @@ impl AppState {
         now: DateTime<FixedOffset>,
     ) -> AppState {
         let mut s = AppState {
-            queue: Queue::default(),
-            findings: Vec::new(),
+            queue: Arc::new(Queue::default()),
+            findings: Arc::new(Vec::new()),
             summaries: Vec::new(),
             profile: profile.to_string(),
             statuses: BTreeMap::new(),
@@ -303,6 +308,7 @@ impl AppState {
             recorded: BTreeMap::new(),
             note_list: Vec::new(),
             reply_trailers: BTreeMap::new(),
+            in_flight: Default::default(),
         };
         s.set_queue(queue, findings);
         s
@@ -329,8 +335,8 @@ impl AppState {
         self.list.groups = list::groups(&queue);
         self.list.folded.clear();
         self.list.rows.clear();
-        self.queue = queue;
-        self.findings = findings;
+        self.queue = Arc::new(queue);
+        self.findings = Arc::new(findings);
         self.refilter(true);
         let find = |key: &Option<String>| {
             key.as_ref()

@@ -138,6 +138,9 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 state.theme.dim,
             ));
         }
+    } else if let Some(what) = state.in_flight.front() {
+        // Until the desk worker is done, a newer message waits for its result.
+        left.push(Span::styled(format!("{what}…"), state.theme.dim));
     } else if let Some(m) = &state.message {
         left.push(Span::raw(m.clone()));
     } else {
@@ -158,9 +161,9 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
                 (Action::Help, "help"),
             ],
             Context::Help | Context::Files => &[(Action::Back, "close")],
-            Context::Picker | Context::Confirm | Context::Export => {
-                &[(Action::Open, "pick"), (Action::Back, "close")]
-            }
+            Context::Picker => &[(Action::Open, "pick"), (Action::Back, "close")],
+            Context::Confirm => &[(Action::Open, "record"), (Action::Back, "drop")],
+            Context::Export => &[(Action::Open, "write"), (Action::Back, "cancel")],
             Context::Notes => &[(Action::Open, "open"), (Action::Back, "close")],
             _ => &[
                 (Action::Open, "open"),

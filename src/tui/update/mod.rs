@@ -116,6 +116,14 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
             state.dirty = true;
             Vec::new()
         }
+        Incoming::Worked(result) => {
+            state.in_flight.pop_front();
+            state.dirty = true;
+            match result {
+                Some(incoming) => receive(state, *incoming),
+                None => Vec::new(),
+            }
+        }
         Incoming::LoadFailed(e) => {
             state.loading = None;
             state.message = Some(format!("loading failed: {e}"));
