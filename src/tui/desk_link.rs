@@ -75,6 +75,8 @@ pub struct DeskLink {
     /// The export plan of the desk's current decisions, kept while they do not change so
     /// that each option toggled at an export's confirm step does not rebuild it.
     export_plan: Option<(usize, crate::export::plan::ReviewPlan)>,
+    /// How many export plans were built (the cache's test).
+    plans_built: usize,
 }
 
 impl DeskLink {
@@ -286,12 +288,15 @@ impl DeskLink {
         let queue_id = Arc::as_ptr(&at.queue) as usize;
         let plan = match self.export_plan.take() {
             Some((id, plan)) if id == queue_id => plan,
-            _ => crate::export::from_desk::plan_from_state(
-                desk.state(),
-                &at.queue,
-                maintainer,
-                Some(&at.findings),
-            ),
+            _ => {
+                self.plans_built += 1;
+                crate::export::from_desk::plan_from_state(
+                    desk.state(),
+                    &at.queue,
+                    maintainer,
+                    Some(&at.findings),
+                )
+            }
         };
         if run {
             match actions::run(&action, &at.queue, &plan, at.now, ask.force) {
@@ -674,6 +679,50 @@ mod tests {
         );
         assert!(refused.is_none(), "{refused:?}");
         assert_eq!(s.notes_of(2)[0].text, "split this");
+    }
+
+    #[test]
+    fn confirm_toggles_reuse_the_export_plan_until_a_decision_changes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = state();
+        let mut link = DeskLink::new(
+            Some(dir.path().to_path_buf()),
+            Some("Mae Maintainer <mae@example.org>".into()),
+        );
+        let opened = link.open(&Snapshot::of(&s)).expect("desk opens");
+        receive(&mut s, opened);
+        let mut ask = ExportAsk {
+            kind: ExportKind::Replies,
+            series: None,
+            target: dir.path().join("replies.mbox").display().to_string(),
+            force: false,
+            signoff: false,
+            allow_missing: false,
+            json: false,
+            branch: None,
+            onto: None,
+        };
+        let mut preview = |link: &mut DeskLink, ask: &ExportAsk| {
+            let got = link.execute(&Snapshot::of(&s), &Effect::PreviewExport(ask.clone()));
+            assert!(
+                matches!(got, Some(Incoming::ExportPreview { .. })),
+                "{got:?}"
+            );
+        };
+        preview(&mut link, &ask);
+        ask.force = true;
+        preview(&mut link, &ask);
+        ask.force = false;
+        preview(&mut link, &ask);
+        assert_eq!(link.plans_built, 1);
+        // A decision in between: the next preview plans anew.
+        let set = Effect::SetStatus {
+            target: DeskTarget::Patch(1),
+            status: crate::triage::status::Status::Accepted,
+        };
+        link.execute(&Snapshot::of(&s), &set).expect("a result");
+        preview(&mut link, &ask);
+        assert_eq!(link.plans_built, 2);
     }
 
     #[test]
