@@ -85,49 +85,95 @@ impl TrailerPlan {
             .join("\n")
     }
 
-    /// The preview as text: per patch its title, the resulting trailer block with the new
-    /// lines marked `+`, skipped ones with the reason, and the waivers that will be recorded.
-    pub fn render(&self, queue: &Queue) -> String {
-        let mut out = String::new();
+    /// The preview, line by line: per patch its title, the resulting trailer block with the
+    /// new lines marked `+`, skipped ones with the reason, the waivers that will be recorded,
+    /// the advisories and the gate's refusals. Each line says what it is, for the views to
+    /// style; [`TrailerPlan::render`] is its text.
+    pub fn preview_lines(&self, queue: &Queue) -> Vec<PreviewLine> {
+        let mut out = Vec::new();
+        let mut push = |kind, text: String| out.push(PreviewLine { kind, text });
         for plan in &self.patches {
             let label = patch_label(queue, plan.patch);
-            out.push_str(&format!("{label} {}\n", plan.preview.title));
-            let added: Vec<&str> = plan
+            push(
+                PreviewKind::Title,
+                format!("{label} {}", plan.preview.title),
+            );
+            let added = plan
                 .preview
                 .planned
                 .iter()
                 .filter(|p| p.outcome == super::trailer_rules::Outcome::Added)
-                .map(|p| p.line.as_str())
-                .collect();
-            let first_new = plan.preview.block.len().saturating_sub(added.len());
+                .count();
+            let first_new = plan.preview.block.len().saturating_sub(added);
             for (i, line) in plan.preview.block.iter().enumerate() {
-                let is_new = i >= first_new;
-                out.push_str(if is_new { "  + " } else { "    " });
-                out.push_str(line);
-                out.push('\n');
+                if i >= first_new {
+                    push(PreviewKind::Added, format!("  + {line}"));
+                } else {
+                    push(PreviewKind::Kept, format!("    {line}"));
+                }
             }
             for planned in &plan.preview.planned {
                 if planned.outcome != super::trailer_rules::Outcome::Added {
-                    out.push_str(&format!("  {}\n", planned.describe()));
+                    push(PreviewKind::Skipped, format!("  {}", planned.describe()));
                 }
             }
             for w in &plan.gate.new_waivers {
-                out.push_str(&format!(
-                    "  waiver recorded (not in the commit message): {}: {}\n",
-                    w.rule, w.reason
-                ));
+                push(
+                    PreviewKind::Waiver,
+                    format!(
+                        "  waiver recorded (not in the commit message): {}: {}",
+                        w.rule, w.reason
+                    ),
+                );
             }
             for advisory in &plan.gate.advisories {
-                out.push_str(&format!("  ? {advisory} (check before asserting)\n"));
+                push(
+                    PreviewKind::Advisory,
+                    format!("  ? {advisory} (check before asserting)"),
+                );
             }
             if !plan.gate.passes() {
                 for line in plan.gate.explain().lines() {
-                    out.push_str(&format!("  ! {line}\n"));
+                    push(PreviewKind::Refused, format!("  ! {line}"));
                 }
             }
         }
         out
     }
+
+    /// The preview as text, one line each ([`TrailerPlan::preview_lines`]).
+    pub fn render(&self, queue: &Queue) -> String {
+        self.preview_lines(queue)
+            .into_iter()
+            .map(|l| l.text + "\n")
+            .collect()
+    }
+}
+
+/// What a line of a trailer preview is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreviewKind {
+    /// A patch's label and title.
+    Title,
+    /// A trailer already in the message, kept.
+    Kept,
+    /// The trailer this plan adds.
+    Added,
+    /// A trailer not added, with the reason.
+    Skipped,
+    /// A waiver recorded with the trailer.
+    Waiver,
+    /// Something to check before asserting the trailer.
+    Advisory,
+    /// Why the compliance gate refuses the trailer.
+    Refused,
+}
+
+/// One line of a trailer preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewLine {
+    pub kind: PreviewKind,
+    pub text: String,
 }
 
 /// How `list` numbers a patch: `S.N` (cover `S.0`), else `#index`.

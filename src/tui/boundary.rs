@@ -268,10 +268,10 @@ pub enum Incoming {
         lines: Vec<String>,
         refused: Option<String>,
     },
-    /// A planned trailer: the preview text and the rules still needing a waiver.
+    /// A planned trailer: the preview lines and the rules still needing a waiver.
     TrailerPlan {
         ask: TrailerAsk,
-        preview: String,
+        preview: Vec<crate::triage::desk::PreviewLine>,
         unwaived: Vec<String>,
     },
     /// The desk worker ran the oldest effect in flight; what it sent back, if anything.

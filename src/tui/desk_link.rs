@@ -340,7 +340,7 @@ impl DeskLink {
                 }
                 Incoming::TrailerPlan {
                     ask: ask.clone(),
-                    preview: plan.render(&at.queue),
+                    preview: plan.preview_lines(&at.queue),
                     unwaived,
                 }
             }
@@ -702,7 +702,7 @@ mod tests {
             branch: None,
             onto: None,
         };
-        let mut preview = |link: &mut DeskLink, ask: &ExportAsk| {
+        let preview = |link: &mut DeskLink, ask: &ExportAsk| {
             let got = link.execute(&Snapshot::of(&s), &Effect::PreviewExport(ask.clone()));
             assert!(
                 matches!(got, Some(Incoming::ExportPreview { .. })),

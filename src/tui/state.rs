@@ -88,7 +88,7 @@ pub struct ExportPending {
 pub struct Confirm {
     pub ask: super::boundary::TrailerAsk,
     /// The exact resulting trailer blocks, skipped lines with reasons, waivers.
-    pub preview: String,
+    pub preview: Vec<crate::triage::desk::PreviewLine>,
     /// Rules still needing a waiver reason, in order.
     pub unwaived: Vec<String>,
 }

@@ -50,10 +50,10 @@ pub fn render_confirm(state: &AppState, scroll: usize, frame: &mut Frame, area: 
     let Some(confirm) = &state.confirm else {
         return;
     };
-    let lines: Vec<&str> = confirm.preview.lines().collect();
+    let lines = &confirm.preview;
     let width = lines
         .iter()
-        .map(|l| l.chars().count())
+        .map(|l| l.text.chars().count())
         .max()
         .unwrap_or(20)
         .max(40) as u16
@@ -66,20 +66,18 @@ pub fn render_confirm(state: &AppState, scroll: usize, frame: &mut Frame, area: 
     frame.render_widget(block, rect);
     let buf = frame.buffer_mut();
     let rows = (inner.height as usize).saturating_sub(1);
-    for (i, text) in lines.iter().skip(scroll).take(rows).enumerate() {
-        let style = if text.starts_with("  + ") {
-            state.theme.add
-        } else if text.starts_with("  waiver") {
-            state.theme.waived
-        } else if text.starts_with("  ") && !text.starts_with("    ") {
-            state.theme.dim
-        } else {
-            ratatui::style::Style::new()
+    for (i, line) in lines.iter().skip(scroll).take(rows).enumerate() {
+        use crate::triage::desk::PreviewKind;
+        let style = match line.kind {
+            PreviewKind::Added => state.theme.add,
+            PreviewKind::Waiver => state.theme.waived,
+            PreviewKind::Skipped | PreviewKind::Advisory | PreviewKind::Refused => state.theme.dim,
+            PreviewKind::Title | PreviewKind::Kept => ratatui::style::Style::new(),
         };
         buf.set_line(
             inner.x,
             inner.y + i as u16,
-            &Line::from(Span::styled(text.to_string(), style)),
+            &Line::from(Span::styled(line.text.clone(), style)),
             inner.width,
         );
     }

@@ -275,10 +275,7 @@ pub(super) fn confirm_action(state: &mut AppState, action: Action) -> Vec<Effect
             }
         }
         a if is_motion(a) => {
-            let n = state
-                .confirm
-                .as_ref()
-                .map_or(0, |c| c.preview.lines().count());
+            let n = state.confirm.as_ref().map_or(0, |c| c.preview.len());
             state.overlay = Overlay::Confirm {
                 scroll: step(scroll, n, a, 10),
             };

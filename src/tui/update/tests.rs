@@ -1,6 +1,7 @@
 //! Tests of the update: key scripts against the sample queue.
 
 use super::*;
+use crate::triage::desk::{PreviewKind, PreviewLine};
 use crate::triage::status::Status;
 use crate::tui::key::parse_sequence;
 use crate::tui::keymap::Keymap;
@@ -359,7 +360,16 @@ fn ack_asks_a_waiver_per_rule_then_plans_again_then_confirms() {
         &mut s,
         Incoming::TrailerPlan {
             ask: ask.clone(),
-            preview: "1.2 x\n  + Acked-by: M <m@x>\n".into(),
+            preview: vec![
+                PreviewLine {
+                    kind: PreviewKind::Title,
+                    text: "1.2 x".into(),
+                },
+                PreviewLine {
+                    kind: PreviewKind::Added,
+                    text: "  + Acked-by: M <m@x>".into(),
+                },
+            ],
             unwaived: vec!["dco-missing".into(), "other-rule".into()],
         },
     );
@@ -382,7 +392,10 @@ fn ack_asks_a_waiver_per_rule_then_plans_again_then_confirms() {
         &mut s,
         Incoming::TrailerPlan {
             ask: waived.clone(),
-            preview: "ok".into(),
+            preview: vec![PreviewLine {
+                kind: PreviewKind::Title,
+                text: "ok".into(),
+            }],
             unwaived: Vec::new(),
         },
     );
@@ -740,7 +753,10 @@ fn a_remapped_confirm_key_records_there_only() {
         &mut s,
         Incoming::TrailerPlan {
             ask: ask.clone(),
-            preview: "ok".into(),
+            preview: vec![PreviewLine {
+                kind: PreviewKind::Title,
+                text: "ok".into(),
+            }],
             unwaived: Vec::new(),
         },
     );
@@ -788,7 +804,10 @@ fn key_hints_follow_a_remap() {
                 targets: vec![2],
                 waivers: Vec::new(),
             },
-            preview: "ok".into(),
+            preview: vec![PreviewLine {
+                kind: PreviewKind::Title,
+                text: "ok".into(),
+            }],
             unwaived: Vec::new(),
         },
     );
