@@ -177,7 +177,7 @@ pub fn load_plan(
             })?
         }
         None => {
-            let desk = Desk::open(&store::default_data_dir()?, queue)?;
+            let desk = Desk::open_shared(&store::default_data_dir()?, queue)?;
             plan_from_state(desk.state(), queue, Address::default(), findings)
         }
     };

@@ -334,9 +334,10 @@ pub fn run_notes(args: &NotesArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `notes` on a loaded queue (read-only: it works while a TUI holds the queue).
+/// `notes` on a loaded queue (read-only and lock-free: it neither waits for nor holds up a
+/// desk saving the queue).
 pub fn notes_on(queue: &Queue, data_dir: &Path, format: Format) -> Result<String> {
-    let desk = Desk::open(data_dir, queue)?;
+    let desk = Desk::open_shared(data_dir, queue)?;
     if format == Format::Json {
         let mut text = serde_json::to_string_pretty(desk.notes()).unwrap_or_default();
         text.push('\n');

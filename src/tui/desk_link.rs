@@ -99,12 +99,13 @@ impl DeskLink {
     /// returns what the state should learn: statuses and notices.
     pub fn open(&mut self, at: &Snapshot) -> Option<Incoming> {
         let dir = self.data_dir.as_ref()?;
-        // Release the lock held for the previous queue before taking it again.
         self.desk = None;
         self.export_plan = None;
-        match Desk::open(dir, &at.queue) {
-            Ok(desk) => {
-                let notice = (!desk.notices.is_empty()).then(|| desk.notices.join("; "));
+        // Shared: no lock between changes, each change one transaction, so `patchdesk`
+        // commands (and a second desk) can record decisions while this desk is open.
+        match Desk::open_shared(dir, &at.queue) {
+            Ok(mut desk) => {
+                let notice = take_notices(&mut desk);
                 let view = view_of(&desk, &at.queue);
                 self.desk = Some(desk);
                 Some(Incoming::Desk {
@@ -119,6 +120,24 @@ impl DeskLink {
                 },
                 message: Some(format!("desk unavailable: {e}")),
             }),
+        }
+    }
+
+    /// Reads the desk again when another patchdesk changed it: what the views should learn,
+    /// with the notice; `None` when nothing changed (or there is no desk).
+    pub fn refresh(&mut self, at: &Snapshot) -> Option<Incoming> {
+        let desk = self.desk.as_mut()?;
+        match desk.reload_if_changed(&at.queue) {
+            Ok(false) => None,
+            Ok(true) => {
+                self.export_plan = None;
+                let message = take_notices(desk);
+                Some(Incoming::Desk {
+                    view: view_of(desk, &at.queue),
+                    message,
+                })
+            }
+            Err(e) => Some(message(format!("error: {e}"))),
         }
     }
 
@@ -148,86 +167,94 @@ impl DeskLink {
                 "no desk: decisions are not recorded in this view".into(),
             ));
         };
-        if desk.read_only() {
-            return Some(message(
-                "read-only: another patchdesk has this queue open".into(),
-            ));
-        }
-        let outcome = match effect {
-            Effect::SetStatus { target, status } => (|| {
-                match *target {
-                    DeskTarget::Patch(p) => desk.set_status(queue, p, status.clone())?,
-                    DeskTarget::Series(s) => {
-                        desk.set_series_status(queue, s, Some(status.clone()))?
+        let identity = self.identity.as_deref();
+        let delay = self.save_delay;
+        // One transaction: what another patchdesk saved meanwhile is read first, the change
+        // is saved, or on failure nothing is.
+        let outcome = desk.transact(queue, |desk| {
+            std::thread::sleep(delay);
+            match effect {
+                Effect::SetStatus { target, status } => (|| {
+                    match *target {
+                        DeskTarget::Patch(p) => desk.set_status(queue, p, status.clone())?,
+                        DeskTarget::Series(s) => {
+                            desk.set_series_status(queue, s, Some(status.clone()))?
+                        }
                     }
+                    Ok(desk.undo_description().unwrap_or_default().to_string())
+                })(),
+                Effect::AddNote {
+                    patch,
+                    part,
+                    file,
+                    line,
+                    text,
+                } => {
+                    let spec = NoteSpec::Line {
+                        patch: *patch,
+                        part: *part,
+                        file: file.clone(),
+                        line: *line,
+                    };
+                    let place = match file {
+                        Some(f) => format!("{f}:{line}"),
+                        None => format!("{} line {line}", crate::triage::notes::part_name(*part)),
+                    };
+                    desk.add_note(queue, &spec, text)
+                        .map(|_| format!("note added on {place}"))
                 }
-                Ok(desk.undo_description().unwrap_or_default().to_string())
-            })(),
-            Effect::AddNote {
-                patch,
-                part,
-                file,
-                line,
-                text,
-            } => {
-                let spec = NoteSpec::Line {
-                    patch: *patch,
-                    part: *part,
-                    file: file.clone(),
-                    line: *line,
-                };
-                let place = match file {
-                    Some(f) => format!("{f}:{line}"),
-                    None => format!("{} line {line}", crate::triage::notes::part_name(*part)),
-                };
-                desk.add_note(queue, &spec, text)
-                    .map(|_| format!("note added on {place}"))
-            }
-            Effect::AddWholeNote { target, text } => {
-                // The desk makes a note on a cover letter one on its series.
-                let spec = match *target {
-                    DeskTarget::Patch(p) => NoteSpec::Patch(p),
-                    DeskTarget::Series(s) => NoteSpec::Series(s),
-                };
-                desk.add_note(queue, &spec, text).and_then(|id| {
-                    let place = crate::triage::desk::note_place(queue, desk.note(id)?);
-                    Ok(format!("note added on {place}"))
-                })
-            }
-            Effect::DeleteNote(id) => desk.delete_note(*id).map(|()| "note deleted".to_string()),
-            Effect::AcceptReplyTrailer { patch, line } => {
-                desk.accept_reply_warning(queue, *patch, line).map(|()| {
-                    format!(
-                        "accepted '{line}' on {}",
-                        crate::triage::desk::patch_label(queue, *patch)
-                    )
-                })
-            }
-            Effect::EditNote { id, text } => desk
-                .edit_note(*id, text)
-                .map(|()| format!("note {id} edited")),
-            Effect::AddTrailer(ask) => match &self.identity {
-                None => Err(no_identity()),
-                Some(identity) => desk
-                    .plan_trailer(queue, &at.findings, &request(ask, identity))
-                    .and_then(|plan| desk.add_trailer(queue, &plan))
-                    .map(|n| {
+                Effect::AddWholeNote { target, text } => {
+                    // The desk makes a note on a cover letter one on its series.
+                    let spec = match *target {
+                        DeskTarget::Patch(p) => NoteSpec::Patch(p),
+                        DeskTarget::Series(s) => NoteSpec::Series(s),
+                    };
+                    desk.add_note(queue, &spec, text).and_then(|id| {
+                        let place = crate::triage::desk::note_place(queue, desk.note(id)?);
+                        Ok(format!("note added on {place}"))
+                    })
+                }
+                Effect::DeleteNote(id) => {
+                    desk.delete_note(*id).map(|()| "note deleted".to_string())
+                }
+                Effect::AcceptReplyTrailer { patch, line } => {
+                    desk.accept_reply_warning(queue, *patch, line).map(|()| {
                         format!(
-                            "{} recorded on {n} patch{}",
-                            ask.kind.key(),
-                            if n == 1 { "" } else { "es" }
+                            "accepted '{line}' on {}",
+                            crate::triage::desk::patch_label(queue, *patch)
                         )
-                    }),
-            },
-            Effect::Undo => Ok(desk
-                .undo()
-                .map_or_else(|| "nothing to undo".to_string(), |w| format!("undone: {w}"))),
-            _ => return None,
-        };
-        std::thread::sleep(self.save_delay);
-        let text = match outcome.and_then(|m| desk.save().map(|()| m)) {
+                    })
+                }
+                Effect::EditNote { id, text } => desk
+                    .edit_note(*id, text)
+                    .map(|()| format!("note {id} edited")),
+                Effect::AddTrailer(ask) => match identity {
+                    None => Err(no_identity()),
+                    Some(identity) => desk
+                        .plan_trailer(queue, &at.findings, &request(ask, identity))
+                        .and_then(|plan| desk.add_trailer(queue, &plan))
+                        .map(|n| {
+                            format!(
+                                "{} recorded on {n} patch{}",
+                                ask.kind.key(),
+                                if n == 1 { "" } else { "es" }
+                            )
+                        }),
+                },
+                Effect::Undo => Ok(desk
+                    .undo()
+                    .map_or_else(|| "nothing to undo".to_string(), |w| format!("undone: {w}"))),
+                // Not desk changes: answered before the transaction.
+                _ => Ok(String::new()),
+            }
+        });
+        let text = match outcome {
             Ok(m) => m,
             Err(e) => format!("error: {e}"),
+        };
+        let text = match take_notices(desk) {
+            Some(notice) => format!("{notice}; {text}"),
+            None => text,
         };
         Some(Incoming::Desk {
             view: view_of(desk, queue),
@@ -364,6 +391,12 @@ fn request(ask: &TrailerAsk, identity: &str) -> TrailerRequest {
             })
             .collect(),
     }
+}
+
+/// The desk's notices since they were last taken, as one status line.
+fn take_notices(desk: &mut Desk) -> Option<String> {
+    let notices = std::mem::take(&mut desk.notices);
+    (!notices.is_empty()).then(|| notices.join("; "))
 }
 
 /// `Name <email>` as an address (the whole text is the email when there is no `<`).
@@ -723,6 +756,50 @@ mod tests {
         link.execute(&Snapshot::of(&s), &set).expect("a result");
         preview(&mut link, &ask);
         assert_eq!(link.plans_built, 2);
+    }
+
+    #[test]
+    fn two_desks_on_one_queue_keep_both_changes_and_say_so() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = state();
+        let mut first = DeskLink::new(Some(dir.path().to_path_buf()), None);
+        let mut second = DeskLink::new(Some(dir.path().to_path_buf()), None);
+        let at = Snapshot::of(&s);
+        receive(&mut s, first.open(&at).expect("first opens"));
+        assert!(!s.desk_read_only);
+        let _ = second.open(&at).expect("second opens");
+        let set = |p, status| Effect::SetStatus {
+            target: DeskTarget::Patch(p),
+            status,
+        };
+        use crate::triage::status::Status;
+        second
+            .execute(&at, &set(1, Status::Rejected))
+            .expect("a result");
+        // The first desk has not read that yet; its next change reads it in first.
+        assert!(
+            first
+                .refresh(&at)
+                .is_some_and(|i| matches!(i, Incoming::Desk { .. }))
+        );
+        assert!(first.refresh(&at).is_none(), "read once");
+        second
+            .execute(&at, &set(2, Status::Accepted))
+            .expect("a result");
+        let back = first
+            .execute(&at, &set(3, Status::Accepted))
+            .expect("a result");
+        receive(&mut s, back);
+        assert_eq!(
+            (
+                s.status_of(1).as_str(),
+                s.status_of(2).as_str(),
+                s.status_of(3).as_str()
+            ),
+            ("rejected", "accepted", "accepted")
+        );
+        let told = s.message.clone().unwrap_or_default();
+        assert!(told.contains("another patchdesk changed"), "{told}");
     }
 
     #[test]

@@ -6,13 +6,20 @@
 //! ([`AppState::in_flight`]) and the status line says so.
 //!
 //! Effects run in order, so a decision never overtakes the one before it; [`Worker::finish`]
-//! waits for every effect sent, so quitting never loses one.
+//! waits for every effect sent, so quitting never loses one. The desk is opened shared
+//! ([`crate::triage::desk::Desk::open_shared`]): before each effect, and every
+//! [`REFRESH_EVERY`] while idle, the worker reads in what another patchdesk saved meanwhile
+//! and sends it as [`Incoming::Desk`] with the desk's notice.
 
 use super::desk_link::{DeskLink, Snapshot};
 use super::state::AppState;
 use super::update::{Effect, Incoming};
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How often an idle worker looks whether another patchdesk changed the desk.
+const REFRESH_EVERY: Duration = Duration::from_secs(2);
 
 struct Job {
     at: Snapshot,
@@ -32,11 +39,28 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("patchdesk-desk".into())
             .spawn(move || {
-                for job in queue {
+                let mut last: Option<Snapshot> = None;
+                loop {
+                    let job = match queue.recv_timeout(REFRESH_EVERY) {
+                        Ok(job) => job,
+                        // Idle: read in what a `patchdesk` command changed meanwhile.
+                        Err(RecvTimeoutError::Timeout) => {
+                            if let Some(told) = last.as_ref().and_then(|at| link.refresh(at)) {
+                                let _ = results.send(told);
+                            }
+                            continue;
+                        }
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    };
+                    // Plans and exports read the decisions: bring them up to date first.
+                    if let Some(told) = link.refresh(&job.at) {
+                        let _ = results.send(told);
+                    }
                     let result = link.execute(&job.at, &job.effect).map(Box::new);
                     // Once the desk has closed nobody reads the result, but every effect
                     // sent still runs: quitting never drops a decision.
                     let _ = results.send(Incoming::Worked(result));
+                    last = Some(job.at);
                 }
             })
             .ok();
@@ -94,7 +118,6 @@ mod tests {
     use crate::tui::sample;
     use crate::tui::theme::Theme;
     use crate::tui::update::{handle_key, receive};
-    use std::time::Duration;
 
     fn state() -> AppState {
         let (q, f) = sample::small_queue();
@@ -195,5 +218,30 @@ mod tests {
             panic!("the desk did not open");
         };
         assert_eq!(view.statuses.len(), 2, "{:?}", view.statuses);
+    }
+
+    #[test]
+    fn an_idle_desk_reads_in_what_a_command_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let worker = Worker::spawn(DeskLink::new(Some(dir.path().to_path_buf()), None), tx);
+        let mut s = state();
+        assert!(worker.submit(&mut s, Effect::OpenDesk));
+        settle(&mut s, &worker, &rx);
+        // `patchdesk status` in another terminal: the waiting, locking open.
+        let mut command = crate::triage::desk::Desk::open_waiting(dir.path(), &s.queue).unwrap();
+        command
+            .set_status(&s.queue, 1, crate::triage::status::Status::Rejected)
+            .unwrap();
+        command.save().unwrap();
+        drop(command);
+        let got = rx
+            .recv_timeout(REFRESH_EVERY * 3)
+            .expect("the desk reads the change in");
+        receive(&mut s, got);
+        assert_eq!(s.status_of(1), "rejected");
+        let told = s.message.clone().unwrap_or_default();
+        assert!(told.contains("another patchdesk changed"), "{told}");
+        worker.finish();
     }
 }

@@ -310,15 +310,21 @@ fn ack_with_waiver_previews_records_marks_and_undoes() {
 }
 
 #[test]
-fn a_second_desk_on_the_same_queue_is_read_only_and_says_so() {
+fn a_desk_opened_while_a_command_holds_the_queue_waits_then_says_busy() {
     let dir = tempfile::tempdir().expect("temp data dir");
     let (q, _) = sample::small_queue();
-    let _holder = patchdesk::triage::desk::Desk::open(dir.path(), &q).expect("first desk");
+    // The desk opens shared: it is not read-only, it takes the lock only to save.
+    let holder = patchdesk::triage::desk::Desk::open(dir.path(), &q).expect("first desk");
     let screen = desk_screen("", (100, 12), dir.path());
-    assert!(screen.contains("read-only"), "{screen}");
+    assert!(!screen.contains("read-only"), "{screen}");
     let refused = desk_screen("jjSjjj<enter>", (100, 12), dir.path());
-    assert!(refused.contains("read-only"), "{refused}");
-    assert!(!refused.contains("accept"), "{refused}");
+    assert!(refused.contains("busy"), "{refused}");
+    drop(holder);
+    // Nothing was recorded; with the lock free the same keys record.
+    let again = desk_screen("", (100, 12), dir.path());
+    assert!(!again.contains("accepted"), "{again}");
+    let done = desk_screen("jjSjjj<enter>", (100, 12), dir.path());
+    assert!(done.contains("accepted"), "{done}");
 }
 
 #[test]
