@@ -21,6 +21,7 @@ pub const TARGETS: &[Target] = &[
     ("keymap", keymap),
     ("profile", profile),
     ("state", state),
+    ("window", window),
 ];
 
 fn origin() -> Origin {
@@ -121,4 +122,14 @@ pub fn state(data: &[u8]) {
     with_file("state.json", data, |path| {
         let _ = crate::triage::store::load(path);
     });
+}
+
+/// A `--since` value, and the thread ids a public-inbox window reads from a header: the
+/// window starts no later than the clock for an age.
+pub fn window(data: &[u8]) {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-04T00:00:00Z").unwrap_or_default();
+    let text = String::from_utf8_lossy(data);
+    let _ = crate::source::window::parse_since(&text, now);
+    let (_, refs) = crate::source::thread_ids(data);
+    assert!(refs.len() <= data.len());
 }

@@ -20,12 +20,15 @@ mod dirs;
 mod files;
 mod git_range;
 mod public_inbox;
+pub mod window;
 
 use crate::mail::Message;
 use crate::{Error, Result};
+use chrono::{DateTime, FixedOffset};
 use std::path::{Path, PathBuf};
 
 pub use files::MessageReader;
+pub use public_inbox::thread_ids;
 
 /// A message that could not be read and was skipped; the rest of the source still loads.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -76,6 +79,8 @@ impl SourceSpec {
 pub struct Loaded {
     pub messages: Vec<Message>,
     pub skipped: Vec<Skipped>,
+    /// What a time window read and left out; `None`: the whole source was read.
+    pub window: Option<window::Window>,
 }
 
 /// The kinds of source a path can be, as detected.
@@ -92,6 +97,30 @@ pub enum SourceKind {
 
 /// Reads every message of a source.
 pub fn load(spec: &SourceSpec) -> Result<Loaded> {
+    load_since(spec, None)
+}
+
+/// Reads the messages of `spec` that arrived since `since` ([`window`]): a public-inbox
+/// walks only its newest commits; any other source is read and filtered by `Date:` (a
+/// message without a date is kept: nothing says it is old).
+pub fn load_since(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<Loaded> {
+    let mut loaded = load_all(spec, since)?;
+    if let (Some(since), None) = (since, &loaded.window) {
+        let before = loaded.messages.len();
+        loaded
+            .messages
+            .retain(|m| m.date.is_none_or(|d| d >= since));
+        loaded.window = Some(window::Window {
+            since: since.to_rfc3339(),
+            read: loaded.messages.len(),
+            left_out: Some(before - loaded.messages.len()),
+            reached: 0,
+        });
+    }
+    Ok(loaded)
+}
+
+fn load_all(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<Loaded> {
     let name = spec.name();
     match spec {
         SourceSpec::Stdin => {
@@ -119,8 +148,14 @@ pub fn load(spec: &SourceSpec) -> Result<Loaded> {
             SourceKind::Quilt => dirs::load_quilt(path, &name),
             SourceKind::Maildir => dirs::load_maildir(path, &name),
             SourceKind::PatchDir => dirs::load_patch_dir(path, &name),
-            SourceKind::PublicInboxV2 => public_inbox::load_v2(path, &name),
-            SourceKind::PublicInboxEpoch => public_inbox::load_epochs(&[path.to_path_buf()], &name),
+            SourceKind::PublicInboxV2 => public_inbox::load_v2(path, &name, since),
+            SourceKind::PublicInboxEpoch => {
+                let epochs = [path.to_path_buf()];
+                match since {
+                    Some(since) => public_inbox::load_window(&epochs, &name, since),
+                    None => public_inbox::load_epochs(&epochs, &name),
+                }
+            }
         },
     }
 }

@@ -102,6 +102,7 @@ fn load_options(options: &DeskOptions, notice: Option<String>) -> Result<Options
 /// Opens the desk on `spec`.
 fn open(
     spec: SourceSpec,
+    since: Option<chrono::DateTime<chrono::FixedOffset>>,
     profile: &ProfileArgs,
     options: &DeskOptions,
     notice: Option<String>,
@@ -112,7 +113,7 @@ fn open(
     let keys = options.keys.as_deref();
     if options.print.is_some() || keys.is_some() {
         let size = parse_size(&options.size)?;
-        let queue = queue::load(&spec)?;
+        let queue = queue::load_since(&spec, since)?;
         let findings = check_queue(&queue, &profile);
         let output = match options.print {
             Some(PrintStyle::Ansi) => Output::Ansi,
@@ -139,7 +140,7 @@ fn open(
     let profile_name = profile.name.clone();
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
-        let queue = queue::load(&spec)?;
+        let queue = queue::load_since(&spec, since)?;
         progress.progress(queue.patches.len(), Some(queue.patches.len()), "checking");
         let findings = check_queue(&queue, &profile);
         Ok((queue, findings))
@@ -153,17 +154,25 @@ pub fn run_desk(args: &DeskArgs) -> Result<i32> {
         let notice = "no SOURCE given: showing the built-in demo queue (patchdesk --help for more)";
         return open(
             SourceSpec::Demo,
+            None,
             &args.profile,
             &args.options,
             Some(notice.to_string()),
         );
     }
-    open(args.source.spec()?, &args.profile, &args.options, None)
+    let since = args.source.since()?;
+    open(
+        args.source.spec()?,
+        since,
+        &args.profile,
+        &args.options,
+        None,
+    )
 }
 
 /// Runs `patchdesk demo`.
 pub fn run_demo(args: &DemoArgs) -> Result<i32> {
-    open(SourceSpec::Demo, &args.profile, &args.options, None)
+    open(SourceSpec::Demo, None, &args.profile, &args.options, None)
 }
 
 /// Runs `patchdesk keys`.

@@ -265,6 +265,7 @@ pub fn run_apply(args: &ApplyArgs) -> Result<i32> {
         repo: None,
         demo: false,
         tree: None,
+        since: None,
     };
     let queue = source.load()?;
     let plan = load_plan(&args.review, &queue, Some(&args.repo), None)?;

@@ -126,6 +126,9 @@ impl<'a> SeriesJson<'a> {
 pub struct ListJson<'a> {
     pub series: Vec<SeriesJson<'a>>,
     pub skipped: &'a [Skipped],
+    /// What a --since window read and left out (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<&'a crate::source::window::Window>,
 }
 
 /// The whole `show` output: the patch plus its message, notes and diff.

@@ -34,6 +34,7 @@ pub fn to_json_with(queue: &Queue, maintainers: Option<&Maintainers>) -> String 
             .map(|s| SeriesJson::new(queue, s, &reviews))
             .collect(),
         skipped: &queue.skipped,
+        window: queue.window.as_ref(),
     };
     let Some(m) = maintainers else {
         let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
@@ -148,6 +149,9 @@ pub fn to_text(queue: &Queue) -> String {
             "skipped: {}: message {} at byte {}: {}",
             s.source, s.index, s.offset, s.error
         );
+    }
+    if let Some(window) = &queue.window {
+        let _ = writeln!(out, "{}", window.describe());
     }
     out
 }

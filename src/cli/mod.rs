@@ -84,6 +84,11 @@ pub struct SourceArgs {
     /// --repo repository, when it has a MAINTAINERS file).
     #[arg(long, value_name = "PATH")]
     pub tree: Option<PathBuf>,
+    /// Read only mail since WHEN: a date (2026-11-20), an RFC 3339 time, or an age (36h,
+    /// 14d, 2w). A public-inbox reads only its newest commits; other sources are filtered by
+    /// each message's Date.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
 }
 
 impl SourceArgs {
@@ -114,9 +119,17 @@ impl SourceArgs {
         }
     }
 
-    /// Reads and groups the queue.
+    /// Reads and groups the queue (only the --since window, when given).
     pub fn load(&self) -> Result<Queue> {
-        queue::load(&self.spec()?)
+        queue::load_since(&self.spec()?, self.since()?)
+    }
+
+    /// The start of the --since window, measured from the clock.
+    pub fn since(&self) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+        self.since
+            .as_deref()
+            .map(|text| crate::source::window::parse_since(text, chrono::Utc::now().fixed_offset()))
+            .transpose()
     }
 
     /// The MAINTAINERS of --tree (or of --repo's repository); its errors are written to

@@ -44,6 +44,7 @@ impl QueueArgs {
             repo: self.repo.clone(),
             demo: false,
             tree: None,
+            since: None,
         }
     }
 

@@ -76,12 +76,14 @@ pub fn build(source: &str, loaded: Loaded) -> Queue {
     let Loaded {
         messages,
         skipped: skipped_messages,
+        window,
     } = loaded;
     let parsed: Vec<Patch> = messages.into_par_iter().map(Patch::from_message).collect();
 
     let mut queue = Queue {
         source: source.to_string(),
         skipped: skipped_messages,
+        window,
         ..Queue::default()
     };
     let mut reply_mails = Vec::new();

@@ -70,6 +70,8 @@ pub struct Queue {
     pub series: Vec<Series>,
     pub replies: Vec<Reply>,
     pub skipped: Vec<Skipped>,
+    /// What a `--since` window read and left out; `None`: the whole source.
+    pub window: Option<crate::source::window::Window>,
 }
 
 /// The review trailers: the ones the list view counts and a maintainer adds at the desk.
@@ -161,7 +163,15 @@ fn count_reviews<'a>(
 
 /// Reads a source and groups it.
 pub fn load(spec: &SourceSpec) -> crate::Result<Queue> {
-    let loaded = source::load(spec)?;
+    load_since(spec, None)
+}
+
+/// Reads the messages of a source that arrived since `since` and groups them.
+pub fn load_since(
+    spec: &SourceSpec,
+    since: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> crate::Result<Queue> {
+    let loaded = source::load_since(spec, since)?;
     Ok(build(&spec.name(), loaded))
 }
 

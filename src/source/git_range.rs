@@ -55,6 +55,7 @@ pub fn load(repo_path: &Path, range: &str, source: &str) -> Result<Loaded> {
     Ok(Loaded {
         messages,
         skipped: Vec::new(),
+        window: None,
     })
 }
 

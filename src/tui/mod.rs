@@ -106,7 +106,10 @@ impl Options {
             theme::Theme::new(self.color),
             now,
         );
-        state.message = self.notice.clone();
+        state.message = self.notice.clone().or_else(|| {
+            let window = state.queue.window.as_ref()?;
+            Some(window.describe())
+        });
         state
     }
 

@@ -435,6 +435,7 @@ pub fn small_queue() -> (Queue, Vec<Vec<Finding>>) {
             series,
             replies,
             skipped: vec![],
+            window: None,
         },
         findings,
     )

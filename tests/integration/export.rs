@@ -288,7 +288,7 @@ fn series_and_record_read_back_everywhere() {
         "series.mbox",
         source::Loaded {
             messages,
-            skipped: Vec::new(),
+            ..Default::default()
         },
     );
     assert_eq!(reread.series.len(), 1);

@@ -224,15 +224,17 @@ fn maildir_cur_and_new_in_name_order() {
 /// A bare repository whose commits each hold one message as blob `m`, like a public-inbox
 /// epoch. `None` makes a commit without `m`.
 fn make_epoch(path: &Path, messages: &[Option<&str>]) {
+    let timed: Vec<(i64, Option<&str>)> = messages.iter().map(|m| (1_700_000_000, *m)).collect();
+    make_epoch_at(path, &timed);
+}
+
+/// [`make_epoch`], each commit made at its time (seconds since the epoch): when it arrived.
+fn make_epoch_at(path: &Path, messages: &[(i64, Option<&str>)]) {
     let repo = git2::Repository::init_bare(path).unwrap();
-    let sig = git2::Signature::new(
-        "inbox",
-        "inbox@example.org",
-        &git2::Time::new(1_700_000_000, 0),
-    )
-    .unwrap();
     let mut parent: Option<git2::Oid> = None;
-    for message in messages {
+    for &(time, message) in messages {
+        let sig =
+            git2::Signature::new("inbox", "inbox@example.org", &git2::Time::new(time, 0)).unwrap();
         let mut builder = repo.treebuilder(None).unwrap();
         match message {
             Some(text) => {
@@ -282,6 +284,86 @@ fn public_inbox_v2_epochs_in_order() {
     let epoch = dir.path().join("git/1.git");
     assert_eq!(detect(&epoch).unwrap(), SourceKind::PublicInboxEpoch);
     assert_eq!(subjects(&load_path(&epoch)), ["inbox 3", "inbox 4"]);
+}
+
+const DAY: i64 = 86_400;
+const T0: i64 = 1_790_000_000;
+
+fn dated(n: u32, reply_to: Option<u32>) -> String {
+    let reply = reply_to.map_or(String::new(), |r| format!("In-Reply-To: <{r}@x>\n"));
+    format!("From: a@example.org\nSubject: inbox {n}\nMessage-ID: <{n}@x>\n{reply}\nb\n")
+}
+
+#[test]
+fn a_window_walks_only_the_newest_commits_and_reaches_back_for_threads() {
+    use patchdesk::source::load_since;
+    let dir = tempfile::tempdir().unwrap();
+    // Epoch 0 is not a repository at all: a window inside epoch 1 never opens it.
+    std::fs::create_dir_all(dir.path().join("git/0.git")).unwrap();
+    let m: Vec<String> = vec![
+        dated(1, None),
+        dated(2, None),
+        dated(3, None),
+        dated(4, Some(2)),
+        dated(5, None),
+    ];
+    let at = |day: i64, i: usize| (T0 + day * DAY, Some(m[i].as_str()));
+    make_epoch_at(
+        &dir.path().join("git/1.git"),
+        &[
+            at(1, 0),
+            at(2, 1),
+            at(3, 2),
+            (T0 + 4 * DAY, None),
+            at(10, 3),
+            at(11, 4),
+        ],
+    );
+    let whole = load(&SourceSpec::Path(dir.path().to_path_buf()));
+    assert!(whole.is_err(), "the full read does open epoch 0");
+    let since = chrono::DateTime::from_timestamp(T0 + 9 * DAY, 0)
+        .unwrap()
+        .fixed_offset();
+    let got = load_since(&SourceSpec::Path(dir.path().to_path_buf()), Some(since)).unwrap();
+    // 4 and 5 arrived in the window; 4 answers 2, which is taken in; 1 and 3 are not.
+    assert_eq!(subjects(&got), ["inbox 2", "inbox 4", "inbox 5"]);
+    let window = got.window.expect("a window");
+    assert_eq!((window.read, window.left_out, window.reached), (2, None, 1));
+    // A window that holds everything of epoch 1 goes on into epoch 0, and so fails there.
+    let early = chrono::DateTime::from_timestamp(T0, 0)
+        .unwrap()
+        .fixed_offset();
+    let e = load_since(&SourceSpec::Path(dir.path().to_path_buf()), Some(early)).unwrap_err();
+    assert!(e.to_string().contains("0.git"), "{e}");
+}
+
+#[test]
+fn a_window_over_an_mbox_filters_by_date_and_keeps_undated_mail() {
+    use patchdesk::source::load_since;
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = dir.path().join("q.mbox");
+    let mail = |n: u32, date: &str| {
+        format!(
+            "From x@y Thu Jan  1 00:00:00 1970\nFrom: a@example.org\nSubject: m {n}\nMessage-ID: <{n}@x>\n{date}\nb\n\n"
+        )
+    };
+    let text = [
+        mail(1, "Date: Mon, 2 Nov 2026 10:00:00 +0000"),
+        mail(2, "Date: Fri, 20 Nov 2026 10:00:00 +0100"),
+        mail(3, ""),
+        mail(4, "Date: Thu, 3 Dec 2026 10:00:00 +0000"),
+    ]
+    .concat();
+    std::fs::write(&mbox, text).unwrap();
+    let since = patchdesk::source::window::parse_since(
+        "2026-11-20",
+        chrono::DateTime::parse_from_rfc3339("2026-12-04T00:00:00Z").unwrap(),
+    )
+    .unwrap();
+    let got = load_since(&SourceSpec::Path(mbox), Some(since)).unwrap();
+    assert_eq!(subjects(&got), ["m 2", "m 3", "m 4"]);
+    let window = got.window.expect("a window");
+    assert_eq!((window.read, window.left_out), (3, Some(1)));
 }
 
 #[test]
@@ -658,5 +740,61 @@ fn directory_of_eml_and_mbox_files() {
     assert_eq!(
         loaded.messages[2].origin.file.as_deref(),
         Some("b-single.eml")
+    );
+}
+
+#[test]
+fn list_since_says_what_the_window_read_and_a_bad_window_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = dir.path().join("q.mbox");
+    let mail = |n: u32, date: &str| {
+        format!(
+            "From x@y Thu Jan  1 00:00:00 1970\nFrom: A <a@example.org>\nSubject: [PATCH] m {n}\nMessage-ID: <{n}@x>\nDate: {date}\n\nb\n\nSigned-off-by: A <a@example.org>\n---\n f | 1 +\n\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -0,0 +1 @@\n+x\n\n"
+        )
+    };
+    let text = [
+        mail(1, "Mon, 2 Nov 2026 10:00:00 +0000"),
+        mail(2, "Thu, 3 Dec 2026 10:00:00 +0000"),
+    ]
+    .concat();
+    std::fs::write(&mbox, text).unwrap();
+    let path = mbox.to_str().unwrap();
+    let out = crate::patchdesk(&["list", path, "--since", "2026-11-20"]);
+    let text = crate::stdout(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("m 2") && !text.contains("m 1"), "{text}");
+    assert!(
+        text.contains("window since 2026-11-20: 1 messages read, 1 older left out"),
+        "{text}"
+    );
+    let json = crate::stdout(&crate::patchdesk(&[
+        "list",
+        path,
+        "--since",
+        "2026-11-20",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["window"]["left_out"], 1, "{json}");
+    // Without --since there is no window, in text or JSON.
+    let whole = crate::stdout(&crate::patchdesk(&["list", path, "--format", "json"]));
+    assert!(!whole.contains("\"window\""), "{whole}");
+    // The desk says it on its status line.
+    let screen = crate::stdout(&crate::patchdesk(&[
+        path,
+        "--since",
+        "2026-11-20",
+        "--print",
+        "--size",
+        "140x10",
+    ]));
+    assert!(screen.contains("window since 2026-11-20"), "{screen}");
+    let bad = crate::patchdesk(&["list", path, "--since", "last tuesday"]);
+    assert!(!bad.status.success());
+    assert!(
+        crate::stderr(&bad).contains("--since \"last tuesday\""),
+        "{}",
+        crate::stderr(&bad)
     );
 }

@@ -53,6 +53,9 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
             state.set_queue(queue, findings);
             if done {
                 state.loading = None;
+                if let Some(window) = &state.queue.window {
+                    state.message = Some(window.describe());
+                }
                 return vec![Effect::OpenDesk];
             }
             Vec::new()
