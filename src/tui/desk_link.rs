@@ -577,21 +577,11 @@ fn message(text: String) -> Incoming {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::keymap::Keymap;
     use crate::tui::sample;
-    use crate::tui::theme::Theme;
     use crate::tui::update::receive;
 
     fn state() -> AppState {
-        let (q, f) = sample::small_queue();
-        AppState::new(
-            q,
-            f,
-            "qemu",
-            Keymap::default_keymap(),
-            Theme::new(false),
-            sample::now(),
-        )
+        sample::small_state()
     }
 
     #[test]

@@ -441,6 +441,20 @@ pub fn small_queue() -> (Queue, Vec<Vec<Finding>>) {
     )
 }
 
+/// The desk over [`small_queue`] as tests start it: the `qemu` profile, the default keymap,
+/// no colour, [`now`].
+pub fn small_state() -> super::state::AppState {
+    let (q, f) = small_queue();
+    super::state::AppState::new(
+        q,
+        f,
+        "qemu",
+        super::keymap::Keymap::default_keymap(),
+        super::theme::Theme::new(false),
+        now(),
+    )
+}
+
 /// A synthetic queue of `n` patches in series of up to 5, each with a small diff and a few
 /// findings, for benchmarks.
 pub fn synthetic_queue(n: usize) -> (Queue, Vec<Vec<Finding>>) {

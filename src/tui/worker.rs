@@ -114,21 +114,11 @@ fn in_flight_label(effect: &Effect) -> &'static str {
 mod tests {
     use super::*;
     use crate::tui::headless;
-    use crate::tui::keymap::Keymap;
     use crate::tui::sample;
-    use crate::tui::theme::Theme;
     use crate::tui::update::{handle_key, receive};
 
     fn state() -> AppState {
-        let (q, f) = sample::small_queue();
-        AppState::new(
-            q,
-            f,
-            "qemu",
-            Keymap::default_keymap(),
-            Theme::new(false),
-            sample::now(),
-        )
+        sample::small_state()
     }
 
     fn key(state: &mut AppState, worker: &Worker, keys: &str) {

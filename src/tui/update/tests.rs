@@ -11,15 +11,7 @@ use crate::tui::state::AppState;
 use crate::tui::theme::Theme;
 
 fn state() -> AppState {
-    let (q, f) = sample::small_queue();
-    let mut s = AppState::new(
-        q,
-        f,
-        "qemu",
-        Keymap::default_keymap(),
-        Theme::new(false),
-        sample::now(),
-    );
+    let mut s = sample::small_state();
     s.size = (100, 30);
     s
 }
