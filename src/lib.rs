@@ -30,6 +30,7 @@ pub mod patch;
 pub mod policy;
 pub mod queue;
 pub mod safe;
+pub mod revisions;
 pub mod source;
 pub mod text;
 pub mod triage;
