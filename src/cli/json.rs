@@ -97,11 +97,22 @@ pub struct SeriesJson<'a> {
     pub total: Option<u32>,
     pub cover: Option<CoverJson<'a>>,
     pub missing: &'a [u32],
+    /// The newest earlier version of this series in the queue (added field).
+    pub previous: Option<usize>,
+    /// The oldest version of this series in the queue, itself when alone (added field).
+    pub family: usize,
     pub patches: Vec<PatchJson<'a>>,
 }
 
 impl<'a> SeriesJson<'a> {
-    pub fn new(queue: &'a Queue, series: &'a Series, reviews: &[ReviewCounts]) -> Self {
+    /// `families` is [`crate::revisions::link`] of the queue; `k` the series' position.
+    pub fn new(
+        queue: &'a Queue,
+        k: usize,
+        reviews: &[ReviewCounts],
+        families: &crate::revisions::Families,
+    ) -> Self {
+        let series: &'a Series = &queue.series[k];
         SeriesJson {
             id: series.id,
             title: &series.title,
@@ -112,6 +123,8 @@ impl<'a> SeriesJson<'a> {
                 subject: &queue.patches[c].subject.raw,
             }),
             missing: &series.missing,
+            previous: families.previous_id(queue, k),
+            family: families.family_id(queue, k),
             patches: series
                 .patches
                 .iter()

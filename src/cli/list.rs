@@ -10,6 +10,9 @@ use std::fmt::Write;
 /// Runs `list`.
 pub fn run(args: &ListArgs) -> Result<i32> {
     let queue = args.source.load()?;
+    if args.format == Format::Json {
+        super::revisions::warn_families(&crate::revisions::link(&queue));
+    }
     let maintainers = args.source.maintainers()?;
     let text = match args.format {
         Format::Json => to_json_with(&queue, maintainers.as_ref()),
@@ -27,11 +30,10 @@ pub fn to_json(queue: &Queue) -> String {
 /// The JSON form, each patch with its `"maintainers"` and `"sections"` when a tree is known.
 pub fn to_json_with(queue: &Queue, maintainers: Option<&Maintainers>) -> String {
     let reviews = queue.all_review_counts();
+    let families = crate::revisions::link(queue);
     let list = ListJson {
-        series: queue
-            .series
-            .iter()
-            .map(|s| SeriesJson::new(queue, s, &reviews))
+        series: (0..queue.series.len())
+            .map(|k| SeriesJson::new(queue, k, &reviews, &families))
             .collect(),
         skipped: &queue.skipped,
         window: queue.window.as_ref(),

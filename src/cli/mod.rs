@@ -7,6 +7,7 @@ pub mod desk;
 pub mod export;
 pub mod json;
 pub mod list;
+pub mod revisions;
 pub mod show;
 pub mod triage;
 
@@ -44,6 +45,8 @@ pub enum Command {
     List(ListArgs),
     /// One patch: header, commit message, notes and diff (or JSON).
     Show(ShowArgs),
+    /// A series against an earlier version of it, as `git range-diff` pairs them.
+    Revisions(revisions::RevisionsArgs),
     /// Check every patch against a policy profile; exit 1 when errors are found.
     Check(check::CheckArgs),
     /// The policy profiles: `policy list`, `policy show NAME`.
@@ -196,6 +199,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Show(args)) => show::run(&args.normalized()),
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Revisions(args)) => revisions::run(&args.normalized()),
         Some(Command::Policy(args)) => check::run_policy(&args),
         Some(Command::Ack(args)) => self::triage::run_trailer(TrailerKind::Acked, &args),
         Some(Command::Review(args)) => self::triage::run_trailer(TrailerKind::Reviewed, &args),

@@ -1,46 +1,67 @@
-//! Which series of a queue are versions of one another. Evidence, strongest first: the
-//! same b4 `change-id:` in the covers; a link to an earlier version's Message-Id in the
-//! cover or notes (`v1: https://lore…/<id>`, `Link to v2: …`); the newer posted in reply
-//! to the older; else the same author with the same title (cover's, or the first patch's)
-//! and a lower version number. Within a family the series are ordered by version, then
-//! date.
+//! Which series of a queue are versions of one another.
+//!
+//! Evidence, strongest first: the same b4 `change-id:` in the covers; a link to an
+//! earlier version's Message-Id in the cover or the notes (`v1: https://lore…/<id>`,
+//! `- Link to v2: …`); the newer posted in reply to an older version. When none of those
+//! joins them (plain `git send-email` postings), the same author with the same title (the
+//! cover's, or the first patch's for a series of one) and a file or a patch-id in
+//! common, unless both carry different change-ids. Within a family the series are ordered by version, then date.
 
-use crate::queue::{Queue, Series};
-use std::collections::HashMap;
+use crate::queue::Queue;
+use std::collections::{HashMap, HashSet};
 
-/// Each series' newest earlier version and the oldest of its family (ids as in `list`).
+/// Each series' newest earlier version and the oldest of its family, as positions in
+/// [`Queue::series`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Families {
-    /// `previous[id]`: the newest earlier version in the queue.
+    /// `previous[k]`: the newest earlier version of series `k` in the queue.
     pub previous: Vec<Option<usize>>,
-    /// `family[id]`: the oldest version in the queue (the series itself when alone).
+    /// `family[k]`: the oldest version of series `k` in the queue (`k` itself when alone).
     pub family: Vec<usize>,
-    /// Change-ids that could not be read, with the series they were in.
+    /// Evidence that could not be used (a malformed change-id), one message each.
     pub problems: Vec<String>,
 }
+
+impl Families {
+    /// The `list` id of series `k`'s previous version.
+    pub fn previous_id(&self, queue: &Queue, k: usize) -> Option<usize> {
+        self.previous
+            .get(k)
+            .copied()
+            .flatten()
+            .and_then(|p| queue.series.get(p))
+            .map(|s| s.id)
+    }
+
+    /// The `list` id of the oldest version of series `k`.
+    pub fn family_id(&self, queue: &Queue, k: usize) -> usize {
+        let oldest = self.family.get(k).copied().unwrap_or(k);
+        queue.series.get(oldest).map_or(0, |s| s.id)
+    }
+}
+
+/// The longest change-id accepted; b4 writes `YYYYMMDD-topic-hash`, far shorter.
+const CHANGE_ID_MAX: usize = 200;
 
 /// The change-id of a cover (`change-id: 20240101-topic-abcdef012345`); an error message
 /// when the line is there but its value is not a token of letters, digits, `-`, `_`, `.`.
 pub fn change_id(body: &str) -> Option<Result<String, String>> {
-    let line = body.lines().find(|l| {
-        l.trim_start()
-            .to_ascii_lowercase()
-            .starts_with("change-id:")
+    let value = body.lines().find_map(|l| {
+        let l = l.trim_start();
+        let (key, value) = l.split_once(':')?;
+        key.eq_ignore_ascii_case("change-id").then(|| value.trim())
     })?;
-    let value = line.trim_start()["change-id:".len()..].trim();
     let ok = !value.is_empty()
+        && value.len() <= CHANGE_ID_MAX
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     Some(if ok {
         Ok(value.to_string())
     } else {
-        Err(format!("malformed change-id {value:?}"))
+        let shown: String = value.chars().take(40).collect();
+        Err(format!("malformed change-id {shown:?}"))
     })
-}
-
-fn head(s: &Series) -> Option<usize> {
-    s.cover.or_else(|| s.patches.first().copied())
 }
 
 fn norm_title(t: &str) -> String {
@@ -50,31 +71,107 @@ fn norm_title(t: &str) -> String {
         .join(" ")
 }
 
-/// Message-Ids that a text links to as earlier versions (lore-style URLs after a `vN:` or
-/// `Link to vN:` label).
-fn linked_ids(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let l = line.trim().to_ascii_lowercase();
-        let labelled = (l.starts_with('v')
-            && l[1..]
-                .split(':')
-                .next()
-                .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()))
-            || l.starts_with("link to v");
-        if !labelled {
+/// `%XX` escapes decoded (lore writes a `/` in a Message-Id as `%2F`); bad escapes kept.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
             continue;
         }
-        if let Some(pos) = line.find("://") {
-            let url = line[pos..].split_whitespace().next().unwrap_or("");
-            let parts: Vec<&str> = url.trim_end_matches('/').split('/').collect();
-            // https://lore.kernel.org/<list>/<id>/ or https://lore.kernel.org/r/<id>
-            if let Some(id) = parts.last().filter(|p| p.contains('@')) {
-                out.push(id.trim_matches(['<', '>']).to_string());
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// True when a line (bullets stripped) starts with a version label: `v2:`, `v2 -`,
+/// `link to v2:`, `[v2]`.
+fn version_label(line: &str) -> bool {
+    let l = line
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '['))
+        .to_ascii_lowercase();
+    let l = l.strip_prefix("link to ").unwrap_or(&l);
+    let Some(rest) = l.strip_prefix('v') else {
+        return false;
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    digits > 0
+        && rest[digits..]
+            .trim_start()
+            .starts_with([':', '-', ']', '(', 'h'])
+}
+
+/// Message-Ids that a text links to as earlier versions: the path segment holding an `@`
+/// of a URL on a line labelled with a version (`v1: https://lore.kernel.org/r/<id>`).
+pub fn linked_ids(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if !version_label(line) {
+            continue;
+        }
+        for (pos, _) in line.match_indices("://") {
+            let url = line[pos + 3..]
+                .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | ')'))
+                .next()
+                .unwrap_or("");
+            let url = url.split(['#', '?']).next().unwrap_or("");
+            if let Some(id) = url
+                .split('/')
+                .skip(1)
+                .map(percent_decode)
+                .find(|seg| seg.contains('@'))
+            {
+                out.push(id);
             }
         }
     }
     out
+}
+
+/// Union-find over series positions; the smaller position becomes the root.
+struct Sets(Vec<usize>);
+
+impl Sets {
+    fn find(&mut self, x: usize) -> usize {
+        let mut x = x;
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
+
+/// True when two series touch a file in common or share a patch-id.
+fn overlap(queue: &Queue, a: usize, b: usize) -> bool {
+    let patches = |k: usize| {
+        queue.series[k]
+            .patches
+            .iter()
+            .filter_map(|&i| queue.patches.get(i))
+    };
+    let files: HashSet<&str> = patches(a)
+        .flat_map(|p| p.diff.iter().map(|f| f.path()))
+        .collect();
+    let ids: HashSet<&str> = patches(a).filter_map(|p| p.patch_id.as_deref()).collect();
+    patches(b).any(|p| {
+        p.diff.iter().any(|f| files.contains(f.path()))
+            || p.patch_id.as_deref().is_some_and(|id| ids.contains(id))
+    })
 }
 
 /// Links the series of a queue into families.
@@ -84,56 +181,52 @@ pub fn link(queue: &Queue) -> Families {
     let mut by_msgid: HashMap<&str, usize> = HashMap::new();
     for (k, s) in queue.series.iter().enumerate() {
         for &i in s.cover.iter().chain(s.patches.iter()) {
-            if let Some(id) = queue.patches[i].mail.message_id.as_deref() {
-                by_msgid.insert(id.trim_matches(['<', '>']), k);
+            if let Some(id) = queue
+                .patches
+                .get(i)
+                .and_then(|p| p.mail.message_id.as_deref())
+            {
+                by_msgid.entry(id.trim_matches(['<', '>'])).or_insert(k);
             }
         }
     }
-    // Union-find over series positions.
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], x: usize) -> usize {
-        let mut x = x;
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    let join = |p: &mut Vec<usize>, a: usize, b: usize| {
-        let (ra, rb) = (find(p, a), find(p, b));
-        if ra != rb {
-            p[ra.max(rb)] = ra.min(rb);
-        }
-    };
+    let mut sets = Sets((0..n).collect());
+    let mut change_ids: Vec<Option<String>> = vec![None; n];
     let mut by_change: HashMap<String, usize> = HashMap::new();
-    let mut by_title: HashMap<(String, String), usize> = HashMap::new();
+    let mut by_title: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (k, s) in queue.series.iter().enumerate() {
-        let Some(h) = head(s) else { continue };
-        let p = &queue.patches[h];
-        let mut strong = false;
+        let Some(p) = s.head().and_then(|h| queue.patches.get(h)) else {
+            continue;
+        };
         if let Some(cid) = s
             .cover
-            .and_then(|c| change_id(queue.patches[c].mail.body.as_str()))
+            .and_then(|c| queue.patches.get(c))
+            .and_then(|c| change_id(c.mail.body.as_str()))
         {
             match cid {
                 Ok(cid) => {
-                    strong = true;
-                    if let Some(&other) = by_change.get(&cid) {
-                        join(&mut parent, other, k);
-                    } else {
-                        by_change.insert(cid, k);
+                    match by_change.get(&cid) {
+                        Some(&other) => sets.join(other, k),
+                        None => {
+                            by_change.insert(cid.clone(), k);
+                        }
                     }
+                    change_ids[k] = Some(cid);
                 }
                 Err(e) => problems.push(format!("series {}: {e}; not used to link versions", s.id)),
             }
         }
-        let text = format!("{}\n{}", p.mail.body.as_str(), p.notes);
-        for id in linked_ids(&text) {
-            if let Some(&other) = by_msgid.get(id.as_str())
-                && other != k
-            {
-                join(&mut parent, other, k);
-                strong = true;
+        let mut texts = vec![p.mail.body.as_str(), p.notes.as_str()];
+        if let Some(first) = s.patches.first().and_then(|&i| queue.patches.get(i)) {
+            texts.push(first.notes.as_str());
+        }
+        for text in texts {
+            for id in linked_ids(text) {
+                if let Some(&other) = by_msgid.get(id.as_str())
+                    && other != k
+                {
+                    sets.join(other, k);
+                }
             }
         }
         if let Some(irt) = p.mail.in_reply_to.as_deref()
@@ -141,39 +234,41 @@ pub fn link(queue: &Queue) -> Families {
             && other != k
             && queue.series[other].version < s.version
         {
-            join(&mut parent, other, k);
-            strong = true;
+            sets.join(other, k);
         }
-        if !strong {
-            let key = (p.author.email.to_lowercase(), norm_title(&s.title));
-            if let Some(&other) = by_title.get(&key) {
-                join(&mut parent, other, k);
-            } else {
-                by_title.insert(key, k);
+        let key = (p.author.email.to_lowercase(), norm_title(&s.title));
+        by_title.entry(key).or_default().push(k);
+    }
+    for list in by_title.values() {
+        for (x, &a) in list.iter().enumerate() {
+            for &b in &list[x + 1..] {
+                let differ =
+                    matches!((&change_ids[a], &change_ids[b]), (Some(x), Some(y)) if x != y);
+                if !differ && overlap(queue, a, b) {
+                    sets.join(a, b);
+                }
             }
         }
     }
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
     for k in 0..n {
-        let r = find(&mut parent, k);
+        let r = sets.find(k);
         members.entry(r).or_default().push(k);
     }
     let mut previous = vec![None; n];
-    let mut family = vec![0; n];
-    let ids: Vec<usize> = queue.series.iter().map(|s| s.id).collect();
-    let max_id = ids.iter().copied().max().map_or(0, |m| m + 1);
-    previous.resize(max_id.max(n), None);
-    family.resize(max_id.max(n), 0);
+    let mut family: Vec<usize> = (0..n).collect();
     for list in members.values_mut() {
         list.sort_by_key(|&k| {
             let s = &queue.series[k];
-            let date = head(s).and_then(|h| queue.patches[h].date);
+            let date = s
+                .head()
+                .and_then(|h| queue.patches.get(h))
+                .and_then(|p| p.date);
             (s.version, date, k)
         });
-        let oldest = ids[list[0]];
         for (pos, &k) in list.iter().enumerate() {
-            family[ids[k]] = oldest;
-            previous[ids[k]] = pos.checked_sub(1).map(|p| ids[list[p]]);
+            family[k] = list[0];
+            previous[k] = pos.checked_sub(1).map(|p| list[p]);
         }
     }
     Families {
@@ -194,14 +289,40 @@ mod tests {
             Some(Ok("20240101-x-0123abcd".into()))
         );
         assert!(matches!(change_id("change-id: bad id!\n"), Some(Err(_))));
+        assert!(matches!(change_id("Change-Id:\n"), Some(Err(_))));
+        assert!(matches!(
+            change_id(&format!("change-id: {}\n", "a".repeat(500))),
+            Some(Err(_))
+        ));
         assert_eq!(change_id("nothing\n"), None);
     }
 
     #[test]
     fn lore_links_to_earlier_versions_are_found() {
         let ids = linked_ids(
-            "v1: https://lore.kernel.org/all/20240101.1-a@x.org/\nLink to v2: https://lore.kernel.org/r/b@y.org\nv3: not a link\n",
+            "v1: https://lore.kernel.org/all/20240101.1-a@x.org/\n\
+             - Link to v2: https://lore.kernel.org/r/b@y.org\n\
+             v3: not a link\n\
+             Changes in v2: see https://lore.kernel.org/r/not-this@z.org\n\
+             v4 - <https://patchew.org/QEMU/c%2Fd@q.org/>\n\
+             see https://lore.kernel.org/r/unlabelled@x.org\n",
         );
-        assert_eq!(ids, ["20240101.1-a@x.org", "b@y.org"]);
+        assert_eq!(ids, ["20240101.1-a@x.org", "b@y.org", "c/d@q.org"]);
+    }
+
+    #[test]
+    fn odd_text_gives_no_ids_and_no_panic() {
+        for t in [
+            "v",
+            "v:",
+            "v1:",
+            "v1: ://",
+            "v1: https://@",
+            "%",
+            "v1: https://x/%e2%8",
+        ] {
+            let _ = linked_ids(t);
+        }
+        assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");
     }
 }

@@ -1,10 +1,12 @@
-//! Pairing the patches of two versions of a series as `git range-diff` does: each patch is
-//! written out in range-diff's form (author, commit message indented, then per file a
-//! ` ## path ##` header and its hunks with `@@ path: section` lines); patches whose diff
-//! parts are equal pair first; the rest pair by the least total cost, the cost of a pair
-//! being the number of lines of the diff between the two diff parts (three lines of
-//! context, one per hunk header), and leaving a patch unpaired costing 60 % (the
-//! creation factor) of its diff part's line count.
+//! Pairing the patches of two versions of a series as `git range-diff` pairs them.
+//!
+//! Each patch is first written in range-diff's form ([`RangeText`]): a ` ## Metadata ##`
+//! part with the author, a ` ## Commit message ##` part with the message indented by four
+//! spaces, then per file a ` ## path ##` line and its hunks, each headed `@@ path: section`
+//! (or `@@`) without line numbers. Patches whose diff parts are identical pair first; the
+//! rest pair by the least total cost, the cost of a pair being the number of lines of a
+//! three-line-context diff between the two diff parts (hunk headers included), and leaving
+//! a patch unpaired costing the creation factor (60 %) of its diff part's line count.
 
 use super::assignment::assign;
 use crate::patch::{FileStatus, LineKind, Patch};
@@ -14,14 +16,33 @@ use std::collections::HashMap;
 /// Git's default creation factor, in per cent.
 pub const CREATION_FACTOR: i64 = 60;
 
+/// Cost of a pair that must not be made (git's `COST_MAX`).
+const COST_MAX: i64 = 1 << 30;
+
 /// What became of a patch between the versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
+    /// Diff and message (and author) equal.
     Same,
+    /// Paired, but the message, the diff or both differ.
     Changed,
+    /// Only in the newer version.
     Added,
+    /// Only in the older version.
     Removed,
+}
+
+impl Change {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Same => "same",
+            Change::Changed => "changed",
+            Change::Added => "added",
+            Change::Removed => "removed",
+        }
+    }
 }
 
 /// One line of the range-diff: indices into the old and the new series' patch lists.
@@ -30,7 +51,9 @@ pub struct Pair {
     pub old: Option<usize>,
     pub new: Option<usize>,
     pub change: Change,
+    /// The metadata or commit message part differs.
     pub message_changed: bool,
+    /// The diff part differs.
     pub diff_changed: bool,
 }
 
@@ -47,78 +70,112 @@ impl Pair {
 }
 
 /// A patch in range-diff's form.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RangeText {
-    /// Metadata and commit message part.
-    pub head: String,
-    /// The diff part.
-    pub diff: String,
-    /// Lines of the diff part.
+    /// The whole text: metadata, commit message, then the diff part.
+    pub text: String,
+    /// Where the diff part starts in `text` (0 when there is no diff: git then compares
+    /// the whole text).
+    pub diff_offset: usize,
+    /// Lines of the diff part as git counts them (file headers, hunk headers, lines).
     pub diffsize: i64,
+}
+
+impl RangeText {
+    /// The metadata and commit message part.
+    pub fn head(&self) -> &str {
+        &self.text[..self.diff_offset]
+    }
+
+    /// The diff part (the whole text for a patch without a diff, as in git).
+    pub fn diff(&self) -> &str {
+        &self.text[self.diff_offset..]
+    }
+
+    /// True when the patch has a diff part.
+    pub fn has_diff(&self) -> bool {
+        self.diff_offset > 0
+    }
 }
 
 /// Writes a patch in range-diff's form.
 pub fn range_text(p: &Patch) -> RangeText {
-    let mut head = String::from(" ## Metadata ##\n");
-    head.push_str(&format!(
+    let mut text = String::from(" ## Metadata ##\n");
+    text.push_str(&format!(
         "Author: {} <{}>\n\n",
         p.author.name, p.author.email
     ));
-    head.push_str(" ## Commit message ##\n");
-    let title = &p.subject.title;
-    head.push_str(&format!("    {}\n", title.trim_end()));
-    let body = p
-        .message
-        .split_once('\n')
-        .map(|(_, rest)| rest)
-        .unwrap_or("");
-    for line in body.lines() {
-        head.push_str(&format!("    {}\n", line.trim_end()).replace("    \n", "\n"));
+    text.push_str(" ## Commit message ##\n");
+    // `git log` indents every line of the message; range-diff strips trailing blanks.
+    let mut started = false;
+    for line in p.message.lines() {
+        if !started && line.trim().is_empty() {
+            continue;
+        }
+        started = true;
+        let line = line.trim_end();
+        if line.is_empty() {
+            text.push('\n');
+        } else {
+            text.push_str("    ");
+            text.push_str(line);
+            text.push('\n');
+        }
     }
-    let mut diff = String::new();
+    let mut diff_offset = 0;
     let mut size = 0i64;
     for f in &p.diff {
-        let name = f.path();
-        diff.push('\n');
+        text.push('\n');
+        if diff_offset == 0 {
+            diff_offset = text.len();
+        }
+        let old = f.old_path.as_deref().unwrap_or(f.path());
+        let new = f.new_path.as_deref().unwrap_or(f.path());
         let label = match f.status {
-            FileStatus::Added => format!("{name} (new)"),
-            FileStatus::Deleted => format!("{} (deleted)", f.old_path.as_deref().unwrap_or(name)),
-            FileStatus::Renamed => format!(
-                "{} => {}",
-                f.old_path.as_deref().unwrap_or(name),
-                f.new_path.as_deref().unwrap_or(name)
-            ),
-            _ => name.to_string(),
+            FileStatus::Added => format!("{new} (new)"),
+            FileStatus::Deleted => format!("{old} (deleted)"),
+            FileStatus::Renamed => format!("{old} => {new}"),
+            _ => new.to_string(),
+        };
+        let current = if f.status == FileStatus::Deleted {
+            old
+        } else {
+            new
         };
         let mode = match (f.old_mode, f.new_mode) {
-            (Some(a), Some(b)) if a != b => format!(" (mode change {a:06o} => {b:06o})"),
+            (Some(a), Some(b)) if a != b && a != 0 && b != 0 => {
+                format!(" (mode change {a:06o} => {b:06o})")
+            }
             _ => String::new(),
         };
-        diff.push_str(&format!(" ## {label}{mode} ##\n"));
+        text.push_str(&format!(" ## {label}{mode} ##\n"));
         size += 1;
         for h in &f.hunks {
             if h.section.is_empty() {
-                diff.push_str("@@\n");
+                text.push_str("@@\n");
             } else {
-                diff.push_str(&format!("@@ {name}: {}\n", h.section));
+                text.push_str(&format!("@@ {current}: {}\n", h.section));
             }
             size += 1;
             for l in &h.lines {
-                let c = match l.kind {
+                text.push(match l.kind {
                     LineKind::Add => '+',
                     LineKind::Remove => '-',
                     LineKind::Context => ' ',
-                };
-                diff.push(c);
-                diff.push_str(l.text.as_str().trim_end_matches(['\n', '\r']));
-                diff.push('\n');
+                });
+                text.push_str(l.text.as_str().trim_end_matches(['\n', '\r']));
+                text.push('\n');
                 size += 1;
+                if l.no_newline {
+                    text.push_str(" \\ No newline at end of file\n");
+                    size += 1;
+                }
             }
         }
     }
     RangeText {
-        head,
-        diff,
+        text,
+        diff_offset,
         diffsize: size,
     }
 }
@@ -147,28 +204,44 @@ pub fn pair(old: &[&Patch], new: &[&Patch]) -> Vec<Pair> {
 
 /// [`pair`] over patches already written in range-diff's form.
 pub fn pair_texts(a: &[RangeText], b: &[RangeText]) -> Vec<Pair> {
+    let (a_match, b_match) = correspondences(a, b);
+    order(a, b, &a_match, &b_match)
+}
+
+/// Exact matches of the diff part. As in git, a later duplicate of the older side is
+/// taken first.
+fn exact_matches(a: &[RangeText], b: &[RangeText]) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
     let mut a_match: Vec<Option<usize>> = vec![None; a.len()];
     let mut b_match: Vec<Option<usize>> = vec![None; b.len()];
-    // Exact matches of the diff part first.
     let mut by_diff: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, t) in a.iter().enumerate().rev() {
-        by_diff.entry(t.diff.as_str()).or_default().push(i);
+    for (i, t) in a.iter().enumerate() {
+        by_diff.entry(t.diff()).or_default().push(i);
     }
     for (j, t) in b.iter().enumerate() {
-        if let Some(i) = by_diff.get_mut(t.diff.as_str()).and_then(|v| v.pop()) {
+        if let Some(i) = by_diff.get_mut(t.diff()).and_then(Vec::pop) {
             a_match[i] = Some(j);
             b_match[j] = Some(i);
         }
     }
-    const COST_MAX: i64 = 1 << 30;
+    (a_match, b_match)
+}
+
+/// Which patch of `a` each patch of `b` corresponds to, and back.
+fn correspondences(a: &[RangeText], b: &[RangeText]) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let (mut a_match, mut b_match) = exact_matches(a, b);
     let n = a.len() + b.len();
+    if n == 0 {
+        return (a_match, b_match);
+    }
+    // Rows: the older patches, then one "created" row per newer patch; columns: the newer
+    // patches, then one "deleted" column per older patch.
     let mut cost = vec![vec![0i64; n]; n];
     for i in 0..a.len() {
         for j in 0..b.len() {
             cost[i][j] = if a_match[i] == Some(j) {
                 0
             } else if a_match[i].is_none() && b_match[j].is_none() {
-                diffsize(&a[i].diff, &b[j].diff)
+                diffsize(a[i].diff(), b[j].diff())
             } else {
                 COST_MAX
             };
@@ -178,9 +251,7 @@ pub fn pair_texts(a: &[RangeText], b: &[RangeText]) -> Vec<Pair> {
         } else {
             COST_MAX
         };
-        for col in b.len()..n {
-            cost[i][col] = c;
-        }
+        cost[i][b.len()..].fill(c);
     }
     for j in 0..b.len() {
         let c = if b_match[j].is_none() {
@@ -193,23 +264,13 @@ pub fn pair_texts(a: &[RangeText], b: &[RangeText]) -> Vec<Pair> {
         }
     }
     let a2b = assign(&cost);
-    for i in 0..a.len() {
-        let j = a2b[i];
+    for (i, &j) in a2b.iter().enumerate().take(a.len()) {
         if j < b.len() {
             a_match[i] = Some(j);
             b_match[j] = Some(i);
-        } else {
-            a_match[i] = None;
         }
     }
-    for (j, m) in b_match.iter_mut().enumerate() {
-        if let Some(i) = *m
-            && a_match[i] != Some(j)
-        {
-            *m = None;
-        }
-    }
-    order(a, b, &a_match, &b_match)
+    (a_match, b_match)
 }
 
 fn order(
@@ -221,19 +282,18 @@ fn order(
     let mut out = Vec::new();
     let mut shown = vec![false; a.len()];
     let (mut i, mut j) = (0, 0);
-    let removed = |i| Pair {
-        old: Some(i),
-        new: None,
-        change: Change::Removed,
-        message_changed: false,
-        diff_changed: false,
-    };
     while i < a.len() || j < b.len() {
         while i < a.len() && shown[i] {
             i += 1;
         }
         if i < a.len() && a_match[i].is_none() {
-            out.push(removed(i));
+            out.push(Pair {
+                old: Some(i),
+                new: None,
+                change: Change::Removed,
+                message_changed: false,
+                diff_changed: false,
+            });
             i += 1;
             continue;
         }
@@ -247,17 +307,18 @@ fn order(
             });
             j += 1;
         }
-        if j < b.len() {
-            let k = b_match[j].unwrap_or(0);
-            let message_changed = a[k].head != b[j].head;
-            let diff_changed = a[k].diff != b[j].diff;
+        if j < b.len()
+            && let Some(k) = b_match[j]
+        {
+            let message_changed = a[k].head() != b[j].head();
+            let diff_changed = a[k].diff() != b[j].diff();
             out.push(Pair {
                 old: Some(k),
                 new: Some(j),
-                change: if message_changed || diff_changed {
-                    Change::Changed
-                } else {
+                change: if a[k].text == b[j].text {
                     Change::Same
+                } else {
+                    Change::Changed
                 },
                 message_changed,
                 diff_changed,
@@ -274,17 +335,18 @@ mod tests {
     use super::*;
 
     fn text(diff: &str) -> RangeText {
+        let head = " ## Metadata ##\nAuthor: A <a@x>\n\n ## Commit message ##\n    t\n\n";
         RangeText {
-            head: "h\n".into(),
-            diff: diff.into(),
+            text: format!("{head}{diff}"),
+            diff_offset: head.len(),
             diffsize: diff.lines().count() as i64,
         }
     }
 
     #[test]
     fn exact_diffs_pair_even_when_reordered() {
-        let a = [text("\n ## a ##\n+1\n"), text("\n ## b ##\n+2\n")];
-        let b = [text("\n ## b ##\n+2\n"), text("\n ## a ##\n+1\n")];
+        let a = [text(" ## a ##\n+1\n"), text(" ## b ##\n+2\n")];
+        let b = [text(" ## b ##\n+2\n"), text(" ## a ##\n+1\n")];
         let p = pair_texts(&a, &b);
         assert_eq!(p.len(), 2);
         assert_eq!(
@@ -299,11 +361,42 @@ mod tests {
 
     #[test]
     fn a_rewrite_beyond_the_creation_factor_is_no_pair() {
-        let a = [text("\n ## a ##\n+1\n+2\n+3\n")];
-        let b = [text("\n ## z ##\n+x\n+y\n+w\n")];
-        let p = pair_texts(&a, &b);
-        let kinds: Vec<Change> = p.iter().map(|p| p.change).collect();
+        let a = [text(" ## a ##\n@@\n+1\n+2\n+3\n")];
+        let b = [text(" ## z ##\n@@\n+x\n+y\n+w\n")];
+        let kinds: Vec<Change> = pair_texts(&a, &b).iter().map(|p| p.change).collect();
         assert_eq!(kinds, [Change::Removed, Change::Added]);
+    }
+
+    #[test]
+    fn a_small_change_pairs_and_says_what_changed() {
+        let a = [text(" ## a ##\n@@\n+1\n+2\n+3\n+4\n+5\n+6\n")];
+        let mut b = [text(" ## a ##\n@@\n+1\n+2\n+3\n+4\n+5\n+7\n")];
+        let p = pair_texts(&a, &b);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].change, Change::Changed);
+        assert!(p[0].diff_changed && !p[0].message_changed);
+        b[0] = text(" ## a ##\n@@\n+1\n+2\n+3\n+4\n+5\n+6\n");
+        b[0].text = b[0].text.replace("    t\n", "    t2\n");
+        b[0].diff_offset += 1;
+        let p = pair_texts(&a, &b);
+        assert!(p[0].message_changed && !p[0].diff_changed, "{p:?}");
+    }
+
+    #[test]
+    fn removed_patches_come_once_their_predecessors_are_shown() {
+        let a = [
+            text(" ## a ##\n+1\n"),
+            text(" ## gone ##\n@@\n+q\n+r\n+s\n"),
+            text(" ## c ##\n+3\n"),
+        ];
+        let b = [text(" ## a ##\n+1\n"), text(" ## c ##\n+3\n")];
+        let p = pair_texts(&a, &b);
+        let got: Vec<(Option<usize>, Option<usize>)> = p.iter().map(|p| (p.old, p.new)).collect();
+        assert_eq!(
+            got,
+            [(Some(0), Some(0)), (Some(1), None), (Some(2), Some(1))]
+        );
+        assert!(pair_texts(&[], &[]).is_empty());
     }
 
     #[test]

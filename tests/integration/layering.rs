@@ -19,6 +19,7 @@ const ORDER: &[&str] = &[
     "maintainers",
     "queue",
     "policy",
+    "revisions",
     "triage",
     "export",
     "tui",

@@ -1,0 +1,248 @@
+//! `patchdesk revisions SOURCE SERIES [--against OLD]`: a series against an earlier version
+//! of it (by default the newest earlier version the queue holds), as `git range-diff` shows
+//! it: one line per pair (`1:  abc1234 ! 1:  def5678 subject`), the interdiff under each
+//! changed pair, and the findings new, fixed or kept; or the same as JSON.
+
+use super::check::ProfileArgs;
+use super::{Format, SourceArgs, emit};
+use crate::policy::check_queue;
+use crate::queue::Queue;
+use crate::revisions::{Change, Families, Revision, compare, link};
+use crate::{Error, Result};
+use clap::Args;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// `patchdesk revisions`.
+#[derive(Debug, Args)]
+pub struct RevisionsArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The series, numbered as `patchdesk list` numbers them.
+    #[arg(value_name = "SERIES")]
+    pub series: Option<String>,
+    /// The older version to compare with (default: the series' previous version).
+    #[arg(long, value_name = "OLD")]
+    pub against: Option<String>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+impl RevisionsArgs {
+    /// With `--demo` the one positional argument is the SERIES.
+    pub fn normalized(mut self) -> Self {
+        if self.source.demo && self.series.is_none() {
+            self.series = self.source.source.take();
+        }
+        self
+    }
+}
+
+/// Writes the families' problems (a malformed change-id) to standard error.
+pub fn warn_families(families: &Families) {
+    for p in &families.problems {
+        eprintln!("patchdesk: warning: {}", crate::safe::Safe(p));
+    }
+}
+
+/// The position in [`Queue::series`] of the series a user named (`3`, or `3.0`).
+pub fn find_series(queue: &Queue, name: &str) -> Result<usize> {
+    let trimmed = name.trim();
+    let digits = trimmed.strip_suffix(".0").unwrap_or(trimmed);
+    let Ok(id) = digits.parse::<usize>() else {
+        return Err(Error::Usage(format!(
+            "{}: {name:?} is not a series number (use the number `patchdesk list` gives a series, e.g. 2)",
+            queue.source
+        )));
+    };
+    queue.series.iter().position(|s| s.id == id).ok_or_else(|| {
+        Error::Usage(format!(
+            "{}: no series {id} (the queue has {})",
+            queue.source,
+            queue.series.len()
+        ))
+    })
+}
+
+/// Runs `revisions`.
+pub fn run(args: &RevisionsArgs) -> Result<i32> {
+    let spec = args.source.spec()?;
+    let Some(name) = args.series.as_deref() else {
+        return Err(Error::Usage(
+            "name a SERIES as `patchdesk list` numbers them: patchdesk revisions SOURCE 2".into(),
+        ));
+    };
+    let (profile, _) = args.profile.select(&spec)?;
+    let queue = args.source.load()?;
+    let new = find_series(&queue, name)?;
+    let families = link(&queue);
+    warn_families(&families);
+    let old = match args.against.as_deref() {
+        Some(o) => find_series(&queue, o)?,
+        None => families.previous[new].ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: series {} has no earlier version in this queue; name one with --against OLD",
+                queue.source, queue.series[new].id
+            ))
+        })?,
+    };
+    if old == new {
+        return Err(Error::Usage(format!(
+            "{}: series {} compared with itself; name another with --against OLD",
+            queue.source, queue.series[new].id
+        )));
+    }
+    let findings = check_queue(&queue, &profile);
+    let revision = compare(&queue, old, new, &findings);
+    let text = match args.format {
+        Format::Text => to_text(&queue, &revision),
+        Format::Json => to_json(&queue, &[revision]),
+    };
+    emit(&text)?;
+    Ok(0)
+}
+
+/// Seven hex digits naming a patch: its commit, else its patch-id; dashes when neither.
+fn short_id(queue: &Queue, patch: Option<usize>) -> String {
+    patch
+        .and_then(|i| queue.patches.get(i))
+        .and_then(|p| p.mail.commit.as_deref().or(p.patch_id.as_deref()))
+        .map_or_else(|| "-".repeat(7), |id| id.chars().take(7).collect())
+}
+
+/// The text form: `git range-diff`'s pair lines, each followed by the interdiff of a
+/// changed pair and a line of findings when any differ or remain.
+pub fn to_text(queue: &Queue, r: &Revision) -> String {
+    let (os, ns) = (&queue.series[r.previous], &queue.series[r.series]);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# series {} (v{}) against series {} (v{})",
+        ns.id, ns.version, os.id, os.version
+    );
+    let width = (1 + os.patches.len().max(ns.patches.len()))
+        .to_string()
+        .len();
+    for p in &r.pairs {
+        let side = |n: Option<u32>, patch: Option<usize>| match n {
+            Some(n) => format!("{n:>width$}:  {}", short_id(queue, patch)),
+            None => format!("{:>width$}:  {}", "-", "-".repeat(7)),
+        };
+        // As git, the subject is the older patch's when there is one.
+        let subject = p
+            .old_patch
+            .or(p.new_patch)
+            .and_then(|i| queue.patches.get(i))
+            .map_or("", |x| x.subject.title.as_str());
+        let _ = writeln!(
+            out,
+            "{} {} {} {}",
+            side(p.old_number, p.old_patch),
+            p.pair.mark(),
+            side(p.new_number, p.new_patch),
+            subject
+        );
+        if p.pair.change == Change::Changed {
+            let what = match (p.pair.message_changed, p.pair.diff_changed) {
+                (true, true) => "message and diff changed",
+                (true, false) => "message changed",
+                _ => "diff changed",
+            };
+            let _ = writeln!(out, "    ({what})");
+            out.push_str(&p.interdiff);
+        }
+        let f = &p.findings;
+        if !(f.new.is_empty() && f.fixed.is_empty() && f.kept.is_empty()) {
+            let list = |v: &[String]| {
+                if v.is_empty() {
+                    return "-".to_string();
+                }
+                let mut parts: Vec<String> = Vec::new();
+                let mut k = 0;
+                while k < v.len() {
+                    let n = v[k..].iter().take_while(|r| **r == v[k]).count();
+                    parts.push(if n > 1 {
+                        format!("{} ({n})", v[k])
+                    } else {
+                        v[k].clone()
+                    });
+                    k += n;
+                }
+                parts.join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "    findings: new {}; fixed {}; kept {}",
+                list(&f.new),
+                list(&f.fixed),
+                list(&f.kept)
+            );
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct FindingsJson<'a> {
+    new: &'a [String],
+    fixed: &'a [String],
+    kept: &'a [String],
+}
+
+#[derive(Serialize)]
+struct PairJson<'a> {
+    old: Option<u32>,
+    new: Option<u32>,
+    change: &'static str,
+    message_changed: bool,
+    diff_changed: bool,
+    findings: FindingsJson<'a>,
+    interdiff: &'a str,
+}
+
+#[derive(Serialize)]
+struct RevisionJson<'a> {
+    series: usize,
+    previous: usize,
+    pairs: Vec<PairJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RevisionsJson<'a> {
+    revisions: Vec<RevisionJson<'a>>,
+}
+
+/// The JSON form: `{"revisions": [{"series", "previous", "pairs": [...]}]}`.
+pub fn to_json(queue: &Queue, revisions: &[Revision]) -> String {
+    let doc = RevisionsJson {
+        revisions: revisions
+            .iter()
+            .map(|r| RevisionJson {
+                series: queue.series[r.series].id,
+                previous: queue.series[r.previous].id,
+                pairs: r
+                    .pairs
+                    .iter()
+                    .map(|p| PairJson {
+                        old: p.old_number,
+                        new: p.new_number,
+                        change: p.pair.change.as_str(),
+                        message_changed: p.pair.message_changed,
+                        diff_changed: p.pair.diff_changed,
+                        findings: FindingsJson {
+                            new: &p.findings.new,
+                            fixed: &p.findings.fixed,
+                            kept: &p.findings.kept,
+                        },
+                        interdiff: &p.interdiff,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
