@@ -54,7 +54,7 @@ fn anchor_text(patch: &Patch, f: &Finding) -> String {
 }
 
 /// The normalised identity of a finding.
-pub fn key(patch: &Patch, f: &Finding) -> (String, Part, Option<String>, String) {
+pub fn key(patch: &Patch, f: &Finding) -> Key {
     (
         f.rule.clone(),
         f.location.part,
@@ -64,31 +64,52 @@ pub fn key(patch: &Patch, f: &Finding) -> (String, Part, Option<String>, String)
 }
 
 /// Compares the findings of the older and the newer patch (either may be absent: an added
-/// patch has only new findings, a removed one only fixed ones).
+/// patch has only new findings, a removed one only fixed ones). Findings pair first when
+/// their whole normalised location agrees, then, among the rest, by rule, part and file
+/// alone (a message-wide finding stays kept when the subject line was reworded).
 pub fn carry(old: Option<(&Patch, &[Finding])>, new: Option<(&Patch, &[Finding])>) -> Carried {
-    let mut left: HashMap<_, Vec<&Finding>> = HashMap::new();
-    if let Some((p, fs)) = old {
-        for f in fs {
-            left.entry(key(p, f)).or_default().push(f);
-        }
-    }
+    let keyed = |side: Option<(&Patch, &[Finding])>| -> Vec<(Key, String)> {
+        side.map(|(p, fs)| fs.iter().map(|f| (key(p, f), f.rule.clone())).collect())
+            .unwrap_or_default()
+    };
+    let mut left = keyed(old);
+    let mut right = keyed(new);
     let mut out = Carried::default();
-    if let Some((p, fs)) = new {
-        for f in fs {
-            match left.get_mut(&key(p, f)).and_then(Vec::pop) {
-                Some(_) => out.kept.push(f.rule.clone()),
-                None => out.new.push(f.rule.clone()),
-            }
+    type Coarse = fn(&Key) -> (String, Part, Option<String>, String);
+    let exact: Coarse = |k| k.clone();
+    let loose: Coarse = |k| (k.0.clone(), k.1, k.2.clone(), String::new());
+    for coarse in [exact, loose] {
+        let mut pool: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, (k, _)) in left.iter().enumerate() {
+            pool.entry(coarse(k)).or_default().push(i);
         }
+        let mut taken = vec![false; left.len()];
+        right.retain(
+            |(k, rule)| match pool.get_mut(&coarse(k)).and_then(Vec::pop) {
+                Some(i) => {
+                    taken[i] = true;
+                    out.kept.push(rule.clone());
+                    false
+                }
+                None => true,
+            },
+        );
+        let mut i = 0;
+        left.retain(|_| {
+            i += 1;
+            !taken[i - 1]
+        });
     }
-    for rest in left.values() {
-        out.fixed.extend(rest.iter().map(|f| f.rule.clone()));
-    }
+    out.new = right.into_iter().map(|(_, r)| r).collect();
+    out.fixed = left.into_iter().map(|(_, r)| r).collect();
     out.new.sort();
     out.fixed.sort();
     out.kept.sort();
     out
 }
+
+/// A finding's normalised identity: rule, part, file, text of its line.
+type Key = (String, Part, Option<String>, String);
 
 #[cfg(test)]
 mod tests {
@@ -159,6 +180,17 @@ mod tests {
         assert_eq!(added.new.len(), 2);
         let removed = carry(Some((&old, &of)), None);
         assert_eq!(removed.fixed.len(), 2);
+    }
+
+    #[test]
+    fn a_message_wide_finding_is_kept_when_the_subject_is_reworded() {
+        let old = PatchBuilder::new("hw: fix", "").build();
+        let new = PatchBuilder::new("hw: fix it better", "").build();
+        let of = [finding("style-msg-no-body", Part::Subject, 1, None)];
+        let nf = [finding("style-msg-no-body", Part::Subject, 1, None)];
+        let c = carry(Some((&old, &of)), Some((&new, &nf)));
+        assert_eq!(c.kept, ["style-msg-no-body"]);
+        assert!(c.new.is_empty() && c.fixed.is_empty());
     }
 
     #[test]

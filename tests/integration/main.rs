@@ -12,6 +12,7 @@ mod maintainers;
 mod patch;
 mod policy;
 mod props;
+mod revisions;
 mod t5100;
 mod triage;
 mod tui;

@@ -1,0 +1,318 @@
+//! `patchdesk revisions` against the real `git range-diff`: two versions of a series are
+//! built with git in a temp repository (same, reworded, changed, reworded and changed,
+//! added, removed and reordered patches), mailed with `git format-patch` into one mbox, and
+//! patchdesk's pair lines must be git's, line for line.
+
+use crate::{patchdesk_in, stderr, stdout};
+use std::path::Path;
+use std::process::Stdio;
+
+/// Sandboxed git with fixed dates; returns stdout, panics with stderr on failure.
+fn git(home: &Path, dir: &Path, args: &[&str]) -> String {
+    let out = crate::git(home)
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
+        .stdin(Stdio::null())
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Twenty numbered lines naming `file`.
+fn lines(file: &str, changed: &[(usize, &str)]) -> String {
+    (1..=20)
+        .map(|n| {
+            changed
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map_or(format!("{file} line {n}\n"), |(_, t)| format!("{t}\n"))
+        })
+        .collect()
+}
+
+fn commit(home: &Path, dir: &Path, files: &[(&str, String)], message: &str) {
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("file written");
+    }
+    git(home, dir, &["add", "-A"]);
+    git(home, dir, &["commit", "-q", "-m", message]);
+}
+
+/// A repository with `base`, `v1` and `v2`; returns its path.
+fn two_versions(home: &Path) -> std::path::PathBuf {
+    let dir = home.join("repo");
+    std::fs::create_dir(&dir).expect("repo dir");
+    git(home, &dir, &["init", "-q", "-b", "base"]);
+    let base: Vec<(&str, String)> = ["a.c", "b.c", "c.c", "d.c", "g.c"]
+        .iter()
+        .map(|f| (*f, lines(f, &[])))
+        .collect();
+    commit(home, &dir, &base, "base");
+    // v1: a (kept), b (reworded in v2), c (reordered), d (diff changed), e (removed),
+    // g (message and diff changed).
+    git(home, &dir, &["checkout", "-q", "-b", "v1"]);
+    let sob = "\n\nSigned-off-by: Test <test@example.org>";
+    commit(
+        home,
+        &dir,
+        &[("a.c", lines("a.c", &[(5, "a five")]))],
+        &format!("a: fix five{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[("b.c", lines("b.c", &[(7, "b seven")]))],
+        &format!("b: fix seven{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[("c.c", lines("c.c", &[(9, "c nine")]))],
+        &format!("c: fix nine{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[(
+            "d.c",
+            lines("d.c", &[(3, "d three"), (4, "d four"), (5, "d five")]),
+        )],
+        &format!("d: fix three to five{sob}"),
+    );
+    let e: String = (1..=30).map(|n| format!("e {n}\n")).collect();
+    commit(home, &dir, &[("e.c", e)], &format!("e: add e{sob}"));
+    commit(
+        home,
+        &dir,
+        &[("g.c", lines("g.c", &[(11, "g eleven"), (12, "g twelve")]))],
+        &format!("g: fix eleven{sob}"),
+    );
+    git(home, &dir, &["checkout", "-q", "-b", "v2", "base"]);
+    commit(
+        home,
+        &dir,
+        &[("a.c", lines("a.c", &[(5, "a five")]))],
+        &format!("a: fix five{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[("c.c", lines("c.c", &[(9, "c nine")]))],
+        &format!("c: fix nine{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[("b.c", lines("b.c", &[(7, "b seven")]))],
+        &format!("b: fix line seven\n\nExplained now.{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[(
+            "d.c",
+            lines("d.c", &[(3, "d three"), (4, "d FOUR"), (5, "d five")]),
+        )],
+        &format!("d: fix three to five{sob}"),
+    );
+    let f: String = (1..=30).map(|n| format!("f {n}\n")).collect();
+    commit(home, &dir, &[("f.c", f)], &format!("f: add f{sob}"));
+    commit(
+        home,
+        &dir,
+        &[("g.c", lines("g.c", &[(11, "g eleven"), (12, "g 12")]))],
+        &format!("g: fix eleven and twelve{sob}"),
+    );
+    dir
+}
+
+/// Both versions mailed into one mbox, v1 first, each with a cover letter.
+fn mbox(home: &Path, dir: &Path) -> std::path::PathBuf {
+    let mut text = git(
+        home,
+        dir,
+        &["format-patch", "--stdout", "--cover-letter", "base..v1"],
+    );
+    text.push_str(&git(
+        home,
+        dir,
+        &[
+            "format-patch",
+            "--stdout",
+            "--cover-letter",
+            "-v2",
+            "base..v2",
+        ],
+    ));
+    let path = home.join("queue.mbox");
+    std::fs::write(&path, text).expect("mbox written");
+    path
+}
+
+/// The pair lines of a range-diff (the lines that are not indented).
+fn pair_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with("    ") && !l.starts_with('#') && !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn revisions_pairs_as_git_range_diff_does() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = two_versions(home.path());
+    let expected = git(
+        home.path(),
+        &dir,
+        &["range-diff", "--no-color", "base..v1", "base..v2"],
+    );
+    let queue = mbox(home.path(), &dir);
+    let out = patchdesk_in(
+        home.path(),
+        &["revisions", queue.to_str().unwrap(), "2"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = stdout(&out);
+    assert_eq!(
+        pair_lines(&got),
+        pair_lines(&expected),
+        "ours:\n{got}\ngit's:\n{expected}"
+    );
+    // Every kind is there.
+    let marks: String = pair_lines(&got)
+        .iter()
+        .map(|l| l.split_whitespace().nth(2).unwrap_or("?").to_string())
+        .collect();
+    for m in ["=", "!", "<", ">"] {
+        assert!(marks.contains(m), "{marks}");
+    }
+}
+
+#[test]
+fn revisions_interdiff_is_git_range_diffs() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = two_versions(home.path());
+    let expected = git(
+        home.path(),
+        &dir,
+        &["range-diff", "--no-color", "base..v1", "base..v2"],
+    );
+    let queue = mbox(home.path(), &dir);
+    let out = patchdesk_in(
+        home.path(),
+        &["revisions", queue.to_str().unwrap(), "2"],
+        None,
+    );
+    let got = stdout(&out);
+    let git_indented: Vec<&str> = expected.lines().filter(|l| l.starts_with("    ")).collect();
+    let ours: Vec<&str> = got
+        .lines()
+        .filter(|l| {
+            l.starts_with("    ") && !l.starts_with("    (") && !l.starts_with("    findings:")
+        })
+        .collect();
+    assert_eq!(ours, git_indented, "ours:\n{got}\ngit's:\n{expected}");
+}
+
+/// old, new, change, message_changed, diff_changed of one JSON pair.
+type PairRow<'a> = (Option<u64>, Option<u64>, &'a str, bool, bool);
+
+#[test]
+fn revisions_json_names_each_pair_and_what_changed() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = two_versions(home.path());
+    let queue = mbox(home.path(), &dir);
+    let q = queue.to_str().unwrap();
+    let out = patchdesk_in(
+        home.path(),
+        &["revisions", q, "2", "--against", "1", "--format", "json"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let r = &v["revisions"][0];
+    assert_eq!(
+        (r["series"].as_u64(), r["previous"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let pairs: Vec<PairRow> = r["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .map(|p| {
+            (
+                p["old"].as_u64(),
+                p["new"].as_u64(),
+                p["change"].as_str().unwrap_or(""),
+                p["message_changed"].as_bool().unwrap_or(false),
+                p["diff_changed"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            (Some(1), Some(1), "same", false, false),
+            (Some(3), Some(2), "same", false, false),
+            (Some(2), Some(3), "changed", true, false),
+            (Some(4), Some(4), "changed", false, true),
+            (Some(5), None, "removed", false, false),
+            (None, Some(5), "added", false, false),
+            (Some(6), Some(6), "changed", true, true),
+        ]
+    );
+    assert!(r["pairs"][0]["findings"]["new"].is_array());
+}
+
+#[test]
+fn list_json_links_the_versions() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = two_versions(home.path());
+    let queue = mbox(home.path(), &dir);
+    let out = patchdesk_in(
+        home.path(),
+        &["list", "--format", "json", queue.to_str().unwrap()],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let s = v["series"].as_array().expect("series");
+    assert_eq!(s.len(), 2);
+    assert!(s[0]["previous"].is_null());
+    assert_eq!(s[0]["family"], 1);
+    assert_eq!(s[1]["previous"], 1);
+    assert_eq!(s[1]["family"], 1);
+}
+
+#[test]
+fn revisions_errors_name_the_problem_and_exit_2() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = two_versions(home.path());
+    let queue = mbox(home.path(), &dir);
+    let q = queue.to_str().unwrap();
+    for (args, says) in [
+        (vec!["revisions", q, "9"], "no series 9"),
+        (vec!["revisions", q, "x"], "not a series number"),
+        (vec!["revisions", q, "1"], "no earlier version"),
+        (
+            vec!["revisions", q, "2", "--against", "2"],
+            "compared with itself",
+        ),
+        (vec!["revisions", q], "name a SERIES"),
+    ] {
+        let out = patchdesk_in(home.path(), &args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(stdout(&out).is_empty());
+    }
+}
