@@ -8,11 +8,11 @@ cd "$(dirname "$0")"
 root=..
 out=corpus
 rm -rf "$out"
-for t in mbox_split message mailinfo diff trailers policy keymap profile state window; do
+for t in mbox_split message mailinfo diff trailers policy keymap profile state window revisions; do
     mkdir -p "$out/$t"
     cp "$root/tests/fixtures/fuzz/$t/"* "$out/$t/" 2>/dev/null || true
 done
-mail_targets="message mailinfo diff trailers policy"
+mail_targets="message mailinfo diff trailers policy revisions"
 split_mbox() { # FILE PREFIX MAX: one file per message
     perl -e '
         my ($file, $dir, $prefix, $max) = @ARGV; local $/; open my $fh, "<", $file or exit;

@@ -22,6 +22,7 @@ pub const TARGETS: &[Target] = &[
     ("profile", profile),
     ("state", state),
     ("window", window),
+    ("revisions", revisions),
 ];
 
 fn origin() -> Origin {
@@ -132,4 +133,46 @@ pub fn window(data: &[u8]) {
     let _ = crate::source::window::parse_since(&text, now);
     let (_, refs) = crate::source::thread_ids(data);
     assert!(refs.len() <= data.len());
+}
+
+/// The version links of a cover (`change-id:`, `vN: https://lore…/<id>`), and the
+/// range-diff pairing of the diffs in the two halves of the input: every patch of either
+/// side appears in exactly one pair.
+pub fn revisions(data: &[u8]) {
+    use crate::revisions::{families, pairing};
+    let text = String::from_utf8_lossy(data);
+    let _ = families::change_id(&text);
+    for id in families::linked_ids(&text) {
+        assert!(id.contains('@'), "{id:?}");
+    }
+    let cut = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| i >= text.len() / 2)
+        .unwrap_or(text.len());
+    let side = |t: &str| -> Vec<patch::Patch> {
+        t.split("\n\n\n")
+            .take(8)
+            .map(|chunk| patch::Patch {
+                message: chunk.lines().next().unwrap_or("").to_string(),
+                diff: patch::diff::parse(chunk).files,
+                ..patch::Patch::default()
+            })
+            .collect()
+    };
+    let (a, b) = (side(&text[..cut]), side(&text[cut..]));
+    let (ra, rb): (Vec<&patch::Patch>, Vec<&patch::Patch>) =
+        (a.iter().collect(), b.iter().collect());
+    let pairs = pairing::pair(&ra, &rb);
+    let mut seen_a = vec![0; a.len()];
+    let mut seen_b = vec![0; b.len()];
+    for p in &pairs {
+        if let Some(i) = p.old {
+            seen_a[i] += 1;
+        }
+        if let Some(j) = p.new {
+            seen_b[j] += 1;
+        }
+    }
+    assert!(seen_a.iter().chain(&seen_b).all(|&n| n == 1), "{pairs:?}");
 }

@@ -281,6 +281,177 @@ pub fn link(queue: &Queue) -> Families {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patch::{FileDiff, Patch};
+    use crate::queue::Series;
+
+    /// One series to put in a queue: its head's Message-Id, title, author, version, cover
+    /// body (a cover is made when given), In-Reply-To and the file its patch touches.
+    struct S<'a> {
+        id: &'a str,
+        title: &'a str,
+        author: &'a str,
+        version: u32,
+        cover: Option<&'a str>,
+        reply_to: Option<&'a str>,
+        file: &'a str,
+    }
+
+    fn s<'a>(id: &'a str, title: &'a str, version: u32) -> S<'a> {
+        S {
+            id,
+            title,
+            author: "a@x.org",
+            version,
+            cover: None,
+            reply_to: None,
+            file: "a.c",
+        }
+    }
+
+    fn queue(list: &[S]) -> Queue {
+        let mut q = Queue::default();
+        for (k, x) in list.iter().enumerate() {
+            let mut series = Series {
+                id: k + 1,
+                title: x.title.into(),
+                version: x.version,
+                ..Series::default()
+            };
+            let mut head = Patch::default();
+            head.mail.message_id = Some(x.id.into());
+            head.mail.in_reply_to = x.reply_to.map(String::from);
+            head.author.email = x.author.into();
+            head.subject.title = x.title.into();
+            if let Some(body) = x.cover {
+                head.mail.body = body.into();
+                series.cover = Some(q.patches.len());
+                q.patches.push(head);
+                let mut p = Patch::default();
+                p.mail.message_id = Some(format!("p.{}", x.id));
+                p.author.email = x.author.into();
+                p.diff.push(FileDiff {
+                    new_path: Some(x.file.into()),
+                    ..FileDiff::default()
+                });
+                series.patches.push(q.patches.len());
+                q.patches.push(p);
+            } else {
+                head.diff.push(FileDiff {
+                    new_path: Some(x.file.into()),
+                    ..FileDiff::default()
+                });
+                series.patches.push(q.patches.len());
+                q.patches.push(head);
+            }
+            q.series.push(series);
+        }
+        q
+    }
+
+    fn prev(q: &Queue) -> Vec<Option<usize>> {
+        let f = link(q);
+        (0..q.series.len()).map(|k| f.previous_id(q, k)).collect()
+    }
+
+    #[test]
+    fn change_ids_link_covers_whatever_their_titles() {
+        let q = queue(&[
+            S {
+                cover: Some("change-id: 2024-x-1\n"),
+                ..s("c1", "one", 1)
+            },
+            S {
+                cover: Some("change-id: 2024-x-2\n"),
+                ..s("c2", "other", 1)
+            },
+            S {
+                cover: Some("change-id: 2024-x-1\n"),
+                author: "b@y.org",
+                ..s("c3", "two", 2)
+            },
+        ]);
+        assert_eq!(prev(&q), [None, None, Some(1)]);
+        let f = link(&q);
+        assert_eq!(f.family_id(&q, 2), 1);
+        assert!(f.problems.is_empty());
+    }
+
+    #[test]
+    fn version_links_and_replies_link_series() {
+        let q = queue(&[
+            s("v1@x.org", "first title", 1),
+            S {
+                cover: Some("v2:\n- Link to v1: https://lore.kernel.org/r/v1@x.org\n"),
+                author: "z@z",
+                ..s("v2@x.org", "renamed", 2)
+            },
+            S {
+                reply_to: Some("<v2@x.org>"),
+                author: "q@q",
+                ..s("v3@x.org", "renamed again", 3)
+            },
+            // A reply to a newer version is no earlier version of it.
+            S {
+                reply_to: Some("v3@x.org"),
+                author: "r@r",
+                ..s("old@x.org", "unrelated", 1)
+            },
+        ]);
+        assert_eq!(prev(&q), [None, Some(1), Some(2), None]);
+        let f = link(&q);
+        assert_eq!((f.family_id(&q, 2), f.family_id(&q, 3)), (1, 4));
+    }
+
+    #[test]
+    fn same_author_and_title_link_only_with_a_file_in_common() {
+        let q = queue(&[
+            s("a1", "hw: Fix It", 1),
+            s("a2", "hw:  fix it", 2),
+            S {
+                file: "elsewhere.c",
+                ..s("a3", "hw: fix it", 3)
+            },
+            S {
+                author: "other@x.org",
+                ..s("a4", "hw: fix it", 2)
+            },
+        ]);
+        assert_eq!(prev(&q), [None, Some(1), None, None]);
+    }
+
+    #[test]
+    fn a_malformed_change_id_is_reported_and_the_title_still_links() {
+        let q = queue(&[
+            S {
+                cover: Some("change-id: not valid!\n"),
+                ..s("m1", "t", 1)
+            },
+            S {
+                cover: Some("change-id: fine\n"),
+                ..s("m2", "t", 2)
+            },
+        ]);
+        let f = link(&q);
+        assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
+        assert!(f.problems[0].contains("series 1") && f.problems[0].contains("malformed"));
+        assert_eq!(prev(&q), [None, Some(1)]);
+    }
+
+    #[test]
+    fn different_change_ids_keep_same_titled_series_apart() {
+        let q = queue(&[
+            S {
+                cover: Some("change-id: one\n"),
+                ..s("d1", "t", 1)
+            },
+            S {
+                cover: Some("change-id: two\n"),
+                ..s("d2", "t", 2)
+            },
+        ]);
+        assert_eq!(prev(&q), [None, None]);
+        assert_eq!(link(&Queue::default()), Families::default());
+    }
 
     #[test]
     fn change_id_is_read_or_reported() {
