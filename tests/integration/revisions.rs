@@ -316,3 +316,121 @@ fn revisions_errors_name_the_problem_and_exit_2() {
         assert!(stdout(&out).is_empty());
     }
 }
+
+/// v1: one patch touching two files, then two small patches of one file; v2, on a base
+/// that moved the files' lines down: the first split in two, the other two squashed.
+fn split_and_squash(home: &Path) -> std::path::PathBuf {
+    let dir = home.join("repo2");
+    std::fs::create_dir(&dir).expect("repo dir");
+    git(home, &dir, &["init", "-q", "-b", "base"]);
+    let base: Vec<(&str, String)> = ["h.c", "k.c", "m.c"]
+        .iter()
+        .map(|f| (*f, lines(f, &[])))
+        .collect();
+    commit(home, &dir, &base, "base");
+    let sob = "\n\nSigned-off-by: Test <test@example.org>";
+    git(home, &dir, &["checkout", "-q", "-b", "v1"]);
+    commit(
+        home,
+        &dir,
+        &[
+            ("h.c", lines("h.c", &[(4, "h four"), (5, "h five")])),
+            ("k.c", lines("k.c", &[(6, "k six"), (7, "k seven")])),
+        ],
+        &format!("hk: fix both{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[("m.c", lines("m.c", &[(2, "m two")]))],
+        &format!("m: two{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[("m.c", lines("m.c", &[(2, "m two"), (15, "m fifteen")]))],
+        &format!("m: fifteen{sob}"),
+    );
+    // The new base: a line added at the top of every file (the hunks move).
+    git(home, &dir, &["checkout", "-q", "-b", "base2", "base"]);
+    let moved = |f: &str, changed: &[(usize, &str)]| format!("/* top */\n{}", lines(f, changed));
+    commit(
+        home,
+        &dir,
+        &[
+            ("h.c", moved("h.c", &[])),
+            ("k.c", moved("k.c", &[])),
+            ("m.c", moved("m.c", &[])),
+        ],
+        "base2",
+    );
+    git(home, &dir, &["checkout", "-q", "-b", "v2"]);
+    commit(
+        home,
+        &dir,
+        &[("h.c", moved("h.c", &[(4, "h four"), (5, "h five")]))],
+        &format!("h: fix{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[("k.c", moved("k.c", &[(6, "k six"), (7, "k seven")]))],
+        &format!("k: fix{sob}"),
+    );
+    commit(
+        home,
+        &dir,
+        &[("m.c", moved("m.c", &[(2, "m two"), (15, "m fifteen")]))],
+        &format!("m: two and fifteen{sob}"),
+    );
+    dir
+}
+
+#[test]
+fn revisions_of_a_split_squashed_rebased_series_pair_as_git_range_diff() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = split_and_squash(home.path());
+    let expected = git(
+        home.path(),
+        &dir,
+        &["range-diff", "--no-color", "base..v1", "base2..v2"],
+    );
+    let mut text = git(
+        home.path(),
+        &dir,
+        &["format-patch", "--stdout", "--cover-letter", "base..v1"],
+    );
+    text.push_str(&git(
+        home.path(),
+        &dir,
+        &[
+            "format-patch",
+            "--stdout",
+            "--cover-letter",
+            "-v2",
+            "base2..v2",
+        ],
+    ));
+    let queue = home.path().join("q.mbox");
+    std::fs::write(&queue, text).expect("mbox");
+    let out = patchdesk_in(
+        home.path(),
+        &["revisions", queue.to_str().unwrap(), "2"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = stdout(&out);
+    assert_eq!(
+        pair_lines(&got),
+        pair_lines(&expected),
+        "ours:\n{got}\ngit's:\n{expected}"
+    );
+    let git_indented: Vec<&str> = expected.lines().filter(|l| l.starts_with("    ")).collect();
+    let indented: Vec<&str> = got
+        .lines()
+        .filter(|l| {
+            l.starts_with("    ") && !l.starts_with("    (") && !l.starts_with("    findings:")
+        })
+        .collect();
+    assert_eq!(indented, git_indented, "ours:\n{got}\ngit's:\n{expected}");
+}
