@@ -239,14 +239,17 @@ pub fn link(queue: &Queue) -> Families {
         let key = (p.author.email.to_lowercase(), norm_title(&s.title));
         by_title.entry(key).or_default().push(k);
     }
+    // Each series joins the first earlier one of its author and title it overlaps with
+    // (the rest of that family then follows by transitivity).
     for list in by_title.values() {
-        for (x, &a) in list.iter().enumerate() {
-            for &b in &list[x + 1..] {
+        for (x, &b) in list.iter().enumerate() {
+            let first = list[..x].iter().copied().find(|&a| {
                 let differ =
                     matches!((&change_ids[a], &change_ids[b]), (Some(x), Some(y)) if x != y);
-                if !differ && overlap(queue, a, b) {
-                    sets.join(a, b);
-                }
+                !differ && overlap(queue, a, b)
+            });
+            if let Some(a) = first {
+                sets.join(a, b);
             }
         }
     }

@@ -194,6 +194,34 @@ pub fn diffsize(a: &str, b: &str) -> i64 {
     n
 }
 
+/// The sorted hashes of a text's lines.
+fn line_hashes(text: &str) -> Vec<u64> {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let h = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+    let mut v: Vec<u64> = text.lines().map(|l| h.hash_one(l)).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Lines of one side without an equal line on the other (as multisets): every diff
+/// between the two texts removes or adds at least these, so it is a lower bound of
+/// [`diffsize`].
+fn lower_bound(a: &[u64], b: &[u64]) -> i64 {
+    let (mut i, mut j, mut common) = (0, 0, 0i64);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    a.len() as i64 + b.len() as i64 - 2 * common
+}
+
 /// Pairs the patches of `old` with those of `new`; the pairs come in `git range-diff`'s
 /// order (the newer series' order, a removed patch once its predecessors are shown).
 pub fn pair(old: &[&Patch], new: &[&Patch]) -> Vec<Pair> {
@@ -235,13 +263,23 @@ fn correspondences(a: &[RangeText], b: &[RangeText]) -> (Vec<Option<usize>>, Vec
     }
     // Rows: the older patches, then one "created" row per newer patch; columns: the newer
     // patches, then one "deleted" column per older patch.
+    let a_lines: Vec<Vec<u64>> = a.iter().map(|t| line_hashes(t.diff())).collect();
+    let b_lines: Vec<Vec<u64>> = b.iter().map(|t| line_hashes(t.diff())).collect();
     let mut cost = vec![vec![0i64; n]; n];
     for i in 0..a.len() {
         for j in 0..b.len() {
             cost[i][j] = if a_match[i] == Some(j) {
                 0
             } else if a_match[i].is_none() && b_match[j].is_none() {
-                diffsize(a[i].diff(), b[j].diff())
+                // A pair dearer than creating both patches anew is never in the least
+                // total (leaving both unpaired is cheaper), so a lower bound above that
+                // spares the diff.
+                let leave = (a[i].diffsize + b[j].diffsize) * CREATION_FACTOR / 100 + 1;
+                if lower_bound(&a_lines[i], &b_lines[j]) > leave {
+                    COST_MAX
+                } else {
+                    diffsize(a[i].diff(), b[j].diff())
+                }
             } else {
                 COST_MAX
             };
@@ -397,6 +435,21 @@ mod tests {
             [(Some(0), Some(0)), (Some(1), None), (Some(2), Some(1))]
         );
         assert!(pair_texts(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn the_lower_bound_never_exceeds_the_diff() {
+        let texts = ["a\nb\nc\n", "a\nc\nb\n", "x\n", "", "a\na\nb\n", "b\na\n"];
+        for x in texts {
+            for y in texts {
+                let lb = lower_bound(&line_hashes(x), &line_hashes(y));
+                assert!(lb <= diffsize(x, y), "{x:?} {y:?}");
+            }
+        }
+        assert_eq!(
+            lower_bound(&line_hashes("a\nb\n"), &line_hashes("b\nc\n")),
+            2
+        );
     }
 
     #[test]
