@@ -86,7 +86,8 @@ pub fn load_window(
         let label = label(epoch);
         let context = || format!("{}: reading history", epoch.display());
         let mut walk = repo.revwalk().map_err(|e| Error::git(context(), e))?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
+        // Newest first, lazily: a topological sort would walk the whole history first.
+        walk.set_sorting(Sort::TIME)
             .map_err(|e| Error::git(context(), e))?;
         if walk.push_head().is_err() && walk.push_glob("refs/heads/*").is_err() {
             continue;
