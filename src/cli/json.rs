@@ -139,6 +139,8 @@ impl<'a> SeriesJson<'a> {
 pub struct ListJson<'a> {
     pub series: Vec<SeriesJson<'a>>,
     pub skipped: &'a [Skipped],
+    /// How the messages read were taken; they add up to `messages`.
+    pub counts: crate::queue::Counts,
     /// What a --since window read and left out (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<&'a crate::source::window::Window>,

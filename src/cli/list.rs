@@ -36,6 +36,7 @@ pub fn to_json_with(queue: &Queue, maintainers: Option<&Maintainers>) -> String 
             .map(|k| SeriesJson::new(queue, k, &reviews, &families))
             .collect(),
         skipped: &queue.skipped,
+        counts: queue.counts(),
         window: queue.window.as_ref(),
     };
     let Some(m) = maintainers else {
@@ -132,17 +133,25 @@ pub fn to_text(queue: &Queue) -> String {
             let _ = writeln!(out, "{:<7}           missing: {}", "", missing.join(", "));
         }
     }
-    let patches: usize = queue.series.iter().map(|s| s.patches.len()).sum();
+    let c = queue.counts();
     let _ = writeln!(
         out,
-        "\n{} series, {} patches, {} replies{}",
+        "\n{} series, {} patches, {} replies, {} cover{}: {} messages read{}{}",
         queue.series.len(),
-        patches,
-        queue.replies.len(),
-        if queue.skipped.is_empty() {
+        c.patches,
+        c.replies,
+        c.covers,
+        if c.covers == 1 { "" } else { "s" },
+        c.messages,
+        if c.duplicates == 0 {
             String::new()
         } else {
-            format!(", {} messages skipped", queue.skipped.len())
+            format!(", {} duplicates set aside", c.duplicates)
+        },
+        if c.unreadable == 0 {
+            String::new()
+        } else {
+            format!(", {} messages skipped", c.unreadable)
         }
     );
     for s in &queue.skipped {

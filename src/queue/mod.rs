@@ -43,6 +43,41 @@ pub struct Series {
     pub duplicates: Vec<usize>,
 }
 
+/// How the messages read were taken: every message is exactly one of these, so they add
+/// up to what was read (what `git mailsplit` counts, less a `--since` window's cut).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Every message read.
+    pub messages: usize,
+    /// Patches in a series.
+    pub patches: usize,
+    pub covers: usize,
+    /// Discussion and review: messages that carry no patch.
+    pub replies: usize,
+    /// Set aside: a patch (or cover) repeating a number its series already has.
+    pub duplicates: usize,
+    /// Set aside: messages that could not be read (`skipped`, each with its reason).
+    pub unreadable: usize,
+}
+
+impl Queue {
+    /// How the messages read were taken ([`Counts`]).
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts {
+            replies: self.replies.len(),
+            unreadable: self.skipped.len(),
+            ..Counts::default()
+        };
+        for s in &self.series {
+            c.patches += s.patches.len();
+            c.covers += usize::from(s.cover.is_some());
+            c.duplicates += s.duplicates.len();
+        }
+        c.messages = c.patches + c.covers + c.replies + c.duplicates + c.unreadable;
+        c
+    }
+}
+
 impl Series {
     /// The patch that stands for the series (its replies carry the series notes, its key is
     /// the series' key): the cover letter, else the first patch.

@@ -150,3 +150,41 @@ fn commit_mbox_gives_one_series_per_commit() {
     assert!(q.patches.iter().all(|p| p.mail.commit.is_some()));
     println!("checked 500 messages");
 }
+
+/// `git mailsplit`'s count of a file's messages (run sandboxed, into a temp dir).
+fn mailsplit_count(mbox: &std::path::Path) -> usize {
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let out = std::process::Command::new("git")
+        .env("HOME", out_dir.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .arg("mailsplit")
+        .arg(format!("-o{}", out_dir.path().display()))
+        .arg(mbox)
+        .output()
+        .expect("git mailsplit runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("a count")
+}
+
+/// Every message git splits off is counted once: patches, covers, replies, duplicates set
+/// aside and unreadable messages add up to `git mailsplit`'s count.
+#[test]
+fn counts_add_up_to_what_git_mailsplit_splits() {
+    let Some(root) = corpus("counts_add_up_to_what_git_mailsplit_splits") else {
+        return;
+    };
+    for name in ["leds-list-1000.mbox", "qemu-recent-500.mbox"] {
+        let path = root.join(name);
+        let c = load(path.clone()).counts();
+        assert_eq!(c.messages, mailsplit_count(&path), "{name}: {c:?}");
+        assert!(c.patches > 0, "{name}: {c:?}");
+    }
+}

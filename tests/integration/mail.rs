@@ -798,3 +798,41 @@ fn list_since_says_what_the_window_read_and_a_bad_window_is_named() {
         crate::stderr(&bad)
     );
 }
+
+#[test]
+fn list_counts_every_message_git_mailsplit_splits() {
+    let home = tempfile::tempdir().unwrap();
+    for name in ["format-patch.mbox", "mboxrd.mbox"] {
+        let path = fixture(name);
+        let out = tempfile::tempdir().unwrap();
+        let split = crate::run_git(
+            home.path(),
+            out.path(),
+            &["mailsplit", "-o.", path.to_str().unwrap()],
+            b"",
+        );
+        let git_count: u64 = String::from_utf8_lossy(&split).trim().parse().unwrap();
+        let json = crate::stdout(&crate::patchdesk(&[
+            "list",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let c = &v["counts"];
+        let sum: u64 = ["patches", "covers", "replies", "duplicates", "unreadable"]
+            .iter()
+            .map(|k| c[k].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            (c["messages"].as_u64(), sum),
+            (Some(git_count), git_count),
+            "{name}: {c}"
+        );
+        let text = crate::stdout(&crate::patchdesk(&["list", path.to_str().unwrap()]));
+        assert!(
+            text.contains(&format!("{git_count} messages read")),
+            "{text}"
+        );
+    }
+}

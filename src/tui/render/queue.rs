@@ -127,21 +127,20 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let buf = frame.buffer_mut();
     let w = area.width as usize;
-    // Title bar: cover letters are not counted as patches.
-    let covers = state
-        .queue
-        .series
-        .iter()
-        .filter(|s| s.cover.is_some())
-        .count();
-    let patches = state.queue.patches.len().saturating_sub(covers);
+    // Title bar: what the messages read were taken as (they add up to `messages`).
+    let c = state.queue.counts();
     let mut title = format!(
-        " patchdesk  {}  {} series · {} patches · profile {}",
+        " patchdesk  {}  {} series · {} patches · {} replies · {} messages · profile {}",
         state.queue.source,
         state.list.groups.len(),
-        patches,
+        c.patches,
+        c.replies,
+        c.messages,
         state.profile
     );
+    if c.duplicates > 0 {
+        title.push_str(&format!("  · {} duplicates set aside", c.duplicates));
+    }
     if let Some(l) = &state.loading {
         match l.total {
             Some(t) if t > 0 => title.push_str(&format!(
