@@ -172,7 +172,9 @@ impl DeskLink {
         // One transaction: what another patchdesk saved meanwhile is read first, the change
         // is saved, or on failure nothing is.
         let outcome = desk.transact(queue, |desk| {
-            std::thread::sleep(delay);
+            if !delay.is_zero() {
+                std::thread::sleep(delay);
+            }
             match effect {
                 Effect::SetStatus { target, status } => (|| {
                     match *target {

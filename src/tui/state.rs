@@ -106,6 +106,19 @@ pub struct Prompt {
     pub error: Option<String>,
 }
 
+impl Prompt {
+    /// A prompt of `kind` with nothing typed yet.
+    pub fn empty(kind: PromptKind) -> Prompt {
+        Prompt {
+            kind,
+            text: String::new(),
+            before: String::new(),
+            origin: 0,
+            error: None,
+        }
+    }
+}
+
 /// Search in the open patch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Search {

@@ -81,22 +81,12 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
                     unwaived,
                 });
             } else {
-                let rule = unwaived[0].clone();
+                ask_waiver(state, &unwaived[0]);
                 state.confirm = Some(super::state::Confirm {
                     ask,
                     preview,
                     unwaived,
                 });
-                state.prompt = Some(Prompt {
-                    kind: PromptKind::Waiver,
-                    text: String::new(),
-                    before: String::new(),
-                    origin: 0,
-                    error: None,
-                });
-                state.message = Some(format!(
-                    "{rule} is an error here: give a reason to waive it"
-                ));
             }
             Vec::new()
         }

@@ -25,16 +25,7 @@ pub(super) fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect>
             let rule = c.unwaived.remove(0);
             c.ask.waivers.push((rule, reason));
             if let Some(next) = c.unwaived.first() {
-                state.message = Some(format!(
-                    "{next} is an error here: give a reason to waive it"
-                ));
-                state.prompt = Some(Prompt {
-                    kind: PromptKind::Waiver,
-                    text: String::new(),
-                    before: String::new(),
-                    origin: 0,
-                    error: None,
-                });
+                ask_waiver(state, next);
                 state.confirm = Some(c);
                 return Vec::new();
             }
@@ -275,4 +266,12 @@ pub(super) fn prompt_edit(state: &mut AppState, edit: impl FnOnce(&mut String)) 
             }
         }
     }
+}
+
+/// Opens the waiver prompt for `rule`, saying why it is asked.
+pub(super) fn ask_waiver(state: &mut AppState, rule: &str) {
+    state.prompt = Some(Prompt::empty(PromptKind::Waiver));
+    state.message = Some(format!(
+        "{rule} is an error here: give a reason to waive it"
+    ));
 }

@@ -81,15 +81,7 @@ pub(super) fn view_action(state: &mut AppState, context: Context, action: Action
         }
         Action::AddPatchNote => {
             match desk_target(state) {
-                Some(target) => {
-                    state.prompt = Some(Prompt {
-                        kind: PromptKind::WholeNote(target),
-                        text: String::new(),
-                        before: String::new(),
-                        origin: 0,
-                        error: None,
-                    })
-                }
+                Some(target) => state.prompt = Some(Prompt::empty(PromptKind::WholeNote(target))),
                 None => state.message = Some("nothing selected to put a note on".into()),
             }
             return Vec::new();
