@@ -28,6 +28,7 @@ pub mod mail;
 pub mod maintainers;
 pub mod patch;
 pub mod policy;
+pub mod query;
 pub mod queue;
 pub mod revisions;
 pub mod safe;

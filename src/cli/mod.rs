@@ -127,20 +127,42 @@ impl SourceArgs {
         queue::load_since(&self.spec()?, self.since()?)
     }
 
-    /// The start of the --since window, measured from the clock.
+    /// The start of the --since window (else the source's `since` in the config), measured
+    /// from the clock.
     pub fn since(&self) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+        let configured = || self.configured().and_then(|c| c.since);
         self.since
+            .clone()
+            .or_else(configured)
             .as_deref()
             .map(|text| crate::source::window::parse_since(text, chrono::Utc::now().fixed_offset()))
             .transpose()
     }
 
-    /// The MAINTAINERS of --tree (or of --repo's repository); its errors are written to
+    /// The config's `[[source]]` settings for this SOURCE path, if any (a config file that
+    /// cannot be read is reported by the commands that need it, not here).
+    fn configured(&self) -> Option<crate::triage::config::SourceConfig> {
+        let path = self.source.as_deref().filter(|s| *s != "-")?;
+        let config = crate::triage::config::load_default().ok()?;
+        config.source_for(std::path::Path::new(path)).cloned()
+    }
+
+    /// The MAINTAINERS of --tree (or of --repo's repository, or the source's `tree` in the
+    /// config); its errors are written to
     /// standard error, each with file and line, and the rest is used.
     pub fn maintainers(&self) -> Result<Option<crate::maintainers::Maintainers>> {
+        let configured = || {
+            self.configured()
+                .and_then(|c| c.tree)
+                .map(|t| crate::triage::config::expand_home(&t))
+        };
         let tree = match (&self.tree, &self.repo) {
             (Some(tree), _) => tree.clone(),
             (None, Some(repo)) if repo.join("MAINTAINERS").is_file() => repo.clone(),
+            (None, None) => match configured() {
+                Some(tree) => tree,
+                None => return Ok(None),
+            },
             _ => return Ok(None),
         };
         let m = crate::maintainers::Maintainers::load(&tree)?;

@@ -7,11 +7,19 @@
 //!
 //! [notes]
 //! editor = "nvim -f"    # else $VISUAL, $EDITOR, vi; split on spaces, never run by a shell
+//!
+//! [maintainers]
+//! mine = ["qemu-block@nongnu.org"]   # addresses that are "mine" besides the identity's
+//!
+//! [[source]]            # settings for one source, found by its path
+//! path = "~/mail/qemu-devel.mbox"
+//! tree = "~/src/qemu"   # its MAINTAINERS, as --tree
+//! since = "4w"          # its window, as --since
 //! ```
 //!
 //! Other tables and keys are left to the rest of patchdesk (they are ignored here). A file
-//! that is not valid TOML, or whose `[identity]`/`[notes]` have the wrong shape, is an error
-//! naming the file.
+//! that is not valid TOML, or whose tables have the wrong shape, is an error naming the file.
+//! A command-line `--tree` or `--since` wins over the source's setting.
 
 use crate::mail::Address;
 use crate::{Error, Result};
@@ -33,15 +41,53 @@ pub struct NotesConfig {
     pub editor: Option<String>,
 }
 
+/// The `[maintainers]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct MaintainersConfig {
+    /// Addresses (people or lists) that make a patch "mine", besides the identity's email.
+    pub mine: Vec<String>,
+}
+
+/// One `[[source]]` table: settings for the source at `path`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct SourceConfig {
+    /// The source's path (`~/` is the home directory).
+    pub path: String,
+    /// The tree whose MAINTAINERS applies, as `--tree`.
+    pub tree: Option<String>,
+    /// The window to read, as `--since`.
+    pub since: Option<String>,
+}
+
 /// What the desk reads from the config file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct DeskConfig {
     pub identity: Option<IdentityConfig>,
     pub notes: NotesConfig,
+    pub maintainers: MaintainersConfig,
+    pub source: Vec<SourceConfig>,
+}
+
+/// `~/x` as a path under the home directory; other text as it is.
+pub fn expand_home(text: &str) -> PathBuf {
+    match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(text),
+    }
 }
 
 impl DeskConfig {
+    /// The `[[source]]` settings of the source at `path` (compared canonically), if any.
+    pub fn source_for(&self, path: &Path) -> Option<&SourceConfig> {
+        let wanted = std::fs::canonicalize(path).ok()?;
+        self.source.iter().find(|s| {
+            std::fs::canonicalize(expand_home(&s.path)).is_ok_and(|p| p == wanted)
+        })
+    }
+
     /// The configured identity, when it names an email.
     pub fn identity(&self) -> Option<Address> {
         self.identity
@@ -103,6 +149,27 @@ mod tests {
             })
         );
         assert_eq!(config.notes.editor.as_deref(), Some("nvim -f"));
+    }
+
+    #[test]
+    fn reads_mine_and_per_source_settings_found_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let mbox = dir.path().join("qemu.mbox");
+        std::fs::write(&mbox, "").unwrap();
+        let path = dir.path().join("config.toml");
+        let text = format!(
+            "[maintainers]\nmine = [\"qemu-block@nongnu.org\"]\n[[source]]\npath = {:?}\ntree = \"/src/qemu\"\nsince = \"4w\"\n[[source]]\npath = \"/elsewhere\"\ntree = \"/src/other\"\n",
+            mbox.display().to_string()
+        );
+        std::fs::write(&path, text).unwrap();
+        let config = load(&path).unwrap();
+        assert_eq!(config.maintainers.mine, vec!["qemu-block@nongnu.org"]);
+        // Found through another spelling of the same path.
+        let other = dir.path().join(".").join("qemu.mbox");
+        let found = config.source_for(&other).expect("found by its canonical path");
+        assert_eq!(found.tree.as_deref(), Some("/src/qemu"));
+        assert_eq!(found.since.as_deref(), Some("4w"));
+        assert!(config.source_for(&dir.path().join("config.toml")).is_none());
     }
 
     #[test]

@@ -24,7 +24,7 @@
 pub mod action;
 pub mod boundary;
 pub mod desk_link;
-pub mod filter;
+pub use crate::query::filter;
 pub mod headless;
 pub mod key;
 pub mod keymap;
@@ -33,7 +33,9 @@ pub mod patch_model;
 pub mod render;
 pub mod sample;
 pub mod state;
-pub mod summary;
+pub use crate::query::summary;
+#[cfg(test)]
+mod query_tests;
 pub mod theme;
 pub mod update;
 pub mod worker;

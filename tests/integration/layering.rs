@@ -20,6 +20,7 @@ const ORDER: &[&str] = &[
     "queue",
     "policy",
     "revisions",
+    "query",
     "triage",
     "export",
     "tui",

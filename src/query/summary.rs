@@ -98,6 +98,14 @@ pub struct Summary {
     pub message_id_folded: String,
     /// Lower-cased `author <email>` for `author:`.
     pub author_lower: String,
+    /// Lower-cased titles of the MAINTAINERS sections it touches, for `section:` (empty
+    /// without a tree; filled by [`super::owners::apply`]).
+    pub sections_lower: Vec<String>,
+    /// Lower-cased `name <email>` of its MAINTAINERS people and lists, for `maintainer:`.
+    pub people_lower: Vec<String>,
+    /// One of the maintainer's own addresses is among its people (or, without a tree, in
+    /// its To/Cc): `mine`.
+    pub mine: bool,
 }
 
 /// Summaries for every patch of `queue`, indexed like `queue.patches`.
@@ -141,6 +149,9 @@ pub fn summarise(queue: &Queue, findings: &[Vec<Finding>]) -> Vec<Summary> {
                 queue_reviews: reviews,
                 counts: Counts::of(own),
                 rules,
+                sections_lower: Vec::new(),
+                people_lower: Vec::new(),
+                mine: false,
             }
         })
         .collect()
@@ -159,126 +170,5 @@ pub fn with_recorded(
             Some(mine) if !mine.is_empty() => queue.review_counts_with(i, mine).into(),
             _ => s.queue_reviews,
         };
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::tui::sample;
-
-    #[test]
-    fn reviews_count_own_reply_and_cover_trailers_once() {
-        let (q, f) = sample::small_queue();
-        let s = summarise(&q, &f);
-        // p1: own Reviewed-by; cover reply Tested-by.
-        assert_eq!(
-            s[1].reviews,
-            Reviews {
-                acked: 0,
-                reviewed: 1,
-                tested: 1
-            }
-        );
-        // p2: reply Acked-by; cover Tested-by.
-        assert_eq!(
-            s[2].reviews,
-            Reviews {
-                acked: 1,
-                reviewed: 0,
-                tested: 1
-            }
-        );
-        // p3: own Acked-by by Linus; Kim's Reviewed-by in a reply names another address, so
-        // it is not counted (the desk shows it as a warning to accept); cover Tested-by.
-        assert_eq!(
-            s[3].reviews,
-            Reviews {
-                acked: 1,
-                reviewed: 0,
-                tested: 1
-            }
-        );
-        // A lone patch has none.
-        assert_eq!(s[5].reviews, Reviews::default());
-    }
-
-    #[test]
-    fn recorded_trailers_join_the_counts_once_per_person_and_undo_resets() {
-        let (q, f) = sample::small_queue();
-        let mut s = summarise(&q, &f);
-        let trailer = |key: &str, value: &str| Trailer {
-            key: key.into(),
-            value: value.into(),
-            line: 0,
-        };
-        let mut recorded = BTreeMap::new();
-        // p2 has Linus's Acked-by from a reply: his own recorded ack is not a second one.
-        recorded.insert(
-            q.patches[2].key.clone(),
-            vec![
-                trailer("Acked-by", "Linus Torvalds <TORVALDS@example.org>"),
-                trailer("Reviewed-by", "Linus Torvalds <torvalds@example.org>"),
-            ],
-        );
-        // p5 had none.
-        recorded.insert(
-            q.patches[5].key.clone(),
-            vec![trailer("Acked-by", "Mae Maintainer <mae@example.org>")],
-        );
-        with_recorded(&mut s, &q, &recorded);
-        assert_eq!(
-            s[2].reviews,
-            Reviews {
-                acked: 1,
-                reviewed: 1,
-                tested: 1
-            }
-        );
-        assert_eq!(
-            s[5].reviews,
-            Reviews {
-                acked: 1,
-                ..Reviews::default()
-            }
-        );
-        assert_eq!(s[1].reviews, s[1].queue_reviews);
-        // The desk forgot them (undo): the queue's counts again.
-        with_recorded(&mut s, &q, &BTreeMap::new());
-        assert_eq!(s[5].reviews, Reviews::default());
-        assert_eq!(s[2].reviews, s[2].queue_reviews);
-    }
-
-    #[test]
-    fn counts_by_severity_and_rules() {
-        let (q, f) = sample::small_queue();
-        let s = summarise(&q, &f);
-        assert_eq!(
-            s[2].counts,
-            Counts {
-                errors: 1,
-                warnings: 1,
-                infos: 1
-            }
-        );
-        assert_eq!(
-            s[4].rules,
-            vec![
-                "ai-assisted-by".to_string(),
-                "ai-generated-text".to_string()
-            ]
-        );
-        assert!(
-            Counts {
-                errors: 1,
-                ..Counts::default()
-            }
-            .weight()
-                > Counts {
-                    warnings: 50,
-                    ..Counts::default()
-                }
-                .weight()
-        );
     }
 }
