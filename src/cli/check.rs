@@ -85,6 +85,9 @@ pub struct CheckArgs {
     /// Leave out findings below this severity.
     #[arg(long, value_enum, default_value_t, value_name = "S")]
     pub min_severity: MinSeverity,
+    /// Only the patches this query keeps, in the desk's filter language (as `list --filter`).
+    #[arg(long, value_name = "QUERY")]
+    pub filter: Option<String>,
 }
 
 /// Runs `check`; returns 0 without errors, 1 with errors.
@@ -92,11 +95,20 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     let spec = args.source.spec()?;
     let (profile, reason) = args.profile.select(&spec)?;
     let queue = args.source.load()?;
-    let findings = check_queue(&queue, &profile);
+    let mut findings = check_queue(&queue, &profile);
+    let mut patches = std::borrow::Cow::Borrowed(&queue.patches[..]);
+    if let Some(query) = &args.filter {
+        let maintainers = args.source.maintainers()?;
+        let keep = super::filter::keep(&queue, &findings, maintainers.as_ref(), query)?;
+        let kept = queue.patches.iter().zip(&keep).filter(|(_, k)| **k);
+        patches = std::borrow::Cow::Owned(kept.map(|(p, _)| p.clone()).collect());
+        let mut k = keep.iter();
+        findings.retain(|_| k.next().copied().unwrap_or(false));
+    }
     let report = Report {
         profile: &profile,
         reason: &reason,
-        patches: &queue.patches,
+        patches: &patches,
         findings: &findings,
         min: args.min_severity.into(),
     };

@@ -14,9 +14,22 @@ pub fn run(args: &ListArgs) -> Result<i32> {
         super::revisions::warn_families(&crate::revisions::link(&queue));
     }
     let maintainers = args.source.maintainers()?;
+    let keep = match &args.filter {
+        Some(query) => {
+            let (profile, _) = args.profile.select(&args.source.spec()?)?;
+            let findings = crate::policy::check_queue(&queue, &profile);
+            Some(super::filter::keep(
+                &queue,
+                &findings,
+                maintainers.as_ref(),
+                query,
+            )?)
+        }
+        None => None,
+    };
     let text = match args.format {
-        Format::Json => to_json_with(&queue, maintainers.as_ref()),
-        Format::Text => to_text(&queue),
+        Format::Json => to_json_kept(&queue, maintainers.as_ref(), keep.as_deref()),
+        Format::Text => to_text_kept(&queue, keep.as_deref()),
     };
     emit(&text)?;
     Ok(0)
@@ -29,6 +42,16 @@ pub fn to_json(queue: &Queue) -> String {
 
 /// The JSON form, each patch with its `"maintainers"` and `"sections"` when a tree is known.
 pub fn to_json_with(queue: &Queue, maintainers: Option<&Maintainers>) -> String {
+    to_json_kept(queue, maintainers, None)
+}
+
+/// The JSON form of the patches `keep` keeps (all without it); a series none of whose
+/// patches is kept is left out.
+pub fn to_json_kept(
+    queue: &Queue,
+    maintainers: Option<&Maintainers>,
+    keep: Option<&[bool]>,
+) -> String {
     let reviews = queue.all_review_counts();
     let families = crate::revisions::link(queue);
     let list = ListJson {
@@ -39,20 +62,41 @@ pub fn to_json_with(queue: &Queue, maintainers: Option<&Maintainers>) -> String 
         counts: queue.counts(),
         window: queue.window.as_ref(),
     };
-    let Some(m) = maintainers else {
+    if maintainers.is_none() && keep.is_none() {
         let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
         text.push('\n');
         return text;
-    };
-    // (serde_json's Value orders keys by name; only the output with a tree goes through it.)
+    }
+    // (serde_json's Value orders keys by name; only the output with a tree or a filter goes
+    // through it.)
     let mut value = serde_json::to_value(&list).unwrap_or_default();
     {
         let series = value.get_mut("series").and_then(|s| s.as_array_mut());
         for (sj, s) in series.into_iter().flatten().zip(&queue.series) {
             let patches = sj.get_mut("patches").and_then(|p| p.as_array_mut());
-            for (pj, &i) in patches.into_iter().flatten().zip(&s.patches) {
-                add_maintainers(pj, m, &queue.patches[i]);
+            let patches = patches.map(std::mem::take).unwrap_or_default();
+            let mut kept_patches = Vec::new();
+            for (mut pj, &i) in patches.into_iter().zip(&s.patches) {
+                if keep.is_some_and(|k| !k.get(i).copied().unwrap_or(false)) {
+                    continue;
+                }
+                if let Some(m) = maintainers {
+                    add_maintainers(&mut pj, m, &queue.patches[i]);
+                }
+                kept_patches.push(pj);
             }
+            let cover_kept = s
+                .cover
+                .is_some_and(|c| keep.is_none_or(|k| k.get(c).copied().unwrap_or(false)));
+            if let Some(p) = sj.get_mut("patches") {
+                *p = serde_json::Value::Array(kept_patches);
+            }
+            if !cover_kept && sj["patches"].as_array().is_some_and(|a| a.is_empty()) {
+                *sj = serde_json::Value::Null;
+            }
+        }
+        if let Some(series) = value.get_mut("series").and_then(|s| s.as_array_mut()) {
+            series.retain(|s| !s.is_null());
         }
     }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
@@ -72,6 +116,11 @@ pub fn fit(s: &str, width: usize) -> String {
 
 /// The table form.
 pub fn to_text(queue: &Queue) -> String {
+    to_text_kept(queue, None)
+}
+
+/// The table form of the patches `keep` keeps (all without it).
+pub fn to_text_kept(queue: &Queue, keep: Option<&[bool]>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -82,6 +131,9 @@ pub fn to_text(queue: &Queue) -> String {
     for series in &queue.series {
         let rows = series.cover.iter().chain(series.patches.iter());
         for &i in rows {
+            if keep.is_some_and(|k| !k.get(i).copied().unwrap_or(false)) {
+                continue;
+            }
             let p = &queue.patches[i];
             let n = p
                 .subject

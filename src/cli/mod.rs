@@ -5,6 +5,7 @@
 pub mod check;
 pub mod desk;
 pub mod export;
+pub mod filter;
 pub mod json;
 pub mod list;
 pub mod revisions;
@@ -186,8 +187,15 @@ pub enum Format {
 pub struct ListArgs {
     #[command(flatten)]
     pub source: SourceArgs,
+    /// The profile whose findings `has:` and `rule:` of --filter read.
+    #[command(flatten)]
+    pub profile: check::ProfileArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Only the patches this query keeps, in the desk's filter language (`mine has:error`,
+    /// `maintainer:EMAIL`, `section:TEXT`, `author:`, `status:`, `rule:`, fuzzy words).
+    #[arg(long, value_name = "QUERY")]
+    pub filter: Option<String>,
 }
 
 /// `patchdesk show`.

@@ -90,9 +90,10 @@ impl Query {
                 .sections
                 .iter()
                 .all(|t| s.sections_lower.iter().any(|x| x.contains(t.as_str())))
-            && self.authors
-            .iter()
-            .all(|a| s.author_lower.contains(a.as_str()))
+            && self
+                .authors
+                .iter()
+                .all(|a| s.author_lower.contains(a.as_str()))
             && self
                 .statuses
                 .iter()

@@ -83,9 +83,9 @@ impl DeskConfig {
     /// The `[[source]]` settings of the source at `path` (compared canonically), if any.
     pub fn source_for(&self, path: &Path) -> Option<&SourceConfig> {
         let wanted = std::fs::canonicalize(path).ok()?;
-        self.source.iter().find(|s| {
-            std::fs::canonicalize(expand_home(&s.path)).is_ok_and(|p| p == wanted)
-        })
+        self.source
+            .iter()
+            .find(|s| std::fs::canonicalize(expand_home(&s.path)).is_ok_and(|p| p == wanted))
     }
 
     /// The configured identity, when it names an email.
@@ -166,7 +166,9 @@ mod tests {
         assert_eq!(config.maintainers.mine, vec!["qemu-block@nongnu.org"]);
         // Found through another spelling of the same path.
         let other = dir.path().join(".").join("qemu.mbox");
-        let found = config.source_for(&other).expect("found by its canonical path");
+        let found = config
+            .source_for(&other)
+            .expect("found by its canonical path");
         assert_eq!(found.tree.as_deref(), Some("/src/qemu"));
         assert_eq!(found.since.as_deref(), Some("4w"));
         assert!(config.source_for(&dir.path().join("config.toml")).is_none());

@@ -111,3 +111,126 @@ fn a_tree_without_maintainers_is_a_clear_error() {
     let err = stderr(&out);
     assert!(err.contains("MAINTAINERS") && err.contains(t), "{err}");
 }
+
+/// The patch subjects of `list --format json`, cover letters included.
+fn listed(out: &std::process::Output) -> Vec<String> {
+    assert!(out.status.success(), "{}", stderr(out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(out)).unwrap();
+    let mut subjects = Vec::new();
+    for s in v["series"].as_array().unwrap() {
+        for p in s["patches"].as_array().unwrap() {
+            subjects.push(p["subject"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    subjects
+}
+
+/// Subjects of the patches (in `list` JSON with a tree) whose maintainers satisfy `pred`.
+fn listed_where(t: &str, pred: impl Fn(&serde_json::Value) -> bool) -> Vec<String> {
+    let out = patchdesk(&["list", "--demo", "--tree", t, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let mut subjects = Vec::new();
+    for s in v["series"].as_array().unwrap() {
+        for p in s["patches"].as_array().unwrap() {
+            if pred(p) {
+                subjects.push(p["subject"].as_str().unwrap_or_default().to_string());
+            }
+        }
+    }
+    subjects
+}
+
+#[test]
+fn list_filter_keeps_the_patches_of_a_maintainer_a_section_and_mine() {
+    let tree = tree();
+    let t = tree.path().to_str().unwrap();
+    let has_person = |email: &'static str| {
+        move |p: &serde_json::Value| {
+            p["maintainers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["email"] == email)
+        }
+    };
+    let uma = listed_where(t, has_person("uma@example.org"));
+    assert!(!uma.is_empty());
+    let out = patchdesk(&[
+        "list",
+        "--demo",
+        "--tree",
+        t,
+        "--format",
+        "json",
+        "--filter",
+        "maintainer:UMA@",
+    ]);
+    assert_eq!(listed(&out), uma);
+    let block = listed_where(t, |p| {
+        p["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "BLOCK")
+    });
+    assert!(!block.is_empty() && block != uma);
+    let out = patchdesk(&[
+        "list",
+        "--demo",
+        "--tree",
+        t,
+        "--format",
+        "json",
+        "--filter",
+        "section:block",
+    ]);
+    assert_eq!(listed(&out), block);
+    // "mine": the config's [maintainers] mine addresses.
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/patchdesk");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[maintainers]\nmine = [\"Bo Lock <bo@example.org>\"]\n",
+    )
+    .unwrap();
+    let args = [
+        "list", "--demo", "--tree", t, "--format", "json", "--filter", "mine",
+    ];
+    let out = super::patchdesk_in(home.path(), &args, None);
+    assert_eq!(listed(&out), listed_where(t, has_person("bo@example.org")));
+    // Text keeps the same rows.
+    let args = ["list", "--demo", "--tree", t, "--filter", "mine"];
+    let out = super::patchdesk_in(home.path(), &args, None);
+    let text = stdout(&out);
+    let rows = text.lines().count() - 1;
+    assert!(rows > 0 && rows < listed_where(t, |_| true).len(), "{text}");
+    // Nobody's: nothing is mine without addresses.
+    let out = patchdesk(&[
+        "list", "--demo", "--tree", t, "--format", "json", "--filter", "mine",
+    ]);
+    assert!(listed(&out).is_empty());
+}
+
+#[test]
+fn check_filter_reports_only_the_kept_patches() {
+    let tree = tree();
+    let t = tree.path().to_str().unwrap();
+    let all = patchdesk(&["check", "--demo", "--format", "json"]);
+    let some = patchdesk(&[
+        "check",
+        "--demo",
+        "--tree",
+        t,
+        "--format",
+        "json",
+        "--filter",
+        "section:block",
+    ]);
+    let count = |o: &std::process::Output| {
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        v["patches"].as_array().map_or(0, Vec::len)
+    };
+    assert!(count(&some) > 0, "{}", stdout(&some));
+    assert!(count(&some) < count(&all));
+}

@@ -1,0 +1,70 @@
+//! `--filter QUERY` of `list` and `check`: the desk's query language, parsed and matched by
+//! the same code ([`crate::query`]) over the same summaries, so a query keeps the patches the
+//! desk's filter would show. Statuses are read from the desk's state only when the query asks
+//! for `status:`; "mine" is the identity's email and `[maintainers] mine` of the config.
+
+use crate::Result;
+use crate::maintainers::{Lookup, Maintainers};
+use crate::policy::Finding;
+use crate::query::{Filter, Mine, Query, owners, summarise};
+use crate::queue::Queue;
+
+/// The maintainer's own addresses: the identity (config, else git config here) and the
+/// config's `[maintainers] mine`.
+pub fn mine() -> Result<Mine> {
+    let config = crate::triage::config::load_default()?;
+    let identity =
+        crate::triage::identity::find(config.identity().as_ref(), Some(std::path::Path::new(".")))
+            .ok()
+            .map(|i| i.address.email);
+    Ok(Mine::new(
+        identity
+            .iter()
+            .map(String::as_str)
+            .chain(config.maintainers.mine.iter().map(String::as_str)),
+    ))
+}
+
+/// Which patches of `queue` the query keeps, indexed like `queue.patches`.
+pub fn keep(
+    queue: &Queue,
+    findings: &[Vec<Finding>],
+    maintainers: Option<&Maintainers>,
+    text: &str,
+) -> Result<Vec<bool>> {
+    let query = Query::parse(text);
+    let owners: Vec<Lookup> = maintainers
+        .map(|m| owners::owners_of(queue, m))
+        .unwrap_or_default();
+    let mine = if query.mine { mine()? } else { Mine::default() };
+    let mut summaries = summarise(queue, findings);
+    owners::apply(&mut summaries, queue, &owners, &mine);
+    let statuses: Vec<String> = if query.statuses.is_empty() {
+        Vec::new()
+    } else {
+        statuses(queue)?
+    };
+    let status = |i: usize| statuses.get(i).map_or("new", String::as_str);
+    let mut kept = vec![query.is_empty(); queue.patches.len()];
+    if !query.is_empty() {
+        let matches = Filter::default().run(&summaries, 0..summaries.len(), &status, &query);
+        for m in matches {
+            kept[m.index] = true;
+        }
+    }
+    Ok(kept)
+}
+
+/// Each patch's status as the desk's filter reads it (`new` without a desk).
+fn statuses(queue: &Queue) -> Result<Vec<String>> {
+    let Ok(dir) = crate::triage::store::default_data_dir() else {
+        return Ok(vec!["new".into(); queue.patches.len()]);
+    };
+    let desk = crate::triage::desk::Desk::open_shared(&dir, queue)?;
+    let map = desk.statuses(queue);
+    Ok(queue
+        .patches
+        .iter()
+        .map(|p| map.get(&p.key).map_or("new".into(), |s| s.to_string()))
+        .collect())
+}
