@@ -96,6 +96,7 @@ fn load_options(options: &DeskOptions, notice: Option<String>) -> Result<Options
     loaded.editor = Some(crate::triage::notes::editor_command(
         config.notes.editor.as_deref(),
     ));
+    loaded.mine = super::filter::mine()?;
     Ok(loaded)
 }
 
@@ -103,13 +104,15 @@ fn load_options(options: &DeskOptions, notice: Option<String>) -> Result<Options
 fn open(
     spec: SourceSpec,
     since: Option<chrono::DateTime<chrono::FixedOffset>>,
+    maintainers: Option<crate::maintainers::Maintainers>,
     profile: &ProfileArgs,
     options: &DeskOptions,
     notice: Option<String>,
 ) -> Result<i32> {
     // Profile and keymap first: a bad one is reported before the terminal goes raw.
     let (profile, _why) = profile.select(&spec)?;
-    let opts = load_options(options, notice)?;
+    let mut opts = load_options(options, notice)?;
+    opts.maintainers = maintainers.map(std::sync::Arc::new);
     let keys = options.keys.as_deref();
     if options.print.is_some() || keys.is_some() {
         let size = parse_size(&options.size)?;
@@ -155,6 +158,7 @@ pub fn run_desk(args: &DeskArgs) -> Result<i32> {
         return open(
             SourceSpec::Demo,
             None,
+            None,
             &args.profile,
             &args.options,
             Some(notice.to_string()),
@@ -164,6 +168,7 @@ pub fn run_desk(args: &DeskArgs) -> Result<i32> {
     open(
         args.source.spec()?,
         since,
+        args.source.maintainers()?,
         &args.profile,
         &args.options,
         None,
@@ -172,7 +177,14 @@ pub fn run_desk(args: &DeskArgs) -> Result<i32> {
 
 /// Runs `patchdesk demo`.
 pub fn run_demo(args: &DemoArgs) -> Result<i32> {
-    open(SourceSpec::Demo, None, &args.profile, &args.options, None)
+    open(
+        SourceSpec::Demo,
+        None,
+        None,
+        &args.profile,
+        &args.options,
+        None,
+    )
 }
 
 /// Runs `patchdesk keys`.

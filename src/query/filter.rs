@@ -160,7 +160,7 @@ impl std::fmt::Debug for Filter {
 }
 
 /// A typed fuzzy pattern, prepared once per query.
-struct Pattern<'q> {
+pub(crate) struct Pattern<'q> {
     text: &'q str,
     /// The bytes to look for when the pattern is ASCII: as typed when it has a capital
     /// (smart case: exact), else lower case, to be found in the folded fields.
@@ -169,7 +169,7 @@ struct Pattern<'q> {
 }
 
 impl<'q> Pattern<'q> {
-    fn new(text: &'q str) -> Self {
+    pub(crate) fn new(text: &'q str) -> Self {
         Pattern {
             text,
             ascii: text.is_ascii().then_some(text.as_bytes()),
@@ -226,7 +226,7 @@ impl Filter {
     }
 
     /// The ranking score of one field (`folded`: its ASCII lower-case copy).
-    fn rank(&self, field: &str, folded: &str, pattern: &Pattern) -> Option<i64> {
+    pub(crate) fn rank(&self, field: &str, folded: &str, pattern: &Pattern) -> Option<i64> {
         match pattern.ascii {
             Some(p) if pattern.exact => field_score(field.as_bytes(), field.as_bytes(), p),
             Some(p) => field_score(field.as_bytes(), folded.as_bytes(), p),

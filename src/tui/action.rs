@@ -161,12 +161,13 @@ actions! {
     ToggleFold = "toggle_fold", Queue, [Queue], "Fold or unfold the selected series";
     FoldAll = "fold_all", Queue, [Queue], "Fold every series";
     UnfoldAll = "unfold_all", Queue, [Queue], "Unfold every series";
-    Filter = "filter", Queue, [Queue], "Filter the queue (fuzzy; author: status: has:error rule:)";
+    Filter = "filter", Queue, [Queue], "Filter the queue (fuzzy; author: status: has:error rule: maintainer: section: mine)";
     ClearFilter = "clear_filter", Queue, [Queue], "Clear the filter";
     SortByDate = "sort_by_date", Queue, [Queue], "Sort series by date, newest first";
     SortBySubject = "sort_by_subject", Queue, [Queue], "Sort series by subject";
     SortByAuthor = "sort_by_author", Queue, [Queue], "Sort series by author";
     SortByFindings = "sort_by_findings", Queue, [Queue], "Sort series by findings, worst first";
+    SortMineFirst = "sort_mine_first", Queue, [Queue], "Sort series that are mine first, then by date";
     ReverseSort = "reverse_sort", Queue, [Queue], "Reverse the sort order";
     NextFinding = "next_finding", Findings, [Patch], "Jump to the next finding";
     PrevFinding = "prev_finding", Findings, [Patch], "Jump to the previous finding";

@@ -251,6 +251,8 @@ pub enum Incoming {
     Queue {
         queue: Queue,
         findings: Vec<Vec<Finding>>,
+        /// Each patch's MAINTAINERS sections and people (empty without a tree).
+        owners: Vec<crate::maintainers::Lookup>,
         done: bool,
     },
     /// The background load failed.

@@ -16,6 +16,8 @@ pub enum SortKey {
     Subject,
     Author,
     Findings,
+    /// Series with a patch that is mine first, then newest first.
+    Mine,
 }
 
 impl SortKey {
@@ -25,6 +27,7 @@ impl SortKey {
             SortKey::Subject => "subject",
             SortKey::Author => "author",
             SortKey::Findings => "findings",
+            SortKey::Mine => "mine first",
         }
     }
 }
@@ -180,6 +183,8 @@ impl List {
         enum SortValue {
             Number(std::cmp::Reverse<u64>),
             Text(String),
+            /// Not mine (true after false), then a number.
+            Mine(bool, std::cmp::Reverse<u64>),
         }
         let keys: Vec<SortValue> = self
             .groups
@@ -189,6 +194,16 @@ impl List {
                     // Shifted so that "no date" sorts last among newest-first.
                     let t = group_key_date(g, summaries);
                     SortValue::Number(std::cmp::Reverse((t as i128 - i64::MIN as i128) as u64))
+                }
+                SortKey::Mine => {
+                    let t = group_key_date(g, summaries);
+                    let mine = g
+                        .patches()
+                        .any(|p| summaries.get(p).is_some_and(|s| s.mine));
+                    SortValue::Mine(
+                        !mine,
+                        std::cmp::Reverse((t as i128 - i64::MIN as i128) as u64),
+                    )
                 }
                 SortKey::Subject => {
                     SortValue::Text(group_title(g, queue, summaries).to_lowercase())

@@ -70,6 +70,10 @@ pub struct Options {
     /// The editor for notes, program and arguments (`triage::notes::editor_command` in the
     /// binary); `None`: notes are edited in the prompt only. Never run by headless replay.
     pub editor: Option<Vec<String>>,
+    /// The MAINTAINERS of `--tree` (or the source's configured tree), if any.
+    pub maintainers: Option<std::sync::Arc<crate::maintainers::Maintainers>>,
+    /// The maintainer's own addresses: which patches are "mine".
+    pub mine: crate::query::Mine,
 }
 
 impl Options {
@@ -83,6 +87,8 @@ impl Options {
             data_dir: None,
             identity: None,
             editor: None,
+            maintainers: None,
+            mine: crate::query::Mine::default(),
         }
     }
 
@@ -96,10 +102,19 @@ impl Options {
         Ok(Options::new(Keymap::load(keymap_spec, user_keymap)?))
     }
 
+    /// Each patch's sections and people under these options' MAINTAINERS (none without).
+    fn owners(&self, queue: &Queue) -> Vec<crate::maintainers::Lookup> {
+        self.maintainers
+            .as_ref()
+            .map(|m| crate::query::owners_of(queue, m))
+            .unwrap_or_default()
+    }
+
     fn state(&self, queue: Queue, findings: Vec<Vec<Finding>>, profile: &str) -> AppState {
         let now = self
             .now
             .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+        let owners = self.owners(&queue);
         let mut state = AppState::new(
             queue,
             findings,
@@ -108,6 +123,8 @@ impl Options {
             theme::Theme::new(self.color),
             now,
         );
+        state.mine = self.mine.clone();
+        state.set_owners(owners);
         state.message = self.notice.clone().or_else(|| {
             let window = state.queue.window.as_ref()?;
             Some(window.describe())
@@ -181,6 +198,7 @@ impl LoadProgress {
         let _ = self.tx.send(Incoming::Queue {
             queue,
             findings,
+            owners: Vec::new(),
             done: false,
         });
     }
@@ -221,17 +239,25 @@ where
         what: "loading".into(),
     });
     let worker_tx = tx.clone();
+    let maintainers = options.maintainers.clone();
     std::thread::spawn(move || {
         let progress = LoadProgress {
             tx: worker_tx.clone(),
             last: std::cell::Cell::new(None),
         };
         let msg = match loader(&progress) {
-            Ok((queue, findings)) => Incoming::Queue {
-                queue,
-                findings,
-                done: true,
-            },
+            Ok((queue, findings)) => {
+                // Whose patch it is, here and never on the key path.
+                let owners = maintainers
+                    .map(|m| crate::query::owners_of(&queue, &m))
+                    .unwrap_or_default();
+                Incoming::Queue {
+                    queue,
+                    findings,
+                    owners,
+                    done: true,
+                }
+            }
             Err(e) => Incoming::LoadFailed(e.to_string()),
         };
         let _ = worker_tx.send(msg);

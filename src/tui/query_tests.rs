@@ -5,6 +5,8 @@ mod filter {
     use crate::query::filter::*;
     use crate::query::summary;
     use crate::tui::sample;
+    use fuzzy_matcher::FuzzyMatcher;
+    use fuzzy_matcher::skim::SkimMatcherV2;
 
     fn run(q: &str) -> Vec<usize> {
         let (queue, f) = sample::small_queue();
@@ -146,8 +148,10 @@ mod filter {
 
 #[cfg(test)]
 mod summary {
+    use crate::patch::Trailer;
     use crate::query::summary::*;
     use crate::tui::sample;
+    use std::collections::BTreeMap;
 
     #[test]
     fn reviews_count_own_reply_and_cover_trailers_once() {
@@ -262,5 +266,39 @@ mod summary {
                 }
                 .weight()
         );
+    }
+}
+
+mod owner_terms {
+    use crate::query::{Filter, Mine, Query, owners, summarise};
+    use crate::tui::sample;
+
+    #[test]
+    fn maintainer_section_and_mine_terms_parse_and_match() {
+        let q = Query::parse("mine maintainer:Bo@ section:Block fifo");
+        assert!(q.mine);
+        assert_eq!(q.maintainers, vec!["bo@"]);
+        assert_eq!(q.sections, vec!["block"]);
+        assert_eq!(q.fuzzy, "fifo");
+        assert!(!Query::parse("fifo").narrows(&Query::parse("fifo mine")));
+        let (queue, f) = sample::small_queue();
+        let mut s = summarise(&queue, &f);
+        // Without a tree, mine is To/Cc; the sample's patches are addressed to nobody here.
+        owners::apply(&mut s, &queue, &[], &Mine::new(["nobody@example.org"]));
+        assert!(s.iter().all(|x| !x.mine));
+        s[2].mine = true;
+        s[2].sections_lower = vec!["block layer".into()];
+        s[2].people_lower = vec!["bo lock <bo@example.org>".into()];
+        let run = |text: &str| -> Vec<usize> {
+            Filter::default()
+                .run(&s, 0..s.len(), &|_| "new", &Query::parse(text))
+                .into_iter()
+                .map(|m| m.index)
+                .collect()
+        };
+        assert_eq!(run("mine"), vec![2]);
+        assert_eq!(run("maintainer:bo@example"), vec![2]);
+        assert_eq!(run("section:block"), vec![2]);
+        assert_eq!(run("section:net"), Vec::<usize>::new());
     }
 }

@@ -227,6 +227,11 @@ pub struct AppState {
     pub queue: Arc<Queue>,
     pub findings: Arc<Vec<Vec<Finding>>>,
     pub summaries: Vec<Summary>,
+    /// Each patch's MAINTAINERS sections and people, indexed like the queue's patches
+    /// (empty without a tree, or until the load has looked them up).
+    pub owners: Arc<Vec<crate::maintainers::Lookup>>,
+    /// The maintainer's own addresses (the `@` mark and `mine`).
+    pub mine: crate::query::Mine,
     pub profile: String,
     /// Triage status by patch key; a patch not here is `new`. Filled by the triage work.
     pub statuses: BTreeMap<String, crate::triage::status::Status>,
@@ -292,6 +297,8 @@ impl AppState {
             queue: Arc::new(Queue::default()),
             findings: Arc::new(Vec::new()),
             summaries: Vec::new(),
+            owners: Arc::new(Vec::new()),
+            mine: crate::query::Mine::default(),
             profile: profile.to_string(),
             statuses: BTreeMap::new(),
             filter: Filter::default(),
@@ -345,6 +352,8 @@ impl AppState {
             .map(|p| p.key.clone());
         self.summaries = summary::summarise(&queue, &findings);
         summary::with_recorded(&mut self.summaries, &queue, &self.recorded);
+        self.owners = Arc::new(Vec::new());
+        crate::query::owners::apply(&mut self.summaries, &queue, &[], &self.mine);
         self.list.groups = list::groups(&queue);
         self.list.folded.clear();
         self.list.rows.clear();
@@ -369,6 +378,24 @@ impl AppState {
             });
         }
         self.dirty = true;
+    }
+
+    /// Takes each patch's sections and people (looked up off the key path) and marks what is
+    /// mine; an empty list keeps what is known.
+    pub fn set_owners(&mut self, owners: Vec<crate::maintainers::Lookup>) {
+        if owners.is_empty() && !self.mine.is_empty() {
+            crate::query::owners::apply(&mut self.summaries, &self.queue, &[], &self.mine);
+        } else if owners.len() == self.queue.patches.len() {
+            crate::query::owners::apply(&mut self.summaries, &self.queue, &owners, &self.mine);
+            self.owners = Arc::new(owners);
+        }
+        self.refilter(true);
+        self.dirty = true;
+    }
+
+    /// The sections and people of patch `index`, when a tree is known.
+    pub fn owners_of(&self, index: usize) -> Option<&crate::maintainers::Lookup> {
+        self.owners.get(index)
     }
 
     /// Takes what the desk now says: statuses, notes and marks; re-filters and rebuilds the
@@ -611,8 +638,14 @@ impl AppState {
     /// Rows of the patch body on screen (2 header rows, the pane, the status line).
     pub fn body_height(&self) -> usize {
         (self.size.1 as usize)
-            .saturating_sub(3 + self.pane_height())
+            .saturating_sub(3 + self.header_extra() + self.pane_height())
             .max(1)
+    }
+
+    /// Lines the patch header has beyond its two: one for the sections and people when a
+    /// MAINTAINERS file is known.
+    pub fn header_extra(&self) -> usize {
+        usize::from(!self.owners.is_empty())
     }
 
     /// Width of the patch text area (without the gutter).

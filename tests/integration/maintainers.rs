@@ -234,3 +234,58 @@ fn check_filter_reports_only_the_kept_patches() {
     assert!(count(&some) > 0, "{}", stdout(&some));
     assert!(count(&some) < count(&all));
 }
+
+/// A home whose config makes Bo Lock's address mine.
+fn bo_home() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/patchdesk");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[maintainers]\nmine = [\"bo@example.org\"]\n",
+    )
+    .unwrap();
+    home
+}
+
+#[test]
+fn the_desk_marks_mine_sorts_it_first_and_filters_as_list_does() {
+    let tree = tree();
+    let t = tree.path().to_str().unwrap();
+    let home = bo_home();
+    let desk = |keys: &str| {
+        let args = [
+            "--demo", "--tree", t, "--keys", keys, "--print", "--size", "160x30",
+        ];
+        let out = super::patchdesk_in(home.path(), &args, None);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let args = [
+        "list", "--demo", "--tree", t, "--format", "json", "--filter", "mine",
+    ];
+    let mine = listed(&super::patchdesk_in(home.path(), &args, None));
+    assert!(!mine.is_empty());
+    // The filter shows exactly list's patches (titles without their [PATCH] prefix).
+    let screen = desk("/mine<enter>");
+    let all = listed_where(t, |_| true);
+    for subject in &all {
+        let title = subject.rsplit("] ").next().unwrap();
+        let shown = screen.lines().any(|l| l.contains(title));
+        assert_eq!(shown, mine.contains(subject), "{title}\n{screen}");
+    }
+    // Marked with @ and sorted first by `sm`.
+    let screen = desk("sm");
+    let rows: Vec<&str> = screen.lines().skip(2).collect();
+    assert!(rows[1].contains("@ "), "{screen}");
+    let first_unmarked = rows
+        .iter()
+        .position(|r| !r.contains("@ ") && r.contains('└'));
+    let last_marked = rows.iter().rposition(|r| r.contains("@ "));
+    assert!(last_marked < first_unmarked, "{screen}");
+    assert!(screen.contains("sorted by mine first"), "{screen}");
+    // The patch header names the sections and people.
+    let screen = desk("/mine<enter>j<enter>");
+    assert!(screen.contains("sections: BLOCK"), "{screen}");
+    assert!(screen.contains("Bo Lock (supporter)"), "{screen}");
+}

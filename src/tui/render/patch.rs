@@ -218,13 +218,17 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
         }
     }
     buf.set_line(area.x, area.y + 1, &Line::from(info), area.width);
+    let top = 2 + state.header_extra() as u16;
+    if let Some(owners) = state.owners_of(view.index) {
+        buf.set_line(area.x, area.y + 2, &owners_line(theme, owners), area.width);
+    }
 
     // Body.
     let body_h = state.body_height();
     let text_w = state.text_width();
     let target = state.note_target();
-    let mut y = area.y + 2;
-    let bottom = area.y + 2 + body_h as u16;
+    let mut y = area.y + top;
+    let bottom = area.y + top + body_h as u16;
     for &li in view.visible.iter().skip(view.offset) {
         if y >= bottom {
             break;
@@ -273,6 +277,41 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
             },
         );
     }
+}
+
+/// The header's MAINTAINERS line: the sections touched, then the people (not the lists),
+/// and the files no section covers.
+fn owners_line(theme: &Theme, owners: &crate::maintainers::Lookup) -> Line<'static> {
+    let safe = |t: &str| crate::safe::line(t, false).0;
+    let mut spans = vec![Span::styled(" sections: ", theme.dim)];
+    if owners.sections.is_empty() {
+        spans.push(Span::styled("none", theme.dim));
+    } else {
+        spans.push(Span::styled(safe(&owners.sections.join(", ")), theme.title));
+    }
+    let people: Vec<String> = owners
+        .people
+        .iter()
+        .filter(|p| p.is_person())
+        .map(|p| {
+            let who = if p.name.is_empty() { &p.email } else { &p.name };
+            format!("{} ({})", safe(who), p.role)
+        })
+        .collect();
+    if !people.is_empty() {
+        spans.push(Span::styled(" · ", theme.dim));
+        spans.push(Span::raw(people.join(", ")));
+    }
+    if !owners.uncovered.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                " · !! no section covers {}",
+                safe(&owners.uncovered.join(", "))
+            ),
+            theme.severity(Severity::Warning),
+        ));
+    }
+    Line::from(spans)
 }
 
 fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect) {

@@ -321,6 +321,11 @@ fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Lin
             subject_width -= mark.len() + 1;
         }
     }
+    // Mine (a MAINTAINERS section of mine, or addressed to me without a tree).
+    if !matches!(row, Row::Gap { .. }) && summary.is_some_and(|s| s.mine) && subject_width > 10 {
+        spans.push(Span::styled("@ ", theme.key));
+        subject_width -= 2;
+    }
     if has_note_mark(state, row) && subject_width > 10 {
         spans.push(Span::styled("✎ ", theme.note));
         subject_width -= 2;

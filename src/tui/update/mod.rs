@@ -48,9 +48,11 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
         Incoming::Queue {
             queue,
             findings,
+            owners,
             done,
         } => {
             state.set_queue(queue, findings);
+            state.set_owners(owners);
             if done {
                 state.loading = None;
                 if let Some(window) = &state.queue.window {

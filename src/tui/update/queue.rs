@@ -69,8 +69,10 @@ pub(super) fn queue_action(state: &mut AppState, action: Action) {
         Action::SortByDate
         | Action::SortBySubject
         | Action::SortByAuthor
-        | Action::SortByFindings => {
+        | Action::SortByFindings
+        | Action::SortMineFirst => {
             state.list.sort = match action {
+                Action::SortMineFirst => crate::tui::list::SortKey::Mine,
                 Action::SortByDate => crate::tui::list::SortKey::Date,
                 Action::SortBySubject => crate::tui::list::SortKey::Subject,
                 Action::SortByAuthor => crate::tui::list::SortKey::Author,

@@ -225,6 +225,7 @@ fn a_queue_arriving_keeps_the_selection() {
         Incoming::Queue {
             queue: q,
             findings: f,
+            owners: Vec::new(),
             done: true,
         },
     );
