@@ -3,9 +3,9 @@
 //! not run. Also `patchdesk policy list|show`.
 
 use super::{SourceArgs, emit};
+use crate::policy::Severity;
 use crate::policy::profile::{self, Loader, Profile, Selection};
 use crate::policy::report::{Report, use_color};
-use crate::policy::{Severity, check_queue};
 use crate::source::SourceSpec;
 use crate::{Error, Result};
 use clap::{Args, Subcommand, ValueEnum};
@@ -95,11 +95,11 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     let spec = args.source.spec()?;
     let (profile, reason) = args.profile.select(&spec)?;
     let queue = args.source.load()?;
-    let mut findings = check_queue(&queue, &profile);
+    let maintainers = args.source.maintainers()?;
+    let (mut findings, owners) = super::filter::check_owned(&queue, &profile, maintainers.as_ref());
     let mut patches = std::borrow::Cow::Borrowed(&queue.patches[..]);
     if let Some(query) = &args.filter {
-        let maintainers = args.source.maintainers()?;
-        let keep = super::filter::keep(&queue, &findings, maintainers.as_ref(), query)?;
+        let keep = super::filter::keep(&queue, &findings, &owners, query)?;
         let kept = queue.patches.iter().zip(&keep).filter(|(_, k)| **k);
         patches = std::borrow::Cow::Owned(kept.map(|(p, _)| p.clone()).collect());
         let mut k = keep.iter();

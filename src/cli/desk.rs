@@ -6,7 +6,6 @@
 
 use super::check::ProfileArgs;
 use super::{SourceArgs, emit, emit_safe};
-use crate::policy::check_queue;
 use crate::queue;
 use crate::source::SourceSpec;
 use crate::tui::{self, Options, Output};
@@ -117,7 +116,8 @@ fn open(
     if options.print.is_some() || keys.is_some() {
         let size = parse_size(&options.size)?;
         let queue = queue::load_since(&spec, since)?;
-        let findings = check_queue(&queue, &profile);
+        let (findings, _) =
+            super::filter::check_owned(&queue, &profile, opts.maintainers.as_deref());
         let output = match options.print {
             Some(PrintStyle::Ansi) => Output::Ansi,
             _ => Output::Plain,
@@ -141,12 +141,14 @@ fn open(
     }
     let name = spec.name();
     let profile_name = profile.name.clone();
+    let maintainers = opts.maintainers.clone();
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
         let queue = queue::load_since(&spec, since)?;
         progress.progress(queue.patches.len(), Some(queue.patches.len()), "checking");
-        let findings = check_queue(&queue, &profile);
-        Ok((queue, findings))
+        let (findings, owners) =
+            super::filter::check_owned(&queue, &profile, maintainers.as_deref());
+        Ok((queue, findings, owners))
     })?;
     Ok(0)
 }

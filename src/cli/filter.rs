@@ -25,20 +25,32 @@ pub fn mine() -> Result<Mine> {
     ))
 }
 
+/// The queue's findings under `profile`, with the MAINTAINERS rule when a tree is known,
+/// and each patch's sections and people (empty without a tree).
+pub fn check_owned(
+    queue: &Queue,
+    profile: &crate::policy::profile::Profile,
+    maintainers: Option<&Maintainers>,
+) -> (Vec<Vec<Finding>>, Vec<Lookup>) {
+    let mut findings = crate::policy::check_queue(queue, profile);
+    let owners: Vec<Lookup> = maintainers
+        .map(|m| owners::owners_of(queue, m))
+        .unwrap_or_default();
+    crate::policy::rules::maintainers_cc::add(&queue.patches, &owners, profile, &mut findings);
+    (findings, owners)
+}
+
 /// Which patches of `queue` the query keeps, indexed like `queue.patches`.
 pub fn keep(
     queue: &Queue,
     findings: &[Vec<Finding>],
-    maintainers: Option<&Maintainers>,
+    owners: &[Lookup],
     text: &str,
 ) -> Result<Vec<bool>> {
     let query = Query::parse(text);
-    let owners: Vec<Lookup> = maintainers
-        .map(|m| owners::owners_of(queue, m))
-        .unwrap_or_default();
     let mine = if query.mine { mine()? } else { Mine::default() };
     let mut summaries = summarise(queue, findings);
-    owners::apply(&mut summaries, queue, &owners, &mine);
+    owners::apply(&mut summaries, queue, owners, &mine);
     let statuses: Vec<String> = if query.statuses.is_empty() {
         Vec::new()
     } else {

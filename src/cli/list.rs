@@ -17,13 +17,9 @@ pub fn run(args: &ListArgs) -> Result<i32> {
     let keep = match &args.filter {
         Some(query) => {
             let (profile, _) = args.profile.select(&args.source.spec()?)?;
-            let findings = crate::policy::check_queue(&queue, &profile);
-            Some(super::filter::keep(
-                &queue,
-                &findings,
-                maintainers.as_ref(),
-                query,
-            )?)
+            let (findings, owners) =
+                super::filter::check_owned(&queue, &profile, maintainers.as_ref());
+            Some(super::filter::keep(&queue, &findings, &owners, query)?)
         }
         None => None,
     };

@@ -20,6 +20,7 @@ pub enum Family {
     Trailer,
     Style,
     License,
+    Maintainers,
 }
 
 impl Family {
@@ -30,6 +31,7 @@ impl Family {
             Family::Trailer => "trailer",
             Family::Style => "style",
             Family::License => "license",
+            Family::Maintainers => "maintainers",
         }
     }
 }
@@ -619,6 +621,14 @@ pub const RULES: &[RuleInfo] = &[
         "licence boilerplate in a new file",
         "QEMU scripts/checkpatch.pl; Linux scripts/checkpatch.pl",
         "New files use an SPDX line instead of licence boilerplate (and never the FSF's postal address)."
+    ),
+    rule!(
+        "maintainers-cc-missing",
+        Maintainers,
+        Off,
+        "no maintainer of a touched section in To/Cc",
+        "QEMU docs/devel/submitting-a-patch.rst, \"CC the relevant maintainer\"; Linux Documentation/process/submitting-patches.rst, \"Select the recipients for your patch\"",
+        "A patch reaches the people who must review it only when it is sent to them: scripts/get_maintainer.pl names them from MAINTAINERS. Checked only with a tree (--tree) and only on mail that has To/Cc headers."
     ),
 ];
 

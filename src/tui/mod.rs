@@ -217,7 +217,8 @@ pub fn run(
 }
 
 /// Opens the desk at once and loads on a worker thread: `loader` reports progress, may
-/// publish partial queues, and returns the full queue with its findings.
+/// publish partial queues, and returns the full queue with its findings and each patch's
+/// MAINTAINERS lookup (empty without a tree).
 pub fn run_loading<F>(
     source_name: &str,
     profile_name: &str,
@@ -225,7 +226,9 @@ pub fn run_loading<F>(
     loader: F,
 ) -> Result<()>
 where
-    F: FnOnce(&LoadProgress) -> Result<(Queue, Vec<Vec<Finding>>)> + Send + 'static,
+    F: FnOnce(&LoadProgress) -> Result<(Queue, Vec<Vec<Finding>>, Vec<crate::maintainers::Lookup>)>
+        + Send
+        + 'static,
 {
     let (tx, rx) = mpsc::channel();
     let queue = Queue {
@@ -239,25 +242,19 @@ where
         what: "loading".into(),
     });
     let worker_tx = tx.clone();
-    let maintainers = options.maintainers.clone();
     std::thread::spawn(move || {
         let progress = LoadProgress {
             tx: worker_tx.clone(),
             last: std::cell::Cell::new(None),
         };
         let msg = match loader(&progress) {
-            Ok((queue, findings)) => {
-                // Whose patch it is, here and never on the key path.
-                let owners = maintainers
-                    .map(|m| crate::query::owners_of(&queue, &m))
-                    .unwrap_or_default();
-                Incoming::Queue {
-                    queue,
-                    findings,
-                    owners,
-                    done: true,
-                }
-            }
+            // Findings and whose patch it is come from here, never the key path.
+            Ok((queue, findings, owners)) => Incoming::Queue {
+                queue,
+                findings,
+                owners,
+                done: true,
+            },
             Err(e) => Incoming::LoadFailed(e.to_string()),
         };
         let _ = worker_tx.send(msg);

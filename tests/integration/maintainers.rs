@@ -289,3 +289,83 @@ fn the_desk_marks_mine_sorts_it_first_and_filters_as_list_does() {
     assert!(screen.contains("sections: BLOCK"), "{screen}");
     assert!(screen.contains("Bo Lock (supporter)"), "{screen}");
 }
+
+/// One patch to block/qcow.c, sent with `headers` (To/Cc lines or nothing).
+fn qcow_patch(headers: &str) -> String {
+    format!(
+        "From 1234567890abcdef1234567890abcdef12345678 Mon Sep 17 00:00:00 2001\n\
+From: Pat Sender <pat@example.org>\n\
+Date: Mon, 2 Nov 2026 10:00:00 +0000\n\
+Subject: [PATCH] block/qcow: fix a leak\n\
+Message-ID: <qcow.1@example.org>\n\
+{headers}\
+\n\
+Free the table on the error path.\n\
+\n\
+Signed-off-by: Pat Sender <pat@example.org>\n\
+---\n\
+ block/qcow.c | 1 +\n\
+ 1 file changed, 1 insertion(+)\n\
+\n\
+diff --git a/block/qcow.c b/block/qcow.c\n\
+index 1111111..2222222 100644\n\
+--- a/block/qcow.c\n\
++++ b/block/qcow.c\n\
+@@ -1,2 +1,3 @@\n\
+ int a;\n\
++int b;\n\
+ int c;\n\
+-- \n\
+2.47.0\n\
+\n"
+    )
+}
+
+#[test]
+fn a_mail_that_misses_every_maintainer_of_a_section_is_reported_per_profile() {
+    let tree = tree();
+    let t = tree.path().to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let rule_hits = |headers: &str, profile: &str| -> Vec<String> {
+        let mbox = dir.path().join("q.mbox");
+        std::fs::write(&mbox, qcow_patch(headers)).unwrap();
+        let m = mbox.to_str().unwrap();
+        let out = patchdesk(&[
+            "check",
+            m,
+            "--tree",
+            t,
+            "--profile",
+            profile,
+            "--format",
+            "json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        v["patches"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "maintainers-cc-missing")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let missed = rule_hits(
+        "To: someone@example.org\nCc: all@lists.example.org\n",
+        "qemu",
+    );
+    assert_eq!(missed.len(), 1, "{missed:?}");
+    assert!(
+        missed[0].contains("BLOCK (Bo Lock <bo@example.org>)"),
+        "{missed:?}"
+    );
+    // Sent to the maintainer (any case): nothing.
+    assert!(rule_hits("To: someone@example.org\nCc: BO@example.org\n", "qemu").is_empty());
+    // Off in generic; never judged without To/Cc (a format-patch file).
+    assert!(rule_hits("To: someone@example.org\n", "generic").is_empty());
+    assert!(rule_hits("", "qemu").is_empty());
+    // Without a tree the rule cannot run.
+    let mbox = dir.path().join("q.mbox");
+    std::fs::write(&mbox, qcow_patch("To: someone@example.org\n")).unwrap();
+    let out = patchdesk(&["check", mbox.to_str().unwrap(), "--profile", "qemu"]);
+    assert!(!stdout(&out).contains("maintainers-cc-missing"));
+}

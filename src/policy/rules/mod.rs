@@ -6,6 +6,7 @@ pub mod ai_bots;
 pub mod bidi;
 pub mod dco;
 pub mod license;
+pub mod maintainers_cc;
 pub mod style;
 pub mod trailer;
 pub mod util;
