@@ -28,3 +28,11 @@ shot queue "" "patchdesk: the queue"
 shot patch "${PATCH_KEYS:-/qcow<enter><enter>>f}" "patchdesk: a patch with its findings inline"
 shot help "?" "patchdesk: help"
 shot export "jes<c-u>acked.mbox<enter>ms" "patchdesk: the confirm step of an export"
+
+# "Mine": a small MAINTAINERS (the demo's maintainer looks after the UART) read by --tree.
+TREE=$(mktemp -d)
+printf 'UART\nM:\tJon Tabor <jon.tabor@example.net>\nL:\tserial@lists.example.org\nS:\tMaintained\nF:\thw/char/\nF:\tinclude/hw/uart.h\n\nBLOCK\nM:\tBo Lock <bo@example.org>\nS:\tSupported\nF:\tblock/\nF:\ttests/test-qcow*\n' \
+    > "$TREE/MAINTAINERS"
+PATCHDESK="${PATCHDESK_MINE:-cargo run -q -- --demo --tree $TREE}" shot mine "smj" \
+    "patchdesk: the patches that are mine, marked and first"
+rm -rf "$TREE"
