@@ -61,11 +61,14 @@ impl Maintainers {
     pub fn lookup(&self, scan: &PatchScan) -> Lookup {
         let mut order: Vec<usize> = Vec::new();
         let mut uncovered = Vec::new();
-        let mut candidates: Vec<usize> = Vec::new();
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        let mut hits: Vec<(usize, i64)> = Vec::new();
         for file in &scan.files {
+            let slashes = file.matches('/').count();
             candidates.clear();
             for (k, _) in file
                 .char_indices()
+                .skip(1)
                 .chain(std::iter::once((file.len(), ' ')))
             {
                 if let Some(v) = self.by_prefix.get(&file[..k]) {
@@ -73,23 +76,33 @@ impl Maintainers {
                 }
             }
             candidates.extend_from_slice(&self.always);
+            // Section order, and within a section file order: the last rule that matches
+            // gives the section's depth, as the script's loop leaves it.
             candidates.sort_unstable();
             candidates.dedup();
-            let mut hits: Vec<(usize, i64)> = Vec::new();
-            for &s in &candidates {
+            hits.clear();
+            let mut c = 0;
+            while c < candidates.len() {
+                let s = candidates[c].0;
+                let mut end = c;
+                while end < candidates.len() && candidates[end].0 == s {
+                    end += 1;
+                }
                 let section = &self.sections[s];
-                if section.excludes.iter().any(|x| x.matches(file)) {
-                    continue;
-                }
-                let mut depth = None;
-                for rule in &section.file_rules {
-                    match rule {
-                        FileRule::F(p) if p.matches(file) => depth = Some(p.depth),
-                        FileRule::N(re) if re.is_match(file).unwrap_or(false) => depth = Some(0),
-                        _ => {}
+                let depth = candidates[c..end].iter().rev().find_map(|&(_, r)| {
+                    match &section.file_rules[r] {
+                        FileRule::F(p) if p.matches_counted(file, slashes) => Some(p.depth),
+                        FileRule::N(re) if re.is_match(file).unwrap_or(false) => Some(0),
+                        _ => None,
                     }
-                }
-                if let Some(d) = depth {
+                });
+                c = end;
+                if let Some(d) = depth
+                    && !section
+                        .excludes
+                        .iter()
+                        .any(|x| x.matches_counted(file, slashes))
+                {
                     hits.push((s, d));
                 }
             }
@@ -98,15 +111,23 @@ impl Maintainers {
             }
             // Deepest first; the script leaves ties to Perl's hash order, we keep file order.
             hits.sort_by_key(|&(s, d)| (std::cmp::Reverse(d), s));
-            order.extend(hits.into_iter().map(|(s, _)| s));
+            order.extend(hits.iter().map(|&(s, _)| s));
         }
         let mut kw: Vec<usize> = Vec::new();
-        let mut in_diff = false;
+        let set = &self.keyword_set;
         for line in &scan.keyword_lines {
-            if line.in_diff && !in_diff {
-                in_diff = true;
+            let regexes = if line.in_diff {
+                &set.diffed
+            } else {
+                &set.plain
+            };
+            if let Some(regexes) = regexes {
+                for k in regexes.matches(&line.text).iter() {
+                    kw.push(self.keywords[set.members[k]].0);
+                }
             }
-            for (idx, plain, diffed) in &self.keywords {
+            for &k in &set.one_by_one {
+                let (idx, plain, diffed) = &self.keywords[k];
                 let re = if line.in_diff { diffed } else { plain };
                 if re.is_match(&line.text).unwrap_or(false) {
                     kw.push(*idx);

@@ -65,6 +65,50 @@ pub(crate) struct Section {
     pub excludes: Vec<FilePattern>,
 }
 
+/// `K:` regexes compiled together.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeywordSet {
+    pub plain: Option<regex::RegexSet>,
+    pub diffed: Option<regex::RegexSet>,
+    pub members: Vec<usize>,
+    /// Indices into `keywords` the sets leave out.
+    pub one_by_one: Vec<usize>,
+}
+
+impl KeywordSet {
+    fn build(keywords: &[(usize, fancy_regex::Regex, fancy_regex::Regex)]) -> KeywordSet {
+        let sets = |members: &[usize]| {
+            let plain = regex::RegexSet::new(members.iter().map(|&k| keywords[k].1.as_str()));
+            let diffed = regex::RegexSet::new(members.iter().map(|&k| keywords[k].2.as_str()));
+            plain.ok().zip(diffed.ok())
+        };
+        let all: Vec<usize> = (0..keywords.len()).collect();
+        let (members, one_by_one) = match sets(&all) {
+            Some(_) => (all, Vec::new()),
+            // Some need fancy-regex: find which, one pattern at a time.
+            None => all.into_iter().partition(|&k| {
+                regex::Regex::new(keywords[k].1.as_str()).is_ok()
+                    && regex::Regex::new(keywords[k].2.as_str()).is_ok()
+            }),
+        };
+        let (plain, diffed) = match sets(&members) {
+            Some((p, d)) => (Some(p), Some(d)),
+            None => (None, None),
+        };
+        let (members, one_by_one) = if plain.is_some() {
+            (members, one_by_one)
+        } else {
+            (Vec::new(), (0..keywords.len()).collect())
+        };
+        KeywordSet {
+            plain,
+            diffed,
+            members,
+            one_by_one,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) enum FileRule {
     F(FilePattern),
@@ -81,10 +125,15 @@ pub struct Maintainers {
     pub(crate) section_of: Vec<Option<usize>>,
     /// `K:` lines: line index and the regex without and with the in-diff prefix.
     pub(crate) keywords: Vec<(usize, fancy_regex::Regex, fancy_regex::Regex)>,
-    /// Sections by the literal prefix of their `F:` patterns.
-    pub(crate) by_prefix: HashMap<String, Vec<usize>>,
-    /// Sections with `N:` regexes or patterns without a literal prefix: always tried.
-    pub(crate) always: Vec<usize>,
+    /// The `K:` regexes the `regex` crate takes, as two sets tried once per line (without
+    /// and with the in-diff prefix); `members[k]` is the index into `keywords` of the set's
+    /// k-th pattern. The others (lookaround, backreferences) are tried one by one.
+    pub(crate) keyword_set: KeywordSet,
+    /// `F:` rules by their literal prefix, as (section, index in its `file_rules`), so a file
+    /// is tried only against the rules whose prefix it starts with.
+    pub(crate) by_prefix: HashMap<String, Vec<(usize, usize)>>,
+    /// `N:` regexes and patterns without a literal prefix: tried on every file.
+    pub(crate) always: Vec<(usize, usize)>,
     pub(crate) errors: Vec<MaintainersError>,
 }
 
@@ -121,6 +170,7 @@ impl Maintainers {
             sections: Vec::new(),
             section_of: Vec::new(),
             keywords: Vec::new(),
+            keyword_set: KeywordSet::default(),
             by_prefix: HashMap::new(),
             always: Vec::new(),
             errors: Vec::new(),
@@ -208,33 +258,31 @@ impl Maintainers {
                 excludes: Vec::new(),
             };
             let idx = m.sections.len();
-            let mut always = false;
             for j in first..i {
                 m.section_of[j] = Some(idx);
+                let rule = section.file_rules.len();
                 if let Some((kind, p)) = compiled[j].take() {
                     if kind == 'X' {
                         section.excludes.push(p);
                     } else {
                         if p.prefix.is_empty() {
-                            always = true;
+                            m.always.push((idx, rule));
                         } else {
-                            let entry = m.by_prefix.entry(p.prefix.clone()).or_default();
-                            if entry.last() != Some(&idx) {
-                                entry.push(idx);
-                            }
+                            m.by_prefix
+                                .entry(p.prefix.clone())
+                                .or_default()
+                                .push((idx, rule));
                         }
                         section.file_rules.push(FileRule::F(p));
                     }
                 } else if let Some(r) = regexes[j].take() {
-                    always = true;
+                    m.always.push((idx, rule));
                     section.file_rules.push(FileRule::N(r));
                 }
             }
-            if always {
-                m.always.push(idx);
-            }
             m.sections.push(section);
         }
+        m.keyword_set = KeywordSet::build(&m.keywords);
         m
     }
 

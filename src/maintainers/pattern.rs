@@ -17,6 +17,8 @@ pub(crate) struct FilePattern {
     pub depth: i64,
     /// Literal text every matching path starts with.
     pub prefix: String,
+    /// How many leading tokens spell `prefix`.
+    prefix_tokens: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -73,22 +75,35 @@ impl FilePattern {
         if value.starts_with(".*") {
             depth = -1;
         }
+        let prefix_tokens = prefix.chars().count();
         Ok(FilePattern {
             matcher,
             slashes,
             dir,
             depth,
             prefix,
+            prefix_tokens,
         })
     }
 
     /// `file_match_pattern` of the script.
     pub fn matches(&self, file: &str) -> bool {
-        let at_start = match &self.matcher {
-            Matcher::Simple(toks) => prefix_match(toks, file),
+        self.matches_counted(file, file.matches('/').count())
+    }
+
+    /// [`FilePattern::matches`] for a file with `slashes` slashes (counted once per file).
+    pub fn matches_counted(&self, file: &str, slashes: usize) -> bool {
+        if !self.dir && slashes != self.slashes {
+            return false;
+        }
+        match &self.matcher {
+            Matcher::Simple(toks) => match file.strip_prefix(self.prefix.as_str()) {
+                // The literal prefix is the leading tokens: match only what follows it.
+                Some(rest) => prefix_match(&toks[self.prefix_tokens..], rest),
+                None => false,
+            },
             Matcher::Regex(re) => re.is_match(file),
-        };
-        at_start && (self.dir || file.matches('/').count() == self.slashes)
+        }
     }
 }
 
@@ -120,27 +135,45 @@ fn simple_tokens(value: &str) -> Option<Vec<Tok>> {
 }
 
 /// Does some prefix of `text` match all of `toks`? (`.` matches any character but a newline.)
+///
+/// Greedy with a return to the last `.*` on a mismatch: linear for the usual patterns,
+/// where trying every split (as a naive recursion does) is quadratic in `*/*win32*`.
 fn prefix_match(toks: &[Tok], text: &str) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    fn go(toks: &[Tok], s: &[char]) -> bool {
-        match toks.split_first() {
-            None => true,
-            Some((Tok::Lit(c), rest)) => s.first() == Some(c) && go(rest, &s[1..]),
-            Some((Tok::Any, rest)) => s.first().is_some_and(|c| *c != '\n') && go(rest, &s[1..]),
-            Some((Tok::Star, rest)) => {
-                for i in 0..=s.len() {
-                    if go(rest, &s[i..]) {
-                        return true;
-                    }
-                    if s.get(i) == Some(&'\n') {
-                        break;
-                    }
-                }
-                false
+    let next = |at: usize| text[at..].chars().next();
+    let (mut p, mut s) = (0usize, 0usize);
+    // After the last star seen: the token after it and where its match would resume.
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        let Some(tok) = toks.get(p) else {
+            return true;
+        };
+        let step = match tok {
+            Tok::Star => {
+                star = Some((p + 1, s));
+                p += 1;
+                continue;
             }
+            Tok::Lit(c) => next(s).filter(|n| n == c),
+            Tok::Any => next(s).filter(|n| *n != '\n'),
+        };
+        if let Some(c) = step {
+            s += c.len_utf8();
+            p += 1;
+            continue;
+        }
+        // A mismatch: the last star takes one more character, if it can.
+        let Some((after, from)) = star else {
+            return false;
+        };
+        match next(from) {
+            Some(c) if c != '\n' => {
+                star = Some((after, from + c.len_utf8()));
+                p = after;
+                s = from + c.len_utf8();
+            }
+            _ => return false,
         }
     }
-    go(toks, &chars)
 }
 
 #[cfg(test)]
@@ -179,6 +212,44 @@ mod tests {
         let q = pat("include/?.h");
         assert!(q.matches("include/x.h"));
         assert!(!q.matches("include/xy.h"));
+    }
+
+    #[test]
+    fn the_glob_matcher_agrees_with_the_regex_engine() {
+        let globs = [
+            "*/*win32*",
+            "*/xen*",
+            "hw/*/k*.c",
+            "a?b*c",
+            "*",
+            "*/",
+            "x*y*z",
+            "é*/?",
+        ];
+        let files = [
+            "hw/win32/a.c",
+            "util/oslib-win32.c",
+            "win32",
+            "a/xen/b",
+            "hw/arm/kvm.c",
+            "hw/a/b/kvm.c",
+            "axbyc",
+            "abc",
+            "x/y/z",
+            "xyz",
+            "é/ü",
+            "éx/",
+            "",
+            "a\nwin32",
+        ];
+        for g in globs {
+            let value = convert(g);
+            let toks = simple_tokens(&value).unwrap();
+            let re = Regex::new(&format!("^{value}")).unwrap();
+            for f in files {
+                assert_eq!(prefix_match(&toks, f), re.is_match(f), "{g} on {f:?}");
+            }
+        }
     }
 
     #[test]
