@@ -87,6 +87,7 @@ impl FilePattern {
     }
 
     /// `file_match_pattern` of the script.
+    #[cfg(test)]
     pub fn matches(&self, file: &str) -> bool {
         self.matches_counted(file, file.matches('/').count())
     }
