@@ -106,6 +106,7 @@ fn open(
     profile: &ProfileArgs,
     options: &DeskOptions,
     notice: Option<String>,
+    use_cache: bool,
 ) -> Result<i32> {
     // Profile and keymap first: a bad one is reported before the terminal goes raw.
     let (profile, _why) = profile.select(&spec)?;
@@ -113,7 +114,7 @@ fn open(
     let keys = options.keys.as_deref();
     if options.print.is_some() || keys.is_some() {
         let size = parse_size(&options.size)?;
-        let queue = queue::load_since(&spec, since)?;
+        let queue = queue::load_cached(&spec, since, use_cache)?.0;
         let findings = check_queue(&queue, &profile);
         let output = match options.print {
             Some(PrintStyle::Ansi) => Output::Ansi,
@@ -140,7 +141,7 @@ fn open(
     let profile_name = profile.name.clone();
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
-        let queue = queue::load_since(&spec, since)?;
+        let queue = queue::load_cached(&spec, since, use_cache)?.0;
         progress.progress(queue.patches.len(), Some(queue.patches.len()), "checking");
         let findings = check_queue(&queue, &profile);
         Ok((queue, findings))
@@ -158,6 +159,7 @@ pub fn run_desk(args: &DeskArgs) -> Result<i32> {
             &args.profile,
             &args.options,
             Some(notice.to_string()),
+            false,
         );
     }
     let since = args.source.since()?;
@@ -167,12 +169,20 @@ pub fn run_desk(args: &DeskArgs) -> Result<i32> {
         &args.profile,
         &args.options,
         None,
+        !args.source.no_cache,
     )
 }
 
 /// Runs `patchdesk demo`.
 pub fn run_demo(args: &DemoArgs) -> Result<i32> {
-    open(SourceSpec::Demo, None, &args.profile, &args.options, None)
+    open(
+        SourceSpec::Demo,
+        None,
+        &args.profile,
+        &args.options,
+        None,
+        false,
+    )
 }
 
 /// Runs `patchdesk keys`.
