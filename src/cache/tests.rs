@@ -118,7 +118,10 @@ fn an_in_place_edit_of_the_same_length_with_the_mtime_put_back_is_seen() {
     file.write_all(edited.as_bytes()).unwrap();
     file.set_modified(mtime).unwrap();
     drop(file);
-    assert_eq!(std::fs::metadata(&f.path).unwrap().modified().unwrap(), mtime);
+    assert_eq!(
+        std::fs::metadata(&f.path).unwrap().modified().unwrap(),
+        mtime
+    );
     let (loaded, outcome) = f.load();
     assert!(matches!(outcome, CacheOutcome::Rebuilt(_)), "{outcome:?}");
     assert_eq!(loaded.messages[1].subject, "[PATCH] chanGE 1");
