@@ -109,10 +109,7 @@ impl CacheFile {
 
 fn checksum(parts: &[&[u8]], text: &[u8]) -> [u8; CHECKSUM] {
     use sha1::Digest;
-    let chunks: Vec<_> = text
-        .par_chunks(CHUNK)
-        .map(|c| sha1::Sha1::digest(c))
-        .collect();
+    let chunks: Vec<_> = text.par_chunks(CHUNK).map(sha1::Sha1::digest).collect();
     let mut h = sha1::Sha1::new();
     for p in parts {
         h.update(p);
