@@ -1,4 +1,4 @@
-//! The file system, done one way everywhere: where patchdesk's config and data live, and
+//! The file system, done one way everywhere: where patchdesk's config, data and cache live, and
 //! how a file is replaced so that a crash at any instant leaves the old file or the new one,
 //! whole, never a mix (the state file and every export are written this way).
 
@@ -29,6 +29,19 @@ pub fn data_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", APP)
         .map(|d| d.data_dir().to_path_buf())
         .ok_or_else(|| Error::Usage("cannot find a home directory for patchdesk's data".into()))
+}
+
+/// patchdesk's cache dir: `$PATCHDESK_CACHE_DIR` when that is set (tests point it at a
+/// temporary directory), else `$XDG_CACHE_HOME/patchdesk`, else the platform's
+/// (`~/.cache/patchdesk` on Linux); `None` when no home is known (nothing is cached then).
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("PATCHDESK_CACHE_DIR").filter(|x| !x.is_empty()) {
+        return Some(PathBuf::from(x));
+    }
+    if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|x| !x.is_empty()) {
+        return Some(PathBuf::from(x).join(APP));
+    }
+    directories::ProjectDirs::from("", "", APP).map(|d| d.cache_dir().to_path_buf())
 }
 
 /// The directory a path is in (`.` for a bare file name).

@@ -23,6 +23,7 @@ pub const TARGETS: &[Target] = &[
     ("state", state),
     ("window", window),
     ("revisions", revisions),
+    ("cache", cache),
 ];
 
 fn origin() -> Origin {
@@ -175,4 +176,25 @@ pub fn revisions(data: &[u8]) {
         }
     }
     assert!(seen_a.iter().chain(&seen_b).all(|&n| n == 1), "{pairs:?}");
+}
+
+/// The cache file decoder: any bytes are refused or decoded, never a panic; what decodes
+/// (once its checksum is made right) encodes and decodes again to the same messages.
+pub fn cache(data: &[u8]) {
+    use crate::cache::format;
+    let _ = format::decode_header(data);
+    let _ = format::decode(data);
+    let Some(sealed) = format::reseal(data) else {
+        return;
+    };
+    if let Ok(file) = format::decode(&sealed) {
+        let (header, entries, appendable) = (file.header.clone(), file.entries, file.appendable);
+        let loaded = file.loaded();
+        let again = format::decode(&format::encode(&header, &loaded, entries, appendable))
+            .expect("what decodes encodes and decodes again");
+        assert_eq!(
+            format!("{:?}", again.messages),
+            format!("{:?}", loaded.messages)
+        );
+    }
 }

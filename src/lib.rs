@@ -17,6 +17,7 @@
 //!
 //! Nothing outside [`tui`] imports ratatui or crossterm.
 
+pub mod cache;
 pub mod cli;
 pub mod demo;
 pub mod error;

@@ -16,7 +16,7 @@
 //!
 //! Anything else is [`Error::UnknownSource`]; a source with no message is [`Error::BadInput`].
 
-mod dirs;
+pub mod dirs;
 mod files;
 mod git_range;
 mod public_inbox;
@@ -31,7 +31,7 @@ pub use files::MessageReader;
 pub use public_inbox::thread_ids;
 
 /// A message that could not be read and was skipped; the rest of the source still loads.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     pub source: String,
     pub index: usize,
@@ -104,7 +104,14 @@ pub fn load(spec: &SourceSpec) -> Result<Loaded> {
 /// walks only its newest commits; any other source is read and filtered by `Date:` (a
 /// message without a date is kept: nothing says it is old).
 pub fn load_since(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<Loaded> {
-    let mut loaded = load_all(spec, since)?;
+    let loaded = load_all(spec, since)?;
+    Ok(filter_since(loaded, since))
+}
+
+/// Keeps the messages dated `since` or later (and those without a date) of a source that
+/// was read whole, saying in its `window` what was left out; a source that read only its
+/// window already (public-inbox) is returned as it is.
+pub fn filter_since(mut loaded: Loaded, since: Option<DateTime<FixedOffset>>) -> Loaded {
     if let (Some(since), None) = (since, &loaded.window) {
         let before = loaded.messages.len();
         loaded
@@ -117,7 +124,7 @@ pub fn load_since(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Re
             reached: 0,
         });
     }
-    Ok(loaded)
+    loaded
 }
 
 fn load_all(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<Loaded> {
@@ -141,8 +148,7 @@ fn load_all(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<L
             SourceKind::File => {
                 let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
                 let mut reader = MessageReader::new(&name);
-                let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                reader.read_file(data, None, file_name.as_deref().unwrap_or(&name));
+                read_file_source(&mut reader, path, data);
                 reader.finish()
             }
             SourceKind::Quilt => dirs::load_quilt(path, &name),
@@ -158,6 +164,14 @@ fn load_all(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<L
             }
         },
     }
+}
+
+/// Adds the messages of a file source (an mbox, one message, one plain diff) read from
+/// `path`, or of the part of it `data` holds, to `reader`.
+pub fn read_file_source(reader: &mut MessageReader, path: &Path, data: Vec<u8>) {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = path.display().to_string();
+    reader.read_file(data, None, file_name.as_deref().unwrap_or(&name));
 }
 
 /// Tells what kind of source `path` is.

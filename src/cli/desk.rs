@@ -107,6 +107,7 @@ fn open(
     profile: &ProfileArgs,
     options: &DeskOptions,
     notice: Option<String>,
+    use_cache: bool,
 ) -> Result<i32> {
     // Profile and keymap first: a bad one is reported before the terminal goes raw.
     let (profile, _why) = profile.select(&spec)?;
@@ -115,7 +116,7 @@ fn open(
     let keys = options.keys.as_deref();
     if options.print.is_some() || keys.is_some() {
         let size = parse_size(&options.size)?;
-        let queue = queue::load_since(&spec, since)?;
+        let queue = queue::load_cached(&spec, since, use_cache)?.0;
         let (findings, _) =
             super::filter::check_owned(&queue, &profile, opts.maintainers.as_deref());
         let output = match options.print {
@@ -144,7 +145,7 @@ fn open(
     let maintainers = opts.maintainers.clone();
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
-        let queue = queue::load_since(&spec, since)?;
+        let queue = queue::load_cached(&spec, since, use_cache)?.0;
         progress.progress(queue.patches.len(), Some(queue.patches.len()), "checking");
         let (findings, owners) =
             super::filter::check_owned(&queue, &profile, maintainers.as_deref());
@@ -164,6 +165,7 @@ pub fn run_desk(args: &DeskArgs) -> Result<i32> {
             &args.profile,
             &args.options,
             Some(notice.to_string()),
+            false,
         );
     }
     let since = args.source.since()?;
@@ -174,6 +176,7 @@ pub fn run_desk(args: &DeskArgs) -> Result<i32> {
         &args.profile,
         &args.options,
         None,
+        !args.source.no_cache,
     )
 }
 
@@ -186,6 +189,7 @@ pub fn run_demo(args: &DemoArgs) -> Result<i32> {
         &args.profile,
         &args.options,
         None,
+        false,
     )
 }
 

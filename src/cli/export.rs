@@ -266,6 +266,7 @@ pub fn run_apply(args: &ApplyArgs) -> Result<i32> {
         demo: false,
         tree: None,
         since: None,
+        ..SourceArgs::default()
     };
     let queue = source.load()?;
     let plan = load_plan(&args.review, &queue, Some(&args.repo), None)?;

@@ -64,6 +64,8 @@ pub enum Command {
     Note(self::triage::NoteArgs),
     /// List the notes of a queue.
     Notes(self::triage::NotesArgs),
+    /// The cache of sources already read: `cache info`, `cache clear`.
+    Cache(CacheArgs),
     /// Write review replies, a series for `git am`, or the triage record to a file.
     Export(export::ExportArgs),
     /// Apply a series as commits on a new branch of a git repository (HEAD untouched).
@@ -93,6 +95,12 @@ pub struct SourceArgs {
     /// each message's Date.
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
+    /// Read the source itself, not its cache (the cache is neither read nor written).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Say on standard error what the cache did (hit, appended, rebuilt and why).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 impl SourceArgs {
@@ -125,7 +133,17 @@ impl SourceArgs {
 
     /// Reads and groups the queue (only the --since window, when given).
     pub fn load(&self) -> Result<Queue> {
-        queue::load_since(&self.spec()?, self.since()?)
+        let spec = self.spec()?;
+        let (queue, outcome) = queue::load_cached(&spec, self.since()?, !self.no_cache)?;
+        self.report_cache(&spec, &outcome);
+        Ok(queue)
+    }
+
+    /// Under `--verbose`, one line on standard error saying what the cache did.
+    pub fn report_cache(&self, spec: &SourceSpec, outcome: &crate::cache::CacheOutcome) {
+        if self.verbose {
+            eprintln!("patchdesk: cache: {outcome}: {}", spec.name());
+        }
     }
 
     /// The start of the --since window (else the source's `since` in the config), measured
@@ -223,6 +241,59 @@ impl ShowArgs {
     }
 }
 
+/// `patchdesk cache`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+/// What `patchdesk cache` does.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CacheAction {
+    /// The cache dir, and each cache file with its size and the source it belongs to.
+    Info,
+    /// Remove every cache file.
+    Clear,
+}
+
+fn run_cache(args: &CacheArgs) -> Result<i32> {
+    let Some(cache) = crate::cache::Cache::from_env() else {
+        return Err(Error::Usage(
+            "no cache dir: set PATCHDESK_CACHE_DIR or XDG_CACHE_HOME".into(),
+        ));
+    };
+    match args.action {
+        CacheAction::Info => {
+            let files = cache.files();
+            let total: u64 = files.iter().map(|f| f.1).sum();
+            let mut out = format!(
+                "cache dir: {}\n{} files, {} bytes\n",
+                cache.dir.display(),
+                files.len(),
+                total
+            );
+            for (path, size, header) in files {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let what = match header {
+                    Some(h) => format!("{} {} (as {})", h.key.kind, h.key.path, h.key.name),
+                    None => "unreadable (rebuilt on next use)".into(),
+                };
+                out.push_str(&format!("{name}  {size:>12}  {what}\n"));
+            }
+            emit(&out)?;
+        }
+        CacheAction::Clear => {
+            let removed = cache.clear()?;
+            emit(&format!(
+                "removed {removed} files from {}\n",
+                cache.dir.display()
+            ))?;
+        }
+    }
+    Ok(0)
+}
+
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
@@ -239,6 +310,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Notes(args)) => self::triage::run_notes(&args),
         Some(Command::Export(args)) => export::run_export(&args),
         Some(Command::Apply(args)) => export::run_apply(&args),
+        Some(Command::Cache(args)) => run_cache(&args),
         Some(Command::Demo(args)) => desk::run_demo(&args),
         Some(Command::Keys(args)) => desk::run_keys(&args),
         None => desk::run_desk(&cli.desk),

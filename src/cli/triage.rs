@@ -35,6 +35,9 @@ pub struct QueueArgs {
     /// Read the non-merge commits of SOURCE (a revision range) from this git repository.
     #[arg(long, value_name = "PATH")]
     pub repo: Option<PathBuf>,
+    /// Read the source itself, not its cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl QueueArgs {
@@ -45,6 +48,8 @@ impl QueueArgs {
             demo: false,
             tree: None,
             since: None,
+            no_cache: self.no_cache,
+            verbose: false,
         }
     }
 

@@ -13,10 +13,10 @@ pub mod message;
 pub use message::{parse_headers, parse_message, parse_message_shared};
 
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a message came from, for error messages and for `skipped` in the JSON output.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     /// The source as the user named it (a path, `-`, or `REPO RANGE`).
     pub source: String,
@@ -46,8 +46,9 @@ impl Address {
     }
 }
 
-/// One decoded mail message.
-#[derive(Debug, Clone, Default)]
+/// One decoded mail message. It serialises **without its body** (the cache stores the
+/// bodies of a source apart, as one text their [`crate::text::SharedText`]s slice).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Message {
     pub origin: Origin,
     /// Message-Id without the angle brackets.
@@ -74,6 +75,7 @@ pub struct Message {
     /// message, every text part in MIME order (as `git mailinfo` reads them), so a
     /// description part followed by a diff attachment gives both; `format=flowed` text is
     /// unflowed as git does.
+    #[serde(skip)]
     pub body: crate::text::SharedText,
     /// The body was sent `format=flowed`: its lines may have been rewrapped, so the patch
     /// will not apply as it stands.

@@ -210,6 +210,17 @@ pub fn load_since(
     Ok(build(&spec.name(), loaded))
 }
 
+/// [`load_since`] through the cache when `use_cache` ([`crate::cache`]), saying what the
+/// cache did.
+pub fn load_cached(
+    spec: &SourceSpec,
+    since: Option<chrono::DateTime<chrono::FixedOffset>>,
+    use_cache: bool,
+) -> crate::Result<(Queue, crate::cache::CacheOutcome)> {
+    let (loaded, outcome) = crate::cache::load_since(spec, since, use_cache)?;
+    Ok((build(&spec.name(), loaded), outcome))
+}
+
 impl Queue {
     /// Trailers from replies that concern this patch: replies to it, and replies to the
     /// cover letter of its series (which speak for every patch).

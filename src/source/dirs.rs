@@ -63,6 +63,14 @@ pub fn load_patch_dir(dir: &Path, source: &str) -> Result<Loaded> {
 
 /// A maildir: the files of `cur/` and `new/`, in file-name order (`tmp/` is ignored).
 pub fn load_maildir(dir: &Path, source: &str) -> Result<Loaded> {
+    let mut reader = MessageReader::new(source);
+    read_maildir_files(&mut reader, &maildir_files(dir)?)?;
+    reader.finish()
+}
+
+/// The message files of a maildir as (label `cur/NAME` or `new/NAME`, path), in the order
+/// they are read: by file name (maildir names begin with the delivery time), then label.
+pub fn maildir_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut files = Vec::new();
     for sub in ["cur", "new"] {
         let subdir = dir.join(sub);
@@ -76,11 +84,18 @@ pub fn load_maildir(dir: &Path, source: &str) -> Result<Loaded> {
         }
     }
     files.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
-    let mut reader = MessageReader::new(source);
-    for (label, _, path) in files {
-        reader.read_single(read(&path)?, Some(&label));
+    Ok(files
+        .into_iter()
+        .map(|(label, _, path)| (label, path))
+        .collect())
+}
+
+/// Adds maildir files (from [`maildir_files`]) to `reader`, one message each.
+pub fn read_maildir_files(reader: &mut MessageReader, files: &[(String, PathBuf)]) -> Result<()> {
+    for (label, path) in files {
+        reader.read_single(read(path)?, Some(label));
     }
-    reader.finish()
+    Ok(())
 }
 
 /// The patch names of a quilt `series` file, in order: comments (`#`) and blank lines

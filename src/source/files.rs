@@ -56,21 +56,43 @@ struct Pending {
 pub struct MessageReader {
     source: String,
     pending: Vec<Pending>,
+    /// Messages before the first one this reader adds (an mbox's tail read on its own).
+    index_base: usize,
+    /// Where the bytes this reader is given start in their file.
+    offset_base: u64,
 }
 
 impl MessageReader {
     pub fn new(source: &str) -> Self {
+        Self::continuing(source, 0, 0)
+    }
+
+    /// A reader for the rest of a source whose first `index_base` messages were read before
+    /// (their numbers go on from there), whose bytes start at `offset_base` of the file.
+    pub fn continuing(source: &str, index_base: usize, offset_base: u64) -> Self {
         Self {
             source: source.to_string(),
             pending: Vec::new(),
+            index_base,
+            offset_base,
         }
+    }
+
+    /// How many messages were found so far, readable or not.
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// No message found yet.
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
     }
 
     fn origin(&self, offset: usize, file: Option<&str>) -> Origin {
         Origin {
             source: self.source.clone(),
-            index: self.pending.len() + 1,
-            offset: offset as u64,
+            index: self.index_base + self.pending.len() + 1,
+            offset: self.offset_base + offset as u64,
             file: file.map(str::to_string),
         }
     }
@@ -126,6 +148,31 @@ impl MessageReader {
     /// Decodes every message in parallel. A source with no readable message is an error: the
     /// message's own error when there was one message, else [`Error::BadInput`].
     pub fn finish(self) -> Result<Loaded> {
+        let source = self.source.clone();
+        let (loaded, total, first_error) = self.decode_all();
+        if loaded.messages.is_empty() {
+            return Err(match first_error {
+                Some(error) if total == 1 => error,
+                Some(error) => Error::BadInput {
+                    source_name: source,
+                    what: format!("none of its {total} messages could be read; first: {error}"),
+                },
+                None => Error::BadInput {
+                    source_name: source,
+                    what: "no messages found".into(),
+                },
+            });
+        }
+        Ok(loaded)
+    }
+
+    /// Decodes every message in parallel, with no error when none could be read (the tail of
+    /// a source whose start was read before).
+    pub fn finish_part(self) -> Loaded {
+        self.decode_all().0
+    }
+
+    fn decode_all(self) -> (Loaded, usize, Option<Error>) {
         let source = self.source;
         let results: Vec<Result<Message>> = self.pending.into_par_iter().map(decode).collect();
         let total = results.len();
@@ -157,20 +204,7 @@ impl MessageReader {
                 }
             }
         }
-        if loaded.messages.is_empty() {
-            return Err(match first_error {
-                Some(error) if total == 1 => error,
-                Some(error) => Error::BadInput {
-                    source_name: source,
-                    what: format!("none of its {total} messages could be read; first: {error}"),
-                },
-                None => Error::BadInput {
-                    source_name: source,
-                    what: "no messages found".into(),
-                },
-            });
-        }
-        Ok(loaded)
+        (loaded, total, first_error)
     }
 }
 

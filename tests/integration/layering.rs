@@ -15,6 +15,7 @@ const ORDER: &[&str] = &[
     "demo",
     "mail",
     "source",
+    "cache",
     "patch",
     "maintainers",
     "queue",

@@ -2,6 +2,7 @@
 //! project (tests/fixtures) and on the built-in demo queue.
 
 mod bounds;
+mod cache;
 mod cli;
 mod escape;
 mod export;
@@ -91,6 +92,7 @@ pub fn patchdesk_env(
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("NO_COLOR", "1")

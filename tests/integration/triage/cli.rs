@@ -22,6 +22,7 @@ fn ack_args(patches: &[&str], waive: &[&str], dry_run: bool) -> TrailerArgs {
         queue: QueueArgs {
             source: "q.mbox".into(),
             repo: None,
+            no_cache: true,
         },
         patches: patches.iter().map(|s| s.to_string()).collect(),
         series: false,
@@ -210,6 +211,7 @@ fn run_as_maintainer(home: &std::path::Path, args: &[&str]) -> std::process::Out
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
         .env("GIT_CONFIG_GLOBAL", &gitconfig)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("NO_COLOR", "1")

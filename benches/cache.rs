@@ -1,0 +1,230 @@
+//! The cache on a large mbox: builds a ≥ 300 MB mbox by repeating the corpus's
+//! `qemu-recent-500.mbox` (Message-Ids made unique per copy), then times the `patchdesk`
+//! binary's `list --format json` and reports each as a ratio to `git mailsplit` of the same file
+//! to a RAM disk (`/dev/shm`): cold open (no cache yet: parse and write the cache), reopen from
+//! the cache, reopen after appending 3,000 messages, and `--no-cache`; with each process's peak
+//! RSS against the file's size (`wait4`). Medians of 3. In-process it also times reading the
+//! messages back from the cache against parsing them, and grouping them into a queue. Run with
+//! `cargo bench --bench cache` (with `PATCHDESK_CORPUS` pointing at the corpus).
+
+use patchdesk::cache::{Cache, CacheOutcome};
+use patchdesk::source::{SourceSpec, load};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const TARGET_BYTES: usize = 300 * 1024 * 1024;
+const APPENDED: usize = 3000;
+const RUNS: usize = 3;
+
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("PATCHDESK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    dir.is_dir().then_some(dir)
+}
+
+/// Copies of `seed` until `target` bytes (or `messages` messages), each copy's ids prefixed
+/// with `tag` and its copy number so they stay unique.
+fn build_mbox(seed: &[u8], target: usize, messages: usize, tag: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(target + seed.len());
+    let id_headers: [&[u8]; 3] = [b"message-id:", b"in-reply-to:", b"references:"];
+    let mut count = 0;
+    let mut copy = 0;
+    while out.len() < target && count < messages {
+        let prefix = format!("<{tag}{copy}.");
+        let mut in_id_header = false;
+        for line in seed.split_inclusive(|&b| b == b'\n') {
+            if line.starts_with(b"From ")
+                && patchdesk::mail::mbox::is_from_line(line.trim_ascii_end())
+            {
+                if count == messages {
+                    break;
+                }
+                count += 1;
+            }
+            let lower: Vec<u8> = line.iter().take(12).map(u8::to_ascii_lowercase).collect();
+            if id_headers.iter().any(|h| lower.starts_with(h)) {
+                in_id_header = true;
+            } else if !line.starts_with(b" ") && !line.starts_with(b"\t") {
+                in_id_header = false;
+            }
+            if in_id_header {
+                for &b in line {
+                    if b == b'<' {
+                        out.extend_from_slice(prefix.as_bytes());
+                    } else {
+                        out.push(b);
+                    }
+                }
+            } else {
+                out.extend_from_slice(line);
+            }
+        }
+        copy += 1;
+    }
+    out
+}
+
+/// Runs `cmd`; its wall time and peak RSS (bytes).
+// The child is reaped by `wait4`, which clippy does not see.
+#[allow(clippy::zombie_processes)]
+fn measure(cmd: &mut Command) -> (f64, u64) {
+    let start = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("runs");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid, and wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: waits for the child spawned above, with valid pointers.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(waited == pid && status == 0, "{cmd:?} failed");
+    (seconds, usage.ru_maxrss as u64 * 1024)
+}
+
+fn median(mut v: Vec<(f64, u64)>) -> (f64, u64) {
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    v[v.len() / 2]
+}
+
+fn patchdesk(path: &Path, cache: &Path, extra: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_patchdesk"));
+    cmd.env("PATCHDESK_CACHE_DIR", cache)
+        .args(["list", "--format", "json"])
+        .args(extra)
+        .arg(path);
+    cmd
+}
+
+fn main() {
+    let Some(corpus) = corpus() else {
+        println!("skipped: ../shared/corpus not found (set PATCHDESK_CORPUS)");
+        return;
+    };
+    let Ok(seed) = std::fs::read(corpus.join("qemu-recent-500.mbox")) else {
+        println!("skipped: qemu-recent-500.mbox not found");
+        return;
+    };
+    let data = build_mbox(&seed, TARGET_BYTES, usize::MAX, "r");
+    let extra = build_mbox(&seed, usize::MAX, APPENDED, "a");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.mbox");
+    let cache = dir.path().join("cache");
+    std::fs::write(&path, &data).expect("write the big mbox");
+    let size = data.len() as u64;
+    println!(
+        "input: {:.1} MB, {} messages, +{APPENDED} appended ({:.1} MB)",
+        size as f64 / 1e6,
+        patchdesk::mail::mbox::split(&data).messages.len(),
+        extra.len() as f64 / 1e6
+    );
+
+    let shm = Path::new("/dev/shm").join(format!("patchdesk-bench-{}", std::process::id()));
+    let mailsplit = median(
+        (0..RUNS)
+            .map(|_| {
+                let _ = std::fs::remove_dir_all(&shm);
+                std::fs::create_dir_all(&shm).expect("/dev/shm dir");
+                measure(
+                    Command::new("git")
+                        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                        .env("GIT_CONFIG_NOSYSTEM", "1")
+                        .arg("mailsplit")
+                        .arg(format!("-o{}", shm.display()))
+                        .arg(&path),
+                )
+            })
+            .collect(),
+    );
+    let _ = std::fs::remove_dir_all(&shm);
+    let no_cache = median(
+        (0..RUNS)
+            .map(|_| measure(&mut patchdesk(&path, &cache, &["--no-cache"])))
+            .collect(),
+    );
+    let cold = median(
+        (0..RUNS)
+            .map(|_| {
+                let _ = std::fs::remove_dir_all(&cache);
+                measure(&mut patchdesk(&path, &cache, &[]))
+            })
+            .collect(),
+    );
+    let reopen = median(
+        (0..RUNS)
+            .map(|_| measure(&mut patchdesk(&path, &cache, &[])))
+            .collect(),
+    );
+    let append = median(
+        (0..RUNS)
+            .map(|_| {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .expect("open");
+                file.set_len(size).expect("truncate");
+                drop(file);
+                measure(&mut patchdesk(&path, &cache, &[]));
+                let mut file = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&path)
+                    .expect("open");
+                file.write_all(&extra).expect("append");
+                drop(file);
+                measure(&mut patchdesk(&path, &cache, &[]))
+            })
+            .collect(),
+    );
+    let row = |name: &str, (s, rss): (f64, u64), base: f64| {
+        println!(
+            "{name:<34} {s:>7.3} s  {:>5.2}x mailsplit  {:>5.2}x cold  peak RSS {:>6.0} MiB = {:.2}x file",
+            s / mailsplit.0,
+            s / base,
+            rss as f64 / 1048576.0,
+            rss as f64 / size as f64
+        );
+    };
+    row("git mailsplit -o/dev/shm", mailsplit, cold.0);
+    row("list --no-cache", no_cache, cold.0);
+    row("list, cold (parse + write cache)", cold, cold.0);
+    row("list, reopen from cache", reopen, cold.0);
+    row("list, after appending 3,000", append, cold.0);
+
+    // In process: the messages read back from the cache against a parse, and grouping.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open");
+    file.set_len(size).expect("truncate");
+    drop(file);
+    let spec = SourceSpec::Path(path.clone());
+    let c = Cache::at(&cache);
+    let _ = c.load_since(&spec, None);
+    let t = Instant::now();
+    let parsed = load(&spec).expect("load");
+    let parse = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (back, outcome) = c.load_since(&spec, None).expect("cache");
+    let read_back = t.elapsed().as_secs_f64();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    assert_eq!(back.messages.len(), parsed.messages.len());
+    let t = Instant::now();
+    let queue = patchdesk::queue::build("bench", back);
+    let build = t.elapsed().as_secs_f64();
+    println!(
+        "in process: parse {parse:.3} s, read back {} messages from the cache {read_back:.3} s ({:.2}x), queue::build {build:.3} s ({} patches)",
+        parsed.messages.len(),
+        read_back / parse,
+        queue.patches.len()
+    );
+    let _ = std::fs::remove_dir_all(&cache);
+}

@@ -1,0 +1,302 @@
+//! The persistent index: the messages read from a source, kept in one versioned, checksummed
+//! binary file per source under the cache dir ([`crate::fsutil::cache_dir`]), so reopening an
+//! unchanged source reads that file instead of parsing the mail again, an mbox that only grew
+//! has only its new tail parsed, and a maildir only its new files.
+//!
+//! The cache is only a cache: a missing, old-version, truncated or corrupt file, or one whose
+//! source changed ([`stamp`]: size, mtime, ctime, inode and the hash of the first and last
+//! 64 KiB of a file; name, size, mtime, ctime and inode of each file of a directory), is
+//! rebuilt without an error. Files are replaced with [`crate::fsutil::write_atomic`], so two
+//! processes filling the same cache at once leave one whole file. The layout is in [`format`].
+//!
+//! Cached: a file (mbox, one message; appended tails are read incrementally), a maildir (new
+//! files read incrementally) and a directory of patches (hit or miss). A quilt series,
+//! public-inbox, git range, standard input and the demo queue bypass the cache.
+
+pub mod format;
+pub mod stamp;
+
+use crate::mail::mbox;
+use crate::source::{self, Loaded, MessageReader, SourceKind, SourceSpec};
+use crate::{Error, Result};
+use chrono::{DateTime, FixedOffset};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+pub use format::{CacheFile, Header, SourceKey};
+pub use stamp::Stamp;
+
+/// What the cache did for one load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheOutcome {
+    /// No cache file yet: the source was read and the cache written.
+    Cold,
+    /// The cache matched the source: nothing was parsed.
+    Hit,
+    /// The source only grew: its new messages were parsed and added.
+    Appended,
+    /// The cache could not be used (the reason) and was written anew.
+    Rebuilt(String),
+    /// The cache was not used (`--no-cache`, a source kind it does not keep, no cache dir).
+    Bypassed,
+}
+
+impl std::fmt::Display for CacheOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CacheOutcome::Cold => f.write_str("cold (cache written)"),
+            CacheOutcome::Hit => f.write_str("hit"),
+            CacheOutcome::Appended => f.write_str("appended (new messages parsed)"),
+            CacheOutcome::Rebuilt(why) => write!(f, "rebuilt ({why})"),
+            CacheOutcome::Bypassed => f.write_str("bypassed"),
+        }
+    }
+}
+
+/// A cache dir.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    pub dir: PathBuf,
+}
+
+impl Cache {
+    /// The cache in `dir`.
+    pub fn at(dir: impl Into<PathBuf>) -> Cache {
+        Cache { dir: dir.into() }
+    }
+
+    /// The user's cache ([`crate::fsutil::cache_dir`]); `None` when there is no home.
+    pub fn from_env() -> Option<Cache> {
+        crate::fsutil::cache_dir().map(Cache::at)
+    }
+
+    /// The cache file of a source.
+    pub fn file_for(&self, key: &SourceKey) -> PathBuf {
+        self.dir.join(format!("{}.cache", key.id()))
+    }
+
+    /// The cache files in the dir, with their headers (`None`: unreadable).
+    pub fn files(&self) -> Vec<(PathBuf, u64, Option<Header>)> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut files: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "cache"))
+            .map(|p| {
+                let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+                let header = std::fs::read(&p)
+                    .ok()
+                    .and_then(|b| format::decode_header(&b).ok());
+                (p, size, header)
+            })
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
+
+    /// Removes every cache file (and temporary files a killed writer left); returns how many.
+    pub fn clear(&self) -> Result<usize> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".cache") || name.ends_with(crate::fsutil::TEMP_SUFFIX) {
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Reads `spec` through the cache (then keeps the `since` window, as
+    /// [`source::load_since`] does).
+    pub fn load_since(
+        &self,
+        spec: &SourceSpec,
+        since: Option<DateTime<FixedOffset>>,
+    ) -> Result<(Loaded, CacheOutcome)> {
+        let SourceSpec::Path(path) = spec else {
+            return Ok((source::load_since(spec, since)?, CacheOutcome::Bypassed));
+        };
+        let kind = source::detect(path)?;
+        if !matches!(
+            kind,
+            SourceKind::File | SourceKind::Maildir | SourceKind::PatchDir
+        ) {
+            return Ok((source::load_since(spec, since)?, CacheOutcome::Bypassed));
+        }
+        let (loaded, outcome) = self.load_path(spec, path, kind)?;
+        Ok((source::filter_since(loaded, since), outcome))
+    }
+
+    fn load_path(
+        &self,
+        spec: &SourceSpec,
+        path: &Path,
+        kind: SourceKind,
+    ) -> Result<(Loaded, CacheOutcome)> {
+        let key = SourceKey::new(path, kind, &spec.name());
+        let file = self.file_for(&key);
+        let before = Stamp::of(path, kind)?;
+        let outcome = match std::fs::read(&file) {
+            Err(_) => CacheOutcome::Cold,
+            Ok(bytes) => match format::decode(&bytes) {
+                Err(why) => CacheOutcome::Rebuilt(why),
+                Ok(cached) if cached.header.key != key => {
+                    CacheOutcome::Rebuilt("another source's cache".into())
+                }
+                Ok(cached) if cached.header.stamp == before => {
+                    return Ok((cached.loaded(), CacheOutcome::Hit));
+                }
+                Ok(cached) => match self.extend(path, kind, &key, cached, &before)? {
+                    Ok(loaded) => return Ok((loaded, CacheOutcome::Appended)),
+                    Err(why) => CacheOutcome::Rebuilt(why),
+                },
+            },
+        };
+        let loaded = source::load(spec)?;
+        let entries = loaded.messages.len() + loaded.skipped.len();
+        let appendable = kind == SourceKind::File && starts_with_from_line(path);
+        self.store(path, kind, &key, &before, &loaded, entries, appendable);
+        Ok((loaded, outcome))
+    }
+
+    /// The cached messages and those the source gained since; `Err(reason)` when it did not
+    /// only grow.
+    fn extend(
+        &self,
+        path: &Path,
+        kind: SourceKind,
+        key: &SourceKey,
+        cached: CacheFile,
+        now: &Stamp,
+    ) -> Result<std::result::Result<Loaded, String>> {
+        let changed = || Ok(Err("source changed".to_string()));
+        let name = &key.name;
+        let mut reader = MessageReader::continuing(name, cached.entries, 0);
+        match (&cached.header.stamp, now) {
+            (Stamp::File(old), Stamp::File(new)) if kind == SourceKind::File => {
+                if !cached.appendable || new.size <= old.size || old.size == 0 {
+                    return changed();
+                }
+                let Ok(again) = stamp::FileStamp::hashes_at(path, old.size) else {
+                    return changed();
+                };
+                if again != (old.head.clone(), old.tail.clone()) {
+                    return changed();
+                }
+                let Some(tail) = read_tail(path, old.size) else {
+                    return changed();
+                };
+                let first_line =
+                    &tail[..tail.iter().position(|&b| b == b'\n').unwrap_or(tail.len())];
+                if !mbox::is_from_line(first_line) {
+                    return Ok(Err(
+                        "source changed (grew, but not by whole messages)".into()
+                    ));
+                }
+                reader = MessageReader::continuing(name, cached.entries, old.size);
+                source::read_file_source(&mut reader, path, tail);
+            }
+            (Stamp::Dir(old), Stamp::Dir(new)) if kind == SourceKind::Maildir => {
+                if new.len() <= old.len() || new[..old.len()] != old[..] {
+                    return changed();
+                }
+                let files: Vec<(String, PathBuf)> = new[old.len()..]
+                    .iter()
+                    .map(|e| (e.name.clone(), path.join(&e.name)))
+                    .collect();
+                source::dirs::read_maildir_files(&mut reader, &files)?;
+            }
+            _ => return changed(),
+        }
+        let entries = cached.entries + reader.len();
+        let appendable = cached.appendable;
+        let mut loaded = cached.loaded();
+        let tail = reader.finish_part();
+        loaded.messages.extend(tail.messages);
+        loaded.skipped.extend(tail.skipped);
+        self.store(path, kind, key, now, &loaded, entries, appendable);
+        Ok(Ok(loaded))
+    }
+
+    /// Writes the cache of a source read with `stamp` taken before reading; nothing is
+    /// written when the source changed while it was read, or when the write fails (the
+    /// cache is only a cache).
+    #[allow(clippy::too_many_arguments)]
+    fn store(
+        &self,
+        path: &Path,
+        kind: SourceKind,
+        key: &SourceKey,
+        stamp: &Stamp,
+        loaded: &Loaded,
+        entries: usize,
+        appendable: bool,
+    ) {
+        if Stamp::of(path, kind).ok().as_ref() != Some(stamp) {
+            return;
+        }
+        let header = Header {
+            crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            key: key.clone(),
+            stamp: stamp.clone(),
+        };
+        let bytes = format::encode(&header, loaded, entries, appendable);
+        if std::fs::create_dir_all(&self.dir).is_ok() {
+            let _ = crate::fsutil::write_atomic(
+                &self.file_for(key),
+                &bytes,
+                crate::fsutil::Existing::Replace,
+            );
+        }
+    }
+}
+
+/// Reads `spec` through the user's cache when `use_cache` (and there is a cache dir), else
+/// as [`source::load_since`] does.
+pub fn load_since(
+    spec: &SourceSpec,
+    since: Option<DateTime<FixedOffset>>,
+    use_cache: bool,
+) -> Result<(Loaded, CacheOutcome)> {
+    match Cache::from_env().filter(|_| use_cache) {
+        Some(cache) => cache.load_since(spec, since),
+        None => Ok((source::load_since(spec, since)?, CacheOutcome::Bypassed)),
+    }
+}
+
+/// The file is an mbox (its first line is a `From ` separator): a tail can be added to it.
+fn starts_with_from_line(path: &Path) -> bool {
+    let mut head = vec![0u8; 4096];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    let head = &head[..n];
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    let end = head[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(head.len(), |i| start + i);
+    start < end && mbox::is_from_line(&head[start..end])
+}
+
+/// The bytes of `path` from `offset` on, when the byte before `offset` ends a line.
+fn read_tail(path: &Path, offset: u64) -> Option<Vec<u8>> {
+    let mut file = std::fs::File::open(path).ok()?;
+    file.seek(SeekFrom::Start(offset - 1)).ok()?;
+    let mut data = Vec::new();
+    file.read_to_end(&mut data).ok()?;
+    (data.first() == Some(&b'\n')).then(|| data.split_off(1))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,259 @@
+use super::*;
+use std::io::Write;
+
+fn mail(n: usize) -> String {
+    format!(
+        "From a@b Thu Jan  1 00:00:00 2020\nFrom: A <a@example.org>\nSubject: [PATCH] change {n}\n\
+         Message-Id: <m{n}@example.org>\nDate: Thu, 1 Jan 2020 00:00:{:02} +0000\n\n\
+         Change {n}.\n\nSigned-off-by: A <a@example.org>\n---\n diff --git a/f b/f\n\
+         --- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b{n}\n",
+        n % 60
+    )
+}
+
+fn mbox(range: std::ops::Range<usize>) -> String {
+    range.map(mail).collect()
+}
+
+fn dump(loaded: &Loaded) -> String {
+    format!("{:?}\n{:?}", loaded.messages, loaded.skipped)
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    cache: Cache,
+    path: PathBuf,
+    spec: SourceSpec,
+}
+
+fn fixture(content: &str) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q.mbox");
+    std::fs::write(&path, content).unwrap();
+    Fixture {
+        cache: Cache::at(dir.path().join("cache")),
+        spec: SourceSpec::Path(path.clone()),
+        path,
+        _dir: dir,
+    }
+}
+
+impl Fixture {
+    fn load(&self) -> (Loaded, CacheOutcome) {
+        self.cache.load_since(&self.spec, None).unwrap()
+    }
+    fn cold(&self) -> Loaded {
+        source::load(&self.spec).unwrap()
+    }
+    fn cache_file(&self) -> PathBuf {
+        let files = self.cache.files();
+        assert_eq!(files.len(), 1, "{files:?}");
+        files[0].0.clone()
+    }
+}
+
+#[test]
+fn cold_then_hit_gives_the_same_messages() {
+    let f = fixture(&(mbox(0..5) + "From a@b Thu Jan  1 00:00:00 2020\nnot a header\n\n"));
+    let (first, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Cold);
+    let (again, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    assert_eq!(dump(&first), dump(&again));
+    assert_eq!(dump(&again), dump(&f.cold()));
+    assert_eq!(again.skipped.len(), 1);
+}
+
+#[test]
+fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
+    let f = fixture(&mbox(0..4));
+    f.load();
+    let file = f.cache_file();
+    let good = std::fs::read(&file).unwrap();
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (
+            {
+                let mut b = good.clone();
+                let at = b.len() / 2;
+                b[at] ^= 0x20;
+                b
+            },
+            "corrupt",
+        ),
+        (good[..good.len() - 7].to_vec(), "truncated"),
+        (good[..5].to_vec(), "truncated"),
+        (
+            {
+                let mut b = good.clone();
+                b[8..12].copy_from_slice(&(format::FORMAT_VERSION + 1).to_le_bytes());
+                b
+            },
+            "format version",
+        ),
+        (b"garbage".to_vec(), "not a cache file"),
+    ];
+    for (bytes, why) in cases {
+        std::fs::write(&file, &bytes).unwrap();
+        let (loaded, outcome) = f.load();
+        match &outcome {
+            CacheOutcome::Rebuilt(reason) => assert!(reason.contains(why), "{reason} / {why}"),
+            other => panic!("{other:?} for {why}"),
+        }
+        assert_eq!(dump(&loaded), dump(&f.cold()));
+        assert_eq!(f.load().1, CacheOutcome::Hit, "rebuilt after {why}");
+    }
+}
+
+#[test]
+fn an_in_place_edit_of_the_same_length_with_the_mtime_put_back_is_seen() {
+    let f = fixture(&mbox(0..3));
+    f.load();
+    let mtime = std::fs::metadata(&f.path).unwrap().modified().unwrap();
+    let edited = mbox(0..3).replace("change 1\n", "chanGE 1\n");
+    assert_eq!(edited.len(), mbox(0..3).len());
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&f.path)
+        .unwrap();
+    file.write_all(edited.as_bytes()).unwrap();
+    file.set_modified(mtime).unwrap();
+    drop(file);
+    assert_eq!(
+        std::fs::metadata(&f.path).unwrap().modified().unwrap(),
+        mtime
+    );
+    let (loaded, outcome) = f.load();
+    assert!(matches!(outcome, CacheOutcome::Rebuilt(_)), "{outcome:?}");
+    assert_eq!(loaded.messages[1].subject, "[PATCH] chanGE 1");
+}
+
+#[test]
+fn the_edge_hashes_see_an_edit_the_metadata_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f");
+    std::fs::write(&path, "abc").unwrap();
+    let one = stamp::FileStamp::of(&path).unwrap();
+    let mut two = one.clone();
+    (two.head, two.tail) = stamp::FileStamp::hashes_at(&path, 3).unwrap();
+    assert_eq!(one, two);
+    std::fs::write(&path, "abd").unwrap();
+    let (head, tail) = stamp::FileStamp::hashes_at(&path, 3).unwrap();
+    assert_ne!((head, tail), (one.head, one.tail));
+}
+
+#[test]
+fn an_appended_mbox_parses_only_its_tail_and_matches_a_cold_read() {
+    let f = fixture(&(mbox(0..4) + "From a@b Thu Jan  1 00:00:00 2020\nnot a header\n\n"));
+    f.load();
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&f.path)
+        .unwrap();
+    file.write_all(mbox(4..9).as_bytes()).unwrap();
+    drop(file);
+    let (loaded, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Appended);
+    assert_eq!(dump(&loaded), dump(&f.cold()));
+    assert_eq!(loaded.messages.len(), 9);
+    assert_eq!(loaded.messages[8].origin.index, 10);
+    let (again, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    assert_eq!(dump(&again), dump(&f.cold()));
+}
+
+#[test]
+fn growth_that_is_not_whole_messages_rebuilds() {
+    let f = fixture(&mbox(0..2));
+    f.load();
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&f.path)
+        .unwrap();
+    file.write_all(b"+more text of the last message\n").unwrap();
+    drop(file);
+    let (loaded, outcome) = f.load();
+    assert!(matches!(outcome, CacheOutcome::Rebuilt(_)), "{outcome:?}");
+    assert_eq!(dump(&loaded), dump(&f.cold()));
+}
+
+#[test]
+fn a_maildir_reads_only_its_new_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("md");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(md.join(sub)).unwrap();
+    }
+    let write = |n: usize| {
+        let text = mail(n);
+        let body = text.split_once('\n').unwrap().1;
+        std::fs::write(md.join(format!("new/{}.{n}.host", 1000 + n)), body).unwrap();
+    };
+    (0..3).for_each(write);
+    let cache = Cache::at(dir.path().join("cache"));
+    let spec = SourceSpec::Path(md.clone());
+    assert_eq!(cache.load_since(&spec, None).unwrap().1, CacheOutcome::Cold);
+    write(3);
+    write(4);
+    let (loaded, outcome) = cache.load_since(&spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Appended);
+    assert_eq!(dump(&loaded), dump(&source::load(&spec).unwrap()));
+    assert_eq!(loaded.messages.len(), 5);
+    assert_eq!(cache.load_since(&spec, None).unwrap().1, CacheOutcome::Hit);
+    std::fs::remove_file(md.join("new/1001.1.host")).unwrap();
+    let (loaded, outcome) = cache.load_since(&spec, None).unwrap();
+    assert!(matches!(outcome, CacheOutcome::Rebuilt(_)), "{outcome:?}");
+    assert_eq!(loaded.messages.len(), 4);
+}
+
+#[test]
+fn two_writers_at_once_leave_a_readable_cache() {
+    let f = fixture(&mbox(0..40));
+    let cold = dump(&f.cold());
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for _ in 0..3 {
+                    let (loaded, _) = f.load();
+                    assert_eq!(dump(&loaded), cold);
+                }
+            });
+        }
+    });
+    let (loaded, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    assert_eq!(dump(&loaded), cold);
+    let names: Vec<_> = std::fs::read_dir(&f.cache.dir).unwrap().flatten().collect();
+    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+}
+
+#[test]
+fn sources_never_share_a_cache_and_clear_removes_them() {
+    let f = fixture(&mbox(0..2));
+    f.load();
+    let other = f.path.with_file_name("other.mbox");
+    std::fs::write(&other, mbox(5..6)).unwrap();
+    let (loaded, outcome) = f
+        .cache
+        .load_since(&SourceSpec::Path(other.clone()), None)
+        .unwrap();
+    assert_eq!(outcome, CacheOutcome::Cold);
+    assert_eq!(loaded.messages.len(), 1);
+    assert_eq!(f.cache.files().len(), 2);
+    assert!(
+        f.cache
+            .files()
+            .iter()
+            .all(|(_, _, h)| h.as_ref().is_some_and(|h| h.key.kind == "File"))
+    );
+    assert_eq!(f.cache.clear().unwrap(), 2);
+    assert!(f.cache.files().is_empty());
+}
+
+#[test]
+fn other_sources_bypass_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::at(dir.path());
+    let (_, outcome) = cache.load_since(&SourceSpec::Demo, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Bypassed);
+    assert!(cache.files().is_empty());
+}

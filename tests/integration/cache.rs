@@ -1,0 +1,167 @@
+//! The cache through the binary: `list --format json` is the same with and without it (cold
+//! and from the cache) on the fixtures and on the corpus sources, `-v` says what it did,
+//! `cache info` names each file's source and `cache clear` removes them, and two processes
+//! filling one cache at once leave a good one.
+
+use crate::{fixtures, patchdesk_env, stdout};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+fn run(home: &Path, cache: &Path, args: &[&str]) -> std::process::Output {
+    patchdesk_env(
+        home,
+        args,
+        None,
+        &[("PATCHDESK_CACHE_DIR", cache.as_os_str())],
+    )
+}
+
+/// Lists `source` without the cache, then twice with it; all three outputs must be equal.
+fn same_with_and_without(source: &Path) {
+    let home = tempfile::tempdir().unwrap();
+    let cache = home.path().join("c");
+    let src = source.to_str().unwrap();
+    let plain = run(
+        home.path(),
+        &cache,
+        &["list", "--format", "json", "--no-cache", src],
+    );
+    assert!(plain.status.success(), "{src}: {plain:?}");
+    assert!(!cache.exists(), "--no-cache wrote a cache");
+    for round in ["first", "second"] {
+        let cached = run(
+            home.path(),
+            &cache,
+            &["list", "--format", "json", "-v", src],
+        );
+        assert_eq!(
+            stdout(&cached),
+            stdout(&plain),
+            "{src}, {round} cached read"
+        );
+        let err = String::from_utf8_lossy(&cached.stderr);
+        assert!(err.contains("patchdesk: cache: "), "{err}");
+        if round == "second" && !err.contains("bypassed") {
+            assert!(err.contains("cache: hit"), "{src}: {err}");
+        }
+    }
+}
+
+fn fixture_sources() -> Vec<PathBuf> {
+    let mail = fixtures().join("mail");
+    [
+        "format-patch.mbox",
+        "mboxrd.mbox",
+        "single.eml",
+        "flowed.eml",
+        "patches",
+        "quilt",
+    ]
+    .iter()
+    .map(|n| mail.join(n))
+    .collect()
+}
+
+#[test]
+fn list_json_is_the_same_with_and_without_the_cache_on_the_fixtures() {
+    for source in fixture_sources() {
+        same_with_and_without(&source);
+    }
+}
+
+#[test]
+fn list_json_is_the_same_with_and_without_the_cache_on_the_corpus() {
+    let corpus = std::env::var_os("PATCHDESK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if !corpus.is_dir() {
+        println!(
+            "skipped: {} not found (set PATCHDESK_CORPUS)",
+            corpus.display()
+        );
+        return;
+    }
+    // Each entry that is a source, else each of its entries that is one.
+    let entries = |dir: &Path| -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|e| e.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        paths.sort();
+        paths
+    };
+    let is_source = |p: &Path| {
+        (p.is_dir() || p.extension() == Some(OsStr::new("mbox")))
+            && patchdesk::source::detect(p).is_ok()
+    };
+    let mut sources = Vec::new();
+    for path in entries(&corpus)
+        .into_iter()
+        .filter(|p| !p.ends_with("maintainers"))
+    {
+        if is_source(&path) {
+            sources.push(path);
+        } else if path.is_dir() {
+            sources.extend(entries(&path).into_iter().filter(|p| is_source(p)));
+        }
+    }
+    assert!(!sources.is_empty());
+    for source in &sources {
+        same_with_and_without(source);
+    }
+    println!(
+        "{} corpus sources read with and without the cache",
+        sources.len()
+    );
+}
+
+#[test]
+fn cache_info_names_the_sources_and_clear_removes_them() {
+    let home = tempfile::tempdir().unwrap();
+    let cache = home.path().join("c");
+    let mbox = fixtures().join("mail/format-patch.mbox");
+    assert!(
+        run(home.path(), &cache, &["list", mbox.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let info = stdout(&run(home.path(), &cache, &["cache", "info"]));
+    assert!(info.contains(&cache.display().to_string()), "{info}");
+    assert!(info.contains("1 files"), "{info}");
+    let canonical = std::fs::canonicalize(&mbox).unwrap();
+    assert!(info.contains(&canonical.display().to_string()), "{info}");
+    let cleared = stdout(&run(home.path(), &cache, &["cache", "clear"]));
+    assert!(cleared.contains("removed 1 files"), "{cleared}");
+    let info = stdout(&run(home.path(), &cache, &["cache", "info"]));
+    assert!(info.contains("0 files"), "{info}");
+}
+
+#[test]
+fn two_processes_filling_one_cache_leave_a_good_one() {
+    let home = tempfile::tempdir().unwrap();
+    let cache = home.path().join("c");
+    let mbox = fixtures().join("mail/format-patch.mbox");
+    let src = mbox.to_str().unwrap();
+    let plain = stdout(&run(
+        home.path(),
+        &cache,
+        &["list", "--format", "json", "--no-cache", src],
+    ));
+    let outputs: Vec<_> = std::thread::scope(|s| {
+        let runs: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| run(home.path(), &cache, &["list", "--format", "json", src])))
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    for out in outputs {
+        assert_eq!(stdout(&out), plain);
+    }
+    let after = run(
+        home.path(),
+        &cache,
+        &["list", "--format", "json", "-v", src],
+    );
+    assert_eq!(stdout(&after), plain);
+    assert!(String::from_utf8_lossy(&after.stderr).contains("cache: hit"));
+    let files: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+}
