@@ -112,32 +112,34 @@ fn a_tree_without_maintainers_is_a_clear_error() {
     assert!(err.contains("MAINTAINERS") && err.contains(t), "{err}");
 }
 
-/// The patch subjects of `list --format json`, cover letters included.
-fn listed(out: &std::process::Output) -> Vec<String> {
+/// The subjects of the patches of `list --format json` output whose JSON satisfies `pred`.
+fn subjects_where(
+    out: &std::process::Output,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> Vec<String> {
     assert!(out.status.success(), "{}", stderr(out));
     let v: serde_json::Value = serde_json::from_str(&stdout(out)).unwrap();
-    let mut subjects = Vec::new();
-    for s in v["series"].as_array().unwrap() {
-        for p in s["patches"].as_array().unwrap() {
-            subjects.push(p["subject"].as_str().unwrap_or_default().to_string());
-        }
-    }
-    subjects
+    v["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["patches"].as_array().unwrap())
+        .filter(|p| pred(p))
+        .map(|p| p["subject"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The patch subjects of `list --format json`.
+fn listed(out: &std::process::Output) -> Vec<String> {
+    subjects_where(out, |_| true)
 }
 
 /// Subjects of the patches (in `list` JSON with a tree) whose maintainers satisfy `pred`.
 fn listed_where(t: &str, pred: impl Fn(&serde_json::Value) -> bool) -> Vec<String> {
-    let out = patchdesk(&["list", "--demo", "--tree", t, "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let mut subjects = Vec::new();
-    for s in v["series"].as_array().unwrap() {
-        for p in s["patches"].as_array().unwrap() {
-            if pred(p) {
-                subjects.push(p["subject"].as_str().unwrap_or_default().to_string());
-            }
-        }
-    }
-    subjects
+    subjects_where(
+        &patchdesk(&["list", "--demo", "--tree", t, "--format", "json"]),
+        pred,
+    )
 }
 
 #[test]
