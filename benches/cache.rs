@@ -7,6 +7,8 @@
 //! messages back from the cache against parsing them, and grouping them into a queue. Run with
 //! `cargo bench --bench cache` (with `PATCHDESK_CORPUS` pointing at the corpus).
 
+mod common;
+
 use patchdesk::cache::{Cache, CacheOutcome};
 use patchdesk::source::{SourceSpec, load};
 use std::io::Write;
@@ -32,11 +34,10 @@ fn corpus() -> Option<PathBuf> {
 /// with `tag` and its copy number so they stay unique.
 fn build_mbox(seed: &[u8], target: usize, messages: usize, tag: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(target + seed.len());
-    let id_headers: [&[u8]; 3] = [b"message-id:", b"in-reply-to:", b"references:"];
     let mut count = 0;
     let mut copy = 0;
     while out.len() < target && count < messages {
-        let prefix = format!("<{tag}{copy}.");
+        let prefix = format!("{tag}{copy}.");
         let mut in_id_header = false;
         for line in seed.split_inclusive(|&b| b == b'\n') {
             if line.starts_with(b"From ")
@@ -47,23 +48,7 @@ fn build_mbox(seed: &[u8], target: usize, messages: usize, tag: &str) -> Vec<u8>
                 }
                 count += 1;
             }
-            let lower: Vec<u8> = line.iter().take(12).map(u8::to_ascii_lowercase).collect();
-            if id_headers.iter().any(|h| lower.starts_with(h)) {
-                in_id_header = true;
-            } else if !line.starts_with(b" ") && !line.starts_with(b"\t") {
-                in_id_header = false;
-            }
-            if in_id_header {
-                for &b in line {
-                    if b == b'<' {
-                        out.extend_from_slice(prefix.as_bytes());
-                    } else {
-                        out.push(b);
-                    }
-                }
-            } else {
-                out.extend_from_slice(line);
-            }
+            common::push_line_with_id_prefix(&mut out, line, prefix.as_bytes(), &mut in_id_header);
         }
         copy += 1;
     }

@@ -6,6 +6,8 @@
 //! parsing into `Patch`, grouping into a queue, and checking it. Run with
 //! `cargo bench --bench throughput` (with `PATCHDESK_CORPUS` pointing at the corpus).
 
+mod common;
+
 use patchdesk::mail::{Message, Origin, mbox, parse_headers, parse_message};
 use patchdesk::source::{SourceSpec, load};
 use rayon::prelude::*;
@@ -31,28 +33,11 @@ fn corpus() -> Option<PathBuf> {
 fn build_mbox(seed: &[u8]) -> Vec<u8> {
     let copies = TARGET_BYTES.div_ceil(seed.len().max(1));
     let mut out = Vec::with_capacity(copies * (seed.len() + 4096));
-    let id_headers: [&[u8]; 3] = [b"message-id:", b"in-reply-to:", b"references:"];
     for copy in 0..copies {
-        let prefix = format!("<r{copy}.");
+        let prefix = format!("r{copy}.");
         let mut in_id_header = false;
         for line in seed.split_inclusive(|&b| b == b'\n') {
-            let lower: Vec<u8> = line.iter().take(12).map(u8::to_ascii_lowercase).collect();
-            if id_headers.iter().any(|h| lower.starts_with(h)) {
-                in_id_header = true;
-            } else if !line.starts_with(b" ") && !line.starts_with(b"\t") {
-                in_id_header = false;
-            }
-            if in_id_header {
-                for &b in line {
-                    if b == b'<' {
-                        out.extend_from_slice(prefix.as_bytes());
-                    } else {
-                        out.push(b);
-                    }
-                }
-            } else {
-                out.extend_from_slice(line);
-            }
+            common::push_line_with_id_prefix(&mut out, line, prefix.as_bytes(), &mut in_id_header);
         }
     }
     out

@@ -87,15 +87,14 @@ fn load_options(options: &DeskOptions, notice: Option<String>) -> Result<Options
     // patchdesk's config (identity, editor) as the triage commands read it; a broken file is
     // reported before the terminal goes raw.
     let config = crate::triage::config::load_default()?;
-    let configured = config.identity();
-    loaded.identity =
-        crate::triage::identity::find(configured.as_ref(), Some(std::path::Path::new(".")))
-            .ok()
-            .map(|i| format!("{} <{}>", i.address.name, i.address.email));
+    let identity = super::filter::identity_here(&config);
+    loaded.identity = identity
+        .as_ref()
+        .map(|a| format!("{} <{}>", a.name, a.email));
     loaded.editor = Some(crate::triage::notes::editor_command(
         config.notes.editor.as_deref(),
     ));
-    loaded.mine = super::filter::mine()?;
+    loaded.mine = super::filter::mine_of(&config, identity.as_ref());
     Ok(loaded)
 }
 

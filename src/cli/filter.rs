@@ -13,16 +13,28 @@ use crate::queue::Queue;
 /// config's `[maintainers] mine`.
 pub fn mine() -> Result<Mine> {
     let config = crate::triage::config::load_default()?;
-    let identity =
-        crate::triage::identity::find(config.identity().as_ref(), Some(std::path::Path::new(".")))
-            .ok()
-            .map(|i| i.address.email);
-    Ok(Mine::new(
+    Ok(mine_of(&config, identity_here(&config).as_ref()))
+}
+
+/// The identity the trailers name, from the config, else git config here.
+pub fn identity_here(config: &crate::triage::config::DeskConfig) -> Option<crate::mail::Address> {
+    let configured = config.identity();
+    crate::triage::identity::find(configured.as_ref(), Some(std::path::Path::new(".")))
+        .ok()
+        .map(|i| i.address)
+}
+
+/// [`mine`] from a config and identity already read.
+pub fn mine_of(
+    config: &crate::triage::config::DeskConfig,
+    identity: Option<&crate::mail::Address>,
+) -> Mine {
+    Mine::new(
         identity
-            .iter()
-            .map(String::as_str)
+            .map(|a| a.email.as_str())
+            .into_iter()
             .chain(config.maintainers.mine.iter().map(String::as_str)),
-    ))
+    )
 }
 
 /// The queue's findings under `profile`, with the MAINTAINERS rule when a tree is known,
@@ -32,12 +44,13 @@ pub fn check_owned(
     profile: &crate::policy::profile::Profile,
     maintainers: Option<&Maintainers>,
 ) -> (Vec<Vec<Finding>>, Vec<Lookup>) {
-    let mut findings = crate::policy::check_queue(queue, profile);
     let owners: Vec<Lookup> = maintainers
         .map(|m| owners::owners_of(queue, m))
         .unwrap_or_default();
-    crate::policy::rules::maintainers_cc::add(&queue.patches, &owners, profile, &mut findings);
-    (findings, owners)
+    (
+        crate::policy::check_queue_owned(queue, profile, &owners),
+        owners,
+    )
 }
 
 /// Which patches of `queue` the query keeps, indexed like `queue.patches`.

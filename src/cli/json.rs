@@ -63,12 +63,7 @@ impl<'a> PatchJson<'a> {
 }
 
 /// `"maintainers"` and `"sections"` of one patch, added to its JSON object.
-pub fn add_maintainers(
-    object: &mut serde_json::Value,
-    maintainers: &crate::maintainers::Maintainers,
-    patch: &Patch,
-) {
-    let lookup = maintainers.lookup(&crate::maintainers::scan_patch(patch));
+pub fn add_maintainers(object: &mut serde_json::Value, lookup: &crate::maintainers::Lookup) {
     if let Some(map) = object.as_object_mut() {
         map.insert(
             "maintainers".into(),

@@ -3,7 +3,7 @@
 use super::json::{ListJson, SeriesJson, add_maintainers};
 use super::{Format, ListArgs, emit};
 use crate::Result;
-use crate::maintainers::Maintainers;
+use crate::maintainers::Lookup;
 use crate::queue::Queue;
 use std::fmt::Write;
 
@@ -14,17 +14,23 @@ pub fn run(args: &ListArgs) -> Result<i32> {
         super::revisions::warn_families(&crate::revisions::link(&queue));
     }
     let maintainers = args.source.maintainers()?;
-    let keep = match &args.filter {
+    // Each patch's sections and people, looked up once for the filter and the JSON.
+    let (keep, owners) = match &args.filter {
         Some(query) => {
             let (profile, _) = args.profile.select(&args.source.spec()?)?;
             let (findings, owners) =
                 super::filter::check_owned(&queue, &profile, maintainers.as_ref());
-            Some(super::filter::keep(&queue, &findings, &owners, query)?)
+            let keep = super::filter::keep(&queue, &findings, &owners, query)?;
+            (Some(keep), owners)
         }
-        None => None,
+        None => match (&maintainers, args.format) {
+            (Some(m), Format::Json) => (None, crate::query::owners_of(&queue, m)),
+            _ => (None, Vec::new()),
+        },
     };
+    let owners = maintainers.as_ref().map(|_| owners.as_slice());
     let text = match args.format {
-        Format::Json => to_json_kept(&queue, maintainers.as_ref(), keep.as_deref()),
+        Format::Json => to_json_kept(&queue, owners, keep.as_deref()),
         Format::Text => to_text_kept(&queue, keep.as_deref()),
     };
     emit(&text)?;
@@ -33,21 +39,13 @@ pub fn run(args: &ListArgs) -> Result<i32> {
 
 /// The JSON form.
 pub fn to_json(queue: &Queue) -> String {
-    to_json_with(queue, None)
+    to_json_kept(queue, None, None)
 }
 
-/// The JSON form, each patch with its `"maintainers"` and `"sections"` when a tree is known.
-pub fn to_json_with(queue: &Queue, maintainers: Option<&Maintainers>) -> String {
-    to_json_kept(queue, maintainers, None)
-}
-
-/// The JSON form of the patches `keep` keeps (all without it); a series none of whose
-/// patches is kept is left out.
-pub fn to_json_kept(
-    queue: &Queue,
-    maintainers: Option<&Maintainers>,
-    keep: Option<&[bool]>,
-) -> String {
+/// The JSON form of the patches `keep` keeps (all without it), each with its
+/// `"maintainers"` and `"sections"` when `owners` (indexed like the queue's patches) are
+/// known; a series none of whose patches is kept is left out.
+pub fn to_json_kept(queue: &Queue, owners: Option<&[Lookup]>, keep: Option<&[bool]>) -> String {
     let reviews = queue.all_review_counts();
     let families = crate::revisions::link(queue);
     let list = ListJson {
@@ -58,7 +56,7 @@ pub fn to_json_kept(
         counts: queue.counts(),
         window: queue.window.as_ref(),
     };
-    if maintainers.is_none() && keep.is_none() {
+    if owners.is_none() && keep.is_none() {
         let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
         text.push('\n');
         return text;
@@ -76,8 +74,8 @@ pub fn to_json_kept(
                 if keep.is_some_and(|k| !k.get(i).copied().unwrap_or(false)) {
                     continue;
                 }
-                if let Some(m) = maintainers {
-                    add_maintainers(&mut pj, m, &queue.patches[i]);
+                if let Some(lookup) = owners.and_then(|o| o.get(i)) {
+                    add_maintainers(&mut pj, lookup);
                 }
                 kept_patches.push(pj);
             }

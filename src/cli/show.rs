@@ -23,7 +23,9 @@ pub fn run(args: &ShowArgs) -> Result<i32> {
             Some(m) => {
                 let mut value: serde_json::Value =
                     serde_json::from_str(&to_json(&queue, index, &findings)).unwrap_or_default();
-                super::json::add_maintainers(&mut value, m, &queue.patches[index]);
+                let patch = &queue.patches[index];
+                let lookup = m.lookup(&crate::maintainers::scan_patch(patch));
+                super::json::add_maintainers(&mut value, &lookup);
                 let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
                 text.push('\n');
                 text

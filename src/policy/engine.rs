@@ -287,6 +287,18 @@ pub fn check_queue(queue: &Queue, profile: &Profile) -> Vec<Vec<Finding>> {
         .collect()
 }
 
+/// [`check_queue`] with the rules that need each patch's MAINTAINERS lookup (`owners`,
+/// indexed like the queue's patches; empty without a tree).
+pub fn check_queue_owned(
+    queue: &Queue,
+    profile: &Profile,
+    owners: &[crate::maintainers::Lookup],
+) -> Vec<Vec<Finding>> {
+    let mut findings = check_queue(queue, profile);
+    super::rules::maintainers_cc::add(&queue.patches, owners, profile, &mut findings);
+    findings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

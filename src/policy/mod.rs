@@ -14,7 +14,7 @@ pub mod rules;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-pub use engine::{check_patch, check_queue};
+pub use engine::{check_patch, check_queue, check_queue_owned};
 pub use profile::{AiPolicy, Profile};
 
 use serde::Serialize;

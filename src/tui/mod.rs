@@ -123,7 +123,7 @@ impl Options {
             theme::Theme::new(self.color),
             now,
         );
-        state.mine = self.mine.clone();
+        state.set_mine(self.mine.clone());
         state.set_owners(owners);
         state.message = self.notice.clone().or_else(|| {
             let window = state.queue.window.as_ref()?;

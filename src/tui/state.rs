@@ -380,15 +380,23 @@ impl AppState {
         self.dirty = true;
     }
 
+    /// Takes the maintainer's own addresses and marks what is mine by them.
+    pub fn set_mine(&mut self, mine: crate::query::Mine) {
+        self.mine = mine;
+        crate::query::owners::apply(&mut self.summaries, &self.queue, &self.owners, &self.mine);
+        self.refilter(true);
+        self.dirty = true;
+    }
+
     /// Takes each patch's sections and people (looked up off the key path) and marks what is
-    /// mine; an empty list keeps what is known.
+    /// mine by them; without them ([`AppState::set_queue`] marked mine by To/Cc) nothing
+    /// changes.
     pub fn set_owners(&mut self, owners: Vec<crate::maintainers::Lookup>) {
-        if owners.is_empty() && !self.mine.is_empty() {
-            crate::query::owners::apply(&mut self.summaries, &self.queue, &[], &self.mine);
-        } else if owners.len() == self.queue.patches.len() {
-            crate::query::owners::apply(&mut self.summaries, &self.queue, &owners, &self.mine);
-            self.owners = Arc::new(owners);
+        if owners.is_empty() || owners.len() != self.queue.patches.len() {
+            return;
         }
+        crate::query::owners::apply(&mut self.summaries, &self.queue, &owners, &self.mine);
+        self.owners = Arc::new(owners);
         self.refilter(true);
         self.dirty = true;
     }

@@ -188,14 +188,7 @@ fn list_filter_keeps_the_patches_of_a_maintainer_a_section_and_mine() {
     ]);
     assert_eq!(listed(&out), block);
     // "mine": the config's [maintainers] mine addresses.
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config/patchdesk");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("config.toml"),
-        "[maintainers]\nmine = [\"Bo Lock <bo@example.org>\"]\n",
-    )
-    .unwrap();
+    let home = home_with("[maintainers]\nmine = [\"Bo Lock <bo@example.org>\"]\n");
     let args = [
         "list", "--demo", "--tree", t, "--format", "json", "--filter", "mine",
     ];
@@ -237,17 +230,18 @@ fn check_filter_reports_only_the_kept_patches() {
     assert!(count(&some) < count(&all));
 }
 
-/// A home whose config makes Bo Lock's address mine.
-fn bo_home() -> tempfile::TempDir {
+/// A home whose patchdesk config is `text`.
+fn home_with(text: &str) -> tempfile::TempDir {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config/patchdesk");
     std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("config.toml"),
-        "[maintainers]\nmine = [\"bo@example.org\"]\n",
-    )
-    .unwrap();
+    std::fs::write(config.join("config.toml"), text).unwrap();
     home
+}
+
+/// A home whose config makes Bo Lock's address mine.
+fn bo_home() -> tempfile::TempDir {
+    home_with("[maintainers]\nmine = [\"bo@example.org\"]\n")
 }
 
 #[test]
@@ -370,4 +364,33 @@ fn a_mail_that_misses_every_maintainer_of_a_section_is_reported_per_profile() {
     std::fs::write(&mbox, qcow_patch("To: someone@example.org\n")).unwrap();
     let out = patchdesk(&["check", mbox.to_str().unwrap(), "--profile", "qemu"]);
     assert!(!stdout(&out).contains("maintainers-cc-missing"));
+}
+
+#[test]
+fn without_a_tree_mine_is_what_is_addressed_to_me_in_the_desk_and_in_list() {
+    let home = home_with("[identity]\nname = \"Kevin Wolfe\"\nemail = \"kwolfe@example.org\"\n");
+    let args = ["list", "--demo", "--format", "json", "--filter", "mine"];
+    let mine = listed(&super::patchdesk_in(home.path(), &args, None));
+    assert!(!mine.is_empty());
+    let all = listed(&patchdesk(&["list", "--demo", "--format", "json"]));
+    assert!(mine.len() < all.len());
+    let args = [
+        "--demo",
+        "--keys",
+        "/mine<enter>",
+        "--print",
+        "--size",
+        "160x30",
+    ];
+    let out = super::patchdesk_in(home.path(), &args, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let screen = stdout(&out);
+    for subject in &all {
+        let title = subject.rsplit("] ").next().unwrap();
+        let shown = screen.lines().any(|l| l.contains(title));
+        assert_eq!(shown, mine.contains(subject), "{title}\n{screen}");
+    }
+    let args = ["--demo", "--print", "--size", "160x30"];
+    let screen = stdout(&super::patchdesk_in(home.path(), &args, None));
+    assert!(screen.contains("@ "), "{screen}");
 }
