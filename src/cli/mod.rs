@@ -149,37 +149,34 @@ impl SourceArgs {
     /// The start of the --since window (else the source's `since` in the config), measured
     /// from the clock.
     pub fn since(&self) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
-        let configured = || self.configured().and_then(|c| c.since);
-        self.since
-            .clone()
-            .or_else(configured)
-            .as_deref()
+        let text = match &self.since {
+            Some(text) => Some(text.clone()),
+            None => self.configured()?.and_then(|c| c.since),
+        };
+        text.as_deref()
             .map(|text| crate::source::window::parse_since(text, chrono::Utc::now().fixed_offset()))
             .transpose()
     }
 
-    /// The config's `[[source]]` settings for this SOURCE path, if any (a config file that
-    /// cannot be read is reported by the commands that need it, not here).
-    fn configured(&self) -> Option<crate::triage::config::SourceConfig> {
-        let path = self.source.as_deref().filter(|s| *s != "-")?;
-        let config = crate::triage::config::load_default().ok()?;
-        config.source_for(std::path::Path::new(path)).cloned()
+    /// The config's `[[source]]` settings for this SOURCE path, if any; a config file that
+    /// cannot be read is an error naming it.
+    fn configured(&self) -> Result<Option<crate::triage::config::SourceConfig>> {
+        let Some(path) = self.source.as_deref().filter(|s| *s != "-") else {
+            return Ok(None);
+        };
+        let config = crate::triage::config::load_default()?;
+        Ok(config.source_for(std::path::Path::new(path)).cloned())
     }
 
     /// The MAINTAINERS of --tree (or of --repo's repository, or the source's `tree` in the
     /// config); its errors are written to
     /// standard error, each with file and line, and the rest is used.
     pub fn maintainers(&self) -> Result<Option<crate::maintainers::Maintainers>> {
-        let configured = || {
-            self.configured()
-                .and_then(|c| c.tree)
-                .map(|t| crate::triage::config::expand_home(&t))
-        };
         let tree = match (&self.tree, &self.repo) {
             (Some(tree), _) => tree.clone(),
             (None, Some(repo)) if repo.join("MAINTAINERS").is_file() => repo.clone(),
-            (None, None) => match configured() {
-                Some(tree) => tree,
+            (None, None) => match self.configured()?.and_then(|c| c.tree) {
+                Some(tree) => crate::triage::config::expand_home(&tree),
                 None => return Ok(None),
             },
             _ => return Ok(None),

@@ -394,3 +394,24 @@ fn without_a_tree_mine_is_what_is_addressed_to_me_in_the_desk_and_in_list() {
     let screen = stdout(&super::patchdesk_in(home.path(), &args, None));
     assert!(screen.contains("@ "), "{screen}");
 }
+
+#[test]
+fn a_sources_configured_tree_applies_and_a_broken_config_is_named() {
+    let tree = tree();
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = dir.path().join("q.mbox");
+    std::fs::write(&mbox, qcow_patch("To: someone@example.org\n")).unwrap();
+    let m = mbox.to_str().unwrap();
+    let home = home_with(&format!(
+        "[[source]]\npath = {m:?}\ntree = {:?}\n",
+        tree.path().to_str().unwrap()
+    ));
+    let out = super::patchdesk_in(home.path(), &["list", m, "--format", "json"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["series"][0]["patches"][0]["sections"][0], "BLOCK");
+    let broken = home_with("[[source]]\npath = 3\n");
+    let out = super::patchdesk_in(broken.path(), &["list", m], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("config.toml"), "{}", stderr(&out));
+}
