@@ -37,8 +37,8 @@ pub fn mine_of(
     )
 }
 
-/// The queue's findings under `profile`, with the MAINTAINERS rule when a tree is known,
-/// and each patch's sections and people (empty without a tree).
+/// The queue's findings under `profile`, with the MAINTAINERS rule when a tree is known and
+/// the stale reviews across versions, and each patch's sections and people (empty without a tree).
 pub fn check_owned(
     queue: &Queue,
     profile: &crate::policy::profile::Profile,
@@ -47,10 +47,34 @@ pub fn check_owned(
     let owners: Vec<Lookup> = maintainers
         .map(|m| owners::owners_of(queue, m))
         .unwrap_or_default();
-    (
-        crate::policy::check_queue_owned(queue, profile, &owners),
-        owners,
-    )
+    let mut findings = crate::policy::check_queue_owned(queue, profile, &owners);
+    add_stale_reviews(queue, profile, &mut findings);
+    (findings, owners)
+}
+
+/// Adds `trailer-stale-review` over the queue's families, with the trailers collected from
+/// replies to each older version.
+pub fn add_stale_reviews(
+    queue: &Queue,
+    profile: &crate::policy::profile::Profile,
+    findings: &mut [Vec<Finding>],
+) {
+    if profile.severity(crate::revisions::stale::RULE).is_none() {
+        return;
+    }
+    let families = crate::revisions::link(queue);
+    if families.previous.iter().all(Option::is_none) {
+        return;
+    }
+    let replies = crate::triage::replies::collect(queue);
+    let given = |patch: usize| -> Vec<String> {
+        replies
+            .for_patch(patch)
+            .filter(|t| crate::revisions::stale::is_review_key(&t.key))
+            .map(|t| format!("{}: {}", t.key, t.value))
+            .collect()
+    };
+    crate::revisions::stale::add(queue, &families, profile, findings, &given);
 }
 
 /// Which patches of `queue` the query keeps, indexed like `queue.patches`.

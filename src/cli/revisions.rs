@@ -7,7 +7,7 @@ use super::check::ProfileArgs;
 use super::{Format, SourceArgs, emit};
 use crate::policy::check_queue;
 use crate::queue::Queue;
-use crate::revisions::{Change, Families, Revision, compare, link};
+use crate::revisions::{Change, Families, Revision, compare, link, stale};
 use crate::{Error, Result};
 use clap::Args;
 use serde::Serialize;
@@ -94,8 +94,22 @@ pub fn run(args: &RevisionsArgs) -> Result<i32> {
             queue.source, queue.series[new].id
         )));
     }
-    let findings = check_queue(&queue, &profile);
-    let revision = compare(&queue, old, new, &findings);
+    let mut findings = check_queue(&queue, &profile);
+    let replies = crate::triage::replies::collect(&queue);
+    let given = |patch: usize| -> Vec<String> {
+        replies
+            .for_patch(patch)
+            .filter(|t| stale::is_review_key(&t.key))
+            .map(|t| format!("{}: {}", t.key, t.value))
+            .collect()
+    };
+    // The stale reviews are judged against the version compared with, `--against` or not.
+    let bare = compare(&queue, old, new, &[]);
+    for (i, f) in stale::check(&queue, &bare, &profile, &given) {
+        findings[i].push(f);
+    }
+    let mut revision = compare(&queue, old, new, &findings);
+    stale::fill(&queue, &mut revision, &given);
     let text = match args.format {
         Format::Text => to_text(&queue, &revision),
         Format::Json => to_json(&queue, &[revision]),
@@ -153,6 +167,24 @@ pub fn to_text(queue: &Queue, r: &Revision) -> String {
             let _ = writeln!(out, "    ({what})");
             out.push_str(&p.interdiff);
         }
+        let t = &p.trailers;
+        if !(t.carried.is_empty() && t.stale.is_empty()) {
+            let stale: Vec<&str> = t.stale.iter().map(|s| s.trailer.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "    trailers: carried {}; stale {}",
+                if t.carried.is_empty() {
+                    "-".to_string()
+                } else {
+                    t.carried.join(", ")
+                },
+                if stale.is_empty() {
+                    "-".to_string()
+                } else {
+                    stale.join(", ")
+                }
+            );
+        }
         let f = &p.findings;
         if !(f.new.is_empty() && f.fixed.is_empty() && f.kept.is_empty()) {
             let list = |v: &[String]| {
@@ -199,7 +231,14 @@ struct PairJson<'a> {
     message_changed: bool,
     diff_changed: bool,
     findings: FindingsJson<'a>,
+    trailers: TrailersJson<'a>,
     interdiff: &'a str,
+}
+
+#[derive(Serialize)]
+struct TrailersJson<'a> {
+    carried: &'a [String],
+    stale: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -235,6 +274,15 @@ pub fn to_json(queue: &Queue, revisions: &[Revision]) -> String {
                             new: &p.findings.new,
                             fixed: &p.findings.fixed,
                             kept: &p.findings.kept,
+                        },
+                        trailers: TrailersJson {
+                            carried: &p.trailers.carried,
+                            stale: p
+                                .trailers
+                                .stale
+                                .iter()
+                                .map(|s| s.trailer.as_str())
+                                .collect(),
                         },
                         interdiff: &p.interdiff,
                     })

@@ -325,6 +325,14 @@ pub const RULES: &[RuleInfo] = &[
     ),
     // --- trailers ---
     rule!(
+        "trailer-stale-review",
+        Trailer,
+        Info,
+        "review kept though the patch changed",
+        "QEMU docs/devel/submitting-a-patch.rst (drop Reviewed-by after significant changes); Linux Documentation/process/submitting-patches.rst (Tested-by/Reviewed-by when the patch \"changed substantially\")",
+        "A Reviewed-by, Acked-by or Tested-by vouches for the version it was given on. Kept in v(n+1) while more than a tenth of the diff changed, or given in a reply to v(n) on a patch that changed since, it may no longer hold: ask the reviewer again or drop it. Checked against the previous version in the queue."
+    ),
+    rule!(
         "trailer-nonstd",
         Trailer,
         Off,

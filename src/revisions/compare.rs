@@ -21,6 +21,8 @@ pub struct PairReport {
     /// The interdiff in range-diff's manner (empty unless the pair changed).
     pub interdiff: String,
     pub findings: Carried,
+    /// The review trailers carried or stale (filled by [`super::stale::fill`]).
+    pub trailers: super::stale::ReviewCarry,
 }
 
 /// A series compared with an earlier version (positions in [`Queue::series`]).
@@ -74,6 +76,7 @@ pub fn compare(queue: &Queue, old: usize, new: usize, findings: &[Vec<Finding>])
                 new_patch,
                 interdiff,
                 findings,
+                trailers: Default::default(),
                 pair,
             }
         })

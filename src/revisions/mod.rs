@@ -2,6 +2,7 @@
 //! ([`families`]), which patch of the older version became which of the newer, as
 //! `git range-diff` pairs them ([`pairing`], over [`assignment`]), the interdiff of a
 //! changed pair ([`interdiff`]), the findings new, fixed or kept in each pair ([`carry`]),
+//! reviews that no longer cover what they name ([`stale`]),
 //! and all of it for one series against another ([`compare`]). Domain code: no ratatui.
 
 pub mod assignment;
@@ -10,6 +11,7 @@ pub mod compare;
 pub mod families;
 pub mod interdiff;
 pub mod pairing;
+pub mod stale;
 
 pub use compare::{PairReport, Revision, compare};
 pub use families::{Families, link};

@@ -434,3 +434,174 @@ fn revisions_of_a_split_squashed_rebased_series_pair_as_git_range_diff() {
         .collect();
     assert_eq!(indented, git_indented, "ours:\n{got}\ngit's:\n{expected}");
 }
+
+/// v1 and v2 of a three-patch series, threaded, with replies to v1: `b` is resent
+/// unchanged (its Acked-by from a reply is carried), `d`'s diff changed a lot while it keeps
+/// the Reviewed-by of v1 (stale) and has a Tested-by from a reply to v1 (stale), `a` only
+/// gains the Reviewed-by in its message (not stale: its diff did not change).
+fn reviewed_versions(home: &Path) -> std::path::PathBuf {
+    let dir = home.join("repo");
+    std::fs::create_dir(&dir).expect("repo dir");
+    git(home, &dir, &["init", "-q", "-b", "base"]);
+    let base: Vec<(&str, String)> = ["a.c", "b.c", "d.c"]
+        .iter()
+        .map(|f| (*f, lines(f, &[])))
+        .collect();
+    commit(home, &dir, &base, "base");
+    let sob = "Signed-off-by: Test <test@example.org>";
+    let rb = "Reviewed-by: Rev <rev@example.org>";
+    for (branch, a_msg, d_lines, d_msg) in [
+        (
+            "v1",
+            format!("a: fix five\n\n{sob}"),
+            vec![(3, "d three"), (4, "d four"), (5, "d five")],
+            format!("d: fix three\n\n{sob}"),
+        ),
+        (
+            "v2",
+            format!("a: fix five\n\n{sob}\n{rb}"),
+            vec![(3, "d three"), (4, "d FOUR"), (5, "d five")],
+            format!("d: fix three\n\n{sob}\n{rb}"),
+        ),
+    ] {
+        git(home, &dir, &["checkout", "-q", "-b", branch, "base"]);
+        commit(
+            home,
+            &dir,
+            &[("a.c", lines("a.c", &[(5, "a five")]))],
+            &a_msg,
+        );
+        commit(
+            home,
+            &dir,
+            &[("b.c", lines("b.c", &[(7, "b seven")]))],
+            &format!("b: fix seven\n\n{sob}"),
+        );
+        commit(home, &dir, &[("d.c", lines("d.c", &d_lines))], &d_msg);
+    }
+    let v1 = git(
+        home,
+        &dir,
+        &[
+            "format-patch",
+            "--stdout",
+            "--thread=shallow",
+            "--cover-letter",
+            "base..v1",
+        ],
+    );
+    let id_of = |subject: &str| -> String {
+        let at = v1.find(subject).expect("subject in v1");
+        let before = &v1[..at];
+        let from = before
+            .rfind("\nMessage-ID: <")
+            .or_else(|| before.rfind("\nMessage-Id: <"))
+            .expect("message id");
+        let rest = &v1[from + 14..];
+        rest[..rest.find('>').unwrap()].to_string()
+    };
+    let reply = |id: &str, subject: &str, body: &str| {
+        format!(
+            "From rev@example.org Mon Sep 17 00:00:00 2001\nFrom: Rev <rev@example.org>\nSubject: Re: {subject}\nDate: Sat, 3 Jan 2026 00:00:00 +0000\nMessage-Id: <reply-{id}>\nIn-Reply-To: <{id}>\nReferences: <{id}>\n\n{body}\n\n"
+        )
+    };
+    let mut text = v1.clone();
+    text.push_str(&reply(
+        &id_of("Subject: [PATCH 2/3] b: fix seven"),
+        "[PATCH 2/3] b: fix seven",
+        "Acked-by: Rev <rev@example.org>",
+    ));
+    text.push_str(&reply(
+        &id_of("Subject: [PATCH 3/3] d: fix three"),
+        "[PATCH 3/3] d: fix three",
+        "Tested-by: Rev <rev@example.org>",
+    ));
+    text.push_str(&git(
+        home,
+        &dir,
+        &[
+            "format-patch",
+            "--stdout",
+            "--thread=shallow",
+            "--cover-letter",
+            "-v2",
+            "base..v2",
+        ],
+    ));
+    let path = home.join("queue.mbox");
+    std::fs::write(&path, text).expect("mbox written");
+    path
+}
+
+#[test]
+fn reviews_carry_to_a_same_patch_and_go_stale_on_a_changed_one() {
+    let home = tempfile::tempdir().expect("temp home");
+    let queue = reviewed_versions(home.path());
+    let q = queue.to_str().unwrap();
+    let out = patchdesk_in(
+        home.path(),
+        &["revisions", q, "2", "--format", "json"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let pairs = v["revisions"][0]["pairs"]
+        .as_array()
+        .expect("pairs")
+        .clone();
+    let row = |n: u64| pairs.iter().find(|p| p["new"] == n).expect("pair").clone();
+    let (a, b, d) = (row(1), row(2), row(3));
+    assert_eq!(b["change"], "same");
+    assert_eq!(
+        b["trailers"]["carried"],
+        serde_json::json!(["Acked-by: Rev <rev@example.org>"])
+    );
+    assert_eq!(
+        a["trailers"]["stale"],
+        serde_json::json!([]),
+        "only the message changed"
+    );
+    assert_eq!(
+        d["trailers"]["stale"],
+        serde_json::json!([
+            "Reviewed-by: Rev <rev@example.org>",
+            "Tested-by: Rev <rev@example.org>"
+        ]),
+        "{d}"
+    );
+    assert!(
+        d["findings"]["new"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "trailer-stale-review"),
+        "{d}"
+    );
+    let text = patchdesk_in(home.path(), &["revisions", q, "2"], None);
+    assert!(
+        stdout(&text).contains("    trailers: carried Acked-by: Rev <rev@example.org>; stale -"),
+        "{}",
+        stdout(&text)
+    );
+    // `check` reports it too, as an info on v2's patch 3 only.
+    let check = patchdesk_in(
+        home.path(),
+        &["check", q, "--format", "json", "--min-severity", "info"],
+        None,
+    );
+    let c: serde_json::Value = serde_json::from_str(&stdout(&check)).expect("json");
+    let stale: Vec<String> = c["patches"]
+        .as_array()
+        .expect("patches")
+        .iter()
+        .filter(|p| {
+            p["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "trailer-stale-review")
+        })
+        .map(|p| p["subject"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(stale, ["[PATCH v2 3/3] d: fix three"], "{}", stdout(&check));
+}
