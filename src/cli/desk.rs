@@ -146,9 +146,14 @@ fn open(
         progress.progress(0, None, "reading");
         let queue = queue::load_cached(&spec, since, use_cache)?.0;
         progress.progress(queue.patches.len(), Some(queue.patches.len()), "checking");
-        let (findings, owners) =
-            super::filter::check_owned(&queue, &profile, maintainers.as_deref());
-        Ok((queue, findings, owners))
+        let (findings, owners, versions) =
+            super::filter::check_versions(&queue, &profile, maintainers.as_deref());
+        Ok(tui::Loaded {
+            queue,
+            findings,
+            owners,
+            versions,
+        })
     })?;
     Ok(0)
 }

@@ -8,6 +8,7 @@ use crate::maintainers::{Lookup, Maintainers};
 use crate::policy::Finding;
 use crate::query::{Filter, Mine, Query, owners, summarise};
 use crate::queue::Queue;
+use crate::revisions::{Versions, stale};
 
 /// The maintainer's own addresses: the identity (config, else git config here) and the
 /// config's `[maintainers] mine`.
@@ -38,43 +39,49 @@ pub fn mine_of(
 }
 
 /// The queue's findings under `profile`, with the MAINTAINERS rule when a tree is known and
-/// the stale reviews across versions, and each patch's sections and people (empty without a tree).
+/// the stale reviews across versions, and each patch's sections and people (empty without
+/// a tree).
 pub fn check_owned(
     queue: &Queue,
     profile: &crate::policy::profile::Profile,
     maintainers: Option<&Maintainers>,
 ) -> (Vec<Vec<Finding>>, Vec<Lookup>) {
+    let (findings, owners, _) = check_versions(queue, profile, maintainers);
+    (findings, owners)
+}
+
+/// [`check_owned`] with the versions of every series, their findings carried.
+pub fn check_versions(
+    queue: &Queue,
+    profile: &crate::policy::profile::Profile,
+    maintainers: Option<&Maintainers>,
+) -> (Vec<Vec<Finding>>, Vec<Lookup>, Versions) {
     let owners: Vec<Lookup> = maintainers
         .map(|m| owners::owners_of(queue, m))
         .unwrap_or_default();
     let mut findings = crate::policy::check_queue_owned(queue, profile, &owners);
-    add_stale_reviews(queue, profile, &mut findings);
-    (findings, owners)
-}
-
-/// Adds `trailer-stale-review` over the queue's families, with the trailers collected from
-/// replies to each older version.
-pub fn add_stale_reviews(
-    queue: &Queue,
-    profile: &crate::policy::profile::Profile,
-    findings: &mut [Vec<Finding>],
-) {
-    if profile.severity(crate::revisions::stale::RULE).is_none() {
-        return;
-    }
     let families = crate::revisions::link(queue);
     if families.previous.iter().all(Option::is_none) {
-        return;
+        let versions = Versions::build(queue, families, &findings);
+        return (findings, owners, versions);
     }
-    let replies = crate::triage::replies::collect(queue);
-    let given = |patch: usize| -> Vec<String> {
-        replies
-            .for_patch(patch)
-            .filter(|t| crate::revisions::stale::is_review_key(&t.key))
-            .map(|t| format!("{}: {}", t.key, t.value))
-            .collect()
-    };
-    crate::revisions::stale::add(queue, &families, profile, findings, &given);
+    let mut versions = Versions::build(queue, families, &[]);
+    if profile.severity(stale::RULE).is_some() {
+        let replies = crate::triage::replies::collect(queue);
+        let given = |patch: usize| given_in_replies(&replies, patch);
+        stale::add(queue, &versions, profile, &mut findings, &given);
+    }
+    versions.carry_findings(queue, &findings);
+    (findings, owners, versions)
+}
+
+/// The review trailer lines (`Acked-by: Name <addr>`) given in replies to a patch.
+pub fn given_in_replies(replies: &crate::triage::replies::Collected, patch: usize) -> Vec<String> {
+    replies
+        .for_patch(patch)
+        .filter(|t| stale::is_review_key(&t.key))
+        .map(|t| format!("{}: {}", t.key, t.value))
+        .collect()
 }
 
 /// Which patches of `queue` the query keeps, indexed like `queue.patches`.

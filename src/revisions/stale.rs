@@ -10,8 +10,7 @@
 //!
 //! Queue-level: it needs the families, so it runs after the per-patch rules.
 
-use super::compare::{Revision, compare};
-use super::families::Families;
+use super::compare::Revision;
 use super::pairing::{Change, range_text};
 use crate::policy::profile::Profile;
 use crate::policy::{Finding, Location, Part};
@@ -171,21 +170,16 @@ pub fn check(
 }
 
 /// Adds the rule's findings to a queue's (`findings` indexed like `queue.patches`), each
-/// series against its previous version in `families`.
+/// series against its previous version in `versions`.
 pub fn add(
     queue: &Queue,
-    families: &Families,
+    versions: &super::versions::Versions,
     profile: &Profile,
     findings: &mut [Vec<Finding>],
     given: &dyn Fn(usize) -> Vec<String>,
 ) {
-    if profile.severity(RULE).is_none() {
-        return;
-    }
-    for (k, previous) in families.previous.iter().enumerate() {
-        let Some(p) = *previous else { continue };
-        let revision = compare(queue, p, k, &[]);
-        for (i, f) in check(queue, &revision, profile, given) {
+    for revision in versions.revisions.iter().flatten() {
+        for (i, f) in check(queue, revision, profile, given) {
             if let Some(list) = findings.get_mut(i) {
                 list.push(f);
             }

@@ -359,6 +359,7 @@ impl Desk {
                 key: &p.key,
                 title: &p.subject.title,
                 patch_id: p.patch_id.as_deref(),
+                message_hash: Some(crate::triage::store::message_hash(&p.message)),
             })
             .collect();
         for c in self.state.carry_over(&loaded) {
@@ -366,6 +367,13 @@ impl Desk {
                 "decisions and {} note(s) carried over from {} to {} (same patch-id)",
                 c.notes, c.from, c.to
             ));
+            if !c.trailers_held.is_empty() {
+                self.notices.push(format!(
+                    "not carried to {}: {} (the message changed since you gave it; give it again to confirm)",
+                    c.to,
+                    c.trailers_held.join(", ")
+                ));
+            }
         }
         let loaded_series: Vec<LoadedSeries<'_>> = queue
             .series
@@ -451,6 +459,7 @@ impl Desk {
         if p.patch_id.is_some() {
             entry.patch_id = p.patch_id.clone();
         }
+        entry.message_hash = Some(crate::triage::store::message_hash(&p.message));
     }
 
     /// Makes sure the state has an entry for a series about to get a status or note, with

@@ -38,6 +38,10 @@ pub struct PatchState {
     /// `git patch-id --stable` of the diff when the state was last saved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patch_id: Option<String>,
+    /// A hash of the commit message when the state was last saved: a re-roll with the
+    /// same diff but another message is not the patch the maintainer's trailers were for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_hash: Option<String>,
     /// Set explicitly by the maintainer; `None` means `new`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -112,6 +116,13 @@ pub struct LoadedPatch<'a> {
     pub key: &'a str,
     pub title: &'a str,
     pub patch_id: Option<&'a str>,
+    /// [`message_hash`] of its commit message.
+    pub message_hash: Option<String>,
+}
+
+/// The hash [`PatchState::message_hash`] keeps: 16 hex digits of the message's SHA-1.
+pub fn message_hash(message: &str) -> String {
+    crate::hash::sha1_hex(message.trim_end().as_bytes())[..16].to_string()
 }
 
 /// What [`DeskState::carry_over`] did, for telling the user.
@@ -120,6 +131,9 @@ pub struct CarriedOver {
     pub from: String,
     pub to: String,
     pub notes: usize,
+    /// The maintainer's own trailers left behind: the message changed, so they are given
+    /// again only on purpose (`Acked-by: Name <addr>`).
+    pub trailers_held: Vec<String>,
 }
 
 impl DeskState {
@@ -150,6 +164,7 @@ impl DeskState {
             // Only patches with decisions or notes are remembered (with their patch-id).
             if let Some(entry) = self.patches.get_mut(patch.key) {
                 entry.patch_id = Some(id.to_string());
+                entry.message_hash.clone_from(&patch.message_hash);
                 if entry.title.is_empty() {
                     entry.title = patch.title.to_string();
                 }
@@ -162,6 +177,20 @@ impl DeskState {
         let mut state = self.patches.get(old_key).cloned().unwrap_or_default();
         state.title = patch.title.to_string();
         state.carried_over_from = Some(old_key.to_string());
+        // Same diff, another message: a `changed` pair, whose trailers wait for a confirm.
+        let reworded = matches!(
+            (&state.message_hash, &patch.message_hash),
+            (Some(a), Some(b)) if a != b
+        );
+        let mut trailers_held = Vec::new();
+        if reworded {
+            trailers_held = state
+                .trailers
+                .drain(..)
+                .map(|t| format!("{}: {}", t.kind.key(), t.value))
+                .collect();
+        }
+        state.message_hash.clone_from(&patch.message_hash);
         for t in &mut state.trailers {
             t.carried_over_from = Some(old_key.to_string());
         }
@@ -199,6 +228,7 @@ impl DeskState {
             from: old_key.to_string(),
             to: patch.key.to_string(),
             notes: count,
+            trailers_held,
         }
     }
 }
@@ -267,6 +297,7 @@ impl DeskState {
                 from: old_key,
                 to: series.key.to_string(),
                 notes: count,
+                trailers_held: Vec::new(),
             });
         }
         done
@@ -772,11 +803,13 @@ mod tests {
                 key: "v2-1",
                 title: "a: b",
                 patch_id: Some("abc"),
+                message_hash: None,
             },
             LoadedPatch {
                 key: "v2-2",
                 title: "c",
                 patch_id: Some("zzz"),
+                message_hash: None,
             },
         ]);
         assert_eq!(done.len(), 1);
@@ -795,5 +828,43 @@ mod tests {
             !state.patches.contains_key("v2-2"),
             "untouched patches are not stored"
         );
+    }
+
+    #[test]
+    fn a_reworded_reroll_keeps_status_and_notes_but_not_the_maintainers_trailers() {
+        use crate::queue::TrailerKind;
+        use crate::triage::trailers::RecordedTrailer;
+        let old = PatchState {
+            status: Some(Status::Accepted),
+            patch_id: Some("abc".into()),
+            message_hash: Some(message_hash("old message")),
+            trailers: vec![RecordedTrailer {
+                kind: TrailerKind::Acked,
+                value: "Me <me@example.org>".into(),
+                added: String::new(),
+                carried_over_from: None,
+            }],
+            ..PatchState::default()
+        };
+        for (message, carried) in [("old message\n", true), ("new message", false)] {
+            let mut state = DeskState::default();
+            state.patches.insert("v1-1".into(), old.clone());
+            let done = state.carry_over(&[LoadedPatch {
+                key: "v2-1",
+                title: "a: b",
+                patch_id: Some("abc"),
+                message_hash: Some(message_hash(message)),
+            }]);
+            let v2 = &state.patches["v2-1"];
+            assert_eq!(v2.status, Some(Status::Accepted), "{message}");
+            assert_eq!(v2.trailers.len(), usize::from(carried), "{message}");
+            let held: &[&str] = if carried {
+                &[]
+            } else {
+                &["Acked-by: Me <me@example.org>"]
+            };
+            assert_eq!(done[0].trailers_held, held, "{message}");
+            assert_eq!(v2.message_hash, Some(message_hash(message)));
+        }
     }
 }

@@ -180,6 +180,9 @@ actions! {
     NextPatch = "next_patch", Navigation, [Patch], "Open the next patch in the queue";
     PrevPatch = "prev_patch", Navigation, [Patch], "Open the previous patch in the queue";
     FileList = "file_list", Navigation, [Patch], "List the patch's files to jump to one";
+    ShowInterdiff = "show_interdiff", Navigation, [Patch], "Show what changed since the previous version of this patch, new findings marked (again: back to the patch)";
+    ShowPrevious = "show_previous", Navigation, [Patch], "Show the previous version of this patch (again: back to this version)";
+    RangeDiff = "range_diff", Navigation, [Queue, Patch], "Show the series against its previous version, as git range-diff does";
     Search = "search", Search, [Patch], "Search the patch";
     SearchNext = "search_next", Search, [Patch], "Jump to the next search match";
     SearchPrev = "search_prev", Search, [Patch], "Jump to the previous search match";

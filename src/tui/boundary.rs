@@ -253,6 +253,8 @@ pub enum Incoming {
         findings: Vec<Vec<Finding>>,
         /// Each patch's MAINTAINERS sections and people (empty without a tree).
         owners: Vec<crate::maintainers::Lookup>,
+        /// Each series against its previous version (empty until the load is done).
+        versions: crate::revisions::Versions,
         done: bool,
     },
     /// The background load failed.

@@ -38,6 +38,7 @@ pub use crate::query::summary;
 mod query_tests;
 pub mod theme;
 pub mod update;
+pub mod version_model;
 pub mod worker;
 
 use crate::policy::Finding;
@@ -125,6 +126,12 @@ impl Options {
         );
         state.set_mine(self.mine.clone());
         state.set_owners(owners);
+        let versions = crate::revisions::Versions::build(
+            &state.queue,
+            crate::revisions::link(&state.queue),
+            &state.findings,
+        );
+        state.set_versions(versions);
         state.message = self.notice.clone().or_else(|| {
             let window = state.queue.window.as_ref()?;
             Some(window.describe())
@@ -199,6 +206,7 @@ impl LoadProgress {
             queue,
             findings,
             owners: Vec::new(),
+            versions: Default::default(),
             done: false,
         });
     }
@@ -219,6 +227,15 @@ pub fn run(
 /// Opens the desk at once and loads on a worker thread: `loader` reports progress, may
 /// publish partial queues, and returns the full queue with its findings and each patch's
 /// MAINTAINERS lookup (empty without a tree).
+/// What a background load hands the desk: the queue and what was worked out about it.
+pub struct Loaded {
+    pub queue: Queue,
+    pub findings: Vec<Vec<Finding>>,
+    /// Each patch's MAINTAINERS sections and people (empty without a tree).
+    pub owners: Vec<crate::maintainers::Lookup>,
+    pub versions: crate::revisions::Versions,
+}
+
 pub fn run_loading<F>(
     source_name: &str,
     profile_name: &str,
@@ -226,9 +243,7 @@ pub fn run_loading<F>(
     loader: F,
 ) -> Result<()>
 where
-    F: FnOnce(&LoadProgress) -> Result<(Queue, Vec<Vec<Finding>>, Vec<crate::maintainers::Lookup>)>
-        + Send
-        + 'static,
+    F: FnOnce(&LoadProgress) -> Result<Loaded> + Send + 'static,
 {
     let (tx, rx) = mpsc::channel();
     let queue = Queue {
@@ -249,10 +264,16 @@ where
         };
         let msg = match loader(&progress) {
             // Findings and whose patch it is come from here, never the key path.
-            Ok((queue, findings, owners)) => Incoming::Queue {
+            Ok(Loaded {
                 queue,
                 findings,
                 owners,
+                versions,
+            }) => Incoming::Queue {
+                queue,
+                findings,
+                owners,
+                versions,
                 done: true,
             },
             Err(e) => Incoming::LoadFailed(e.to_string()),

@@ -66,6 +66,11 @@ pub enum LineKind {
         index: usize,
         state: ReplyTrailerState,
     },
+    /// A line of an interdiff or range-diff: `outer` is the marker between the versions
+    /// (`+` only in the newer, `-` only in the older, ` ` both); the text starts with it.
+    Interdiff {
+        outer: char,
+    },
 }
 
 pub use crate::triage::desk::ReplyTrailerState;
@@ -165,7 +170,7 @@ pub struct ViewLine {
 }
 
 impl ViewLine {
-    fn new(kind: LineKind, text: String) -> ViewLine {
+    pub(super) fn new(kind: LineKind, text: String) -> ViewLine {
         ViewLine {
             kind,
             text,
@@ -219,7 +224,7 @@ pub fn sanitize(text: &str) -> (String, Option<Vec<usize>>) {
 
 /// Adds a line; `raws` keeps the original text so a finding's byte range can be mapped
 /// through [`sanitize`] later (only for the few lines that carry one).
-fn push_text<'a>(
+pub(super) fn push_text<'a>(
     lines: &mut Vec<ViewLine>,
     raws: &mut Vec<Cow<'a, str>>,
     kind: LineKind,

@@ -139,6 +139,9 @@ pub struct PatchDesk<'a> {
 #[derive(Debug, Clone)]
 pub struct PatchView {
     pub index: usize,
+    /// What the view shows of the patch: itself, its previous version, its interdiff, or
+    /// its series' range-diff.
+    pub shows: Shown,
     pub model: PatchModel,
     /// Model line indices shown (annotation lines drop out when inline findings are off).
     pub visible: Vec<usize>,
@@ -154,6 +157,8 @@ pub struct PatchView {
     /// screen.
     pub note: Option<u64>,
 }
+
+pub use super::version_model::Shown;
 
 impl PatchView {
     /// Opens patch `index` (builds its line model once) with what the desk says of it.
@@ -172,6 +177,7 @@ impl PatchView {
         model.insert_notes(desk.notes);
         let mut v = PatchView {
             index,
+            shows: Shown::Patch,
             model,
             visible: Vec::new(),
             offset: 0,
@@ -230,6 +236,8 @@ pub struct AppState {
     /// Each patch's MAINTAINERS sections and people, indexed like the queue's patches
     /// (empty without a tree, or until the load has looked them up).
     pub owners: Arc<Vec<crate::maintainers::Lookup>>,
+    /// Each series against its previous version, and each patch's mark against it.
+    pub versions: Arc<crate::revisions::Versions>,
     /// The maintainer's own addresses (the `@` mark and `mine`).
     pub mine: crate::query::Mine,
     pub profile: String,
@@ -298,6 +306,7 @@ impl AppState {
             findings: Arc::new(Vec::new()),
             summaries: Vec::new(),
             owners: Arc::new(Vec::new()),
+            versions: Arc::default(),
             mine: crate::query::Mine::default(),
             profile: profile.to_string(),
             statuses: BTreeMap::new(),
@@ -353,6 +362,7 @@ impl AppState {
         self.summaries = summary::summarise(&queue, &findings);
         summary::with_recorded(&mut self.summaries, &queue, &self.recorded);
         self.owners = Arc::new(Vec::new());
+        self.versions = Arc::default();
         crate::query::owners::apply(&mut self.summaries, &queue, &[], &self.mine);
         self.list.groups = list::groups(&queue);
         self.list.folded.clear();
@@ -399,6 +409,20 @@ impl AppState {
         self.owners = Arc::new(owners);
         self.refilter(true);
         self.dirty = true;
+    }
+
+    /// Takes the versions of the queue's series (worked out off the key path).
+    pub fn set_versions(&mut self, versions: crate::revisions::Versions) {
+        if versions.patches.len() != self.queue.patches.len() {
+            return;
+        }
+        self.versions = Arc::new(versions);
+        self.dirty = true;
+    }
+
+    /// What patch `index` is against the previous version of its series.
+    pub fn version_of(&self, index: usize) -> Option<&crate::revisions::PatchVersion> {
+        self.versions.patches.get(index)?.as_ref()
     }
 
     /// The sections and people of patch `index`, when a tree is known.
@@ -452,6 +476,18 @@ impl AppState {
                 None => old.offset.min(v.visible.len().saturating_sub(1)),
             };
             v.note = old.note;
+            v.shows = old.shows;
+            if let Some(model) = super::version_model::model_for(
+                &self.queue,
+                &self.versions,
+                &self.findings,
+                old.index,
+                old.shows,
+            ) {
+                v.model = model;
+                v.refresh_visible();
+                v.offset = old.offset.min(v.visible.len().saturating_sub(1));
+            }
             self.patch = Some(v);
         }
         self.dirty = true;

@@ -35,6 +35,27 @@ fn base_style(theme: &Theme, kind: LineKind) -> Style {
         } => theme.waived,
         LineKind::ReplyTrailer { .. } => theme.trailer(TrailerKind::Review),
         LineKind::Blank | LineKind::Message | LineKind::Context => Style::new(),
+        LineKind::Interdiff { .. } => Style::new(),
+    }
+}
+
+/// An interdiff line as `git range-diff --dual-color` draws it: the outer marker (between
+/// the versions) reversed in its colour, the rest in the inner diff's colours, dimmed on
+/// the older side.
+fn dual_color(theme: &Theme, outer: char, text: &str) -> (Style, Option<Style>) {
+    let inner = match text.chars().nth(1) {
+        Some('+') => theme.add,
+        Some('-') => theme.remove,
+        _ => Style::new(),
+    };
+    let reversed = ratatui::style::Modifier::REVERSED;
+    match outer {
+        '+' => (inner, Some(theme.add.add_modifier(reversed))),
+        '-' => (
+            inner.add_modifier(ratatui::style::Modifier::DIM),
+            Some(theme.remove.add_modifier(reversed)),
+        ),
+        _ => (inner, None),
     }
 }
 
@@ -118,9 +139,17 @@ fn text_spans(
         }
         layers.push((m.start, m.end, st));
     }
+    let mut base = base_style(theme, line.kind);
+    if let LineKind::Interdiff { outer } = line.kind {
+        let (inner, marker) = dual_color(theme, outer, &line.text);
+        base = inner;
+        if let Some(m) = marker {
+            layers.insert(0, (0, outer.len_utf8().min(line.text.len()), m));
+        }
+    }
     let mut spans = Layered {
         text: &line.text,
-        base: base_style(theme, line.kind),
+        base,
         layers,
     }
     .spans();
@@ -137,6 +166,65 @@ fn text_spans(
     spans
 }
 
+/// The versions part of the patch header: which view this is and the key back, or that
+/// the patch changed since the maintainer reviewed its previous version.
+fn versions_info(state: &AppState, view: &PatchView) -> Vec<Span<'static>> {
+    use crate::tui::state::Shown;
+    let theme = &state.theme;
+    let key = |a: Action| state.keymap.hint(Context::Patch, a).unwrap_or_default();
+    let version = |k: usize| state.queue.series.get(k).map_or(1, |s| s.version.max(1));
+    let newer = match view.shows {
+        Shown::Previous { newer } => newer,
+        _ => view.index,
+    };
+    let v = state.version_of(newer);
+    let was = v.map_or(1, |v| version(v.previous_series));
+    let text = match view.shows {
+        Shown::Patch => {
+            let Some(v) = v.filter(|v| v.change == crate::revisions::Change::Changed) else {
+                return Vec::new();
+            };
+            let reviewed = v.previous.is_some_and(|old| {
+                state.status_of(old) != "new" || !state.notes_of(old).is_empty()
+            });
+            let what = if reviewed {
+                format!(" changed since you reviewed v{was}")
+            } else {
+                format!(" changed since v{was}")
+            };
+            let mut out = vec![Span::styled(
+                what,
+                if reviewed { theme.waived } else { theme.dim },
+            )];
+            out.push(Span::styled(
+                format!(" ({} interdiff)", key(Action::ShowInterdiff)),
+                theme.dim,
+            ));
+            return out;
+        }
+        Shown::Previous { .. } => format!(
+            " previous version (v{was}) · {} back",
+            key(Action::ShowPrevious)
+        ),
+        Shown::Interdiff => format!(
+            " interdiff against v{was} · {} back",
+            key(Action::ShowInterdiff)
+        ),
+        Shown::RangeDiff { series, .. } => {
+            let prev = state
+                .versions
+                .families
+                .previous
+                .get(series)
+                .copied()
+                .flatten()
+                .map_or(1, version);
+            format!(" v{} against v{prev}", version(series))
+        }
+    };
+    vec![Span::styled(text, theme.key)]
+}
+
 /// Paints the patch view.
 pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
@@ -147,14 +235,20 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
     let summary = state.summaries.get(view.index);
     let buf = frame.buffer_mut();
     // Header: subject bar, then author, date and counts.
-    buf.set_string(
-        area.x,
-        area.y,
-        fit(&format!(" {}", patch.subject.raw), w),
-        theme.bar,
-    );
-    // The desk's marks first, so a narrow screen still shows them.
-    let mut info: Vec<Span> = Vec::new();
+    let bar = match view.shows {
+        crate::tui::state::Shown::RangeDiff { series, .. } => {
+            let s = state.queue.series.get(series);
+            format!(
+                " range-diff · {}",
+                crate::safe::line(s.map_or("", |s| s.title.as_str()), false).0
+            )
+        }
+        _ => format!(" {}", patch.subject.raw),
+    };
+    buf.set_string(area.x, area.y, fit(&bar, w), theme.bar);
+    // What a versions view shows, and the desk's marks first, so a narrow screen still
+    // shows them.
+    let mut info: Vec<Span> = versions_info(state, view);
     let status = state.status_of(view.index);
     for (on, text, style) in [
         (state.nacked.contains(&patch.key), "NACK", theme.nack),

@@ -326,6 +326,45 @@ fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Lin
         spans.push(Span::styled("@ ", theme.key));
         subject_width -= 2;
     }
+    // Versions: on a series' own row, the earlier versions the queue holds; on a patch,
+    // what it is against the previous version (`=` `!` `+`) and the findings new in it.
+    if let (Row::Head { group }, Some(k)) = (row, g.and_then(|g| g.series)) {
+        let earlier = state.versions.earlier(k);
+        if !earlier.is_empty() {
+            let names: Vec<String> = earlier
+                .iter()
+                .filter_map(|&e| state.queue.series.get(e))
+                .map(|s| format!("v{}", s.version.max(1)))
+                .collect();
+            let mark = format!("↻{} ", names.join(" "));
+            let width = mark.chars().count();
+            if subject_width > width + 10 && (list.has_children(group) || patch.is_some()) {
+                spans.push(Span::styled(mark, theme.dim));
+                subject_width -= width;
+            }
+        }
+    }
+    if let Some(v) = patch.and_then(|p| state.version_of(p)) {
+        if subject_width > 14 {
+            let style = match v.mark() {
+                '=' => theme.dim,
+                '!' => theme.key,
+                _ => theme.title,
+            };
+            spans.push(Span::styled(v.mark().to_string(), style));
+            subject_width -= 1;
+            if v.new_findings > 0 {
+                let count = format!("▲{}", v.new_findings);
+                subject_width -= count.chars().count();
+                spans.push(Span::styled(
+                    count,
+                    theme.severity(crate::policy::Severity::Warning),
+                ));
+            }
+            spans.push(Span::raw(" "));
+            subject_width -= 1;
+        }
+    }
     if has_note_mark(state, row) && subject_width > 10 {
         spans.push(Span::styled("✎ ", theme.note));
         subject_width -= 2;

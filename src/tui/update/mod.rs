@@ -13,6 +13,7 @@ mod prompt;
 mod queue;
 #[cfg(test)]
 mod tests;
+mod versions;
 mod view;
 
 use super::action::{Action, Context};
@@ -28,6 +29,7 @@ use modal::*;
 use patch::*;
 use prompt::*;
 use queue::*;
+use versions::*;
 use view::*;
 
 /// Handles one incoming event.
@@ -49,10 +51,12 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
             queue,
             findings,
             owners,
+            versions,
             done,
         } => {
             state.set_queue(queue, findings);
             state.set_owners(owners);
+            state.set_versions(versions);
             if done {
                 state.loading = None;
                 if let Some(window) = &state.queue.window {

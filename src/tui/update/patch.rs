@@ -29,6 +29,10 @@ pub(super) fn show_line(state: &mut AppState, line: usize) {
 }
 
 pub(super) fn patch_action(state: &mut AppState, action: Action) {
+    if action == Action::Back && back(state) {
+        clamp(state);
+        return;
+    }
     let body = state.body_height();
     let max = max_offset(state);
     let Some(v) = state.patch.as_mut() else {

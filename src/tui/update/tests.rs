@@ -226,6 +226,7 @@ fn a_queue_arriving_keeps_the_selection() {
             queue: q,
             findings: f,
             owners: Vec::new(),
+            versions: Default::default(),
             done: true,
         },
     );

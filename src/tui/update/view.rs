@@ -162,6 +162,10 @@ pub(super) fn view_action(state: &mut AppState, context: Context, action: Action
             });
             return Vec::new();
         }
+        Action::ShowInterdiff | Action::ShowPrevious | Action::RangeDiff => {
+            versions_action(state, action);
+            return Vec::new();
+        }
         Action::NextNote | Action::PrevNote => {
             jump_to_note(state, action == Action::NextNote);
             return Vec::new();
