@@ -159,6 +159,55 @@ macro_rules! demo_snap {
 }
 
 demo_snap!(demo_queue, "", (120, 24));
+// Versions: the demo's v2 of the FIFO series against its v1 (rows 5-7 are v2's patches).
+demo_snap!(
+    demo_interdiff_of_a_changed_patch,
+    "jjjjjj<enter>d",
+    (120, 40)
+);
+demo_snap!(
+    demo_previous_version_of_a_patch,
+    "jjjjjj<enter>v",
+    (120, 30)
+);
+demo_snap!(demo_range_diff_of_a_series, "jjjjV", (120, 40));
+
+#[test]
+fn versions_views_are_one_key_each_way() {
+    let size = (120, 30);
+    let patch = demo_screen("jjjjjj<enter>", size);
+    assert!(patch.contains("changed since v1"), "{patch}");
+    assert_eq!(demo_screen("jjjjjj<enter>dd", size), patch, "d again: back");
+    assert_eq!(demo_screen("jjjjjj<enter>vv", size), patch, "v again: back");
+    assert_eq!(
+        demo_screen("jjjjjj<enter>d<esc>", size),
+        patch,
+        "esc: back to the patch"
+    );
+    assert_eq!(
+        demo_screen("jjjjjj<enter>vd", size),
+        demo_screen("jjjjjj<enter>d", size),
+        "from the previous version straight to the interdiff"
+    );
+    let queue = demo_screen("jjjj", size);
+    assert_eq!(
+        demo_screen("jjjjV<esc>", size),
+        queue,
+        "the range-diff goes back to the queue"
+    );
+    // A series with one version says so, and stays where it was.
+    let lone = demo_screen("<enter>d", size);
+    assert!(
+        lone.contains("no earlier version of this series in the queue"),
+        "{lone}"
+    );
+    let lone = demo_screen("V", size);
+    assert!(
+        lone.contains("no earlier version of this series in the queue"),
+        "{lone}"
+    );
+}
+
 demo_snap!(
     demo_filter_open_and_jump_to_a_finding,
     "/qcow<enter><enter>>f",
