@@ -7,6 +7,7 @@ mod patch;
 mod policy;
 mod queue;
 mod replies;
+mod revisions;
 mod triage_trailers;
 
 use std::path::PathBuf;
