@@ -28,6 +28,7 @@ shot queue "" "patchdesk: the queue"
 shot patch "${PATCH_KEYS:-/qcow<enter><enter>>f}" "patchdesk: a patch with its findings inline"
 shot help "?" "patchdesk: help"
 shot export "jes<c-u>acked.mbox<enter>ms" "patchdesk: the confirm step of an export"
+shot interdiff "jjjjjj<enter>d" "patchdesk: what changed since v1, new findings marked"
 
 # "Mine": a small MAINTAINERS (the demo's maintainer looks after the UART) read by --tree.
 TREE=$(mktemp -d)

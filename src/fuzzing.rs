@@ -24,6 +24,7 @@ pub const TARGETS: &[Target] = &[
     ("window", window),
     ("revisions", revisions),
     ("cache", cache),
+    ("archive", archive),
 ];
 
 fn origin() -> Origin {
@@ -195,6 +196,24 @@ pub fn cache(data: &[u8]) {
         assert_eq!(
             format!("{:?}", again.messages),
             format!("{:?}", loaded.messages)
+        );
+    }
+}
+
+/// The reviewed-patch archive's decoder: any bytes are refused or decoded, never a panic;
+/// what decodes (sealed with a right checksum) encodes and decodes again to the same.
+pub fn archive(data: &[u8]) {
+    use crate::triage::archive;
+    let _ = archive::decode(data);
+    if let Ok(messages) = archive::decode(&archive::seal(data)) {
+        let again = archive::decode(&archive::encode(&messages))
+            .expect("what decodes encodes and decodes again");
+        assert_eq!(format!("{again:?}"), format!("{messages:?}"));
+        assert!(
+            again
+                .iter()
+                .zip(&messages)
+                .all(|(a, b)| a.body.as_str() == b.body.as_str())
         );
     }
 }

@@ -1,4 +1,4 @@
-//! SHA-1 hex digests for the names patchdesk makes: Message-Ids of exported mail, state
+//! SHA-1 digests: checksums, and in hex the names patchdesk makes: Message-Ids of exported mail, state
 //! file names, the line hashes that anchor notes.
 
 /// The SHA-1 of `bytes` as 40 lower-case hex digits (ids, file names, line hashes).
@@ -11,6 +11,12 @@ pub fn sha1_hex(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02x}");
     }
     out
+}
+
+/// The SHA-1 of `bytes` (checksums of files patchdesk writes).
+pub fn sha1(bytes: &[u8]) -> [u8; 20] {
+    use sha1::Digest;
+    sha1::Sha1::digest(bytes).into()
 }
 
 #[cfg(test)]

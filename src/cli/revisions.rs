@@ -74,18 +74,20 @@ pub fn run(args: &RevisionsArgs) -> Result<i32> {
         ));
     };
     let (profile, _) = args.profile.select(&spec)?;
-    let queue = args.source.load()?;
-    let new = find_series(&queue, name)?;
-    let families = link(&queue);
+    let today = args.source.load()?;
+    let new = find_series(&today, name)?;
+    let families = link(&today);
     warn_families(&families);
-    let old = match args.against.as_deref() {
-        Some(o) => find_series(&queue, o)?,
-        None => families.previous[new].ok_or_else(|| {
-            Error::Usage(format!(
-                "{}: series {} has no earlier version in this queue; name one with --against OLD",
-                queue.source, queue.series[new].id
-            ))
-        })?,
+    let shown_id = today.series[new].id;
+    let (queue, old, new, archived) = match args.against.as_deref() {
+        Some(o) => {
+            let old = find_series(&today, o)?;
+            (today, old, new, false)
+        }
+        None => match families.previous[new] {
+            Some(old) => (today, old, new, false),
+            None => against_archive(today, new)?,
+        },
     };
     if old == new {
         return Err(Error::Usage(format!(
@@ -104,11 +106,74 @@ pub fn run(args: &RevisionsArgs) -> Result<i32> {
     let mut revision = compare(&queue, old, new, &findings);
     stale::fill(&queue, &mut revision, &given);
     let text = match args.format {
+        Format::Text if archived => format!(
+            "# v{} from the archive of reviewed patches ({})\n{}",
+            queue.series[old].version.max(1),
+            archive_path().display(),
+            crate::revisions::text::to_text(&queue, &revision)
+        ),
         Format::Text => crate::revisions::text::to_text(&queue, &revision),
-        Format::Json => to_json(&queue, &[revision]),
+        Format::Json => {
+            let mut doc: serde_json::Value =
+                serde_json::from_str(&to_json(&queue, &[revision])).unwrap_or_default();
+            if archived && let Some(r) = doc["revisions"].get_mut(0) {
+                r["series"] = shown_id.into();
+                r["previous"] = serde_json::Value::Null;
+                r["archived"] = true.into();
+            }
+            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            text.push('\n');
+            text
+        }
     };
     emit(&text)?;
     Ok(0)
+}
+
+/// The archive of reviewed patches in the data dir.
+fn archive_path() -> std::path::PathBuf {
+    crate::triage::store::default_data_dir()
+        .map(|d| crate::triage::archive::path(&d))
+        .unwrap_or_default()
+}
+
+/// Series `new` of `today` against its earlier version in the archive of reviewed
+/// patches: the queue with the archive's messages added, the positions of both series in
+/// it, and `true`; an error saying where nothing was found.
+fn against_archive(today: Queue, new: usize) -> Result<(Queue, usize, usize, bool)> {
+    let none = |today: &Queue| {
+        Error::Usage(format!(
+            "{}: series {} has no earlier version in this queue or in the archive of reviewed patches ({}); name one with --against OLD",
+            today.source,
+            today.series[new].id,
+            archive_path().display()
+        ))
+    };
+    let Ok(data_dir) = crate::triage::store::default_data_dir() else {
+        return Err(none(&today));
+    };
+    let Some(merged) = crate::triage::archive::with_archive(&data_dir, &today)? else {
+        return Err(none(&today));
+    };
+    // The series is found again by the Message-Id (else the key) of its first message.
+    let head = today.series[new]
+        .head()
+        .and_then(|i| today.patches.get(i))
+        .map(|p| (p.mail.message_id.clone(), p.key.clone()));
+    let found = merged.series.iter().position(|s| {
+        s.head()
+            .and_then(|i| merged.patches.get(i))
+            .map(|p| (p.mail.message_id.clone(), p.key.clone()))
+            == head
+    });
+    let Some(at) = found else {
+        return Err(none(&today));
+    };
+    let families = link(&merged);
+    match families.previous[at] {
+        Some(old) => Ok((merged, old, at, true)),
+        None => Err(none(&today)),
+    }
 }
 
 #[derive(Serialize)]

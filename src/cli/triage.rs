@@ -230,7 +230,7 @@ pub fn trailer_on(
             return Ok(0);
         }
         let added = desk.add_trailer(queue, &plan)?;
-        desk.save()?;
+        desk.save_and_keep(queue)?;
         let _ = writeln!(
             out,
             "recorded {} on {added} patch(es) in {}",
@@ -256,7 +256,7 @@ pub fn status_on(queue: &Queue, data_dir: &Path, patch: &str, status: Status) ->
     let index = queue.select(Some(patch))?;
     let mut desk = Desk::open_waiting(data_dir, queue)?;
     desk.set_status(queue, index, status.clone())?;
-    desk.save()?;
+    desk.save_and_keep(queue)?;
     let label = patch_label(queue, index);
     Ok(match queue.series.iter().find(|s| s.cover == Some(index)) {
         Some(series) => format!("series {}: {status}\n", series.id),
@@ -328,7 +328,7 @@ pub fn note_on(
     };
     let mut desk = Desk::open_waiting(data_dir, queue)?;
     let id = desk.add_note(queue, &spec, text)?;
-    desk.save()?;
+    desk.save_and_keep(queue)?;
     Ok(format!("note {id} on {}\n", patch_label(queue, index)))
 }
 

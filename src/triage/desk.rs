@@ -336,7 +336,7 @@ impl Desk {
             let before = (self.state.clone(), self.history.len());
             match change(self) {
                 Ok(value) => {
-                    self.save()?;
+                    self.save_and_keep(queue)?;
                     Ok(value)
                 }
                 Err(e) => {
@@ -348,6 +348,33 @@ impl Desk {
         })();
         self.store.release();
         result
+    }
+
+    /// Saves, then keeps the content of every series with something recorded in the
+    /// reviewed-patch archive ([`super::archive`]) of the same data dir. The decision is
+    /// saved whatever becomes of the archive; an archive that cannot be written is a notice.
+    pub fn save_and_keep(&mut self, queue: &Queue) -> Result<()> {
+        self.save()?;
+        let Some(data_dir) = self.store.path().parent().and_then(Path::parent) else {
+            return Ok(());
+        };
+        let recorded: Vec<usize> = (0..queue.patches.len())
+            .filter(|&i| {
+                let key = queue.patches[i].key.as_str();
+                self.state.patches.get(key).is_some_and(|p| !p.is_empty())
+                    || self
+                        .state
+                        .notes
+                        .iter()
+                        .any(|n| n.target.patch() == Some(key))
+                    || self.state.waivers.iter().any(|w| w.patch == key)
+            })
+            .collect();
+        if let Err(e) = super::archive::keep(data_dir, queue, &recorded) {
+            self.notices
+                .push(format!("reviewed patches not archived: {e}"));
+        }
+        Ok(())
     }
 
     /// Re-applies carry-over and re-anchoring after the queue was (re)loaded.

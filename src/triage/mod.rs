@@ -32,6 +32,7 @@
 //! 7. For the exports: `export::from_desk::plan_from_state(desk.state(), &queue, me, findings)`.
 //! 8. For the queue view: `status_map`, `has_waivers`, `nacked`, `reply_trailers()`.
 
+pub mod archive;
 pub mod config;
 pub mod desk;
 pub mod gate;

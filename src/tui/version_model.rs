@@ -264,18 +264,18 @@ mod tests {
     }
 
     #[test]
-    fn a_finding_is_placed_on_the_plus_line_of_its_text() {
-        let lines = vec![
-            ViewLine::new(LineKind::Interdiff { outer: '-' }, "-+int x;\t".into()),
-            ViewLine::new(LineKind::Interdiff { outer: '+' }, "++int x; ".into()),
-        ];
+    fn a_diff_finding_is_placed_on_the_new_side_line_of_its_text() {
         let (queue, _, _) = demo();
-        let index = (0..queue.patches.len())
-            .find(|&i| queue.patches[i].diff.iter().any(|d| !d.hunks.is_empty()))
+        let (index, path, line) = (0..queue.patches.len())
+            .find_map(|i| {
+                let d = queue.patches[i].diff.iter().find(|d| !d.hunks.is_empty())?;
+                let l = d.hunks[0]
+                    .lines
+                    .iter()
+                    .find(|l| l.new.is_some() && l.old.is_none())?;
+                Some((i, d.path().to_string(), l.clone()))
+            })
             .unwrap();
-        let patch = &queue.patches[index];
-        let d = patch.diff.iter().find(|d| !d.hunks.is_empty()).unwrap();
-        let line = d.hunks[0].lines.iter().find(|l| l.new.is_some()).unwrap();
         let f = Finding {
             rule: "style-ws-trailing".into(),
             severity: Severity::Error,
@@ -284,17 +284,21 @@ mod tests {
                 line: line.new.unwrap(),
                 start: 0,
                 end: 1,
-                file: Some(d.path().to_string()),
+                file: Some(path),
             },
             message: "m".into(),
             source: String::new(),
         };
-        let text = format!("+{}", line.text.as_str());
-        let lines2 = vec![
-            lines[0].clone(),
-            ViewLine::new(LineKind::Interdiff { outer: '+' }, format!("+{text}")),
-        ];
-        assert_eq!(place(&queue, index, &f, &lines2).map(|p| p.0), Some(1));
-        assert_eq!(place(&queue, index, &f, &lines[..1]), None);
+        let text = line.text.as_str();
+        let at = |outer: char, inner: char| {
+            ViewLine::new(
+                LineKind::Interdiff { outer },
+                format!("{outer}{inner}{text}"),
+            )
+        };
+        // Only in the older, or removed by the newer: not where the finding is.
+        let lines = [at('-', '+'), at('+', '-'), at('+', '+')];
+        assert_eq!(place(&queue, index, &f, &lines).map(|p| p.0), Some(2));
+        assert_eq!(place(&queue, index, &f, &lines[..2]), None);
     }
 }

@@ -605,3 +605,73 @@ fn reviews_carry_to_a_same_patch_and_go_stale_on_a_changed_one() {
         .collect();
     assert_eq!(stale, ["[PATCH v2 3/3] d: fix three"], "{}", stdout(&check));
 }
+
+/// A v2 in today's mbox is compared with the v1 reviewed from last week's: the status set
+/// on v1 kept its series in the archive of reviewed patches; without the archive the
+/// message says where nothing was found.
+#[test]
+fn a_version_reviewed_from_another_mbox_is_compared_from_the_archive() {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = two_versions(home.path());
+    let write = |name: &str, args: &[&str]| {
+        let text = git(home.path(), &dir, args);
+        let path = home.path().join(name);
+        std::fs::write(&path, text).expect("mbox written");
+        path
+    };
+    let v1 = write(
+        "last-week.mbox",
+        &["format-patch", "--stdout", "--cover-letter", "base..v1"],
+    );
+    let v2 = write(
+        "today.mbox",
+        &[
+            "format-patch",
+            "--stdout",
+            "--cover-letter",
+            "-v2",
+            "base..v2",
+        ],
+    );
+    let (v1, v2) = (v1.to_str().unwrap(), v2.to_str().unwrap());
+    let before = patchdesk_in(home.path(), &["revisions", v2, "1"], None);
+    assert_eq!(before.status.code(), Some(2));
+    assert!(
+        stderr(&before)
+            .contains("no earlier version in this queue or in the archive of reviewed patches")
+            && stderr(&before).contains("reviewed.bin"),
+        "{}",
+        stderr(&before)
+    );
+    let out = patchdesk_in(
+        home.path(),
+        &["status", v1, "1.4", "changes-requested"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = patchdesk_in(home.path(), &["revisions", v2, "1"], None);
+    assert!(text.status.success(), "{}", stderr(&text));
+    assert!(
+        stdout(&text).starts_with("# v1 from the archive of reviewed patches"),
+        "{}",
+        stdout(&text)
+    );
+    // The same pairs as with both versions in one mbox.
+    let both = mbox(home.path(), &dir);
+    let together = patchdesk_in(
+        home.path(),
+        &["revisions", both.to_str().unwrap(), "2"],
+        None,
+    );
+    assert_eq!(pair_lines(&stdout(&text)), pair_lines(&stdout(&together)));
+    let json = patchdesk_in(
+        home.path(),
+        &["revisions", v2, "1", "--format", "json"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
+    assert_eq!(v["revisions"][0]["series"], 1);
+    assert!(v["revisions"][0]["previous"].is_null());
+    assert_eq!(v["revisions"][0]["archived"], true);
+    assert_eq!(v["revisions"][0]["pairs"].as_array().map(Vec::len), Some(7));
+}

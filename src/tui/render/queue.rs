@@ -344,26 +344,26 @@ fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Lin
             }
         }
     }
-    if let Some(v) = patch.and_then(|p| state.version_of(p)) {
-        if subject_width > 14 {
-            let style = match v.mark() {
-                '=' => theme.dim,
-                '!' => theme.key,
-                _ => theme.title,
-            };
-            spans.push(Span::styled(v.mark().to_string(), style));
-            subject_width -= 1;
-            if v.new_findings > 0 {
-                let count = format!("▲{}", v.new_findings);
-                subject_width -= count.chars().count();
-                spans.push(Span::styled(
-                    count,
-                    theme.severity(crate::policy::Severity::Warning),
-                ));
-            }
-            spans.push(Span::raw(" "));
-            subject_width -= 1;
+    if let Some(v) = patch.and_then(|p| state.version_of(p))
+        && subject_width > 14
+    {
+        let style = match v.mark() {
+            '=' => theme.dim,
+            '!' => theme.key,
+            _ => theme.title,
+        };
+        spans.push(Span::styled(v.mark().to_string(), style));
+        subject_width -= 1;
+        if v.new_findings > 0 {
+            let count = format!("▲{}", v.new_findings);
+            subject_width -= count.chars().count();
+            spans.push(Span::styled(
+                count,
+                theme.severity(crate::policy::Severity::Warning),
+            ));
         }
+        spans.push(Span::raw(" "));
+        subject_width -= 1;
     }
     if has_note_mark(state, row) && subject_width > 10 {
         spans.push(Span::styled("✎ ", theme.note));
