@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::parse::{Dialect, FileRule, Maintainers, Tv};
+use super::parse::{Dialect, Maintainers, Tv};
 use super::scan::PatchScan;
 
 /// One address to copy, as the script lists it.
@@ -61,49 +61,51 @@ impl Maintainers {
     pub fn lookup(&self, scan: &PatchScan) -> Lookup {
         let mut order: Vec<usize> = Vec::new();
         let mut uncovered = Vec::new();
-        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        let mut candidates: Vec<usize> = Vec::new();
+        // (section, rule, depth) of every rule that matches the file.
+        let mut rules: Vec<(usize, usize, i64)> = Vec::new();
         let mut hits: Vec<(usize, i64)> = Vec::new();
         for file in &scan.files {
             let slashes = file.matches('/').count();
             candidates.clear();
-            for (k, _) in file
-                .char_indices()
-                .skip(1)
-                .chain(std::iter::once((file.len(), ' ')))
-            {
-                if let Some(v) = self.by_prefix.get(&file[..k]) {
+            for &len in &self.prefix_lens {
+                if len > file.len() {
+                    break;
+                }
+                if file.is_char_boundary(len)
+                    && let Some(v) = self.by_prefix.get(&file[..len])
+                {
                     candidates.extend_from_slice(v);
                 }
             }
             candidates.extend_from_slice(&self.always);
+            rules.clear();
+            for &p in &candidates {
+                let pattern = &self.patterns[p];
+                if pattern.matches_counted(file, slashes) {
+                    let depth = pattern.depth;
+                    rules.extend(self.pattern_users[p].iter().map(|&(s, r)| (s, r, depth)));
+                }
+            }
+            for (n, re) in self.name_regexes.iter().enumerate() {
+                if re.is_match(file).unwrap_or(false) {
+                    rules.extend(self.name_users[n].iter().map(|&(s, r)| (s, r, 0)));
+                }
+            }
             // Section order, and within a section file order: the last rule that matches
             // gives the section's depth, as the script's loop leaves it.
-            candidates.sort_unstable();
-            candidates.dedup();
+            rules.sort_unstable();
             hits.clear();
-            let mut c = 0;
-            while c < candidates.len() {
-                let s = candidates[c].0;
-                let mut end = c;
-                while end < candidates.len() && candidates[end].0 == s {
-                    end += 1;
+            for (i, &(s, _, depth)) in rules.iter().enumerate() {
+                if rules.get(i + 1).is_some_and(|next| next.0 == s) {
+                    continue;
                 }
-                let section = &self.sections[s];
-                let depth = candidates[c..end].iter().rev().find_map(|&(_, r)| {
-                    match &section.file_rules[r] {
-                        FileRule::F(p) if p.matches_counted(file, slashes) => Some(p.depth),
-                        FileRule::N(re) if re.is_match(file).unwrap_or(false) => Some(0),
-                        _ => None,
-                    }
-                });
-                c = end;
-                if let Some(d) = depth
-                    && !section
-                        .excludes
-                        .iter()
-                        .any(|x| x.matches_counted(file, slashes))
-                {
-                    hits.push((s, d));
+                let excluded = self.sections[s]
+                    .excludes
+                    .iter()
+                    .any(|&x| self.patterns[x].matches_counted(file, slashes));
+                if !excluded {
+                    hits.push((s, depth));
                 }
             }
             if hits.is_empty() {
@@ -123,14 +125,16 @@ impl Maintainers {
             };
             if let Some(regexes) = regexes {
                 for k in regexes.matches(&line.text).iter() {
-                    kw.push(self.keywords[set.members[k]].0);
+                    let group = &set.groups[set.members[k]];
+                    kw.extend(group.iter().map(|&k| self.keywords[k].0));
                 }
             }
-            for &k in &set.one_by_one {
-                let (idx, plain, diffed) = &self.keywords[k];
+            for &g in &set.one_by_one {
+                let group = &set.groups[g];
+                let (_, plain, diffed) = &self.keywords[group[0]];
                 let re = if line.in_diff { diffed } else { plain };
                 if re.is_match(&line.text).unwrap_or(false) {
-                    kw.push(*idx);
+                    kw.extend(group.iter().map(|&k| self.keywords[k].0));
                 }
             }
         }
@@ -243,9 +247,13 @@ impl Collect {
         if address.is_empty() {
             return;
         }
-        let lname = quote_name(&name).to_ascii_lowercase();
+        // The address first: a section's people seen before stop there, without quoting.
         let laddr = address.to_ascii_lowercase();
-        if (!name.is_empty() && self.names.contains(&lname)) || self.addresses.contains(&laddr) {
+        if self.addresses.contains(&laddr) {
+            return;
+        }
+        let lname = quote_name(&name).to_ascii_lowercase();
+        if !name.is_empty() && self.names.contains(&lname) {
             return;
         }
         if !name.is_empty() {

@@ -60,35 +60,55 @@ pub(crate) struct Section {
     /// One past the last typed line.
     pub end: usize,
     pub title: String,
-    /// `F:` (pattern) and `N:` (regex) entries in file order.
-    pub file_rules: Vec<FileRule>,
-    pub excludes: Vec<FilePattern>,
+    /// `X:` patterns, as indices into `Maintainers::patterns`.
+    pub excludes: Vec<usize>,
 }
 
-/// `K:` regexes compiled together.
+/// `K:` regexes compiled together. Lines with the same regex text share one entry, so a
+/// file that repeats a keyword pays for it once.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct KeywordSet {
     pub plain: Option<regex::RegexSet>,
     pub diffed: Option<regex::RegexSet>,
+    /// The `keywords` indices of each distinct regex text, in first-seen order.
+    pub groups: Vec<Vec<usize>>,
+    /// The group of the sets' k-th pattern.
     pub members: Vec<usize>,
-    /// Indices into `keywords` the sets leave out.
+    /// Groups the sets leave out (lookaround, backreferences): tried one by one.
     pub one_by_one: Vec<usize>,
 }
 
 impl KeywordSet {
     fn build(keywords: &[(usize, fancy_regex::Regex, fancy_regex::Regex)]) -> KeywordSet {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut by_text: HashMap<&str, usize> = HashMap::new();
+        for (k, (_, plain, _)) in keywords.iter().enumerate() {
+            let g = *by_text.entry(plain.as_str()).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[g].push(k);
+        }
+        let text = |g: usize, diffed: bool| {
+            let (_, plain, with_prefix) = &keywords[groups[g][0]];
+            if diffed {
+                with_prefix.as_str()
+            } else {
+                plain.as_str()
+            }
+        };
         let sets = |members: &[usize]| {
-            let plain = regex::RegexSet::new(members.iter().map(|&k| keywords[k].1.as_str()));
-            let diffed = regex::RegexSet::new(members.iter().map(|&k| keywords[k].2.as_str()));
+            let plain = regex::RegexSet::new(members.iter().map(|&g| text(g, false)));
+            let diffed = regex::RegexSet::new(members.iter().map(|&g| text(g, true)));
             plain.ok().zip(diffed.ok())
         };
-        let all: Vec<usize> = (0..keywords.len()).collect();
+        let all: Vec<usize> = (0..groups.len()).collect();
         let (members, one_by_one) = match sets(&all) {
             Some(_) => (all, Vec::new()),
             // Some need fancy-regex: find which, one pattern at a time.
-            None => all.into_iter().partition(|&k| {
-                regex::Regex::new(keywords[k].1.as_str()).is_ok()
-                    && regex::Regex::new(keywords[k].2.as_str()).is_ok()
+            None => all.into_iter().partition(|&g| {
+                regex::Regex::new(text(g, false)).is_ok()
+                    && regex::Regex::new(text(g, true)).is_ok()
             }),
         };
         let (plain, diffed) = match sets(&members) {
@@ -98,21 +118,16 @@ impl KeywordSet {
         let (members, one_by_one) = if plain.is_some() {
             (members, one_by_one)
         } else {
-            (Vec::new(), (0..keywords.len()).collect())
+            (Vec::new(), (0..groups.len()).collect())
         };
         KeywordSet {
             plain,
             diffed,
+            groups,
             members,
             one_by_one,
         }
     }
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum FileRule {
-    F(FilePattern),
-    N(fancy_regex::Regex),
 }
 
 /// A parsed MAINTAINERS file.
@@ -126,14 +141,21 @@ pub struct Maintainers {
     /// `K:` lines: line index and the regex without and with the in-diff prefix.
     pub(crate) keywords: Vec<(usize, fancy_regex::Regex, fancy_regex::Regex)>,
     /// The `K:` regexes the `regex` crate takes, as two sets tried once per line (without
-    /// and with the in-diff prefix); `members[k]` is the index into `keywords` of the set's
-    /// k-th pattern. The others (lookaround, backreferences) are tried one by one.
+    /// and with the in-diff prefix); the others (lookaround, backreferences) one by one.
     pub(crate) keyword_set: KeywordSet,
-    /// `F:` rules by their literal prefix, as (section, index in its `file_rules`), so a file
-    /// is tried only against the rules whose prefix it starts with.
-    pub(crate) by_prefix: HashMap<String, Vec<(usize, usize)>>,
-    /// `N:` regexes and patterns without a literal prefix: tried on every file.
-    pub(crate) always: Vec<(usize, usize)>,
+    /// Every distinct `F:`/`X:` pattern, compiled once however many sections list it.
+    pub(crate) patterns: Vec<FilePattern>,
+    /// For each pattern, the `F:` rules that use it, as (section, index among its `F:`/`N:` rules).
+    pub(crate) pattern_users: Vec<Vec<(usize, usize)>>,
+    /// Every distinct `N:` regex, and the rules that use it.
+    pub(crate) name_regexes: Vec<fancy_regex::Regex>,
+    pub(crate) name_users: Vec<Vec<(usize, usize)>>,
+    /// `F:` patterns by their literal prefix, so a file is tried only against the patterns
+    /// whose prefix it starts with; `prefix_lens` are the distinct prefix lengths, sorted.
+    pub(crate) by_prefix: HashMap<String, Vec<usize>>,
+    pub(crate) prefix_lens: Vec<usize>,
+    /// `F:` patterns without a literal prefix: tried on every file.
+    pub(crate) always: Vec<usize>,
     pub(crate) errors: Vec<MaintainersError>,
 }
 
@@ -171,7 +193,12 @@ impl Maintainers {
             section_of: Vec::new(),
             keywords: Vec::new(),
             keyword_set: KeywordSet::default(),
+            patterns: Vec::new(),
+            pattern_users: Vec::new(),
+            name_regexes: Vec::new(),
+            name_users: Vec::new(),
             by_prefix: HashMap::new(),
+            prefix_lens: Vec::new(),
             always: Vec::new(),
             errors: Vec::new(),
         };
@@ -182,9 +209,12 @@ impl Maintainers {
                 message,
             })
         };
-        // Compiled patterns by line index, with their source line numbers.
-        let mut compiled: Vec<Option<(char, FilePattern)>> = Vec::new();
-        let mut regexes: Vec<Option<fancy_regex::Regex>> = Vec::new();
+        // Pattern (or `N:` regex) index of each line, compiled once per distinct value.
+        let mut compiled: Vec<Option<(char, usize)>> = Vec::new();
+        let mut regexes: Vec<Option<usize>> = Vec::new();
+        let mut pattern_ids: HashMap<String, Result<usize, String>> = HashMap::new();
+        let mut regex_ids: HashMap<String, usize> = HashMap::new();
+        let mut keyword_ids: HashMap<String, usize> = HashMap::new();
         for (n, raw) in text.lines().enumerate() {
             let lineno = n + 1;
             let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -198,20 +228,45 @@ impl Maintainers {
                         if is_dir(&value) && !value.ends_with('/') {
                             value.push('/');
                         }
-                        match FilePattern::new(value.clone()) {
-                            Ok(p) => pat = Some((kind, p)),
-                            Err(e) => err(&mut m.errors, lineno, e),
+                        let id = pattern_ids.entry(value.clone()).or_insert_with(|| {
+                            FilePattern::new(value.clone()).map(|p| {
+                                m.patterns.push(p);
+                                m.pattern_users.push(Vec::new());
+                                m.patterns.len() - 1
+                            })
+                        });
+                        match id {
+                            Ok(id) => pat = Some((kind, *id)),
+                            Err(e) => err(&mut m.errors, lineno, e.clone()),
                         }
                     }
-                    'N' if dialect == Dialect::Linux => match perl_regex(&value, "") {
-                        Ok(r) => re = Some(r),
-                        Err(e) => err(&mut m.errors, lineno, bad_regex("N:", &value, &e)),
+                    'N' if dialect == Dialect::Linux => match regex_ids.get(&value) {
+                        Some(&id) => re = Some(id),
+                        None => match perl_regex(&value, "") {
+                            Ok(r) => {
+                                m.name_regexes.push(r);
+                                m.name_users.push(Vec::new());
+                                let id = m.name_regexes.len() - 1;
+                                regex_ids.insert(value.clone(), id);
+                                re = Some(id);
+                            }
+                            Err(e) => err(&mut m.errors, lineno, bad_regex("N:", &value, &e)),
+                        },
                     },
-                    'K' => match (perl_regex(&value, ""), perl_regex(&value, "^[+-].*")) {
-                        (Ok(a), Ok(b)) => m.keywords.push((m.lines.len(), a, b)),
-                        (Err(e), _) | (_, Err(e)) => {
-                            err(&mut m.errors, lineno, bad_regex("K:", &value, &e))
+                    'K' => match keyword_ids.get(&value) {
+                        Some(&k) => {
+                            let (_, a, b) = m.keywords[k].clone();
+                            m.keywords.push((m.lines.len(), a, b));
                         }
+                        None => match (perl_regex(&value, ""), perl_regex(&value, "^[+-].*")) {
+                            (Ok(a), Ok(b)) => {
+                                keyword_ids.insert(value.clone(), m.keywords.len());
+                                m.keywords.push((m.lines.len(), a, b));
+                            }
+                            (Err(e), _) | (_, Err(e)) => {
+                                err(&mut m.errors, lineno, bad_regex("K:", &value, &e))
+                            }
+                        },
                     },
                     'M' | 'R' if super::lookup::parse_email(&value).1.is_empty() => err(
                         &mut m.errors,
@@ -254,34 +309,40 @@ impl Maintainers {
                 start,
                 end: i,
                 title,
-                file_rules: Vec::new(),
                 excludes: Vec::new(),
             };
             let idx = m.sections.len();
+            // Index of the next `F:`/`N:` rule in the section (file order).
+            let mut rule = 0;
             for j in first..i {
                 m.section_of[j] = Some(idx);
-                let rule = section.file_rules.len();
-                if let Some((kind, p)) = compiled[j].take() {
+                if let Some((kind, p)) = compiled[j] {
                     if kind == 'X' {
                         section.excludes.push(p);
                     } else {
-                        if p.prefix.is_empty() {
-                            m.always.push((idx, rule));
-                        } else {
-                            m.by_prefix
-                                .entry(p.prefix.clone())
-                                .or_default()
-                                .push((idx, rule));
-                        }
-                        section.file_rules.push(FileRule::F(p));
+                        m.pattern_users[p].push((idx, rule));
+                        rule += 1;
                     }
-                } else if let Some(r) = regexes[j].take() {
-                    m.always.push((idx, rule));
-                    section.file_rules.push(FileRule::N(r));
+                } else if let Some(r) = regexes[j] {
+                    m.name_users[r].push((idx, rule));
+                    rule += 1;
                 }
             }
             m.sections.push(section);
         }
+        for (id, p) in m.patterns.iter().enumerate() {
+            if m.pattern_users[id].is_empty() {
+                continue;
+            }
+            if p.prefix.is_empty() {
+                m.always.push(id);
+            } else {
+                m.prefix_lens.push(p.prefix.len());
+                m.by_prefix.entry(p.prefix.clone()).or_default().push(id);
+            }
+        }
+        m.prefix_lens.sort_unstable();
+        m.prefix_lens.dedup();
         m.keyword_set = KeywordSet::build(&m.keywords);
         m
     }
