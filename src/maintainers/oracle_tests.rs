@@ -318,3 +318,54 @@ F:\tbad/
     let l = m.lookup(&scan);
     assert_eq!(l.sections, ["GOOD", "BAD"]);
 }
+
+/// Sections that repeat another's `F:`, `N:` and `K:` lines (as Linux's file does, and as
+/// the benchmark's repeated file does): each one compiled once, every section still named.
+const SHARED: &str = "
+SHARED LIB
+M:\tSam Shared <sam@example.org>
+S:\tMaintained
+F:\tlib/*
+F:\tarch/arm/
+
+SHARED NAME
+R:\tNick Again <nick@example.org>
+N:\tsandbox
+K:\tfrobnicate
+X:\tarch/arm/dts/
+";
+
+#[test]
+fn a_pattern_shared_by_sections_names_every_one_of_them() {
+    let text = format!("{HAND_MADE}{SHARED}");
+    let m = Maintainers::parse(&text, Path::new("MAINTAINERS"), Dialect::Linux, &|p| {
+        p == "arch/arm" || p == "arch/arm/dts"
+    });
+    assert!(m.errors().is_empty(), "{:?}", m.errors());
+    let l = m.lookup(&scan_text(HAND_PATCH, Dialect::Linux));
+    for section in [
+        "NO STATUS",
+        "SHARED LIB",
+        "BY NAME",
+        "SHARED NAME",
+        "KEYWORDS",
+    ] {
+        assert!(
+            l.sections.iter().any(|s| s == section),
+            "{section} not in {:?}",
+            l.sections
+        );
+    }
+    let emails: Vec<&str> = l.people.iter().map(|p| p.email.as_str()).collect();
+    assert!(emails.contains(&"sam@example.org") && emails.contains(&"nick@example.org"));
+    let Some(corpus) = corpus() else { return };
+    let tree = make_tree(&corpus.join("maintainers/u-boot"), Some(&text));
+    let patch = tree.path().join("hand.patch");
+    std::fs::write(&patch, HAND_PATCH).unwrap();
+    let m = Maintainers::load(tree.path()).unwrap();
+    let mut want = script(tree.path(), &patch);
+    let mut got = ours(&m, &patch);
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+}
