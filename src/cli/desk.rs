@@ -50,6 +50,9 @@ pub struct DeskArgs {
 /// `patchdesk demo`: the desk on the built-in demo queue.
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
+    /// A source tree whose MAINTAINERS says who looks after the demo's files.
+    #[arg(long, value_name = "PATH")]
+    pub tree: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub profile: ProfileArgs,
     #[command(flatten)]
@@ -186,10 +189,11 @@ pub fn run_desk(args: &DeskArgs) -> Result<i32> {
 
 /// Runs `patchdesk demo`.
 pub fn run_demo(args: &DemoArgs) -> Result<i32> {
+    let maintainers = args.tree.as_deref().map(super::load_tree).transpose()?;
     open(
         SourceSpec::Demo,
         None,
-        None,
+        maintainers,
         &args.profile,
         &args.options,
         None,

@@ -181,12 +181,18 @@ impl SourceArgs {
             },
             _ => return Ok(None),
         };
-        let m = crate::maintainers::Maintainers::load(&tree)?;
-        for e in m.errors() {
-            eprintln!("patchdesk: warning: {e}");
-        }
-        Ok(Some(m))
+        load_tree(&tree).map(Some)
     }
+}
+
+/// `TREE/MAINTAINERS`, with each of its errors written to standard error (file and line)
+/// and the rest used.
+pub fn load_tree(tree: &std::path::Path) -> Result<crate::maintainers::Maintainers> {
+    let m = crate::maintainers::Maintainers::load(tree)?;
+    for e in m.errors() {
+        eprintln!("patchdesk: warning: {e}");
+    }
+    Ok(m)
 }
 
 /// Text for people, JSON for scripts.

@@ -284,6 +284,20 @@ fn the_desk_marks_mine_sorts_it_first_and_filters_as_list_does() {
     let screen = desk("/mine<enter>j<enter>");
     assert!(screen.contains("sections: BLOCK"), "{screen}");
     assert!(screen.contains("Bo Lock (supporter)"), "{screen}");
+    // `patchdesk demo --tree` is the same desk.
+    let args = [
+        "demo",
+        "--tree",
+        t,
+        "--keys",
+        "/mine<enter>j<enter>",
+        "--print",
+        "--size",
+        "160x30",
+    ];
+    let out = super::patchdesk_in(home.path(), &args, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), screen);
 }
 
 /// One patch to block/qcow.c, sent with `headers` (To/Cc lines or nothing).
