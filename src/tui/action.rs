@@ -183,6 +183,7 @@ actions! {
     ShowInterdiff = "show_interdiff", Navigation, [Patch], "Show what changed since the previous version of this patch, new findings marked (again: back to the patch)";
     ShowPrevious = "show_previous", Navigation, [Patch], "Show the previous version of this patch (again: back to this version)";
     RangeDiff = "range_diff", Navigation, [Queue, Patch], "Show the series against its previous version, as git range-diff does";
+    OpenPair = "open_pair", Navigation, [Patch], "In a range-diff, open the pair at the top line: its interdiff when it changed, else the patch";
     Search = "search", Search, [Patch], "Search the patch";
     SearchNext = "search_next", Search, [Patch], "Jump to the next search match";
     SearchPrev = "search_prev", Search, [Patch], "Jump to the previous search match";

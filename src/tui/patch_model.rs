@@ -213,6 +213,8 @@ pub struct PatchModel {
     pub number_width: usize,
     /// Trailers from replies, shown after the commit message.
     pub reply_trailers: Vec<ReplyTrailerView>,
+    /// In a range-diff: the line of each pair's `git range-diff` line, in pair order.
+    pub pair_lines: Vec<usize>,
 }
 
 /// Makes text safe and exact to draw: tabs to spaces (8-column stops), controls and bidi

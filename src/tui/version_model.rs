@@ -209,6 +209,12 @@ impl PatchModel {
         let mut raws: Vec<Cow<str>> = Vec::new();
         let text = crate::revisions::text::to_text(queue, revision);
         push_range_text(&mut m, &mut lines, &mut raws, &text);
+        // Every title line is a pair's line, in pair order (the rest is indented or `#`).
+        m.pair_lines = (lines.iter().enumerate())
+            .filter(|(_, l)| l.kind == LineKind::Title)
+            .map(|(i, _)| i)
+            .collect();
+        debug_assert_eq!(m.pair_lines.len(), revision.pairs.len());
         m.lines = lines;
         m
     }

@@ -173,6 +173,27 @@ demo_snap!(
 demo_snap!(demo_range_diff_of_a_series, "jjjjV", (120, 40));
 
 #[test]
+fn enter_in_the_range_diff_opens_the_pair_at_the_top_line() {
+    let size = (120, 30);
+    let range_diff = demo_screen("jjjjV", size);
+    // The range-diff's lines start on the screen's third row; `j` scrolls one line.
+    let row = |n: &str| {
+        (range_diff.lines())
+            .position(|l| l.trim_start().starts_with(&format!("{n}:  ")))
+            .unwrap_or_else(|| panic!("pair {n} in\n{range_diff}"))
+    };
+    let scrolled = |n: &str| format!("jjjjV{}<enter>", "j".repeat(row(n) - 2));
+    // From the top (the header), Enter opens the first pair; pair 1 changed its message and
+    // pair 2 its diff: each opens as its interdiff, as `d` on the patch does.
+    assert_eq!(demo_screen("jjjjV<enter>", size), demo_screen("jjjjj<enter>d", size));
+    assert_eq!(demo_screen(&scrolled("1"), size), demo_screen("jjjjj<enter>d", size));
+    assert_eq!(demo_screen(&scrolled("2"), size), demo_screen("jjjjjj<enter>d", size));
+    // In the patch view Enter only says what it is for.
+    let patch = demo_screen("jjjjj<enter><enter>", size);
+    assert!(patch.contains("Enter opens a pair in a range-diff"), "{patch}");
+}
+
+#[test]
 fn versions_views_are_one_key_each_way() {
     let size = (120, 30);
     let patch = demo_screen("jjjjjj<enter>", size);

@@ -120,6 +120,7 @@ pub(super) fn versions_action(state: &mut AppState, action: Action) {
                 None => state.message = Some("select a series first".into()),
             }
         }
+        Action::OpenPair => open_pair(state),
         Action::ShowInterdiff | Action::ShowPrevious => {
             let Some(v) = &state.patch else { return };
             let (newer, shows) = (newer_of(v), v.shows);
@@ -157,6 +158,39 @@ pub(super) fn versions_action(state: &mut AppState, action: Action) {
             }
         }
         _ => {}
+    }
+}
+
+/// In a range-diff, opens the pair whose section holds the top line: the interdiff of a
+/// changed pair, the newer patch of a same or added one, the older patch of a removed one.
+fn open_pair(state: &mut AppState) {
+    let Some(v) = &state.patch else { return };
+    let Shown::RangeDiff { series, .. } = v.shows else {
+        state.message = Some("Enter opens a pair in a range-diff (V)".into());
+        return;
+    };
+    let top = v.visible.get(v.offset).copied().unwrap_or(0);
+    let k = v.model.pair_lines.iter().rposition(|&l| l <= top).unwrap_or(0);
+    let pair = (state.versions.revisions.get(series))
+        .and_then(Option::as_ref)
+        .and_then(|r| r.pairs.get(k));
+    let Some(pair) = pair else { return };
+    let (old, new, changed) = (
+        pair.old_patch,
+        pair.new_patch,
+        pair.pair.change == crate::revisions::pairing::Change::Changed,
+    );
+    match (new, old) {
+        (Some(new), Some(_)) if changed => {
+            open_patch(state, new);
+            show(state, new, Shown::Interdiff);
+        }
+        (Some(new), _) => open_patch(state, new),
+        (None, Some(old)) => open_patch(state, old),
+        (None, None) => {}
+    }
+    if let Some(p) = new.or(old) {
+        state.list.select_patch(p);
     }
 }
 

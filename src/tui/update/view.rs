@@ -162,7 +162,7 @@ pub(super) fn view_action(state: &mut AppState, context: Context, action: Action
             });
             return Vec::new();
         }
-        Action::ShowInterdiff | Action::ShowPrevious | Action::RangeDiff => {
+        Action::ShowInterdiff | Action::ShowPrevious | Action::RangeDiff | Action::OpenPair => {
             versions_action(state, action);
             return Vec::new();
         }
