@@ -72,6 +72,7 @@ pub fn plan_from_state(
                         file: anchor.file.clone(),
                         line: anchor.line,
                         text: note.text.clone(),
+                        interdiff: note.interdiff.clone(),
                     });
                 }
                 later(&mut review.updated, &note.updated);
@@ -116,6 +117,7 @@ mod tests {
             updated: String::new(),
             carried_over_from: None,
             orphaned,
+            interdiff: None,
         }
     }
 

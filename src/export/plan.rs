@@ -100,6 +100,10 @@ pub struct LineNote {
     pub file: Option<String>,
     pub line: u32,
     pub text: String,
+    /// The interdiff lines the note was written under, when it was written on the
+    /// interdiff against the previous version: the reply quotes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interdiff: Option<Vec<String>>,
 }
 
 /// A waiver the maintainer gave for a rule that fired on a patch.

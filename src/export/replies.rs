@@ -273,6 +273,24 @@ fn in_message(note: &LineNote) -> bool {
 
 /// The reply's text.
 pub fn reply_body(patch: &Patch, review: &PatchReview, series_notes: &[String]) -> String {
+    // Notes written on the interdiff against the previous version quote that, in a block
+    // of their own after the patch's quoted lines.
+    let on_interdiff: Vec<&LineNote> = (review.line_notes.iter())
+        .filter(|n| n.interdiff.is_some())
+        .collect();
+    let on_patch;
+    let review = if on_interdiff.is_empty() {
+        review
+    } else {
+        on_patch = PatchReview {
+            line_notes: (review.line_notes.iter())
+                .filter(|n| n.interdiff.is_none())
+                .cloned()
+                .collect(),
+            ..review.clone()
+        };
+        &on_patch
+    };
     let mut body = Body::default();
     let who = patch.author.display();
     match patch.date.or(patch.mail.date) {
@@ -352,6 +370,16 @@ pub fn reply_body(patch: &Patch, review: &PatchReview, series_notes: &[String]) 
                 None => format!("{} line {}", part_label(note.part), note.line),
             };
             body.paragraph(&format!("On {place}: {}", note.text.trim()));
+        }
+    }
+    if !on_interdiff.is_empty() {
+        body.paragraph("On what changed since the previous version (the interdiff):");
+        body.text.push('\n');
+        for note in on_interdiff {
+            for line in note.interdiff.iter().flatten() {
+                body.quote(line);
+            }
+            body.note(&note.text);
         }
     }
     for note in series_notes.iter().chain(&review.notes) {
@@ -706,12 +734,14 @@ mod tests {
             file: Some("uart.c".into()),
             line: 10,
             text: "Why sixteen?".into(),
+            interdiff: None,
         });
         review.line_notes.push(LineNote {
             part: Part::Message,
             line: 3,
             file: None,
             text: "Say which datasheet.".into(),
+            interdiff: None,
         });
         review.status = super::super::ReviewStatus::ChangesRequested;
         let replies = build(&queue(), &p, Selection::All, now()).unwrap();
@@ -755,18 +785,21 @@ Changes requested: please send a new version.
             line: 1,
             file: None,
             text: "Prefix should be hw/char.".into(),
+            interdiff: None,
         });
         review.line_notes.push(LineNote {
             part: Part::Notes,
             line: 1,
             file: None,
             text: "Only one file?".into(),
+            interdiff: None,
         });
         review.line_notes.push(LineNote {
             part: Part::Diff,
             line: 999,
             file: Some("uart.c".into()),
             text: "gone".into(),
+            interdiff: None,
         });
         review.notes.push("Overall fine.".into());
         let body = &build(&queue(), &p, Selection::All, now()).unwrap()[0]

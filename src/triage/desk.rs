@@ -696,8 +696,18 @@ impl Desk {
             updated: now,
             carried_over_from: None,
             orphaned: false,
+            interdiff: None,
         });
         Ok(id)
+    }
+
+    /// Records the interdiff lines note `id` was written under (see [`Note::interdiff`]).
+    pub fn quote_interdiff(&mut self, id: u64, lines: Vec<String>) -> Result<()> {
+        self.note(id)?;
+        if let Some(note) = self.state.notes.iter_mut().find(|n| n.id == id) {
+            note.interdiff = Some(lines);
+        }
+        Ok(())
     }
 
     /// Replaces a note's text.

@@ -73,6 +73,10 @@ pub struct Note {
     /// The line the note was on could not be found any more.
     #[serde(default)]
     pub orphaned: bool,
+    /// Written on the interdiff against the previous version: the interdiff lines it was
+    /// written under (its hunk header to its line), which a review reply quotes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interdiff: Option<Vec<String>>,
 }
 
 /// Hash of a line's text (trailing whitespace and CR ignored): 16 hex digits of SHA-1.
@@ -278,6 +282,7 @@ mod tests {
             updated: String::new(),
             carried_over_from: None,
             orphaned: false,
+            interdiff: None,
         }
     }
 

@@ -796,6 +796,7 @@ mod tests {
             updated: String::new(),
             carried_over_from: None,
             orphaned: false,
+            interdiff: None,
         });
         state.next_note_id = 2;
         let done = state.carry_over(&[

@@ -30,6 +30,8 @@ pub enum Effect {
         file: Option<String>,
         line: u32,
         text: String,
+        /// Written on the interdiff: the lines it was written under.
+        interdiff: Option<Vec<String>>,
     },
     /// Add a note on a whole patch (a cover letter: its series) or series.
     AddWholeNote { target: DeskTarget, text: String },

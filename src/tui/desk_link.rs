@@ -191,6 +191,7 @@ impl DeskLink {
                     file,
                     line,
                     text,
+                    interdiff,
                 } => {
                     let spec = NoteSpec::Line {
                         patch: *patch,
@@ -203,7 +204,12 @@ impl DeskLink {
                         None => format!("{} line {line}", crate::triage::notes::part_name(*part)),
                     };
                     desk.add_note(queue, &spec, text)
-                        .map(|_| format!("note added on {place}"))
+                        .and_then(|id| match interdiff {
+                            Some(lines) => desk
+                                .quote_interdiff(id, lines.clone())
+                                .map(|_| format!("note added on {place}, quoting the interdiff")),
+                            None => Ok(format!("note added on {place}")),
+                        })
                 }
                 Effect::AddWholeNote { target, text } => {
                     // The desk makes a note on a cover letter one on its series.
@@ -635,6 +641,7 @@ mod tests {
             file: None,
             line: 3,
             text: "split this".into(),
+            interdiff: None,
         };
         let back = link.execute(&Snapshot::of(s), &add).expect("a result");
         receive(s, back);

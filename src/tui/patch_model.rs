@@ -215,6 +215,9 @@ pub struct PatchModel {
     pub reply_trailers: Vec<ReplyTrailerView>,
     /// In a range-diff: the line of each pair's `git range-diff` line, in pair order.
     pub pair_lines: Vec<usize>,
+    /// In an interdiff: the newer patch's line (part, file, line) that an interdiff line of
+    /// the newer version shows, so a note written there lands on that line.
+    pub anchored: std::collections::HashMap<usize, (Part, Option<String>, u32)>,
 }
 
 /// Makes text safe and exact to draw: tabs to spaces (8-column stops), controls and bidi
@@ -550,6 +553,9 @@ impl PatchModel {
 impl PatchModel {
     /// Where a note on model line `li` is anchored: message, notes or new-side diff line.
     pub fn anchor_of(&self, li: usize) -> Option<(Part, Option<String>, u32)> {
+        if let Some(anchor) = self.anchored.get(&li) {
+            return Some(anchor.clone());
+        }
         let line = self.lines.get(li)?;
         let n = line.new?;
         match line.kind {

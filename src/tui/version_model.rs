@@ -199,7 +199,94 @@ impl PatchModel {
         m.hunks = (0..m.lines.len())
             .filter(|&i| m.lines[i].kind == LineKind::HunkHeader)
             .collect();
+        m.anchor_to_newer(&PatchModel::build(queue, index, findings));
         m
+    }
+
+    /// Gives each interdiff line of the newer version (an outer `+` or context line) the
+    /// anchor of the line of `newer` (the newer patch's model) with the same text, in the
+    /// commit message or the file the interdiff hunk names, taking the lines in order (the
+    /// next equal line after the last one matched) so that a `}` finds its own.
+    fn anchor_to_newer(&mut self, newer: &PatchModel) {
+        use std::collections::HashMap;
+        type Anchor = (Part, Option<String>, u32);
+        /// A file's (or the message's) lines in order, and where the next search starts.
+        type InOrder = (Vec<(String, Anchor)>, usize);
+        // Lines by file (`None`: the commit message and notes).
+        let mut lines: HashMap<Option<String>, InOrder> = HashMap::new();
+        for li in 0..newer.lines.len() {
+            if let Some(a) = newer.anchor_of(li) {
+                let text = collapse(&newer.lines[li].text);
+                if !text.is_empty() {
+                    let file = a.1.clone().filter(|_| a.0 == Part::Diff);
+                    lines.entry(file).or_default().0.push((text, a));
+                }
+            }
+        }
+        // `None` in the commit message; the file of the hunk (`@@ FILE: context`) otherwise.
+        let mut section: Option<Option<String>> = None;
+        for (i, l) in self.lines.iter().enumerate() {
+            match l.kind {
+                LineKind::HunkHeader => {
+                    let rest = l.text.trim_start_matches('@').trim();
+                    section = if rest.starts_with("Commit message") {
+                        Some(None)
+                    } else {
+                        let file = rest.split([':', ' ']).next().unwrap_or("");
+                        (!file.is_empty()).then(|| Some(file.to_string()))
+                    };
+                }
+                LineKind::Interdiff { outer } if outer != '-' => {
+                    let Some(file) = &section else { continue };
+                    let content = if file.is_none() {
+                        l.text.get(1..)
+                    } else if matches!(l.text.as_bytes().get(1), Some(b'+' | b' ')) {
+                        l.text.get(2..)
+                    } else {
+                        None
+                    };
+                    let Some(text) = content.map(collapse).filter(|t| !t.is_empty()) else {
+                        continue;
+                    };
+                    let Some((list, cursor)) = lines.get_mut(file) else {
+                        continue;
+                    };
+                    let found = (*cursor..list.len())
+                        .chain(0..*cursor)
+                        .find(|&k| list[k].0 == text);
+                    if let Some(k) = found {
+                        *cursor = k + 1;
+                        self.anchored.insert(i, list[k].1.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The interdiff lines a note on line `li` is written under: its hunk header, then
+    /// `[...]` when lines are left out, then up to six lines ending with the note's line.
+    pub fn interdiff_excerpt(&self, li: usize) -> Vec<String> {
+        let li = li.min(self.lines.len().saturating_sub(1));
+        let shown =
+            |i: usize| (self.lines.get(i)).filter(|l| matches!(l.kind, LineKind::Interdiff { .. }));
+        let header = (0..=li)
+            .rev()
+            .find(|&i| self.lines[i].kind == LineKind::HunkHeader);
+        let from = header.map_or(0, |h| h + 1).max(li.saturating_sub(5));
+        let mut out = Vec::new();
+        if let Some(h) = header {
+            out.push(self.lines[h].text.trim_end().to_string());
+            if (h + 1..from).any(|i| shown(i).is_some()) {
+                out.push("[...]".to_string());
+            }
+        }
+        out.extend(
+            (from..=li)
+                .filter_map(shown)
+                .map(|l| l.text.trim_end().to_string()),
+        );
+        out
     }
 
     /// The range-diff of a series against its previous version.

@@ -44,6 +44,7 @@ fn review_everything(queue: &Queue) -> ReviewPlan {
                 file: Some(file),
                 line,
                 text: "From here on, please explain this line.".into(),
+                interdiff: None,
             });
         }
     }

@@ -120,6 +120,7 @@ fn demo_plan(queue: &Queue) -> ReviewPlan {
         file: Some("hw/char/uart.c".into()),
         line: 41,
         text: "Tab here; use four spaces.".into(),
+        interdiff: None,
     });
     plan.patch_mut(&key(queue, "2.1"))
         .trailers

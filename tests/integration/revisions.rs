@@ -675,3 +675,65 @@ fn a_version_reviewed_from_another_mbox_is_compared_from_the_archive() {
     assert_eq!(v["revisions"][0]["archived"], true);
     assert_eq!(v["revisions"][0]["pairs"].as_array().map(Vec::len), Some(7));
 }
+
+/// A note written on the demo's v2 interdiff lands on the newer patch's own line and the
+/// review reply quotes the interdiff it was written on.
+#[test]
+fn a_note_on_the_interdiff_lands_on_the_new_line_and_the_reply_quotes_the_interdiff() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/patchdesk");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[identity]\nname = \"Rev Iewer\"\nemail = \"rev@example.org\"\n",
+    )
+    .unwrap();
+    // v2 2/3's interdiff, scrolled so that the close of the new receive loop is on top.
+    let keys = format!(
+        "jjjjjj<enter>d{}aonly when the FIFO holds data?<enter>",
+        "j".repeat(24)
+    );
+    let args = ["demo", "--keys", &keys, "--print", "--size", "100x12"];
+    let out = patchdesk_in(home.path(), &args, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let screen = stdout(&out);
+    // The loop's `}` is new-side line 39 of the newer patch (the first `}` is line 14).
+    assert!(
+        screen.contains("note added on hw/char/uart.c:39, quoting the interdiff"),
+        "{screen}"
+    );
+    let mbox = home.path().join("replies.mbox");
+    let args = [
+        "export",
+        "replies",
+        "--demo",
+        "--all",
+        "--out",
+        mbox.to_str().unwrap(),
+    ];
+    let out = patchdesk_in(home.path(), &args, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&mbox).unwrap();
+    let block = text
+        .split("On what changed since the previous version (the interdiff):\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no interdiff block in\n{text}"));
+    let quoted: Vec<&str> = (block.trim_start().lines())
+        .take_while(|l| l.starts_with('>'))
+        .collect();
+    assert_eq!(
+        quoted.first().copied(),
+        Some("> @@ hw/char/uart.c: static void uart_write_tx(UARTState *s, uint8_t value)")
+    );
+    assert_eq!(quoted.last().copied(), Some(">  +    }"), "{block}");
+    assert!(
+        block.contains("\nonly when the FIFO holds data?\n"),
+        "{block}"
+    );
+    // Not quoted a second time around the patch's own diff.
+    assert_eq!(
+        text.matches("only when the FIFO holds data?").count(),
+        1,
+        "{text}"
+    );
+}

@@ -185,12 +185,24 @@ fn enter_in_the_range_diff_opens_the_pair_at_the_top_line() {
     let scrolled = |n: &str| format!("jjjjV{}<enter>", "j".repeat(row(n) - 2));
     // From the top (the header), Enter opens the first pair; pair 1 changed its message and
     // pair 2 its diff: each opens as its interdiff, as `d` on the patch does.
-    assert_eq!(demo_screen("jjjjV<enter>", size), demo_screen("jjjjj<enter>d", size));
-    assert_eq!(demo_screen(&scrolled("1"), size), demo_screen("jjjjj<enter>d", size));
-    assert_eq!(demo_screen(&scrolled("2"), size), demo_screen("jjjjjj<enter>d", size));
+    assert_eq!(
+        demo_screen("jjjjV<enter>", size),
+        demo_screen("jjjjj<enter>d", size)
+    );
+    assert_eq!(
+        demo_screen(&scrolled("1"), size),
+        demo_screen("jjjjj<enter>d", size)
+    );
+    assert_eq!(
+        demo_screen(&scrolled("2"), size),
+        demo_screen("jjjjjj<enter>d", size)
+    );
     // In the patch view Enter only says what it is for.
     let patch = demo_screen("jjjjj<enter><enter>", size);
-    assert!(patch.contains("Enter opens a pair in a range-diff"), "{patch}");
+    assert!(
+        patch.contains("Enter opens a pair in a range-diff"),
+        "{patch}"
+    );
 }
 
 #[test]

@@ -158,6 +158,11 @@ pub(super) fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect>
                     .anchor_of(prompt.origin)
                     .map(|(part, file, line)| (v.index, part, file, line))
             });
+            let interdiff = state
+                .patch
+                .as_ref()
+                .filter(|v| v.shows == crate::tui::state::Shown::Interdiff)
+                .map(|v| v.model.interdiff_excerpt(prompt.origin));
             match anchor {
                 Some((patch, part, file, line)) if !text.is_empty() => {
                     return vec![Effect::AddNote {
@@ -166,6 +171,7 @@ pub(super) fn prompt_action(state: &mut AppState, action: Action) -> Vec<Effect>
                         file,
                         line,
                         text: text.to_string(),
+                        interdiff,
                     }];
                 }
                 _ => state.message = Some("empty note: nothing added".into()),

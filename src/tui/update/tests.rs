@@ -646,6 +646,7 @@ fn note_prompt_anchors_to_the_top_message_line() {
             file,
             line,
             text,
+            interdiff: None,
         },
     ] = effects.as_slice()
     else {

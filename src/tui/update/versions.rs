@@ -170,7 +170,12 @@ fn open_pair(state: &mut AppState) {
         return;
     };
     let top = v.visible.get(v.offset).copied().unwrap_or(0);
-    let k = v.model.pair_lines.iter().rposition(|&l| l <= top).unwrap_or(0);
+    let k = v
+        .model
+        .pair_lines
+        .iter()
+        .rposition(|&l| l <= top)
+        .unwrap_or(0);
     let pair = (state.versions.revisions.get(series))
         .and_then(Option::as_ref)
         .and_then(|r| r.pairs.get(k));

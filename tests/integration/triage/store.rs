@@ -27,6 +27,7 @@ fn state_of(generation: u64) -> DeskState {
             updated: String::new(),
             carried_over_from: None,
             orphaned: false,
+            interdiff: None,
         });
     }
     state
