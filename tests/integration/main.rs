@@ -13,6 +13,7 @@ mod maintainers;
 mod patch;
 mod policy;
 mod props;
+mod public_inbox_tools;
 mod revisions;
 mod t5100;
 mod triage;
