@@ -67,21 +67,15 @@ fn an_inbox_made_by_public_inbox_reads_as_its_mail_does() {
     );
     // No spam filter on a test machine.
     let config = home.path().join("pi-config");
-    let status = Command::new("git")
-        .args(["config", "-f", config.to_str().unwrap()])
-        .args(["publicinboxmda.spamcheck", "none"])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let config = config.to_str().unwrap();
+    let no_spamcheck = ["config", "-f", config, "publicinboxmda.spamcheck", "none"];
+    super::run_git(home.path(), home.path(), &no_spamcheck, b"");
     let split = home.path().join("split");
     std::fs::create_dir_all(&split).unwrap();
-    let out = Command::new("git")
-        .arg("mailsplit")
-        .arg(format!("-o{}", split.display()))
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/demo.mbox"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/demo.mbox");
+    let into = format!("-o{}", split.display());
+    let mailsplit = ["mailsplit", into.as_str(), demo.to_str().unwrap()];
+    super::run_git(home.path(), home.path(), &mailsplit, b"");
     let mut files: Vec<_> = std::fs::read_dir(&split)
         .unwrap()
         .map(|e| e.unwrap().path())
