@@ -119,15 +119,18 @@ fn open(
     if options.print.is_some() || keys.is_some() {
         let size = parse_size(&options.size)?;
         let queue = queue::load_cached(&spec, since, use_cache)?.0;
-        let (findings, _) =
-            super::filter::check_owned(&queue, &profile, opts.maintainers.as_deref());
+        let loaded = check(
+            queue,
+            &profile,
+            opts.maintainers.as_deref(),
+            opts.data_dir.as_deref(),
+        );
         let output = match options.print {
             Some(PrintStyle::Ansi) => Output::Ansi,
             _ => Output::Plain,
         };
-        let screen = tui::run_headless(
-            queue,
-            findings,
+        let screen = tui::run_headless_loaded(
+            loaded,
             &profile.name,
             &opts,
             keys.unwrap_or(""),
@@ -145,20 +148,44 @@ fn open(
     let name = spec.name();
     let profile_name = profile.name.clone();
     let maintainers = opts.maintainers.clone();
+    let data_dir = opts.data_dir.clone();
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
         let queue = queue::load_cached(&spec, since, use_cache)?.0;
         progress.progress(queue.patches.len(), Some(queue.patches.len()), "checking");
-        let (findings, owners, versions) =
-            super::filter::check_versions(&queue, &profile, maintainers.as_deref());
-        Ok(tui::Loaded {
+        Ok(check(
             queue,
-            findings,
-            owners,
-            versions,
-        })
+            &profile,
+            maintainers.as_deref(),
+            data_dir.as_deref(),
+        ))
     })?;
     Ok(0)
+}
+
+/// The findings, owners and versions of `queue`, its series compared with their earlier
+/// versions here and in the archive of reviewed patches under `data_dir`. An archive that
+/// cannot be read leaves the desk without it and says so (among the versions' problems).
+fn check(
+    mut queue: queue::Queue,
+    profile: &crate::policy::profile::Profile,
+    maintainers: Option<&crate::maintainers::Maintainers>,
+    data_dir: Option<&std::path::Path>,
+) -> tui::Loaded {
+    let (archive, problem) = match data_dir.map(|d| crate::triage::archive::beside(d, &queue)) {
+        Some(Ok(archive)) => (archive, None),
+        Some(Err(e)) => (None, Some(format!("earlier versions not compared: {e}"))),
+        None => (None, None),
+    };
+    let (findings, owners, mut versions) =
+        super::filter::check_versions_beside(&mut queue, profile, maintainers, archive);
+    versions.families.problems.extend(problem);
+    tui::Loaded {
+        queue,
+        findings,
+        owners,
+        versions,
+    }
 }
 
 /// Runs `patchdesk [SOURCE]`; with no SOURCE, the demo queue (and the desk says so).

@@ -66,13 +66,51 @@ pub fn check_versions(
         return (findings, owners, versions);
     }
     let mut versions = Versions::build(queue, families, &[]);
+    add_stale(queue, &versions, profile, &mut findings);
+    versions.carry_findings(queue, &findings);
+    (findings, owners, versions)
+}
+
+/// [`check_versions`] with the archive of reviewed patches (`archive`, from
+/// `triage::archive::beside`) beside the queue, so that a series' earlier version reviewed
+/// from another source is compared too; the queue comes back as it was.
+pub fn check_versions_beside(
+    queue: &mut Queue,
+    profile: &crate::policy::profile::Profile,
+    maintainers: Option<&Maintainers>,
+    archive: Option<Queue>,
+) -> (Vec<Vec<Finding>>, Vec<Lookup>, Versions) {
+    let Some(archive) = archive else {
+        return check_versions(queue, profile, maintainers);
+    };
+    let owners: Vec<Lookup> = maintainers
+        .map(|m| owners::owners_of(queue, m))
+        .unwrap_or_default();
+    let mut findings = crate::policy::check_queue_owned(queue, profile, &owners);
+    let archive_findings = crate::policy::check_queue(&archive, profile);
+    let versions = crate::revisions::older::versions_with(
+        queue,
+        &mut findings,
+        archive,
+        archive_findings,
+        |queue, versions, findings| add_stale(queue, versions, profile, findings),
+    );
+    (findings, owners, versions)
+}
+
+/// Adds the stale-review findings (reviews given in replies to an earlier version that no
+/// longer cover the newer one) when the profile has the rule.
+fn add_stale(
+    queue: &Queue,
+    versions: &Versions,
+    profile: &crate::policy::profile::Profile,
+    findings: &mut [Vec<Finding>],
+) {
     if profile.severity(stale::RULE).is_some() {
         let replies = crate::triage::replies::collect(queue);
         let given = |patch: usize| given_in_replies(&replies, patch);
-        stale::add(queue, &versions, profile, &mut findings, &given);
+        stale::add(queue, versions, profile, findings, &given);
     }
-    versions.carry_findings(queue, &findings);
-    (findings, owners, versions)
 }
 
 /// The review trailer lines (`Acked-by: Name <addr>`) given in replies to a patch.

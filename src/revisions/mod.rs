@@ -3,7 +3,8 @@
 //! `git range-diff` pairs them ([`pairing`], over [`assignment`]), the interdiff of a
 //! changed pair ([`interdiff`]), the findings new, fixed or kept in each pair ([`carry`]),
 //! reviews that no longer cover what they name ([`stale`]), and all series of a queue at
-//! once for the views ([`versions`]), and the range-diff as text ([`text`]),
+//! once for the views ([`versions`]), earlier versions from the archive of reviewed patches
+//! beside the loaded queue ([`older`]), and the range-diff as text ([`text`]),
 //! and all of it for one series against another ([`compare`]). Domain code: no ratatui.
 
 pub mod assignment;
@@ -11,6 +12,7 @@ pub mod carry;
 pub mod compare;
 pub mod families;
 pub mod interdiff;
+pub mod older;
 pub mod pairing;
 pub mod stale;
 pub mod text;

@@ -4,28 +4,32 @@
 //! prints it and the desk's range-diff view draws it.
 
 use super::compare::Revision;
+use super::older::Lookup;
 use super::pairing::Change;
-use crate::queue::Queue;
 use std::fmt::Write;
 
 /// Seven hex digits naming a patch: its commit, else its patch-id; dashes when neither.
-fn short_id(queue: &Queue, patch: Option<usize>) -> String {
+fn short_id(queue: &impl Lookup, patch: Option<usize>) -> String {
     patch
-        .and_then(|i| queue.patches.get(i))
+        .and_then(|i| queue.patch(i))
         .and_then(|p| p.mail.commit.as_deref().or(p.patch_id.as_deref()))
         .map_or_else(|| "-".repeat(7), |id| id.chars().take(7).collect())
 }
 
 /// The text form: `git range-diff`'s pair lines, each followed by the interdiff of a
 /// changed pair and a line of findings when any differ or remain.
-pub fn to_text(queue: &Queue, r: &Revision) -> String {
-    let (os, ns) = (&queue.series[r.previous], &queue.series[r.series]);
+/// The older series may be one of the archive of reviewed patches (see
+/// [`super::older`]); a series `queue` does not hold gives no text.
+pub fn to_text(queue: &impl Lookup, r: &Revision) -> String {
+    let (Some(os), Some(ns)) = (queue.series(r.previous), queue.series(r.series)) else {
+        return String::new();
+    };
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# series {} (v{}) against series {} (v{})",
-        ns.id, ns.version, os.id, os.version
-    );
+    let older = match queue.archived(r.previous) {
+        true => format!("v{} in the archive of reviewed patches", os.version),
+        false => format!("series {} (v{})", os.id, os.version),
+    };
+    let _ = writeln!(out, "# series {} (v{}) against {older}", ns.id, ns.version);
     let width = (1 + os.patches.len().max(ns.patches.len()))
         .to_string()
         .len();
@@ -38,7 +42,7 @@ pub fn to_text(queue: &Queue, r: &Revision) -> String {
         let subject = p
             .old_patch
             .or(p.new_patch)
-            .and_then(|i| queue.patches.get(i))
+            .and_then(|i| queue.patch(i))
             .map_or("", |x| x.subject.title.as_str());
         let _ = writeln!(
             out,

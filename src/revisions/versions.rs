@@ -5,6 +5,7 @@
 
 use super::compare::{Revision, compare};
 use super::families::Families;
+use super::older::{Both, Lookup, Older};
 use super::pairing::Change;
 use crate::policy::Finding;
 use crate::queue::Queue;
@@ -42,15 +43,55 @@ pub struct Versions {
     pub revisions: Vec<Option<Revision>>,
     /// Indexed like [`Queue::patches`]; `None` when the patch's series has no earlier version.
     pub patches: Vec<Option<PatchVersion>>,
+    /// Earlier versions from the archive of reviewed patches, at positions after the
+    /// queue's (see [`super::older`]); `None` when the archive added none.
+    pub older: Option<std::sync::Arc<Older>>,
+}
+
+/// The findings of patch `i`: the loaded queue's (`findings`), else the archive's.
+pub fn findings_at<'a>(
+    older: Option<&'a Older>,
+    findings: &'a [Vec<Finding>],
+    i: usize,
+) -> &'a [Finding] {
+    match (findings.get(i), older) {
+        (Some(f), _) => f,
+        (None, Some(o)) => o.findings(i),
+        (None, None) => &[],
+    }
 }
 
 impl Versions {
+    /// The queue with the earlier versions from the archive beside it.
+    pub fn beside<'a>(&'a self, queue: &'a Queue) -> Both<'a> {
+        Both {
+            loaded: queue,
+            older: self.older.as_deref(),
+        }
+    }
+
+    /// The findings of patch `i`, loaded or archived.
+    pub fn findings_of<'a>(&'a self, findings: &'a [Vec<Finding>], i: usize) -> &'a [Finding] {
+        findings_at(self.older.as_deref(), findings, i)
+    }
+
     /// Compares each series with its previous version in `families`; `findings` is indexed
     /// like the queue's patches (empty compares none).
     pub fn build(queue: &Queue, families: Families, findings: &[Vec<Finding>]) -> Versions {
+        Versions::build_for(queue, families, findings, queue.series.len())
+    }
+
+    /// [`Versions::build`] comparing only the first `series` series with their previous
+    /// versions (the rest are earlier versions from elsewhere, compared with nothing).
+    pub fn build_for(
+        queue: &Queue,
+        families: Families,
+        findings: &[Vec<Finding>],
+        series: usize,
+    ) -> Versions {
         let mut revisions = vec![None; queue.series.len()];
         let mut patches = vec![None; queue.patches.len()];
-        for (k, previous) in families.previous.iter().enumerate() {
+        for (k, previous) in families.previous.iter().enumerate().take(series) {
             let Some(p) = *previous else { continue };
             let revision = compare(queue, p, k, findings);
             for r in &revision.pairs {
@@ -72,18 +113,22 @@ impl Versions {
             families,
             revisions,
             patches,
+            older: None,
         }
     }
 
     /// Compares the findings of each pair again (after a queue-level rule added some).
     pub fn carry_findings(&mut self, queue: &Queue, findings: &[Vec<Finding>]) {
-        let found = |i: usize| findings.get(i).map_or(&[][..], Vec::as_slice);
+        let older = self.older.clone();
+        let both = Both {
+            loaded: queue,
+            older: older.as_deref(),
+        };
+        let side = |i: usize| Some((both.patch(i)?, findings_at(older.as_deref(), findings, i)));
         for revision in self.revisions.iter_mut().flatten() {
             for r in &mut revision.pairs {
-                r.findings = super::carry::carry(
-                    r.old_patch.map(|i| (&queue.patches[i], found(i))),
-                    r.new_patch.map(|i| (&queue.patches[i], found(i))),
-                );
+                r.findings =
+                    super::carry::carry(r.old_patch.and_then(side), r.new_patch.and_then(side));
                 if let Some(Some(v)) = r.new_patch.and_then(|i| self.patches.get_mut(i)) {
                     v.new_findings = r.findings.new.len();
                 }

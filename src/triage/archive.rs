@@ -75,7 +75,7 @@ pub fn seal(body: &[u8]) -> Vec<u8> {
 }
 
 /// The identity of a message in the archive: its Message-Id, else its subject and date.
-fn identity(m: &Message) -> String {
+pub fn identity(m: &Message) -> String {
     match &m.message_id {
         Some(id) => id.clone(),
         None => format!("{}\0{:?}", m.subject, m.date),
@@ -129,30 +129,46 @@ pub fn keep(data_dir: &Path, queue: &Queue, patches: &[usize]) -> Result<usize> 
     Ok(added)
 }
 
+/// The messages of `archived` that `queue` does not hold.
+fn unseen(queue: &Queue, archived: Vec<Message>) -> Vec<Message> {
+    let have: HashSet<String> = queue.patches.iter().map(|p| identity(&p.mail)).collect();
+    archived
+        .into_iter()
+        .filter(|m| !have.contains(&identity(m)))
+        .collect()
+}
+
+/// Builds a queue named like `queue` of `messages`; `None` when there are none.
+fn queue_of(queue: &Queue, messages: Vec<Message>) -> Option<Queue> {
+    (!messages.is_empty()).then(|| {
+        crate::queue::build::build(
+            &queue.source,
+            Loaded {
+                messages,
+                skipped: Vec::new(),
+                window: None,
+            },
+        )
+    })
+}
+
 /// `queue`'s messages with the archive's that it does not hold, as one queue (for comparing
 /// a series with an earlier version reviewed from another source); `None` when the archive
 /// adds nothing.
 pub fn with_archive(data_dir: &Path, queue: &Queue) -> Result<Option<Queue>> {
-    let archived = read(data_dir)?;
-    let mut messages: Vec<Message> = queue.patches.iter().map(|p| p.mail.clone()).collect();
-    let have: HashSet<String> = messages.iter().map(identity).collect();
-    let before = messages.len();
-    messages.extend(
-        archived
-            .into_iter()
-            .filter(|m| !have.contains(&identity(m))),
-    );
-    if messages.len() == before {
+    let added = unseen(queue, read(data_dir)?);
+    if added.is_empty() {
         return Ok(None);
     }
-    Ok(Some(crate::queue::build::build(
-        &queue.source,
-        Loaded {
-            messages,
-            skipped: Vec::new(),
-            window: None,
-        },
-    )))
+    let mut messages: Vec<Message> = queue.patches.iter().map(|p| p.mail.clone()).collect();
+    messages.extend(added);
+    Ok(queue_of(queue, messages))
+}
+
+/// The archive's messages that `queue` does not hold, as a queue of their own, to set
+/// beside it (see [`crate::revisions::older`]); `None` when the archive adds nothing.
+pub fn beside(data_dir: &Path, queue: &Queue) -> Result<Option<Queue>> {
+    Ok(queue_of(queue, unseen(queue, read(data_dir)?)))
 }
 
 #[cfg(test)]

@@ -112,10 +112,33 @@ impl Options {
     }
 
     fn state(&self, queue: Queue, findings: Vec<Vec<Finding>>, profile: &str) -> AppState {
+        self.state_loaded(self.loaded(queue, findings), profile)
+    }
+
+    /// What a load works out of `queue` and its findings, done here: owners and versions.
+    fn loaded(&self, queue: Queue, findings: Vec<Vec<Finding>>) -> Loaded {
+        let versions =
+            crate::revisions::Versions::build(&queue, crate::revisions::link(&queue), &findings);
+        Loaded {
+            owners: self.owners(&queue),
+            queue,
+            findings,
+            versions,
+        }
+    }
+
+    /// The desk's state over what a load worked out.
+    fn state_loaded(&self, loaded: Loaded, profile: &str) -> AppState {
+        let Loaded {
+            queue,
+            findings,
+            owners,
+            versions,
+        } = loaded;
+        let problem = versions.families.problems.first().cloned();
         let now = self
             .now
             .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-        let owners = self.owners(&queue);
         let mut state = AppState::new(
             queue,
             findings,
@@ -126,16 +149,12 @@ impl Options {
         );
         state.set_mine(self.mine.clone());
         state.set_owners(owners);
-        let versions = crate::revisions::Versions::build(
-            &state.queue,
-            crate::revisions::link(&state.queue),
-            &state.findings,
-        );
         state.set_versions(versions);
-        state.message = self.notice.clone().or_else(|| {
-            let window = state.queue.window.as_ref()?;
-            Some(window.describe())
-        });
+        state.message = self
+            .notice
+            .clone()
+            .or_else(|| Some(state.queue.window.as_ref()?.describe()))
+            .or(problem);
         state
     }
 
@@ -164,8 +183,21 @@ pub fn run_headless(
     size: (u16, u16),
     output: Output,
 ) -> Result<String> {
+    let loaded = options.loaded(queue, findings);
+    run_headless_loaded(loaded, profile_name, options, keys, size, output)
+}
+
+/// [`run_headless`] over what a load worked out (versions against the archive included).
+pub fn run_headless_loaded(
+    loaded: Loaded,
+    profile_name: &str,
+    options: &Options,
+    keys: &str,
+    size: (u16, u16),
+    output: Output,
+) -> Result<String> {
     let script = headless::parse_script(keys)?;
-    let mut state = options.state(queue, findings, profile_name);
+    let mut state = options.state_loaded(loaded, profile_name);
     let mut link = desk_link::DeskLink::new(options.data_dir.clone(), options.identity.clone());
     headless::replay(&mut state, &mut link, &script, size, output)
 }

@@ -54,13 +54,15 @@ pub fn receive(state: &mut AppState, event: Incoming) -> Vec<Effect> {
             versions,
             done,
         } => {
+            let problem = versions.families.problems.first().cloned();
             state.set_queue(queue, findings);
             state.set_owners(owners);
             state.set_versions(versions);
             if done {
                 state.loading = None;
-                if let Some(window) = &state.queue.window {
-                    state.message = Some(window.describe());
+                let window = state.queue.window.as_ref().map(|w| w.describe());
+                if let Some(message) = window.or(problem) {
+                    state.message = Some(message);
                 }
                 return vec![Effect::OpenDesk];
             }
