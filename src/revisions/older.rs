@@ -82,18 +82,33 @@ pub struct Both<'a> {
     pub older: Option<&'a Older>,
 }
 
-impl Lookup for Both<'_> {
-    fn patch(&self, i: usize) -> Option<&Patch> {
+impl<'a> Both<'a> {
+    /// Patch `i`, borrowed for as long as the queue and the archive's series are.
+    pub fn patch_at(self, i: usize) -> Option<&'a Patch> {
         match i < self.loaded.patches.len() {
             true => self.loaded.patches.get(i),
             false => self.older?.patch(i),
         }
     }
-    fn series(&self, k: usize) -> Option<&Series> {
+    /// Series `k`, borrowed for as long as the queue and the archive's series are.
+    pub fn series_at(self, k: usize) -> Option<&'a Series> {
         match k < self.loaded.series.len() {
             true => self.loaded.series.get(k),
             false => self.older?.series(k),
         }
+    }
+    /// Whether patch `i` comes from the archive of reviewed patches (it is read-only).
+    pub fn is_archived_patch(self, i: usize) -> bool {
+        i >= self.loaded.patches.len() && self.patch_at(i).is_some()
+    }
+}
+
+impl Lookup for Both<'_> {
+    fn patch(&self, i: usize) -> Option<&Patch> {
+        self.patch_at(i)
+    }
+    fn series(&self, k: usize) -> Option<&Series> {
+        self.series_at(k)
     }
     fn archived(&self, k: usize) -> bool {
         k >= self.loaded.series.len() && self.older.is_some()

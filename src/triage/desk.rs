@@ -247,6 +247,15 @@ pub enum ReplyTrailerState {
     Accepted,
 }
 
+/// Decisions on patches outside this queue, recorded in other queues' desks
+/// ([`Desk::recorded_elsewhere`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Elsewhere {
+    pub statuses: std::collections::BTreeMap<String, Status>,
+    /// Patch and line notes (series notes stay with their queue).
+    pub notes: Vec<Note>,
+}
+
 /// The desk: state, store, undo stack, and what was collected from replies.
 #[derive(Debug)]
 pub struct Desk {
@@ -741,6 +750,42 @@ impl Desk {
             .iter()
             .find(|n| n.id == id)
             .ok_or_else(|| Error::Usage(format!("no note {id}")))
+    }
+
+    /// What the maintainer recorded on the patches `keys` in the desks of other queues —
+    /// an earlier version reviewed in last week's mbox, now read from the archive of
+    /// reviewed patches — for showing, read-only. Keys this desk has decisions on are left
+    /// to it; of the other desks, the first (by file name) with a status gives it.
+    pub fn recorded_elsewhere(&self, keys: &[&str]) -> Elsewhere {
+        let mut out = Elsewhere::default();
+        let own = |key: &str| {
+            self.state.patches.get(key).is_some_and(|p| !p.is_empty())
+                || self
+                    .state
+                    .notes
+                    .iter()
+                    .any(|n| n.target.patch() == Some(key))
+        };
+        let wanted: std::collections::BTreeSet<&str> =
+            keys.iter().copied().filter(|k| !own(k)).collect();
+        if wanted.is_empty() {
+            return out;
+        }
+        for other in super::store::other_states(self.store.path()) {
+            for (key, patch) in &other.patches {
+                if let Some(status) = patch.status.clone().filter(|s| *s != Status::New)
+                    && wanted.contains(key.as_str())
+                {
+                    out.statuses.entry(key.clone()).or_insert(status);
+                }
+            }
+            out.notes.extend(
+                other.notes.into_iter().filter(|n| {
+                    !n.orphaned && n.target.patch().is_some_and(|k| wanted.contains(k))
+                }),
+            );
+        }
+        out
     }
 
     /// All notes, in the order they were written.

@@ -335,6 +335,28 @@ pub fn state_path(data_dir: &Path, source: &str) -> PathBuf {
         .join(format!("{base}-{}.json", &hash[..12]))
 }
 
+/// The desk states of the other queues beside the state file `own` (the same data dir), read
+/// only: a file that cannot be read or parsed, or has a newer schema, is skipped (its own
+/// desk says what is wrong with it) and never moved or rewritten.
+pub fn other_states(own: &Path) -> Vec<DeskState> {
+    let Some(dir) = own.parent() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && p != own)
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| serde_json::from_slice::<DeskState>(&std::fs::read(p).ok()?).ok())
+        .filter(|s| s.schema_version <= SCHEMA_VERSION)
+        .collect()
+}
+
 /// An open state file: where it is, how it is locked, and the version of it this process
 /// last read or wrote.
 ///
@@ -704,6 +726,30 @@ mod tests {
         let loaded = load(store.path()).unwrap().unwrap();
         assert_eq!(loaded.patches["k"].status, Some(Status::Accepted));
         assert_eq!(loaded.schema_version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn other_states_are_read_without_touching_broken_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, mut state) = Store::open(dir.path(), "today.mbox").unwrap();
+        state.patches.insert("mine".into(), PatchState::default());
+        store.save(&state).unwrap();
+        let queues = store.path().parent().unwrap().to_path_buf();
+        std::fs::write(
+            queues.join("week-0.json"),
+            r#"{"schema_version":1,"patches":{"k":{"title":"t","status":{"state":"accepted"}}}}"#,
+        )
+        .unwrap();
+        std::fs::write(queues.join("broken.json"), b"{ not json").unwrap();
+        std::fs::write(queues.join("future.json"), br#"{"schema_version":99}"#).unwrap();
+        let others = other_states(store.path());
+        assert_eq!(others.len(), 1, "{others:?}");
+        assert_eq!(others[0].patches["k"].status, Some(Status::Accepted));
+        // Never moved aside or rewritten: they belong to other desks.
+        assert_eq!(
+            std::fs::read(queues.join("broken.json")).unwrap(),
+            b"{ not json"
+        );
     }
 
     #[test]

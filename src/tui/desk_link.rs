@@ -10,7 +10,7 @@ use super::update::{
 use crate::policy::Finding;
 use crate::queue::Queue;
 use crate::triage::desk::TrailerRequest;
-use crate::triage::desk::{Desk, NoteSpec, ReplyTrailerState};
+use crate::triage::desk::{Desk, Elsewhere, NoteSpec, ReplyTrailerState};
 use crate::triage::gate::WaiverRequest;
 use crate::triage::notes::{self, NoteTarget};
 use chrono::{DateTime, FixedOffset};
@@ -25,6 +25,8 @@ pub struct Snapshot {
     pub queue: Arc<Queue>,
     pub findings: Arc<Vec<Vec<Finding>>>,
     pub now: DateTime<FixedOffset>,
+    /// Earlier versions from the archive of reviewed patches, beside the queue.
+    pub older: Option<Arc<crate::revisions::older::Older>>,
 }
 
 impl Snapshot {
@@ -33,6 +35,7 @@ impl Snapshot {
             queue: Arc::clone(&state.queue),
             findings: Arc::clone(&state.findings),
             now: state.now,
+            older: state.versions.older.clone(),
         }
     }
 }
@@ -77,6 +80,8 @@ pub struct DeskLink {
     export_plan: Option<(usize, crate::export::plan::ReviewPlan)>,
     /// How many export plans were built (the cache's test).
     plans_built: usize,
+    /// What other queues' desks recorded on the archived earlier versions, read at open.
+    elsewhere: crate::triage::desk::Elsewhere,
 }
 
 impl DeskLink {
@@ -106,7 +111,11 @@ impl DeskLink {
         match Desk::open_shared(dir, &at.queue) {
             Ok(mut desk) => {
                 let notice = take_notices(&mut desk);
-                let view = view_of(&desk, &at.queue);
+                let keys: Vec<&str> = (at.older.iter())
+                    .flat_map(|o| o.patches.iter().map(|p| p.key.as_str()))
+                    .collect();
+                self.elsewhere = desk.recorded_elsewhere(&keys);
+                let view = view_of(&desk, &at.queue, &self.elsewhere);
                 self.desk = Some(desk);
                 Some(Incoming::Desk {
                     view,
@@ -133,7 +142,7 @@ impl DeskLink {
                 self.export_plan = None;
                 let message = take_notices(desk);
                 Some(Incoming::Desk {
-                    view: view_of(desk, &at.queue),
+                    view: view_of(desk, &at.queue, &self.elsewhere),
                     message,
                 })
             }
@@ -265,7 +274,7 @@ impl DeskLink {
             None => text,
         };
         Some(Incoming::Desk {
-            view: view_of(desk, queue),
+            view: view_of(desk, queue, &self.elsewhere),
             message: Some(text),
         })
     }
@@ -426,12 +435,25 @@ fn no_identity() -> crate::Error {
 }
 
 /// What the views show of the desk.
-fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
+fn view_of(desk: &Desk, queue: &Queue, elsewhere: &Elsewhere) -> DeskView {
     let mut view = DeskView {
         statuses: desk.statuses(queue),
         read_only: desk.read_only(),
         ..DeskView::default()
     };
+    // Patches outside the queue keep their status too: an earlier version shown from the
+    // archive of reviewed patches says what the maintainer decided on it.
+    for (key, patch) in &desk.state().patches {
+        if let Some(status) =
+            (patch.status.clone()).filter(|s| *s != crate::triage::status::Status::New)
+        {
+            view.statuses.entry(key.clone()).or_insert(status);
+        }
+    }
+    // And what another queue's desk recorded on one (last week's mbox).
+    for (key, status) in &elsewhere.statuses {
+        view.statuses.entry(key.clone()).or_insert(status.clone());
+    }
     for (i, patch) in queue.patches.iter().enumerate() {
         if desk.has_waivers(queue, i) {
             view.waived.insert(patch.key.clone());
@@ -492,7 +514,7 @@ fn view_of(desk: &Desk, queue: &Queue) -> DeskView {
                 via_cover: t.via_cover,
             });
     }
-    for note in desk.notes() {
+    for note in desk.notes().iter().chain(&elsewhere.notes) {
         let mut add = |key: &str, on: NoteAnchor| {
             view.notes
                 .entry(key.to_string())

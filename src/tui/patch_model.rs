@@ -7,7 +7,6 @@
 
 use crate::patch::{FileStatus, LineKind as DiffKind, Patch};
 use crate::policy::{Finding, Part, Severity};
-use crate::queue::Queue;
 use std::borrow::Cow;
 use unicode_width::UnicodeWidthStr;
 
@@ -244,8 +243,12 @@ pub(super) fn push_text<'a>(
 
 impl PatchModel {
     /// Builds the model of patch `index` of `queue` with its findings.
-    pub fn build(queue: &Queue, index: usize, findings: &[Finding]) -> PatchModel {
-        let Some(patch) = queue.patches.get(index) else {
+    pub fn build(
+        queue: &impl crate::revisions::older::Lookup,
+        index: usize,
+        findings: &[Finding],
+    ) -> PatchModel {
+        let Some(patch) = queue.patch(index) else {
             return PatchModel::default();
         };
         let mut lines: Vec<ViewLine> = Vec::new();
@@ -371,7 +374,7 @@ impl PatchModel {
 
         // Replies to this patch.
         let mut replies: Vec<String> = Vec::new();
-        for r in queue.replies.iter().filter(|r| r.parent == Some(index)) {
+        for r in queue.replies().iter().filter(|r| r.parent == Some(index)) {
             let who = r
                 .mail
                 .from

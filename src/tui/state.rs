@@ -163,15 +163,14 @@ pub use super::version_model::Shown;
 impl PatchView {
     /// Opens patch `index` (builds its line model once) with what the desk says of it.
     pub fn open(
-        queue: &Queue,
-        findings: &[Vec<Finding>],
+        queue: &impl crate::revisions::older::Lookup,
+        own: &[Finding],
         desk: PatchDesk<'_>,
         index: usize,
         inline: bool,
         wrap: bool,
         pane: bool,
     ) -> PatchView {
-        let own = findings.get(index).map(Vec::as_slice).unwrap_or(&[]);
         let mut model = PatchModel::build(queue, index, own);
         model.insert_reply_trailers(desk.reply_trailers);
         model.insert_notes(desk.notes);
@@ -380,9 +379,7 @@ impl AppState {
         if let Some(view) = &self.patch {
             let (inline, wrap, pane, offset) = (view.inline, view.wrap, view.pane, view.offset);
             self.patch = find(&open_key).map(|p| {
-                let desk = self.desk_of(p);
-                let mut v =
-                    PatchView::open(&self.queue, &self.findings, desk, p, inline, wrap, pane);
+                let mut v = self.open_view(p, inline, wrap, pane);
                 v.offset = offset.min(v.visible.len().saturating_sub(1));
                 v
             });
@@ -421,6 +418,35 @@ impl AppState {
     }
 
     /// What patch `index` is against the previous version of its series.
+    /// Patch `index`: the loaded queue's, else an earlier version from the archive of
+    /// reviewed patches (positions after the queue's).
+    pub fn patch_at(&self, index: usize) -> Option<&crate::patch::Patch> {
+        self.versions.beside(&self.queue).patch_at(index)
+    }
+
+    /// Series `k`, loaded or from the archive of reviewed patches.
+    pub fn series_at(&self, k: usize) -> Option<&crate::queue::Series> {
+        self.versions.beside(&self.queue).series_at(k)
+    }
+
+    /// Whether patch `index` is an earlier version from the archive (shown, not changed).
+    pub fn is_archived(&self, index: usize) -> bool {
+        self.versions.beside(&self.queue).is_archived_patch(index)
+    }
+
+    /// Opens the view of patch `index` (loaded or archived) with the desk's notes on it.
+    pub fn open_view(&self, index: usize, inline: bool, wrap: bool, pane: bool) -> PatchView {
+        PatchView::open(
+            &self.versions.beside(&self.queue),
+            self.versions.findings_of(&self.findings, index),
+            self.desk_of(index),
+            index,
+            inline,
+            wrap,
+            pane,
+        )
+    }
+
     pub fn version_of(&self, index: usize) -> Option<&crate::revisions::PatchVersion> {
         self.versions.patches.get(index)?.as_ref()
     }
@@ -460,15 +486,7 @@ impl AppState {
                 .visible
                 .get(old.offset)
                 .and_then(|&l| old.model.anchor_of(l));
-            let mut v = PatchView::open(
-                &self.queue,
-                &self.findings,
-                self.desk_of(old.index),
-                old.index,
-                old.inline,
-                old.wrap,
-                old.pane,
-            );
+            let mut v = self.open_view(old.index, old.inline, old.wrap, old.pane);
             let same =
                 (0..v.model.lines.len()).find(|&l| top.is_some() && v.model.anchor_of(l) == top);
             v.offset = match same {
@@ -517,9 +535,7 @@ impl AppState {
         PatchDesk {
             notes: self.notes_of(index),
             reply_trailers: self
-                .queue
-                .patches
-                .get(index)
+                .patch_at(index)
                 .and_then(|p| self.reply_trailers.get(&p.key))
                 .map_or(&[], Vec::as_slice),
         }
@@ -532,18 +548,14 @@ impl AppState {
 
     /// The notes shown in patch `index`: on its lines, on it, on its series.
     pub fn notes_of(&self, index: usize) -> &[NoteView] {
-        self.queue
-            .patches
-            .get(index)
+        self.patch_at(index)
             .and_then(|p| self.notes.get(&p.key))
             .map_or(&[], Vec::as_slice)
     }
 
     /// The triage status of patch `index` (`new` when the desk has none).
     pub fn status(&self, index: usize) -> crate::triage::status::Status {
-        self.queue
-            .patches
-            .get(index)
+        self.patch_at(index)
             .and_then(|p| self.statuses.get(&p.key))
             .cloned()
             .unwrap_or_default()

@@ -43,7 +43,7 @@ pub fn model_for(
         }
         Shown::RangeDiff { series, .. } => {
             let revision = versions.revisions.get(series)?.as_ref()?;
-            Some(PatchModel::range_diff(queue, revision))
+            Some(PatchModel::range_diff(&versions.beside(queue), revision))
         }
     }
 }
@@ -290,7 +290,10 @@ impl PatchModel {
     }
 
     /// The range-diff of a series against its previous version.
-    pub fn range_diff(queue: &Queue, revision: &Revision) -> PatchModel {
+    pub fn range_diff(
+        queue: &impl crate::revisions::older::Lookup,
+        revision: &Revision,
+    ) -> PatchModel {
         let mut m = PatchModel::default();
         let mut lines: Vec<ViewLine> = Vec::new();
         let mut raws: Vec<Cow<str>> = Vec::new();

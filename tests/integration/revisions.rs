@@ -606,16 +606,15 @@ fn reviews_carry_to_a_same_patch_and_go_stale_on_a_changed_one() {
     assert_eq!(stale, ["[PATCH v2 3/3] d: fix three"], "{}", stdout(&check));
 }
 
-/// A v2 in today's mbox is compared with the v1 reviewed from last week's: the status set
-/// on v1 kept its series in the archive of reviewed patches; without the archive the
-/// message says where nothing was found.
-#[test]
-fn a_version_reviewed_from_another_mbox_is_compared_from_the_archive() {
-    let home = tempfile::tempdir().expect("temp home");
-    let dir = two_versions(home.path());
+/// The two versions of [`two_versions`] in two mboxes: v1 as last week's, v2 as today's;
+/// the repository, then the mboxes' paths.
+fn last_week_and_today(
+    home: &Path,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let dir = two_versions(home);
     let write = |name: &str, args: &[&str]| {
-        let text = git(home.path(), &dir, args);
-        let path = home.path().join(name);
+        let text = git(home, &dir, args);
+        let path = home.join(name);
         std::fs::write(&path, text).expect("mbox written");
         path
     };
@@ -633,6 +632,16 @@ fn a_version_reviewed_from_another_mbox_is_compared_from_the_archive() {
             "base..v2",
         ],
     );
+    (dir, v1, v2)
+}
+
+/// A v2 in today's mbox is compared with the v1 reviewed from last week's: the status set
+/// on v1 kept its series in the archive of reviewed patches; without the archive the
+/// message says where nothing was found.
+#[test]
+fn a_version_reviewed_from_another_mbox_is_compared_from_the_archive() {
+    let home = tempfile::tempdir().expect("temp home");
+    let (dir, v1, v2) = last_week_and_today(home.path());
     let (v1, v2) = (v1.to_str().unwrap(), v2.to_str().unwrap());
     let before = patchdesk_in(home.path(), &["revisions", v2, "1"], None);
     assert_eq!(before.status.code(), Some(2));
@@ -736,4 +745,96 @@ fn a_note_on_the_interdiff_lands_on_the_new_line_and_the_reply_quotes_the_interd
         1,
         "{text}"
     );
+}
+
+/// The desk compares today's v2 with last week's reviewed v1 from the archive: the queue
+/// marks the series, the range-diff names the archive, `v` opens the archived version
+/// read-only; a corrupt archive is a message, not a failed load.
+#[test]
+fn the_desk_compares_with_the_archived_version_and_shows_it_read_only() {
+    let home = tempfile::tempdir().expect("temp home");
+    let (_, v1, v2) = last_week_and_today(home.path());
+    let (v1, v2) = (v1.to_str().unwrap(), v2.to_str().unwrap());
+    for args in [
+        &["status", v1, "1.4", "changes-requested"][..],
+        &["note", v1, "1.4", "say why in the message"][..],
+    ] {
+        let out = patchdesk_in(home.path(), args, None);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let desk = |keys: &str| {
+        let args = [v2, "--keys", keys, "--print", "--size", "200x12"];
+        let out = patchdesk_in(home.path(), &args, None);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    // The queue: v2 has earlier versions, its patches marked against the archived v1.
+    let screen = desk("");
+    let row = (screen.lines())
+        .find(|l| l.contains("*** SUBJECT HERE ***"))
+        .unwrap_or_else(|| panic!("no cover row in\n{screen}"));
+    assert!(row.contains("\u{21bb}v1"), "{screen}");
+    let marks: Vec<&str> = ["a: fix five", "b: fix line seven", "f: add f"]
+        .iter()
+        .map(|subject| {
+            let row = (screen.lines())
+                .find(|l| l.contains(subject))
+                .unwrap_or_default();
+            let before = row.split(subject).next().unwrap_or_default();
+            before.split_whitespace().last().unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(marks, ["=", "!", "+\u{25b2}3"], "{screen}");
+    // The range-diff names where v1 came from.
+    let screen = desk("V");
+    assert!(
+        screen.contains("series 1 (v2) against v1 in the archive of reviewed patches"),
+        "{screen}"
+    );
+    // The changed 4/6 knows the maintainer reviewed v1 — in last week's desk.
+    let screen = desk("jjjj<enter>");
+    assert!(screen.contains("[PATCH v2 4/6]"), "{screen}");
+    assert!(screen.contains("changed since you reviewed v1"), "{screen}");
+    // `v`: the archived v1, read-only, with the note written on it last week.
+    let screen = desk("jjjj<enter>v");
+    assert!(
+        screen.contains("[PATCH 4/6] d: fix three to five"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("previous version (v1, from the archive of reviewed patches, read-only)"),
+        "{screen}"
+    );
+    assert!(screen.contains("say why in the message"), "{screen}");
+    let screen = desk("jjjj<enter>vS");
+    assert!(
+        screen.contains("read-only: this version is from the archive of reviewed patches"),
+        "{screen}"
+    );
+    // Back on v2, the status still records on today's patch.
+    let screen = desk("jjjj<enter>vvs");
+    assert!(!screen.contains("read-only"), "{screen}");
+    // A corrupt archive: the desk opens, says why v1 is not compared.
+    let data = home.path().join("data/patchdesk");
+    let archive = walk_find(home.path(), "reviewed.bin").unwrap_or(data.join("reviewed.bin"));
+    std::fs::write(&archive, b"garbage").unwrap();
+    let screen = desk("");
+    assert!(screen.contains("earlier versions not compared"), "{screen}");
+    assert!(screen.contains("*** SUBJECT HERE ***"), "{screen}");
+}
+
+/// The first file named `name` under `dir`.
+fn walk_find(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == name) {
+            return Some(path);
+        }
+        if path.is_dir()
+            && let Some(found) = walk_find(&path, name)
+        {
+            return Some(found);
+        }
+    }
+    None
 }

@@ -172,7 +172,7 @@ fn versions_info(state: &AppState, view: &PatchView) -> Vec<Span<'static>> {
     use crate::tui::state::Shown;
     let theme = &state.theme;
     let key = |a: Action| state.keymap.hint(Context::Patch, a).unwrap_or_default();
-    let version = |k: usize| state.queue.series.get(k).map_or(1, |s| s.version.max(1));
+    let version = |k: usize| state.series_at(k).map_or(1, |s| s.version.max(1));
     let newer = match view.shows {
         Shown::Previous { newer } => newer,
         _ => view.index,
@@ -203,7 +203,12 @@ fn versions_info(state: &AppState, view: &PatchView) -> Vec<Span<'static>> {
             return out;
         }
         Shown::Previous { .. } => format!(
-            " previous version (v{was}) · {} back",
+            " previous version (v{was}{}) · {} back",
+            if state.is_archived(view.index) {
+                ", from the archive of reviewed patches, read-only"
+            } else {
+                ""
+            },
             key(Action::ShowPrevious)
         ),
         Shown::Interdiff => format!(
@@ -229,7 +234,7 @@ fn versions_info(state: &AppState, view: &PatchView) -> Vec<Span<'static>> {
 pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let w = area.width as usize;
-    let Some(patch) = state.queue.patches.get(view.index) else {
+    let Some(patch) = state.patch_at(view.index) else {
         return;
     };
     let summary = state.summaries.get(view.index);
@@ -410,11 +415,7 @@ fn owners_line(theme: &Theme, owners: &crate::maintainers::Lookup) -> Line<'stat
 
 fn render_pane(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
-    let findings = state
-        .findings
-        .get(view.index)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
+    let findings = state.versions.findings_of(&state.findings, view.index);
     let order = &view.model.finding_order;
     let buf = frame.buffer_mut();
     let title = format!("─ findings ({}) ", order.len());

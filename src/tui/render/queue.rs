@@ -333,7 +333,7 @@ fn row_line(state: &AppState, row: Row, last_child: bool, cols: &Columns) -> Lin
         if !earlier.is_empty() {
             let names: Vec<String> = earlier
                 .iter()
-                .filter_map(|&e| state.queue.series.get(e))
+                .filter_map(|&e| state.series_at(e))
                 .map(|s| format!("v{}", s.version.max(1)))
                 .collect();
             let mark = format!("↻{} ", names.join(" "));

@@ -1,7 +1,6 @@
 //! The queue list's actions: motion, open, fold, filter and sort.
 
 use super::*;
-use crate::tui::state::PatchView;
 
 pub(super) fn queue_action(state: &mut AppState, action: Action) {
     let height = state.list_height();
@@ -122,15 +121,7 @@ pub(super) fn open_patch(state: &mut AppState, index: usize) {
         .map_or((state.inline_default, false, true), |v| {
             (v.inline, v.wrap, v.pane)
         });
-    state.patch = Some(PatchView::open(
-        &state.queue,
-        &state.findings,
-        state.desk_of(index),
-        index,
-        inline,
-        wrap,
-        pane,
-    ));
+    state.patch = Some(state.open_view(index, inline, wrap, pane));
     state.list.select_patch(index);
     let h = state.list_height();
     state.list.scroll_into_view(h);

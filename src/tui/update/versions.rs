@@ -30,9 +30,7 @@ fn pair_or_why(
         return Err("no earlier version of this series in the queue".into());
     };
     let was = state
-        .queue
-        .series
-        .get(v.previous_series)
+        .series_at(v.previous_series)
         .map_or(1, |s| s.version.max(1));
     match state.versions.pair_of(&state.queue, index) {
         Some(p) if p.old_patch.is_some() => Ok(p.clone()),

@@ -3,8 +3,38 @@
 
 use super::*;
 
+/// Whether `action` records something on the open patch (refused on an archived version,
+/// which is shown for comparison and belongs to no loaded series).
+fn changes_the_patch(action: Action) -> bool {
+    matches!(
+        action,
+        Action::SetStatus
+            | Action::AddNote
+            | Action::AddPatchNote
+            | Action::DeleteNote
+            | Action::EditNote
+            | Action::EditNoteInEditor
+            | Action::AcceptReplyTrailer
+            | Action::Ack
+            | Action::Review
+            | Action::Tested
+            | Action::ExportReplies
+            | Action::ExportSeries
+            | Action::ApplySeries
+    )
+}
+
 /// Applies `action` in the queue or patch view (`context`).
 pub(super) fn view_action(state: &mut AppState, context: Context, action: Action) -> Vec<Effect> {
+    let archived = state
+        .patch
+        .as_ref()
+        .is_some_and(|v| state.is_archived(v.index));
+    if archived && context == Context::Patch && changes_the_patch(action) {
+        state.message =
+            Some("read-only: this version is from the archive of reviewed patches".into());
+        return Vec::new();
+    }
     match action {
         Action::SetStatus => {
             match desk_target(state) {
