@@ -251,6 +251,9 @@ pub struct AppState {
     pub filter_cache: Vec<(Query, Vec<Match>)>,
     pub list: List,
     pub patch: Option<PatchView>,
+    /// The range-diff a pair was opened from (Enter in `V`), which leaving the pair
+    /// returns to.
+    pub pair_from: Option<crate::tui::version_model::PairFrom>,
     pub overlay: Overlay,
     pub prompt: Option<Prompt>,
     /// Keys of a chord typed so far.
@@ -316,6 +319,7 @@ impl AppState {
             filter_cache: Vec::new(),
             list: List::default(),
             patch: None,
+            pair_from: None,
             overlay: Overlay::None,
             prompt: None,
             pending: Vec::new(),
@@ -362,6 +366,7 @@ impl AppState {
         summary::with_recorded(&mut self.summaries, &queue, &self.recorded);
         self.owners = Arc::new(Vec::new());
         self.versions = Arc::default();
+        self.pair_from = None;
         crate::query::owners::apply(&mut self.summaries, &queue, &[], &self.mine);
         self.list.groups = list::groups(&queue);
         self.list.folded.clear();

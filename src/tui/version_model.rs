@@ -24,6 +24,16 @@ pub enum Shown {
     RangeDiff { series: usize, from: Option<usize> },
 }
 
+/// Where in a range-diff a pair was opened: the view that Enter opened (the patch and what
+/// it shows), and the range-diff's series, the patch it came from and its top line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairFrom {
+    pub opened: (usize, Shown),
+    pub series: usize,
+    pub from: Option<usize>,
+    pub offset: usize,
+}
+
 /// The model a view shows, or `None` for the patch's own model ([`Shown::Patch`],
 /// [`Shown::Previous`]) or when there is nothing to compare.
 pub fn model_for(

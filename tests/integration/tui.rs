@@ -197,6 +197,19 @@ fn enter_in_the_range_diff_opens_the_pair_at_the_top_line() {
         demo_screen(&scrolled("2"), size),
         demo_screen("jjjjjj<enter>d", size)
     );
+    // Leaving the pair goes back to the range-diff where it was opened, also after `d`
+    // took the interdiff back to its patch; from there Esc leaves to the queue.
+    for keys in ["<esc>", "d<esc>"] {
+        assert_eq!(
+            demo_screen(&format!("{}{keys}", scrolled("2")), size),
+            demo_screen(&scrolled("2").replace("<enter>", ""), size),
+            "{keys}"
+        );
+    }
+    assert_eq!(
+        demo_screen(&format!("{}<esc><esc>", scrolled("2")), size),
+        demo_screen("jjjj", size)
+    );
     // In the patch view Enter only says what it is for.
     let patch = demo_screen("jjjjj<enter><enter>", size);
     assert!(

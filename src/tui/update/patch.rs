@@ -48,6 +48,7 @@ pub(super) fn patch_action(state: &mut AppState, action: Action) {
         Action::Back => {
             let index = v.index;
             state.patch = None;
+            state.pair_from = None;
             state.list.select_patch(index);
             let h = state.list_height();
             state.list.scroll_into_view(h);

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::tui::state::{PatchView, Shown};
+use crate::tui::version_model::PairFrom;
 
 /// The newer patch the open view is about (the one the interdiff and previous are of).
 fn newer_of(view: &PatchView) -> usize {
@@ -86,6 +87,18 @@ fn open_range_diff(state: &mut AppState, series: usize, from: Option<usize>) {
 /// Leaves a versions view for the patch it is about; false when the view shows the patch.
 pub(super) fn back(state: &mut AppState) -> bool {
     let Some(v) = &state.patch else { return false };
+    // A pair opened from a range-diff goes back to it, at the line it was opened from.
+    if let Some(at) = state.pair_from
+        && (at.opened == (v.index, v.shows) || v.shows == Shown::Patch)
+    {
+        state.pair_from = None;
+        let (series, from) = (at.series, at.from);
+        open_range_diff(state, series, from);
+        if let Some(v) = &mut state.patch {
+            v.offset = at.offset.min(v.visible.len().saturating_sub(1));
+        }
+        return true;
+    }
     match v.shows {
         Shown::Patch => false,
         Shown::Previous { newer } => {
@@ -108,6 +121,7 @@ pub(super) fn back(state: &mut AppState) -> bool {
 pub(super) fn versions_action(state: &mut AppState, action: Action) {
     match action {
         Action::RangeDiff => {
+            state.pair_from = None;
             let from = state.patch.as_ref().map(newer_of);
             let series = match from {
                 Some(p) => series_of(state, p),
@@ -163,7 +177,7 @@ pub(super) fn versions_action(state: &mut AppState, action: Action) {
 /// changed pair, the newer patch of a same or added one, the older patch of a removed one.
 fn open_pair(state: &mut AppState) {
     let Some(v) = &state.patch else { return };
-    let Shown::RangeDiff { series, .. } = v.shows else {
+    let Shown::RangeDiff { series, from } = v.shows else {
         state.message = Some("Enter opens a pair in a range-diff (V)".into());
         return;
     };
@@ -178,6 +192,7 @@ fn open_pair(state: &mut AppState) {
         .and_then(Option::as_ref)
         .and_then(|r| r.pairs.get(k));
     let Some(pair) = pair else { return };
+    let offset = v.offset;
     let (old, new, changed) = (
         pair.old_patch,
         pair.new_patch,
@@ -195,6 +210,12 @@ fn open_pair(state: &mut AppState) {
     if let Some(p) = new.or(old) {
         state.list.select_patch(p);
     }
+    state.pair_from = state.patch.as_ref().map(|v| PairFrom {
+        opened: (v.index, v.shows),
+        series,
+        from,
+        offset,
+    });
 }
 
 /// The series of the selected queue row (position in `Queue::series`).
