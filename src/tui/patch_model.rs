@@ -642,6 +642,10 @@ impl PatchModel {
         for f in &mut self.files {
             f.line = to(f.line);
         }
+        self.anchored = std::mem::take(&mut self.anchored)
+            .into_iter()
+            .map(|(l, a)| (to(l), a))
+            .collect();
     }
 
     /// Inserts the trailers collected from replies right after the commit message (and the

@@ -506,6 +506,7 @@ impl AppState {
                 &self.findings,
                 old.index,
                 old.shows,
+                self.notes_of(old.index),
             ) {
                 v.model = model;
                 v.refresh_visible();

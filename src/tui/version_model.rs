@@ -3,7 +3,7 @@
 //! version, with the findings new in this version marked at their lines, and a series'
 //! range-diff (the text `patchdesk revisions` prints).
 
-use super::patch_model::{LineKind, Mark, PatchModel, ViewLine, push_text};
+use super::patch_model::{LineKind, Mark, NoteView, PatchModel, ViewLine, push_text};
 use crate::policy::{Finding, Part};
 use crate::queue::Queue;
 use crate::revisions::compare::{PairReport, Revision};
@@ -35,13 +35,15 @@ pub struct PairFrom {
 }
 
 /// The model a view shows, or `None` for the patch's own model ([`Shown::Patch`],
-/// [`Shown::Previous`]) or when there is nothing to compare.
+/// [`Shown::Previous`]) or when there is nothing to compare; `notes` are the patch's (the
+/// interdiff shows them).
 pub fn model_for(
     queue: &Queue,
     versions: &crate::revisions::Versions,
     findings: &[Vec<Finding>],
     index: usize,
     shows: Shown,
+    notes: &[NoteView],
 ) -> Option<PatchModel> {
     match shows {
         Shown::Patch | Shown::Previous { .. } => None,
@@ -49,7 +51,10 @@ pub fn model_for(
             let pair = versions.pair_of(queue, index)?;
             pair.old_patch?;
             let own = findings.get(index).map_or(&[][..], Vec::as_slice);
-            Some(PatchModel::interdiff(queue, index, pair, own))
+            let mut model = PatchModel::interdiff(queue, index, pair, own);
+            // The patch's notes, line notes under the interdiff lines of their lines.
+            model.insert_notes(notes);
+            Some(model)
         }
         Shown::RangeDiff { series, .. } => {
             let revision = versions.revisions.get(series)?.as_ref()?;
@@ -367,6 +372,29 @@ mod tests {
             assert!(matches!(m.lines[at + 1].kind, LineKind::Annotation(_)));
             assert!(m.lines[at + 1].text.starts_with("new: "));
         }
+    }
+
+    #[test]
+    fn notes_show_under_their_interdiff_lines_and_later_lines_keep_their_anchors() {
+        let (queue, versions, findings) = demo();
+        let (index, report) = (versions.revisions.iter().flatten())
+            .flat_map(|r| &r.pairs)
+            .find_map(|p| Some((p.new_patch?, p)).filter(|_| p.pair.diff_changed))
+            .expect("the demo's v2 changes a diff");
+        let bare = PatchModel::interdiff(&queue, index, report, &findings[index]);
+        let mut anchored: Vec<usize> = bare.anchored.keys().copied().collect();
+        anchored.sort();
+        let (first, last) = (anchored[0], *anchored.last().unwrap());
+        assert!(first < last, "two anchored lines: {anchored:?}");
+        let (part, file, line) = bare.anchor_of(first).unwrap();
+        let note = NoteView::line(7, part, file.as_deref(), line, "why?\nand this");
+        let mut m = bare.clone();
+        m.insert_notes(std::slice::from_ref(&note));
+        assert_eq!(m.lines[first + 1].kind, LineKind::Note(7));
+        assert_eq!(m.lines[first + 2].text, "and this");
+        // The two note lines moved every later line, and its anchor with it.
+        assert_eq!(m.lines[last + 2].text, bare.lines[last].text);
+        assert_eq!(m.anchor_of(last + 2), bare.anchor_of(last));
     }
 
     #[test]

@@ -711,6 +711,11 @@ fn a_note_on_the_interdiff_lands_on_the_new_line_and_the_reply_quotes_the_interd
         screen.contains("note added on hw/char/uart.c:39, quoting the interdiff"),
         "{screen}"
     );
+    // And it shows there, under the line it was written on.
+    let note_row =
+        (screen.lines()).position(|l| l.contains("\u{270e} only when the FIFO holds data?"));
+    let line_row = (screen.lines()).position(|l| l.trim_start() == "+    }");
+    assert_eq!(note_row, line_row.map(|r| r + 1), "{screen}");
     let mbox = home.path().join("replies.mbox");
     let args = [
         "export",

@@ -49,6 +49,7 @@ fn show(state: &mut AppState, index: usize, shows: Shown) {
         &state.findings,
         index,
         shows,
+        state.notes_of(index),
     );
     if let Some(v) = &mut state.patch {
         if let Some(model) = model {
