@@ -370,13 +370,7 @@ impl Desk {
         let recorded: Vec<usize> = (0..queue.patches.len())
             .filter(|&i| {
                 let key = queue.patches[i].key.as_str();
-                self.state.patches.get(key).is_some_and(|p| !p.is_empty())
-                    || self
-                        .state
-                        .notes
-                        .iter()
-                        .any(|n| n.target.patch() == Some(key))
-                    || self.state.waivers.iter().any(|w| w.patch == key)
+                self.has_record(key) || self.state.waivers.iter().any(|w| w.patch == key)
             })
             .collect();
         if let Err(e) = super::archive::keep(data_dir, queue, &recorded) {
@@ -752,22 +746,23 @@ impl Desk {
             .ok_or_else(|| Error::Usage(format!("no note {id}")))
     }
 
+    /// Whether this desk has a decision (status, trailer, …) or a note on patch `key`.
+    fn has_record(&self, key: &str) -> bool {
+        self.state.patches.get(key).is_some_and(|p| !p.is_empty())
+            || (self.state.notes.iter()).any(|n| n.target.patch() == Some(key))
+    }
+
     /// What the maintainer recorded on the patches `keys` in the desks of other queues —
     /// an earlier version reviewed in last week's mbox, now read from the archive of
     /// reviewed patches — for showing, read-only. Keys this desk has decisions on are left
     /// to it; of the other desks, the first (by file name) with a status gives it.
     pub fn recorded_elsewhere(&self, keys: &[&str]) -> Elsewhere {
         let mut out = Elsewhere::default();
-        let own = |key: &str| {
-            self.state.patches.get(key).is_some_and(|p| !p.is_empty())
-                || self
-                    .state
-                    .notes
-                    .iter()
-                    .any(|n| n.target.patch() == Some(key))
-        };
-        let wanted: std::collections::BTreeSet<&str> =
-            keys.iter().copied().filter(|k| !own(k)).collect();
+        let wanted: std::collections::BTreeSet<&str> = keys
+            .iter()
+            .copied()
+            .filter(|k| !self.has_record(k))
+            .collect();
         if wanted.is_empty() {
             return out;
         }
