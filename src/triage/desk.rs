@@ -767,11 +767,10 @@ impl Desk {
             return out;
         }
         for other in super::store::other_states(self.store.path()) {
-            for (key, patch) in &other.patches {
-                if let Some(status) = patch.status.clone().filter(|s| *s != Status::New)
-                    && wanted.contains(key.as_str())
-                {
-                    out.statuses.entry(key.clone()).or_insert(status);
+            for &key in &wanted {
+                let status = (other.patches.get(key)).and_then(|p| p.status.clone());
+                if let Some(status) = status.filter(|s| *s != Status::New) {
+                    out.statuses.entry(key.to_string()).or_insert(status);
                 }
             }
             out.notes.extend(

@@ -422,7 +422,6 @@ impl AppState {
         self.dirty = true;
     }
 
-    /// What patch `index` is against the previous version of its series.
     /// Patch `index`: the loaded queue's, else an earlier version from the archive of
     /// reviewed patches (positions after the queue's).
     pub fn patch_at(&self, index: usize) -> Option<&crate::patch::Patch> {
@@ -452,6 +451,7 @@ impl AppState {
         )
     }
 
+    /// What patch `index` is against the previous version of its series.
     pub fn version_of(&self, index: usize) -> Option<&crate::revisions::PatchVersion> {
         self.versions.patches.get(index)?.as_ref()
     }

@@ -93,8 +93,7 @@ pub(super) fn back(state: &mut AppState) -> bool {
         && (at.opened == (v.index, v.shows) || v.shows == Shown::Patch)
     {
         state.pair_from = None;
-        let (series, from) = (at.series, at.from);
-        open_range_diff(state, series, from);
+        open_range_diff(state, at.series, at.from);
         if let Some(v) = &mut state.patch {
             v.offset = at.offset.min(v.visible.len().saturating_sub(1));
         }
