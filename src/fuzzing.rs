@@ -157,7 +157,7 @@ pub fn revisions(data: &[u8]) {
             .take(8)
             .map(|chunk| patch::Patch {
                 message: chunk.lines().next().unwrap_or("").to_string(),
-                diff: patch::diff::parse(chunk).files,
+                diff: patch::diff::parse(chunk).files.into(),
                 ..patch::Patch::default()
             })
             .collect()

@@ -183,7 +183,7 @@ mod tests {
     fn queue() -> Queue {
         let mut p = Patch {
             key: "p1".into(),
-            diff: vec![FileDiff::default()],
+            diff: vec![FileDiff::default()].into(),
             message: "t\n".into(),
             ..Patch::default()
         };

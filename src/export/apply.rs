@@ -384,7 +384,7 @@ mod tests {
             author: addr("Zoë Ångström", "zoe@example.org"),
             date: Some(date("Fri, 20 Nov 2026 10:12:00 +0100")),
             message: format!("f: change {n}\n\nSigned-off-by: Zoë Ångström <zoe@example.org>\n"),
-            diff: vec![FileDiff::default()],
+            diff: vec![FileDiff::default()].into(),
             ..Patch::default()
         };
         p.subject.title = format!("f: change {n}");

@@ -358,7 +358,7 @@ mod tests {
         for n in 1..=2 {
             let mut p = Patch {
                 key: format!("p{n}"),
-                diff: vec![FileDiff::default()],
+                diff: vec![FileDiff::default()].into(),
                 ..Patch::default()
             };
             p.subject.index = Some(n);

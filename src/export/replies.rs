@@ -633,7 +633,8 @@ mod tests {
                 },
             ],
             ..FileDiff::default()
-        }];
+        }]
+        .into();
         p
     }
 

@@ -276,7 +276,7 @@ mod tests {
                 version: 2,
                 ..Subject::default()
             },
-            diff: vec![FileDiff::default()],
+            diff: vec![FileDiff::default()].into(),
             notes: " a | 1 +\n\n".into(),
             ..Patch::default()
         };

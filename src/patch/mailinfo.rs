@@ -10,7 +10,7 @@
 use super::diff::{self, ParsedDiff};
 use super::subject::{self, collapse_space};
 use super::trailers::{self, c_trim, is_c_space};
-use super::{AuthorSource, Patch};
+use super::{AuthorSource, LazyDiff, Patch};
 use crate::mail::{Address, Message};
 use chrono::DateTime;
 
@@ -429,7 +429,8 @@ pub fn build(mail: Message) -> Patch {
 
     let (notes, diff_text) = parts.patch.map_or((String::new(), ""), split_notes);
     // The diff is a slice of the body, so its lines share the body's buffer.
-    let parsed = diff::parse_shared(&mail.body.subslice(diff_text));
+    let diff_shared = mail.body.subslice(diff_text);
+    let parsed = diff::parse_shared(&diff_shared);
     let (insertions, deletions) = (parsed.insertions(), parsed.deletions());
     let ParsedDiff {
         files,
@@ -463,7 +464,8 @@ pub fn build(mail: Message) -> Patch {
         trailers,
         trailer_start,
         notes,
-        diff: files,
+        // Counted and checked for problems here; the lines are parsed again when read.
+        diff: LazyDiff::unparsed(diff_shared, files.len()),
         insertions,
         deletions,
         patch_id,

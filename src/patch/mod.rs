@@ -4,12 +4,14 @@
 //! diff, and the diff itself with every line numbered.
 
 pub mod diff;
+pub mod lazy_diff;
 pub mod mailinfo;
 pub mod patch_id;
 pub mod subject;
 pub mod trailers;
 
 pub use diff::{DiffLine, FileDiff, FileStatus, Hunk, LineKind};
+pub use lazy_diff::LazyDiff;
 pub use subject::Subject;
 pub use trailers::Trailer;
 
@@ -65,7 +67,8 @@ pub struct Patch {
     pub trailer_start: usize,
     /// The text between the `---` line and the diff (changelog, diffstat), without the `---`.
     pub notes: String,
-    pub diff: Vec<FileDiff>,
+    /// The diff, parsed when first read ([`LazyDiff`]).
+    pub diff: LazyDiff,
     pub insertions: usize,
     pub deletions: usize,
     /// `git patch-id --stable` of the diff, when there is one.

@@ -268,7 +268,8 @@ mod tests {
                     lines,
                 }],
                 ..FileDiff::default()
-            }],
+            }]
+            .into(),
             ..Patch::default()
         }
     }

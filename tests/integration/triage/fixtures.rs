@@ -55,7 +55,8 @@ pub fn patch(
                 }],
                 ..FileDiff::default()
             }]
-        },
+        }
+        .into(),
         patch_id: (!patch_id.is_empty()).then(|| patch_id.to_string()),
         ..Patch::default()
     }

@@ -1,0 +1,133 @@
+//! [`LazyDiff`]: a patch's diff kept as its text (a slice of the mail body) and parsed into
+//! files, hunks and numbered lines only when something reads it (the check, a view, an
+//! export). Listing a queue never needs the lines, and they are most of a queue's memory
+//! (about 40 bytes for each diff line), so a large queue is listed without ever holding them.
+
+use super::diff::{self, FileDiff};
+use crate::text::SharedText;
+use std::ops::{Deref, DerefMut};
+use std::sync::OnceLock;
+
+/// A diff parsed on first use (it reads as a `Vec<FileDiff>`).
+#[derive(Debug, Clone, Default)]
+pub struct LazyDiff {
+    text: SharedText,
+    /// Files in the diff, known without parsing it again.
+    file_count: usize,
+    files: OnceLock<Vec<FileDiff>>,
+}
+
+impl LazyDiff {
+    /// The diff `text`, which parses into `file_count` files; parsed when first read.
+    pub fn unparsed(text: SharedText, file_count: usize) -> LazyDiff {
+        LazyDiff {
+            text,
+            file_count,
+            files: OnceLock::new(),
+        }
+    }
+
+    /// True when the diff has no file (without parsing it).
+    pub fn is_empty(&self) -> bool {
+        match self.files.get() {
+            Some(files) => files.is_empty(),
+            None => self.file_count == 0,
+        }
+    }
+
+    /// The files, parsed now if they were not yet.
+    pub fn files(&self) -> &Vec<FileDiff> {
+        self.files
+            .get_or_init(|| diff::parse_shared(&self.text).files)
+    }
+
+    /// Forgets the parsed files of a diff that can parse them again from its text (a later
+    /// read parses again); a diff built from files keeps them.
+    pub fn release(&mut self) {
+        if !self.text.is_empty() && self.files.get().is_some() {
+            self.file_count = self.files.get().map_or(0, Vec::len);
+            self.files = OnceLock::new();
+        }
+    }
+
+    /// The files have been parsed (and are held).
+    pub fn is_parsed(&self) -> bool {
+        self.files.get().is_some()
+    }
+}
+
+impl From<Vec<FileDiff>> for LazyDiff {
+    fn from(files: Vec<FileDiff>) -> LazyDiff {
+        LazyDiff {
+            text: SharedText::default(),
+            file_count: files.len(),
+            files: OnceLock::from(files),
+        }
+    }
+}
+
+impl Deref for LazyDiff {
+    type Target = Vec<FileDiff>;
+    fn deref(&self) -> &Vec<FileDiff> {
+        self.files()
+    }
+}
+
+impl DerefMut for LazyDiff {
+    /// Parses the files if needed; once changed they are no longer the text's, so they are
+    /// kept (never released).
+    fn deref_mut(&mut self) -> &mut Vec<FileDiff> {
+        self.files();
+        self.text = SharedText::default();
+        self.files.get_mut().expect("parsed just above")
+    }
+}
+
+impl<'a> IntoIterator for &'a LazyDiff {
+    type Item = &'a FileDiff;
+    type IntoIter = std::slice::Iter<'a, FileDiff>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.files().iter()
+    }
+}
+
+impl PartialEq for LazyDiff {
+    fn eq(&self, other: &LazyDiff) -> bool {
+        self.files() == other.files()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DIFF: &str = "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n";
+
+    #[test]
+    fn parses_on_first_read_and_again_after_release() {
+        let text = SharedText::from(DIFF);
+        let eager = diff::parse_shared(&text).files;
+        let mut lazy = LazyDiff::unparsed(text, eager.len());
+        assert!(!lazy.is_parsed());
+        assert!(!lazy.is_empty());
+        assert!(!lazy.is_parsed(), "is_empty must not parse");
+        assert_eq!(*lazy, eager);
+        assert!(lazy.is_parsed());
+        lazy.release();
+        assert!(!lazy.is_parsed());
+        assert_eq!(lazy.len(), 1);
+        assert_eq!(lazy[0].hunks[0].lines.len(), 2);
+    }
+
+    #[test]
+    fn changed_or_built_files_are_never_released() {
+        let mut lazy = LazyDiff::unparsed(SharedText::from(DIFF), 1);
+        lazy.clear();
+        lazy.release();
+        assert!(lazy.is_empty());
+        let mut built = LazyDiff::from(vec![FileDiff::default()]);
+        built.release();
+        assert!(built.is_parsed());
+        assert_eq!(built.len(), 1);
+    }
+}
