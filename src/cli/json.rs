@@ -54,7 +54,7 @@ impl<'a> PatchJson<'a> {
                     value: &t.value,
                 })
                 .collect(),
-            files: p.diff.iter().map(FileDiff::path).collect(),
+            files: p.diff.paths().collect(),
             insertions: p.insertions,
             deletions: p.deletions,
             reviews,

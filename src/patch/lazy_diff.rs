@@ -12,17 +12,18 @@ use std::sync::OnceLock;
 #[derive(Debug, Clone, Default)]
 pub struct LazyDiff {
     text: SharedText,
-    /// Files in the diff, known without parsing it again.
-    file_count: usize,
+    /// The path of each file in the diff ([`FileDiff::path`]), known without parsing it.
+    paths: Vec<String>,
     files: OnceLock<Vec<FileDiff>>,
 }
 
 impl LazyDiff {
-    /// The diff `text`, which parses into `file_count` files; parsed when first read.
-    pub fn unparsed(text: SharedText, file_count: usize) -> LazyDiff {
+    /// The diff `text`, which parses into `files` (kept only as their paths); parsed again
+    /// when first read.
+    pub fn unparsed(text: SharedText, files: &[FileDiff]) -> LazyDiff {
         LazyDiff {
             text,
-            file_count,
+            paths: files.iter().map(|f| f.path().to_string()).collect(),
             files: OnceLock::new(),
         }
     }
@@ -31,7 +32,15 @@ impl LazyDiff {
     pub fn is_empty(&self) -> bool {
         match self.files.get() {
             Some(files) => files.is_empty(),
-            None => self.file_count == 0,
+            None => self.paths.is_empty(),
+        }
+    }
+
+    /// The path of each file, in order, without parsing the diff.
+    pub fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        match self.files.get() {
+            Some(files) => Box::new(files.iter().map(FileDiff::path)),
+            None => Box::new(self.paths.iter().map(String::as_str)),
         }
     }
 
@@ -45,7 +54,7 @@ impl LazyDiff {
     /// read parses again); a diff built from files keeps them.
     pub fn release(&mut self) {
         if !self.text.is_empty() && self.files.get().is_some() {
-            self.file_count = self.files.get().map_or(0, Vec::len);
+            self.paths = self.paths().map(str::to_string).collect();
             self.files = OnceLock::new();
         }
     }
@@ -60,7 +69,7 @@ impl From<Vec<FileDiff>> for LazyDiff {
     fn from(files: Vec<FileDiff>) -> LazyDiff {
         LazyDiff {
             text: SharedText::default(),
-            file_count: files.len(),
+            paths: Vec::new(),
             files: OnceLock::from(files),
         }
     }
@@ -107,21 +116,40 @@ mod tests {
     fn parses_on_first_read_and_again_after_release() {
         let text = SharedText::from(DIFF);
         let eager = diff::parse_shared(&text).files;
-        let mut lazy = LazyDiff::unparsed(text, eager.len());
+        let mut lazy = LazyDiff::unparsed(text, &eager);
         assert!(!lazy.is_parsed());
         assert!(!lazy.is_empty());
-        assert!(!lazy.is_parsed(), "is_empty must not parse");
+        assert_eq!(lazy.paths().collect::<Vec<_>>(), ["x"]);
+        assert!(!lazy.is_parsed(), "is_empty and paths must not parse");
         assert_eq!(*lazy, eager);
         assert!(lazy.is_parsed());
         lazy.release();
         assert!(!lazy.is_parsed());
+        assert_eq!(lazy.paths().collect::<Vec<_>>(), ["x"]);
         assert_eq!(lazy.len(), 1);
         assert_eq!(lazy[0].hunks[0].lines.len(), 2);
     }
 
     #[test]
+    fn a_patch_built_from_mail_counts_its_diff_without_holding_its_lines() {
+        let raw = format!("From: A <a@example.org>\nSubject: [PATCH] x\n\nBody\n---\n{DIFF}");
+        let origin = crate::mail::Origin::default();
+        let mail = crate::mail::parse_message(raw.as_bytes(), origin).expect("parses");
+        let patch = crate::patch::Patch::from_message(mail);
+        assert!(patch.has_diff());
+        assert_eq!((patch.insertions, patch.deletions), (1, 1));
+        assert!(patch.patch_id.is_some());
+        assert!(
+            !patch.diff.is_parsed(),
+            "the lines are parsed only when read"
+        );
+        assert_eq!(patch.diff[0].path(), "x");
+        assert!(patch.diff.is_parsed());
+    }
+
+    #[test]
     fn changed_or_built_files_are_never_released() {
-        let mut lazy = LazyDiff::unparsed(SharedText::from(DIFF), 1);
+        let mut lazy = LazyDiff::unparsed(SharedText::from(DIFF), &[FileDiff::default()]);
         lazy.clear();
         lazy.release();
         assert!(lazy.is_empty());

@@ -465,7 +465,7 @@ pub fn build(mail: Message) -> Patch {
         trailer_start,
         notes,
         // Counted and checked for problems here; the lines are parsed again when read.
-        diff: LazyDiff::unparsed(diff_shared, files.len()),
+        diff: LazyDiff::unparsed(diff_shared, &files),
         insertions,
         deletions,
         patch_id,

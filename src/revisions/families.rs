@@ -164,12 +164,10 @@ fn overlap(queue: &Queue, a: usize, b: usize) -> bool {
             .iter()
             .filter_map(|&i| queue.patches.get(i))
     };
-    let files: HashSet<&str> = patches(a)
-        .flat_map(|p| p.diff.iter().map(|f| f.path()))
-        .collect();
+    let files: HashSet<&str> = patches(a).flat_map(|p| p.diff.paths()).collect();
     let ids: HashSet<&str> = patches(a).filter_map(|p| p.patch_id.as_deref()).collect();
     patches(b).any(|p| {
-        p.diff.iter().any(|f| files.contains(f.path()))
+        p.diff.paths().any(|path| files.contains(path))
             || p.patch_id.as_deref().is_some_and(|id| ids.contains(id))
     })
 }
