@@ -120,14 +120,14 @@ fn checksum(parts: &[&[u8]], text: &[u8]) -> [u8; CHECKSUM] {
     h.finalize().into()
 }
 
-/// The bytes of a cache file.
+/// The bytes of a cache file, written into one buffer (the bodies are copied once, straight
+/// into place).
 pub fn encode(header: &Header, loaded: &Loaded, entries: usize, appendable: bool) -> Vec<u8> {
-    let text_len: usize = loaded.messages.iter().map(|m| m.body.len()).sum();
-    let mut text = Vec::with_capacity(text_len);
     let mut bodies = Vec::with_capacity(loaded.messages.len());
+    let mut text_len = 0u64;
     for m in &loaded.messages {
-        bodies.push((text.len() as u64, m.body.len() as u64));
-        text.extend_from_slice(m.body.as_bytes());
+        bodies.push((text_len, m.body.len() as u64));
+        text_len += m.body.len() as u64;
     }
     let meta = MetaRef {
         messages: &loaded.messages,
@@ -138,18 +138,20 @@ pub fn encode(header: &Header, loaded: &Loaded, entries: usize, appendable: bool
     };
     let header = postcard::to_stdvec(header).unwrap_or_default();
     let meta = postcard::to_stdvec(&meta).unwrap_or_default();
-    let mut prefix = Vec::with_capacity(PREFIX);
-    prefix.extend_from_slice(MAGIC);
-    prefix.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    prefix.extend_from_slice(&(header.len() as u32).to_le_bytes());
-    prefix.extend_from_slice(&(meta.len() as u64).to_le_bytes());
-    prefix.extend_from_slice(&(text.len() as u64).to_le_bytes());
-    let sum = checksum(&[&prefix, &header, &meta], &text);
-    let mut out = prefix;
-    out.reserve(header.len() + meta.len() + text.len() + CHECKSUM);
+    let text_start = PREFIX + header.len() + meta.len();
+    let mut out = Vec::with_capacity(text_start + text_len as usize + CHECKSUM);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(meta.len() as u64).to_le_bytes());
+    out.extend_from_slice(&text_len.to_le_bytes());
     out.extend_from_slice(&header);
     out.extend_from_slice(&meta);
-    out.extend_from_slice(&text);
+    for m in &loaded.messages {
+        out.extend_from_slice(m.body.as_bytes());
+    }
+    let (head, text) = out.split_at(text_start);
+    let sum = checksum(&[head], text);
     out.extend_from_slice(&sum);
     out
 }
