@@ -210,7 +210,13 @@ pub fn decode_header(bytes: &[u8]) -> Result<Header, String> {
 
 /// A cache file's content, or why it cannot be used.
 pub fn decode(bytes: &[u8]) -> Result<CacheFile, String> {
-    let s = sections(bytes)?;
+    decode_owned(bytes.to_vec())
+}
+
+/// [`decode`] of a file read into `bytes`: the text the bodies share is made of that buffer
+/// in place (moved to its front), not copied out of it.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<CacheFile, String> {
+    let s = sections(&bytes)?;
     if checksum(&[s.prefix, s.header, s.meta], s.text)[..] != *s.sum {
         return Err("corrupt (checksum)".into());
     }
@@ -227,9 +233,12 @@ pub fn decode(bytes: &[u8]) -> Result<CacheFile, String> {
     if meta.bodies.len() != meta.messages.len() {
         return Err("corrupt (bodies and messages differ)".into());
     }
-    let text = Arc::new(
-        String::from_utf8(s.text.to_vec()).map_err(|_| "corrupt (text not UTF-8)".to_string())?,
-    );
+    let text_start = s.text.as_ptr() as usize - bytes.as_ptr() as usize;
+    let text_end = text_start + s.text.len();
+    bytes.truncate(text_end);
+    bytes.drain(..text_start);
+    let text =
+        Arc::new(String::from_utf8(bytes).map_err(|_| "corrupt (text not UTF-8)".to_string())?);
     let mut messages = meta.messages;
     for (m, &(start, len)) in messages.iter_mut().zip(&meta.bodies) {
         let range = usize::try_from(start)

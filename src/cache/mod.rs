@@ -145,7 +145,7 @@ impl Cache {
         let before = Stamp::of(path, kind)?;
         let outcome = match std::fs::read(&file) {
             Err(_) => CacheOutcome::Cold,
-            Ok(bytes) => match format::decode(&bytes) {
+            Ok(bytes) => match format::decode_owned(bytes) {
                 Err(why) => CacheOutcome::Rebuilt(why),
                 Ok(cached) if cached.header.key != key => {
                     CacheOutcome::Rebuilt("another source's cache".into())
