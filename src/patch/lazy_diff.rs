@@ -51,10 +51,10 @@ impl LazyDiff {
     }
 
     /// Forgets the parsed files of a diff that can parse them again from its text (a later
-    /// read parses again); a diff built from files keeps them.
+    /// read parses again); a diff built from files, or changed, keeps them. (A diff that
+    /// still has its text was never changed, so its paths are still its files'.)
     pub fn release(&mut self) {
-        if !self.text.is_empty() && self.files.get().is_some() {
-            self.paths = self.paths().map(str::to_string).collect();
+        if !self.text.is_empty() {
             self.files = OnceLock::new();
         }
     }
