@@ -2,7 +2,8 @@
 //! corpus's `qemu-recent-500.mbox` over and over, each copy with fresh Message-IDs, one
 //! message a minute) and opens the last 3,000 by `--since`. Target: under 2 s, however long
 //! the archive. Run with `cargo bench --bench window`; `PATCHDESK_WINDOW_MESSAGES` changes
-//! the archive's size, `PATCHDESK_CORPUS` the corpus directory.
+//! the archive's size, `PATCHDESK_CORPUS` the corpus directory, and `PATCHDESK_WINDOW_EPOCH`
+//! a directory to build the epoch in and keep (an epoch already there is reused).
 
 use patchdesk::mail::mbox;
 use patchdesk::source::{SourceSpec, load_since};
@@ -102,13 +103,19 @@ fn main() {
         .map(|e| mbox::message_bytes(&data, e).into_owned())
         .collect();
     let dir = tempfile::tempdir().expect("temp dir");
-    let epoch = dir.path().join("0.git");
-    let built = Instant::now();
-    build_epoch(&epoch, &seed, total);
-    println!(
-        "window: built a {total}-message epoch in {:.1} s",
-        built.elapsed().as_secs_f64()
-    );
+    let epoch = std::env::var_os("PATCHDESK_WINDOW_EPOCH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("0.git"));
+    if epoch.join("HEAD").is_file() {
+        println!("window: reusing the epoch in {}", epoch.display());
+    } else {
+        let built = Instant::now();
+        build_epoch(&epoch, &seed, total);
+        println!(
+            "window: built a {total}-message epoch in {:.1} s",
+            built.elapsed().as_secs_f64()
+        );
+    }
     let since = chrono::DateTime::from_timestamp(START + 60 * (total - WINDOW) as i64, 0)
         .expect("time")
         .fixed_offset();

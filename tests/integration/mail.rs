@@ -295,6 +295,37 @@ fn dated(n: u32, reply_to: Option<u32>) -> String {
 }
 
 #[test]
+fn a_window_never_reads_the_history_behind_the_first_older_commit() {
+    use patchdesk::source::load_since;
+    let dir = tempfile::tempdir().unwrap();
+    let epoch = dir.path().join("git/0.git");
+    let m: Vec<String> = (1..=5).map(|n| dated(n, None)).collect();
+    let timed: Vec<(i64, Option<&str>)> = m
+        .iter()
+        .enumerate()
+        .map(|(i, text)| (T0 + i as i64 * DAY, Some(text.as_str())))
+        .collect();
+    make_epoch_at(&epoch, &timed);
+    // Lose the oldest commit (its objects are loose): a walk that sorts the whole
+    // history first, as libgit2 does for a time or topological order, fails on them.
+    let repo = git2::Repository::open_bare(&epoch).unwrap();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_head().unwrap();
+    let newest_first: Vec<git2::Oid> = walk.map(Result::unwrap).collect();
+    for oid in &newest_first[4..] {
+        let hex = oid.to_string();
+        std::fs::remove_file(epoch.join("objects").join(&hex[..2]).join(&hex[2..])).unwrap();
+    }
+    let spec = SourceSpec::Path(dir.path().to_path_buf());
+    assert!(load(&spec).is_err(), "the whole history is not readable");
+    let since = chrono::DateTime::from_timestamp(T0 + 3 * DAY, 0)
+        .unwrap()
+        .fixed_offset();
+    let got = load_since(&spec, Some(since)).unwrap();
+    assert_eq!(subjects(&got), ["inbox 4", "inbox 5"]);
+}
+
+#[test]
 fn a_window_walks_only_the_newest_commits_and_reaches_back_for_threads() {
     use patchdesk::source::load_since;
     let dir = tempfile::tempdir().unwrap();
