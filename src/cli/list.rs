@@ -10,8 +10,10 @@ use std::fmt::Write;
 /// Runs `list`.
 pub fn run(args: &ListArgs) -> Result<i32> {
     let queue = args.source.load()?;
-    if args.format == Format::Json {
-        super::revisions::warn_families(&crate::revisions::link(&queue));
+    // The families are linked once: for their warnings and for the JSON.
+    let families = (args.format == Format::Json).then(|| crate::revisions::link(&queue));
+    if let Some(families) = &families {
+        super::revisions::warn_families(families);
     }
     let maintainers = args.source.maintainers()?;
     // Each patch's sections and people, looked up once for the filter and the JSON.
@@ -29,9 +31,9 @@ pub fn run(args: &ListArgs) -> Result<i32> {
         },
     };
     let owners = maintainers.as_ref().map(|_| owners.as_slice());
-    let text = match args.format {
-        Format::Json => to_json_kept(&queue, owners, keep.as_deref()),
-        Format::Text => to_text_kept(&queue, keep.as_deref()),
+    let text = match &families {
+        Some(families) => to_json_linked(&queue, families, owners, keep.as_deref()),
+        None => to_text_kept(&queue, keep.as_deref()),
     };
     emit(&text)?;
     Ok(0)
@@ -46,11 +48,20 @@ pub fn to_json(queue: &Queue) -> String {
 /// `"maintainers"` and `"sections"` when `owners` (indexed like the queue's patches) are
 /// known; a series none of whose patches is kept is left out.
 pub fn to_json_kept(queue: &Queue, owners: Option<&[Lookup]>, keep: Option<&[bool]>) -> String {
+    to_json_linked(queue, &crate::revisions::link(queue), owners, keep)
+}
+
+/// [`to_json_kept`] with the queue's families already linked ([`crate::revisions::link`]).
+pub fn to_json_linked(
+    queue: &Queue,
+    families: &crate::revisions::Families,
+    owners: Option<&[Lookup]>,
+    keep: Option<&[bool]>,
+) -> String {
     let reviews = queue.all_review_counts();
-    let families = crate::revisions::link(queue);
     let list = ListJson {
         series: (0..queue.series.len())
-            .map(|k| SeriesJson::new(queue, k, &reviews, &families))
+            .map(|k| SeriesJson::new(queue, k, &reviews, families))
             .collect(),
         skipped: &queue.skipped,
         counts: queue.counts(),
