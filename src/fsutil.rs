@@ -93,15 +93,47 @@ pub fn remove_stale_temp_files(path: &Path) {
 /// and fsynced, renamed over `path` (or, with [`Existing::Keep`], linked there only when no
 /// file is), and the directory fsynced. Readers see the old file or the new one, whole.
 pub fn write_atomic(path: &Path, bytes: &[u8], existing: Existing) -> Result<()> {
+    write_atomic_with(path, existing, Durability::Synced, |out| {
+        out.write_all(bytes)
+    })
+}
+
+/// How far [`write_atomic_with`] makes sure the new file survives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Fsynced before it replaces the old file, and the directory after: it survives a
+    /// power cut.
+    Synced,
+    /// Not fsynced: it survives a kill at any moment (the kernel has it), but after a power
+    /// cut it may be found torn. For a cache whose checksum finds a torn file, so that it
+    /// is rebuilt; fsyncing a 400 MB cache would cost more than reading the source again.
+    Unsynced,
+}
+
+/// [`write_atomic`] of what `write` writes (through a buffer), so that a large file is never
+/// held whole in memory.
+pub fn write_atomic_with(
+    path: &Path,
+    existing: Existing,
+    durability: Durability,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = parent_dir(path);
     let mut temp = tempfile::Builder::new()
         .prefix(&temp_prefix(path))
         .suffix(TEMP_SUFFIX)
         .tempfile_in(&dir)
         .map_err(|e| Error::io(&dir, e))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| Error::io(temp.path(), e))?;
+    let written = {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
+        write(&mut out).and_then(|()| out.flush())
+    };
+    written.map_err(|e| Error::io(temp.path(), e))?;
+    if durability == Durability::Synced {
+        temp.as_file()
+            .sync_all()
+            .map_err(|e| Error::io(temp.path(), e))?;
+    }
     let persisted = match existing {
         Existing::Replace => temp.persist(path).map(drop),
         Existing::Keep => temp.persist_noclobber(path).map(drop),
@@ -116,9 +148,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], existing: Existing) -> Result<()>
             Error::io(path, e.error)
         }
     })?;
-    File::open(&dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(&dir, e))?;
+    if durability == Durability::Synced {
+        File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| Error::io(&dir, e))?;
+    }
     Ok(())
 }
 

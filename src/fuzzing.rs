@@ -180,7 +180,7 @@ pub fn revisions(data: &[u8]) {
 }
 
 /// The cache file decoder: any bytes are refused or decoded, never a panic; what decodes
-/// (once its checksum is made right) encodes and decodes again to the same messages.
+/// (once its checksum is made right) encodes and decodes again to the same patches.
 pub fn cache(data: &[u8]) {
     use crate::cache::format;
     let _ = format::decode_header(data);
@@ -190,12 +190,13 @@ pub fn cache(data: &[u8]) {
     };
     if let Ok(file) = format::decode(&sealed) {
         let (header, entries, appendable) = (file.header.clone(), file.entries, file.appendable);
-        let loaded = file.loaded();
-        let again = format::decode(&format::encode(&header, &loaded, entries, appendable))
-            .expect("what decodes encodes and decodes again");
+        let parsed = file.parsed();
+        let bytes = format::encode(&header, &parsed, entries, appendable)
+            .expect("what decodes has its diffs' text");
+        let again = format::decode(&bytes).expect("what decodes encodes and decodes again");
         assert_eq!(
-            format!("{:?}", again.messages),
-            format!("{:?}", loaded.messages)
+            format!("{:?}", again.patches),
+            format!("{:?}", parsed.patches)
         );
     }
 }

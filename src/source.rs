@@ -117,12 +117,8 @@ pub fn filter_since(mut loaded: Loaded, since: Option<DateTime<FixedOffset>>) ->
         loaded
             .messages
             .retain(|m| m.date.is_none_or(|d| d >= since));
-        loaded.window = Some(window::Window {
-            since: since.to_rfc3339(),
-            read: loaded.messages.len(),
-            left_out: Some(before - loaded.messages.len()),
-            reached: 0,
-        });
+        let kept = loaded.messages.len();
+        loaded.window = Some(window::Window::filtered(since, kept, before - kept));
     }
     loaded
 }

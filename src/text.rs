@@ -49,6 +49,14 @@ impl SharedText {
         }
     }
 
+    /// Where this text starts in `outer`, when it is a slice of the same buffer inside it.
+    pub fn offset_in(&self, outer: &SharedText) -> Option<usize> {
+        let inside = Arc::ptr_eq(&self.buf, &outer.buf)
+            && self.start >= outer.start
+            && self.end <= outer.end;
+        inside.then(|| (self.start - outer.start) as usize)
+    }
+
     pub fn as_str(&self) -> &str {
         // In range and on boundaries: checked when the range was made, and the buffer never
         // changes behind an `Arc`.

@@ -3,11 +3,18 @@
 //! ```text
 //! magic "PDCACHE\n" | format version u32 | header length u32 | meta length u64 | text length u64
 //! header  postcard: crate version, source key (canonical path, kind, name), stamp
-//! meta    postcard: the messages without their bodies, each body's range in the text,
-//!         the skipped messages, how many messages the source held, whether it is an mbox
-//! text    every body, one after the other (UTF-8)
+//! meta    postcard: every message built into its patch model ([`crate::patch::Parsed`]):
+//!         the message without its body, the body's range in the text, the commit message,
+//!         trailers, notes, counts, patch-id and problems, the diff's range in the text and
+//!         its files' paths; the skipped messages, how many messages the source held, and
+//!         whether it is an mbox
+//! text    every body, one after the other (UTF-8); a diff that is not a slice of its body
+//!         follows the body
 //! SHA-1 of everything before it (of the text: of its 4 MiB chunks' SHA-1s, hashed in parallel)
 //! ```
+//!
+//! Keeping the built patches, not only the messages, means that reopening a source parses
+//! no mail at all: no body split, no trailer parse, no diff count or patch-id.
 //!
 //! postcard (serde) was chosen over an embedded database: one source's messages are always
 //! read whole, so one sequential read and one decode is the fastest way back; the bodies are
@@ -16,9 +23,11 @@
 //! one (atomic rename); a torn or altered file fails its checksum and is rebuilt.
 
 use super::stamp::Stamp;
-use crate::mail::Message;
-use crate::source::{Loaded, Skipped, SourceKind};
+use crate::mail::{Address, Message};
+use crate::patch::{AuthorSource, LazyDiff, Parsed, Patch, Subject, Trailer};
+use crate::source::{Skipped, SourceKind};
 use crate::text::SharedText;
+use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -26,7 +35,7 @@ use std::sync::Arc;
 
 pub const MAGIC: &[u8; 8] = b"PDCACHE\n";
 /// Bumped whenever the layout or anything serialised in it changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const PREFIX: usize = 8 + 4 + 4 + 8 + 8;
 const CHECKSUM: usize = 20;
 const CHUNK: usize = 4 << 20;
@@ -65,11 +74,56 @@ pub struct Header {
     pub stamp: Stamp,
 }
 
+/// A [`Patch`] borrowed, for writing: it serialises as a [`PatchMeta`].
+#[derive(Serialize)]
+struct PatchMetaRef<'a> {
+    key: &'a str,
+    mail: &'a Message,
+    /// The body's range in the text.
+    body: (u64, u64),
+    subject: &'a Subject,
+    author: &'a Address,
+    author_source: AuthorSource,
+    date: Option<DateTime<FixedOffset>>,
+    message: &'a str,
+    /// Key, value and line of each trailer.
+    trailers: Vec<(&'a str, &'a str, u64)>,
+    trailer_start: u64,
+    notes: &'a str,
+    /// The diff's range in the text.
+    diff: (u64, u64),
+    diff_paths: &'a [String],
+    insertions: u64,
+    deletions: u64,
+    patch_id: Option<&'a str>,
+    problems: &'a [String],
+}
+
+#[derive(Deserialize)]
+struct PatchMeta {
+    key: String,
+    mail: Message,
+    body: (u64, u64),
+    subject: Subject,
+    author: Address,
+    author_source: AuthorSource,
+    date: Option<DateTime<FixedOffset>>,
+    message: String,
+    trailers: Vec<(String, String, u64)>,
+    trailer_start: u64,
+    notes: String,
+    diff: (u64, u64),
+    diff_paths: Vec<String>,
+    insertions: u64,
+    deletions: u64,
+    patch_id: Option<String>,
+    problems: Vec<String>,
+}
+
 /// [`Meta`] borrowed, for writing: it serialises as a `Meta`.
 #[derive(Serialize)]
 struct MetaRef<'a> {
-    messages: &'a [Message],
-    bodies: Vec<(u64, u64)>,
+    patches: Vec<PatchMetaRef<'a>>,
     skipped: &'a [Skipped],
     entries: usize,
     appendable: bool,
@@ -77,8 +131,7 @@ struct MetaRef<'a> {
 
 #[derive(Deserialize)]
 struct Meta {
-    messages: Vec<Message>,
-    bodies: Vec<(u64, u64)>,
+    patches: Vec<PatchMeta>,
     skipped: Vec<Skipped>,
     entries: usize,
     appendable: bool,
@@ -88,7 +141,7 @@ struct Meta {
 #[derive(Debug)]
 pub struct CacheFile {
     pub header: Header,
-    pub messages: Vec<Message>,
+    pub patches: Vec<Patch>,
     pub skipped: Vec<Skipped>,
     /// Messages the source held, readable or not (the next one's number less one).
     pub entries: usize,
@@ -97,19 +150,81 @@ pub struct CacheFile {
 }
 
 impl CacheFile {
-    /// The messages as a load gives them.
-    pub fn loaded(self) -> Loaded {
-        Loaded {
-            messages: self.messages,
+    /// The patches as a load and build give them.
+    pub fn parsed(self) -> Parsed {
+        Parsed {
+            patches: self.patches,
             skipped: self.skipped,
             window: None,
         }
     }
 }
 
-fn checksum(parts: &[&[u8]], text: &[u8]) -> [u8; CHECKSUM] {
+/// Where each part of the text goes: the bodies one after the other, a diff that is not a
+/// slice of its body right after that body.
+struct TextPlan<'a> {
+    /// Body and diff range of each patch.
+    ranges: Vec<((u64, u64), (u64, u64))>,
+    /// The pieces of the text, in order.
+    pieces: Vec<&'a str>,
+    len: u64,
+}
+
+fn plan_text(patches: &[Patch]) -> Option<TextPlan<'_>> {
+    let mut plan = TextPlan {
+        ranges: Vec::with_capacity(patches.len()),
+        pieces: Vec::with_capacity(patches.len()),
+        len: 0,
+    };
+    for p in patches {
+        let (diff_text, _) = p.diff.stored()?;
+        let body = (plan.len, p.mail.body.len() as u64);
+        plan.pieces.push(p.mail.body.as_str());
+        plan.len += body.1;
+        let diff = match diff_text.offset_in(&p.mail.body) {
+            Some(at) => (body.0 + at as u64, diff_text.len() as u64),
+            None => {
+                let at = plan.len;
+                plan.pieces.push(diff_text.as_str());
+                plan.len += diff_text.len() as u64;
+                (at, diff_text.len() as u64)
+            }
+        };
+        plan.ranges.push((body, diff));
+    }
+    Some(plan)
+}
+
+/// The SHA-1 of `parts` and then of the text made of `pieces` (one after the other), the
+/// text hashed as the SHA-1s of its 4 MiB chunks, in parallel; the pieces are never joined.
+fn checksum(parts: &[&[u8]], pieces: &[&[u8]]) -> [u8; CHECKSUM] {
     use sha1::Digest;
-    let chunks: Vec<_> = text.par_chunks(CHUNK).map(sha1::Sha1::digest).collect();
+    let mut spans: Vec<Vec<&[u8]>> = vec![Vec::new()];
+    let mut room = CHUNK;
+    for piece in pieces {
+        let mut rest = *piece;
+        while !rest.is_empty() {
+            if room == 0 {
+                spans.push(Vec::new());
+                room = CHUNK;
+            }
+            let (now, later) = rest.split_at(rest.len().min(room));
+            spans.last_mut().expect("one span at least").push(now);
+            room -= now.len();
+            rest = later;
+        }
+    }
+    if spans.len() == 1 && spans[0].is_empty() {
+        spans.clear();
+    }
+    let chunks: Vec<_> = spans
+        .par_iter()
+        .map(|span| {
+            let mut h = sha1::Sha1::new();
+            span.iter().for_each(|s| h.update(s));
+            h.finalize()
+        })
+        .collect();
     let mut h = sha1::Sha1::new();
     for p in parts {
         h.update(p);
@@ -120,40 +235,99 @@ fn checksum(parts: &[&[u8]], text: &[u8]) -> [u8; CHECKSUM] {
     h.finalize().into()
 }
 
-/// The bytes of a cache file, written into one buffer (the bodies are copied once, straight
-/// into place).
-pub fn encode(header: &Header, loaded: &Loaded, entries: usize, appendable: bool) -> Vec<u8> {
-    let mut bodies = Vec::with_capacity(loaded.messages.len());
-    let mut text_len = 0u64;
-    for m in &loaded.messages {
-        bodies.push((text_len, m.body.len() as u64));
-        text_len += m.body.len() as u64;
+/// A cache file ready to be written: its head (prefix, header and meta), the pieces its text
+/// is made of (borrowed from the patches: the text is never gathered in memory) and its
+/// checksum.
+pub struct Encoded<'a> {
+    head: Vec<u8>,
+    pieces: Vec<&'a str>,
+    sum: [u8; CHECKSUM],
+}
+
+impl Encoded<'_> {
+    /// Writes the file, each body copied once, straight to `out`.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(&self.head)?;
+        for piece in &self.pieces {
+            out.write_all(piece.as_bytes())?;
+        }
+        out.write_all(&self.sum)
     }
+}
+
+/// The bytes of a cache file; `None` when a patch's diff was changed and so is no longer
+/// its text.
+pub fn encode(
+    header: &Header,
+    parsed: &Parsed,
+    entries: usize,
+    appendable: bool,
+) -> Option<Vec<u8>> {
+    let encoded = prepare(header, parsed, entries, appendable)?;
+    let mut out = Vec::new();
+    encoded.write_to(&mut out).ok()?;
+    Some(out)
+}
+
+/// The cache file of `parsed`, ready to be written ([`encode`] without the buffer).
+pub fn prepare<'a>(
+    header: &Header,
+    parsed: &'a Parsed,
+    entries: usize,
+    appendable: bool,
+) -> Option<Encoded<'a>> {
+    let plan = plan_text(&parsed.patches)?;
+    let patches = parsed
+        .patches
+        .iter()
+        .zip(&plan.ranges)
+        .map(|(p, &(body, diff))| PatchMetaRef {
+            key: &p.key,
+            mail: &p.mail,
+            body,
+            subject: &p.subject,
+            author: &p.author,
+            author_source: p.author_source,
+            date: p.date,
+            message: &p.message,
+            trailers: p
+                .trailers
+                .iter()
+                .map(|t| (t.key.as_str(), t.value.as_str(), t.line as u64))
+                .collect(),
+            trailer_start: p.trailer_start as u64,
+            notes: &p.notes,
+            diff,
+            diff_paths: p.diff.stored().map_or(&[][..], |(_, paths)| paths),
+            insertions: p.insertions as u64,
+            deletions: p.deletions as u64,
+            patch_id: p.patch_id.as_deref(),
+            problems: &p.problems,
+        })
+        .collect();
     let meta = MetaRef {
-        messages: &loaded.messages,
-        bodies,
-        skipped: &loaded.skipped,
+        patches,
+        skipped: &parsed.skipped,
         entries,
         appendable,
     };
-    let header = postcard::to_stdvec(header).unwrap_or_default();
-    let meta = postcard::to_stdvec(&meta).unwrap_or_default();
-    let text_start = PREFIX + header.len() + meta.len();
-    let mut out = Vec::with_capacity(text_start + text_len as usize + CHECKSUM);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
-    out.extend_from_slice(&(meta.len() as u64).to_le_bytes());
-    out.extend_from_slice(&text_len.to_le_bytes());
-    out.extend_from_slice(&header);
-    out.extend_from_slice(&meta);
-    for m in &loaded.messages {
-        out.extend_from_slice(m.body.as_bytes());
-    }
-    let (head, text) = out.split_at(text_start);
-    let sum = checksum(&[head], text);
-    out.extend_from_slice(&sum);
-    out
+    let header = postcard::to_stdvec(header).ok()?;
+    let meta = postcard::to_stdvec(&meta).ok()?;
+    let mut head = Vec::with_capacity(PREFIX + header.len() + meta.len());
+    head.extend_from_slice(MAGIC);
+    head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    head.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    head.extend_from_slice(&(meta.len() as u64).to_le_bytes());
+    head.extend_from_slice(&plan.len.to_le_bytes());
+    head.extend_from_slice(&header);
+    head.extend_from_slice(&meta);
+    let bytes: Vec<&[u8]> = plan.pieces.iter().map(|p| p.as_bytes()).collect();
+    let sum = checksum(&[&head], &bytes);
+    Some(Encoded {
+        head,
+        pieces: plan.pieces,
+        sum,
+    })
 }
 
 struct Sections<'a> {
@@ -217,7 +391,7 @@ pub fn decode(bytes: &[u8]) -> Result<CacheFile, String> {
 /// in place (moved to its front), not copied out of it.
 pub fn decode_owned(mut bytes: Vec<u8>) -> Result<CacheFile, String> {
     let s = sections(&bytes)?;
-    if checksum(&[s.prefix, s.header, s.meta], s.text)[..] != *s.sum {
+    if checksum(&[s.prefix, s.header, s.meta], &[s.text])[..] != *s.sum {
         return Err("corrupt (checksum)".into());
     }
     let header: Header =
@@ -230,28 +404,54 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<CacheFile, String> {
         ));
     }
     let meta: Meta = postcard::from_bytes(s.meta).map_err(|e| format!("corrupt: {e}"))?;
-    if meta.bodies.len() != meta.messages.len() {
-        return Err("corrupt (bodies and messages differ)".into());
-    }
     let text_start = s.text.as_ptr() as usize - bytes.as_ptr() as usize;
     let text_end = text_start + s.text.len();
     bytes.truncate(text_end);
     bytes.drain(..text_start);
     let text =
         Arc::new(String::from_utf8(bytes).map_err(|_| "corrupt (text not UTF-8)".to_string())?);
-    let mut messages = meta.messages;
-    for (m, &(start, len)) in messages.iter_mut().zip(&meta.bodies) {
-        let range = usize::try_from(start)
+    let slice = |(start, len): (u64, u64)| {
+        usize::try_from(start)
             .ok()
             .zip(usize::try_from(len).ok())
             .and_then(|(s, l)| Some(s..s.checked_add(l)?))
             .filter(|r| text.get(r.clone()).is_some())
-            .ok_or_else(|| "corrupt (a body outside the text)".to_string())?;
-        m.body = SharedText::slice(&text, range);
+            .map(|r| SharedText::slice(&text, r))
+            .ok_or_else(|| "corrupt (a body or diff outside the text)".to_string())
+    };
+    let mut patches = Vec::with_capacity(meta.patches.len());
+    for m in meta.patches {
+        let mut mail = m.mail;
+        mail.body = slice(m.body)?;
+        patches.push(Patch {
+            key: m.key,
+            mail,
+            subject: m.subject,
+            author: m.author,
+            author_source: m.author_source,
+            date: m.date,
+            message: m.message,
+            trailers: m
+                .trailers
+                .into_iter()
+                .map(|(key, value, line)| Trailer {
+                    key,
+                    value,
+                    line: line as usize,
+                })
+                .collect(),
+            trailer_start: m.trailer_start as usize,
+            notes: m.notes,
+            diff: LazyDiff::from_stored(slice(m.diff)?, m.diff_paths),
+            insertions: m.insertions as usize,
+            deletions: m.deletions as usize,
+            patch_id: m.patch_id,
+            problems: m.problems,
+        });
     }
     Ok(CacheFile {
         header,
-        messages,
+        patches,
         skipped: meta.skipped,
         entries: meta.entries,
         appendable: meta.appendable,
@@ -262,8 +462,42 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<CacheFile, String> {
 /// decoding behind the checksum).
 pub fn reseal(bytes: &[u8]) -> Option<Vec<u8>> {
     let s = sections(bytes).ok()?;
-    let sum = checksum(&[s.prefix, s.header, s.meta], s.text);
+    let sum = checksum(&[s.prefix, s.header, s.meta], &[s.text]);
     let mut out = bytes[..bytes.len() - CHECKSUM].to_vec();
     out.extend_from_slice(&sum);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checksum_of_pieces_is_the_checksum_of_their_text() {
+        // Pieces that straddle the 4 MiB chunks in every way: inside one, across one
+        // boundary, across two, empty ones, and one ending exactly on a boundary.
+        let sizes = [
+            0,
+            3 << 20,
+            1,
+            (5 << 20) + 7,
+            0,
+            12,
+            CHUNK * 3 - (8 << 20) - 20,
+            5,
+        ];
+        let text: Vec<u8> = (0..sizes.iter().sum::<usize>())
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let mut pieces = Vec::new();
+        let mut at = 0;
+        for n in sizes {
+            pieces.push(&text[at..at + n]);
+            at += n;
+        }
+        let whole = checksum(&[b"head"], &[&text]);
+        assert_eq!(checksum(&[b"head"], &pieces), whole);
+        assert_ne!(checksum(&[b"head!"], &pieces), whole);
+        assert_eq!(checksum(&[b"h"], &[]), checksum(&[b"h"], &[&[][..]]));
+    }
 }

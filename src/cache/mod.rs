@@ -1,7 +1,8 @@
-//! The persistent index: the messages read from a source, kept in one versioned, checksummed
-//! binary file per source under the cache dir ([`crate::fsutil::cache_dir`]), so reopening an
-//! unchanged source reads that file instead of parsing the mail again, an mbox that only grew
-//! has only its new tail parsed, and a maildir only its new files.
+//! The persistent index: the messages read from a source, each built into its patch model
+//! ([`Parsed`]), kept in one versioned, checksummed binary file per source under the cache
+//! dir ([`crate::fsutil::cache_dir`]), so reopening an unchanged source reads that file
+//! instead of parsing the mail again, an mbox that only grew has only its new tail parsed,
+//! and a maildir only its new files.
 //!
 //! The cache is only a cache: a missing, old-version, truncated or corrupt file, or one whose
 //! source changed ([`stamp`]: size, mtime, ctime, inode and the hash of the first and last
@@ -17,7 +18,8 @@ pub mod format;
 pub mod stamp;
 
 use crate::mail::mbox;
-use crate::source::{self, Loaded, MessageReader, SourceKind, SourceSpec};
+use crate::patch::Parsed;
+use crate::source::{self, MessageReader, SourceKind, SourceSpec};
 use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset};
 use std::io::{Read, Seek, SeekFrom};
@@ -113,25 +115,25 @@ impl Cache {
         Ok(removed)
     }
 
-    /// Reads `spec` through the cache (then keeps the `since` window, as
-    /// [`source::load_since`] does).
+    /// Reads `spec` through the cache, built into patches (then keeps the `since` window,
+    /// as [`source::load_since`] does).
     pub fn load_since(
         &self,
         spec: &SourceSpec,
         since: Option<DateTime<FixedOffset>>,
-    ) -> Result<(Loaded, CacheOutcome)> {
+    ) -> Result<(Parsed, CacheOutcome)> {
         let SourceSpec::Path(path) = spec else {
-            return Ok((source::load_since(spec, since)?, CacheOutcome::Bypassed));
+            return Ok((uncached(spec, since)?, CacheOutcome::Bypassed));
         };
         let kind = source::detect(path)?;
         if !matches!(
             kind,
             SourceKind::File | SourceKind::Maildir | SourceKind::PatchDir
         ) {
-            return Ok((source::load_since(spec, since)?, CacheOutcome::Bypassed));
+            return Ok((uncached(spec, since)?, CacheOutcome::Bypassed));
         }
-        let (loaded, outcome) = self.load_path(spec, path, kind)?;
-        Ok((source::filter_since(loaded, since), outcome))
+        let (parsed, outcome) = self.load_path(spec, path, kind)?;
+        Ok((parsed.since(since), outcome))
     }
 
     fn load_path(
@@ -139,7 +141,7 @@ impl Cache {
         spec: &SourceSpec,
         path: &Path,
         kind: SourceKind,
-    ) -> Result<(Loaded, CacheOutcome)> {
+    ) -> Result<(Parsed, CacheOutcome)> {
         let key = SourceKey::new(path, kind, &spec.name());
         let file = self.file_for(&key);
         let before = Stamp::of(path, kind)?;
@@ -151,7 +153,7 @@ impl Cache {
                     CacheOutcome::Rebuilt("another source's cache".into())
                 }
                 Ok(cached) if cached.header.stamp == before => {
-                    return Ok((cached.loaded(), CacheOutcome::Hit));
+                    return Ok((cached.parsed(), CacheOutcome::Hit));
                 }
                 Ok(cached) => match self.extend(path, kind, &key, cached, &before)? {
                     Ok(loaded) => return Ok((loaded, CacheOutcome::Appended)),
@@ -159,11 +161,11 @@ impl Cache {
                 },
             },
         };
-        let loaded = source::load(spec)?;
-        let entries = loaded.messages.len() + loaded.skipped.len();
+        let parsed = Parsed::from_loaded(source::load(spec)?);
+        let entries = parsed.patches.len() + parsed.skipped.len();
         let appendable = kind == SourceKind::File && starts_with_from_line(path);
-        self.store(path, kind, &key, &before, &loaded, entries, appendable);
-        Ok((loaded, outcome))
+        self.store(path, kind, &key, &before, &parsed, entries, appendable);
+        Ok((parsed, outcome))
     }
 
     /// The cached messages and those the source gained since; `Err(reason)` when it did not
@@ -175,7 +177,7 @@ impl Cache {
         key: &SourceKey,
         cached: CacheFile,
         now: &Stamp,
-    ) -> Result<std::result::Result<Loaded, String>> {
+    ) -> Result<std::result::Result<Parsed, String>> {
         let changed = || Ok(Err("source changed".to_string()));
         let name = &key.name;
         let mut reader = MessageReader::continuing(name, cached.entries, 0);
@@ -217,12 +219,12 @@ impl Cache {
         }
         let entries = cached.entries + reader.len();
         let appendable = cached.appendable;
-        let mut loaded = cached.loaded();
-        let tail = reader.finish_part();
-        loaded.messages.extend(tail.messages);
-        loaded.skipped.extend(tail.skipped);
-        self.store(path, kind, key, now, &loaded, entries, appendable);
-        Ok(Ok(loaded))
+        let mut parsed = cached.parsed();
+        let tail = Parsed::from_loaded(reader.finish_part());
+        parsed.patches.extend(tail.patches);
+        parsed.skipped.extend(tail.skipped);
+        self.store(path, kind, key, now, &parsed, entries, appendable);
+        Ok(Ok(parsed))
     }
 
     /// Writes the cache of a source read with `stamp` taken before reading; nothing is
@@ -235,7 +237,7 @@ impl Cache {
         kind: SourceKind,
         key: &SourceKey,
         stamp: &Stamp,
-        loaded: &Loaded,
+        parsed: &Parsed,
         entries: usize,
         appendable: bool,
     ) {
@@ -247,28 +249,36 @@ impl Cache {
             key: key.clone(),
             stamp: stamp.clone(),
         };
-        let bytes = format::encode(&header, loaded, entries, appendable);
+        let Some(encoded) = format::prepare(&header, parsed, entries, appendable) else {
+            return;
+        };
         if std::fs::create_dir_all(&self.dir).is_ok() {
-            let _ = crate::fsutil::write_atomic(
+            let _ = crate::fsutil::write_atomic_with(
                 &self.file_for(key),
-                &bytes,
                 crate::fsutil::Existing::Replace,
+                crate::fsutil::Durability::Unsynced,
+                |out| encoded.write_to(out),
             );
         }
     }
 }
 
 /// Reads `spec` through the user's cache when `use_cache` (and there is a cache dir), else
-/// as [`source::load_since`] does.
+/// as [`source::load_since`] does; built into patches either way.
 pub fn load_since(
     spec: &SourceSpec,
     since: Option<DateTime<FixedOffset>>,
     use_cache: bool,
-) -> Result<(Loaded, CacheOutcome)> {
+) -> Result<(Parsed, CacheOutcome)> {
     match Cache::from_env().filter(|_| use_cache) {
         Some(cache) => cache.load_since(spec, since),
-        None => Ok((source::load_since(spec, since)?, CacheOutcome::Bypassed)),
+        None => Ok((uncached(spec, since)?, CacheOutcome::Bypassed)),
     }
+}
+
+/// A source read without the cache, built into patches.
+fn uncached(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<Parsed> {
+    Ok(Parsed::from_loaded(source::load_since(spec, since)?))
 }
 
 /// The file is an mbox (its first line is a `From ` separator): a tail can be added to it.

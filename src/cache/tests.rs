@@ -15,8 +15,9 @@ fn mbox(range: std::ops::Range<usize>) -> String {
     range.map(mail).collect()
 }
 
-fn dump(loaded: &Loaded) -> String {
-    format!("{:?}\n{:?}", loaded.messages, loaded.skipped)
+/// Everything a load gives: every patch model (with its message) and every skipped message.
+fn dump(parsed: &Parsed) -> String {
+    format!("{:?}\n{:?}", parsed.patches, parsed.skipped)
 }
 
 struct Fixture {
@@ -39,11 +40,11 @@ fn fixture(content: &str) -> Fixture {
 }
 
 impl Fixture {
-    fn load(&self) -> (Loaded, CacheOutcome) {
+    fn load(&self) -> (Parsed, CacheOutcome) {
         self.cache.load_since(&self.spec, None).unwrap()
     }
-    fn cold(&self) -> Loaded {
-        source::load(&self.spec).unwrap()
+    fn cold(&self) -> Parsed {
+        Parsed::from_loaded(source::load(&self.spec).unwrap())
     }
     fn cache_file(&self) -> PathBuf {
         let files = self.cache.files();
@@ -124,7 +125,7 @@ fn an_in_place_edit_of_the_same_length_with_the_mtime_put_back_is_seen() {
     );
     let (loaded, outcome) = f.load();
     assert!(matches!(outcome, CacheOutcome::Rebuilt(_)), "{outcome:?}");
-    assert_eq!(loaded.messages[1].subject, "[PATCH] chanGE 1");
+    assert_eq!(loaded.patches[1].mail.subject, "[PATCH] chanGE 1");
 }
 
 #[test]
@@ -154,8 +155,8 @@ fn an_appended_mbox_parses_only_its_tail_and_matches_a_cold_read() {
     let (loaded, outcome) = f.load();
     assert_eq!(outcome, CacheOutcome::Appended);
     assert_eq!(dump(&loaded), dump(&f.cold()));
-    assert_eq!(loaded.messages.len(), 9);
-    assert_eq!(loaded.messages[8].origin.index, 10);
+    assert_eq!(loaded.patches.len(), 9);
+    assert_eq!(loaded.patches[8].mail.origin.index, 10);
     let (again, outcome) = f.load();
     assert_eq!(outcome, CacheOutcome::Hit);
     assert_eq!(dump(&again), dump(&f.cold()));
@@ -196,13 +197,16 @@ fn a_maildir_reads_only_its_new_files() {
     write(4);
     let (loaded, outcome) = cache.load_since(&spec, None).unwrap();
     assert_eq!(outcome, CacheOutcome::Appended);
-    assert_eq!(dump(&loaded), dump(&source::load(&spec).unwrap()));
-    assert_eq!(loaded.messages.len(), 5);
+    assert_eq!(
+        dump(&loaded),
+        dump(&Parsed::from_loaded(source::load(&spec).unwrap()))
+    );
+    assert_eq!(loaded.patches.len(), 5);
     assert_eq!(cache.load_since(&spec, None).unwrap().1, CacheOutcome::Hit);
     std::fs::remove_file(md.join("new/1001.1.host")).unwrap();
     let (loaded, outcome) = cache.load_since(&spec, None).unwrap();
     assert!(matches!(outcome, CacheOutcome::Rebuilt(_)), "{outcome:?}");
-    assert_eq!(loaded.messages.len(), 4);
+    assert_eq!(loaded.patches.len(), 4);
 }
 
 #[test]
@@ -237,7 +241,7 @@ fn sources_never_share_a_cache_and_clear_removes_them() {
         .load_since(&SourceSpec::Path(other.clone()), None)
         .unwrap();
     assert_eq!(outcome, CacheOutcome::Cold);
-    assert_eq!(loaded.messages.len(), 1);
+    assert_eq!(loaded.patches.len(), 1);
     assert_eq!(f.cache.files().len(), 2);
     assert!(
         f.cache

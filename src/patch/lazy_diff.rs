@@ -59,6 +59,22 @@ impl LazyDiff {
         }
     }
 
+    /// What the diff is made from, to keep it (the cache): its text and its files' paths.
+    /// `None` for a diff built from files or changed, which no text gives back.
+    pub fn stored(&self) -> Option<(&SharedText, &[String])> {
+        let rebuildable = !self.text.is_empty() || self.files.get().is_none_or(Vec::is_empty);
+        rebuildable.then_some((&self.text, &self.paths[..]))
+    }
+
+    /// The diff [`LazyDiff::stored`] gave, to be parsed when first read.
+    pub fn from_stored(text: SharedText, paths: Vec<String>) -> LazyDiff {
+        LazyDiff {
+            text,
+            paths,
+            files: OnceLock::new(),
+        }
+    }
+
     /// The files have been parsed (and are held).
     pub fn is_parsed(&self) -> bool {
         self.files.get().is_some()

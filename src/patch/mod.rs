@@ -6,12 +6,14 @@
 pub mod diff;
 pub mod lazy_diff;
 pub mod mailinfo;
+pub mod parsed;
 pub mod patch_id;
 pub mod subject;
 pub mod trailers;
 
 pub use diff::{DiffLine, FileDiff, FileStatus, Hunk, LineKind};
 pub use lazy_diff::LazyDiff;
+pub use parsed::Parsed;
 pub use subject::Subject;
 pub use trailers::Trailer;
 
@@ -35,7 +37,7 @@ pub(crate) fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
 use chrono::{DateTime, FixedOffset};
 
 /// Where the author identity was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum AuthorSource {
     /// The message's `From:` header.
     #[default]

@@ -1,8 +1,8 @@
 //! Subject lines: the bracket prefix parsed the way `git mailinfo` strips it.
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A parsed subject line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subject {
     /// The subject as sent.
     pub raw: String,

@@ -10,9 +10,8 @@
 
 use super::{Queue, Reply, Series};
 use crate::mail::Message;
-use crate::patch::{Patch, Trailer};
+use crate::patch::{Parsed, Patch, Trailer};
 use crate::source::Loaded;
-use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// What a message is within a queue.
@@ -73,12 +72,16 @@ fn thread_root(mail: &Message) -> Option<&str> {
 
 /// Builds the queue from the messages of a source.
 pub fn build(source: &str, loaded: Loaded) -> Queue {
-    let Loaded {
-        messages,
+    build_parsed(source, Parsed::from_loaded(loaded))
+}
+
+/// Builds the queue from messages already built into patches.
+pub fn build_parsed(source: &str, parsed: Parsed) -> Queue {
+    let Parsed {
+        patches: parsed,
         skipped: skipped_messages,
         window,
-    } = loaded;
-    let parsed: Vec<Patch> = messages.into_par_iter().map(Patch::from_message).collect();
+    } = parsed;
 
     let mut queue = Queue {
         source: source.to_string(),

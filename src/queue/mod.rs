@@ -5,7 +5,7 @@
 pub mod build;
 pub mod select;
 
-pub use build::build;
+pub use build::{build, build_parsed};
 
 use crate::mail::Message;
 use crate::patch::{Patch, Trailer};
@@ -217,8 +217,8 @@ pub fn load_cached(
     since: Option<chrono::DateTime<chrono::FixedOffset>>,
     use_cache: bool,
 ) -> crate::Result<(Queue, crate::cache::CacheOutcome)> {
-    let (loaded, outcome) = crate::cache::load_since(spec, since, use_cache)?;
-    Ok((build(&spec.name(), loaded), outcome))
+    let (parsed, outcome) = crate::cache::load_since(spec, since, use_cache)?;
+    Ok((build_parsed(&spec.name(), parsed), outcome))
 }
 
 impl Queue {

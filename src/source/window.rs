@@ -55,6 +55,16 @@ pub struct Window {
 pub const REACH: usize = 2_000;
 
 impl Window {
+    /// The window of a source filtered by Date: `read` messages kept, `left_out` older.
+    pub fn filtered(since: DateTime<FixedOffset>, read: usize, left_out: usize) -> Window {
+        Window {
+            since: since.to_rfc3339(),
+            read,
+            left_out: Some(left_out),
+            reached: 0,
+        }
+    }
+
     /// One line for the list: what was read and what was cut.
     pub fn describe(&self) -> String {
         let day = self.since.get(..10).unwrap_or(&self.since);

@@ -1,5 +1,5 @@
-//! The cache through the binary: `list --format json` is the same with and without it (cold
-//! and from the cache) on the fixtures and on the corpus sources, `-v` says what it did,
+//! The cache through the binary: `list --format json` and `check --format json` are the same
+//! with and without it (cold and from the cache) on the fixtures and on the corpus sources, `-v` says what it did,
 //! `cache info` names each file's source and `cache clear` removes them, and two processes
 //! filling one cache at once leave a good one.
 
@@ -45,6 +45,22 @@ fn same_with_and_without(source: &Path) {
             assert!(err.contains("cache: hit"), "{src}: {err}");
         }
     }
+    // The cache keeps each message's patch model (commit message, trailers and their
+    // lines, notes, diff, problems): the findings read back from it are the same too.
+    let check = |extra: &[&str]| {
+        let args: Vec<&str> = ["check", "--format", "json"]
+            .iter()
+            .chain(extra)
+            .chain([&src])
+            .copied()
+            .collect();
+        stdout(&run(home.path(), &cache, &args))
+    };
+    assert_eq!(
+        check(&[]),
+        check(&["--no-cache"]),
+        "{src}: check from the cache"
+    );
 }
 
 fn fixture_sources() -> Vec<PathBuf> {
