@@ -10,7 +10,7 @@
 //!         whether it is an mbox
 //! text    every body, one after the other (UTF-8); a diff that is not a slice of its body
 //!         follows the body
-//! SHA-1 of everything before it (of the text: of its 4 MiB chunks' SHA-1s, hashed in parallel)
+//! XXH3-128 of everything before it (of the text: of its 4 MiB chunks' XXH3-128s, in parallel)
 //! ```
 //!
 //! Keeping the built patches, not only the messages, means that reopening a source parses
@@ -35,9 +35,9 @@ use std::sync::Arc;
 
 pub const MAGIC: &[u8; 8] = b"PDCACHE\n";
 /// Bumped whenever the layout or anything serialised in it changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const PREFIX: usize = 8 + 4 + 4 + 8 + 8;
-const CHECKSUM: usize = 20;
+const CHECKSUM: usize = 16;
 const CHUNK: usize = 4 << 20;
 
 /// Which source a cache file belongs to.
@@ -195,10 +195,12 @@ fn plan_text(patches: &[Patch]) -> Option<TextPlan<'_>> {
     Some(plan)
 }
 
-/// The SHA-1 of `parts` and then of the text made of `pieces` (one after the other), the
-/// text hashed as the SHA-1s of its 4 MiB chunks, in parallel; the pieces are never joined.
+/// The XXH3-128 of `parts` and then of the text made of `pieces` (one after the other), the
+/// text hashed as the XXH3-128s of its 4 MiB chunks, in parallel; the pieces are never
+/// joined. (It finds a torn or altered file; nothing here needs a cryptographic hash, and
+/// SHA-1 took a third of a reopen.)
 fn checksum(parts: &[&[u8]], pieces: &[&[u8]]) -> [u8; CHECKSUM] {
-    use sha1::Digest;
+    use xxhash_rust::xxh3::Xxh3;
     let mut spans: Vec<Vec<&[u8]>> = vec![Vec::new()];
     let mut room = CHUNK;
     for piece in pieces {
@@ -220,19 +222,19 @@ fn checksum(parts: &[&[u8]], pieces: &[&[u8]]) -> [u8; CHECKSUM] {
     let chunks: Vec<_> = spans
         .par_iter()
         .map(|span| {
-            let mut h = sha1::Sha1::new();
+            let mut h = Xxh3::new();
             span.iter().for_each(|s| h.update(s));
-            h.finalize()
+            h.digest128().to_le_bytes()
         })
         .collect();
-    let mut h = sha1::Sha1::new();
+    let mut h = Xxh3::new();
     for p in parts {
         h.update(p);
     }
     for c in chunks {
-        h.update(c);
+        h.update(&c);
     }
-    h.finalize().into()
+    h.digest128().to_le_bytes()
 }
 
 /// A cache file ready to be written: its head (prefix, header and meta), the pieces its text
@@ -338,7 +340,9 @@ struct Sections<'a> {
     sum: &'a [u8],
 }
 
-fn sections(bytes: &[u8]) -> Result<Sections<'_>, String> {
+/// The header, meta and text lengths a file's prefix gives, or why it is not a cache file
+/// this patchdesk reads.
+fn prefix_lengths(bytes: &[u8]) -> Result<[u64; 3], String> {
     if bytes.len() < PREFIX || &bytes[..8] != MAGIC {
         return Err(if bytes.starts_with(&MAGIC[..bytes.len().min(8)]) {
             "truncated".into()
@@ -354,15 +358,24 @@ fn sections(bytes: &[u8]) -> Result<Sections<'_>, String> {
             "format version {version}, this patchdesk writes {FORMAT_VERSION}"
         ));
     }
-    let lens = [u64::from(u32_at(12)), u64_at(16), u64_at(24)];
+    Ok([u64::from(u32_at(12)), u64_at(16), u64_at(24)])
+}
+
+/// Checks that a file of `size` bytes is as long as its lengths say.
+fn check_size(lens: &[u64; 3], size: u64) -> Result<(), String> {
     let total = lens
         .iter()
         .try_fold(PREFIX as u64 + CHECKSUM as u64, |a, &l| a.checked_add(l));
     match total {
-        Some(t) if t == bytes.len() as u64 => {}
-        Some(t) if t > bytes.len() as u64 => return Err("truncated".into()),
-        _ => return Err("corrupt (its lengths do not add up)".into()),
+        Some(t) if t == size => Ok(()),
+        Some(t) if t > size => Err("truncated".into()),
+        _ => Err("corrupt (its lengths do not add up)".into()),
     }
+}
+
+fn sections(bytes: &[u8]) -> Result<Sections<'_>, String> {
+    let lens = prefix_lengths(bytes)?;
+    check_size(&lens, bytes.len() as u64)?;
     let (prefix, rest) = bytes.split_at(PREFIX);
     let (header, rest) = rest.split_at(lens[0] as usize);
     let (meta, rest) = rest.split_at(lens[1] as usize);
@@ -384,13 +397,51 @@ pub fn decode_header(bytes: &[u8]) -> Result<Header, String> {
 
 /// A cache file's content, or why it cannot be used.
 pub fn decode(bytes: &[u8]) -> Result<CacheFile, String> {
-    decode_owned(bytes.to_vec())
+    let s = sections(bytes)?;
+    let front = bytes[..bytes.len() - s.text.len() - CHECKSUM].to_vec();
+    decode_split(front, s.text.to_vec(), s.sum)
 }
 
-/// [`decode`] of a file read into `bytes`: the text the bodies share is made of that buffer
-/// in place (moved to its front), not copied out of it.
-pub fn decode_owned(mut bytes: Vec<u8>) -> Result<CacheFile, String> {
-    let s = sections(&bytes)?;
+/// Reads and decodes the cache file at `path` (`Err(None)`: there is none). The text is
+/// read straight into the buffer its bodies share, apart from the rest: never copied or
+/// moved once read.
+pub fn read(path: &Path) -> Result<CacheFile, Option<String>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|_| None)?;
+    let io = |e: std::io::Error| Some(format!("unreadable ({e})"));
+    let size = file.metadata().map_err(io)?.len();
+    let mut front = Vec::with_capacity(PREFIX);
+    (&mut file)
+        .take(PREFIX as u64)
+        .read_to_end(&mut front)
+        .map_err(io)?;
+    let lens = prefix_lengths(&front)?;
+    check_size(&lens, size)?;
+    front.resize(PREFIX + (lens[0] + lens[1]) as usize, 0);
+    let mut text = vec![0u8; lens[2] as usize];
+    let mut sum = [0u8; CHECKSUM];
+    file.read_exact(&mut front[PREFIX..])
+        .and_then(|()| file.read_exact(&mut text))
+        .and_then(|()| file.read_exact(&mut sum))
+        .map_err(|_| Some("truncated".to_string()))?;
+    Ok(decode_split(front, text, &sum)?)
+}
+
+/// Decodes a cache file given as its front (prefix, header, meta), its text and its
+/// checksum; the text becomes the buffer every body slices.
+fn decode_split(front: Vec<u8>, text: Vec<u8>, sum: &[u8]) -> Result<CacheFile, String> {
+    let lens = prefix_lengths(&front)?;
+    let header_end = PREFIX + lens[0] as usize;
+    if front.len() as u64 != PREFIX as u64 + lens[0] + lens[1] || text.len() as u64 != lens[2] {
+        return Err("corrupt (its lengths do not add up)".into());
+    }
+    let s = Sections {
+        prefix: &front[..PREFIX],
+        header: &front[PREFIX..header_end],
+        meta: &front[header_end..],
+        text: &text,
+        sum,
+    };
     if checksum(&[s.prefix, s.header, s.meta], &[s.text])[..] != *s.sum {
         return Err("corrupt (checksum)".into());
     }
@@ -404,12 +455,9 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<CacheFile, String> {
         ));
     }
     let meta: Meta = postcard::from_bytes(s.meta).map_err(|e| format!("corrupt: {e}"))?;
-    let text_start = s.text.as_ptr() as usize - bytes.as_ptr() as usize;
-    let text_end = text_start + s.text.len();
-    bytes.truncate(text_end);
-    bytes.drain(..text_start);
+    drop(front);
     let text =
-        Arc::new(String::from_utf8(bytes).map_err(|_| "corrupt (text not UTF-8)".to_string())?);
+        Arc::new(String::from_utf8(text).map_err(|_| "corrupt (text not UTF-8)".to_string())?);
     let slice = |(start, len): (u64, u64)| {
         usize::try_from(start)
             .ok()

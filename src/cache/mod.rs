@@ -145,20 +145,18 @@ impl Cache {
         let key = SourceKey::new(path, kind, &spec.name());
         let file = self.file_for(&key);
         let before = Stamp::of(path, kind)?;
-        let outcome = match std::fs::read(&file) {
-            Err(_) => CacheOutcome::Cold,
-            Ok(bytes) => match format::decode_owned(bytes) {
+        let outcome = match format::read(&file) {
+            Err(None) => CacheOutcome::Cold,
+            Err(Some(why)) => CacheOutcome::Rebuilt(why),
+            Ok(cached) if cached.header.key != key => {
+                CacheOutcome::Rebuilt("another source's cache".into())
+            }
+            Ok(cached) if cached.header.stamp == before => {
+                return Ok((cached.parsed(), CacheOutcome::Hit));
+            }
+            Ok(cached) => match self.extend(path, kind, &key, cached, &before)? {
+                Ok(loaded) => return Ok((loaded, CacheOutcome::Appended)),
                 Err(why) => CacheOutcome::Rebuilt(why),
-                Ok(cached) if cached.header.key != key => {
-                    CacheOutcome::Rebuilt("another source's cache".into())
-                }
-                Ok(cached) if cached.header.stamp == before => {
-                    return Ok((cached.parsed(), CacheOutcome::Hit));
-                }
-                Ok(cached) => match self.extend(path, kind, &key, cached, &before)? {
-                    Ok(loaded) => return Ok((loaded, CacheOutcome::Appended)),
-                    Err(why) => CacheOutcome::Rebuilt(why),
-                },
             },
         };
         let parsed = Parsed::from_loaded(source::load(spec)?);
