@@ -216,12 +216,15 @@ impl Cache {
             _ => return changed(),
         }
         let entries = cached.entries + reader.len();
+        let rewrite = worth_rewriting(cached.entries, reader.len());
         let appendable = cached.appendable;
         let mut parsed = cached.parsed();
         let tail = Parsed::from_loaded(reader.finish_part());
         parsed.patches.extend(tail.patches);
         parsed.skipped.extend(tail.skipped);
-        self.store(path, kind, key, now, &parsed, entries, appendable);
+        if rewrite {
+            self.store(path, kind, key, now, &parsed, entries, appendable);
+        }
         Ok(Ok(parsed))
     }
 
@@ -277,6 +280,14 @@ pub fn load_since(
 /// A source read without the cache, built into patches.
 fn uncached(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<Parsed> {
     Ok(Parsed::from_loaded(source::load_since(spec, since)?))
+}
+
+/// A cache that lacks `new` messages the source gained since it was written (`cached` in it)
+/// is written anew only once they are an eighth of it: until then each open parses just
+/// that tail, which costs less than rewriting the whole cache would (a 400 MB cache for a
+/// few hundred new mails), and the cache stays a good base for the next append.
+fn worth_rewriting(cached: usize, new: usize) -> bool {
+    new.saturating_mul(8) >= cached
 }
 
 /// The file is an mbox (its first line is a `From ` separator): a tail can be added to it.

@@ -163,6 +163,36 @@ fn an_appended_mbox_parses_only_its_tail_and_matches_a_cold_read() {
 }
 
 #[test]
+fn a_small_tail_is_parsed_at_each_open_until_it_is_worth_a_rewrite() {
+    let f = fixture(&mbox(0..40));
+    assert_eq!(f.load().1, CacheOutcome::Cold);
+    let written = std::fs::read(f.cache_file()).unwrap();
+    let append = |range| {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&f.path)
+            .unwrap();
+        file.write_all(mbox(range).as_bytes()).unwrap();
+    };
+    // Two messages on forty: read from the cache plus the tail, the cache left as it was.
+    append(40..42);
+    for _ in 0..2 {
+        let (loaded, outcome) = f.load();
+        assert_eq!(outcome, CacheOutcome::Appended);
+        assert_eq!(dump(&loaded), dump(&f.cold()));
+        assert_eq!(std::fs::read(f.cache_file()).unwrap(), written);
+    }
+    // Three more make the tail an eighth of the cache: it is written anew, with them.
+    append(42..45);
+    let (loaded, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Appended);
+    assert_eq!(dump(&loaded), dump(&f.cold()));
+    let (again, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    assert_eq!(dump(&again), dump(&f.cold()));
+}
+
+#[test]
 fn growth_that_is_not_whole_messages_rebuilds() {
     let f = fixture(&mbox(0..2));
     f.load();
