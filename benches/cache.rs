@@ -93,6 +93,15 @@ fn patchdesk(path: &Path, cache: &Path, format: &str, extra: &[&str]) -> Command
     cmd
 }
 
+/// Cuts the mbox back to its first `size` bytes (what it was before the append).
+fn truncate(path: &Path, size: u64) {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .expect("open");
+    file.set_len(size).expect("truncate");
+}
+
 fn main() {
     let Some(corpus) = corpus() else {
         println!("skipped: ../shared/corpus not found (set PATCHDESK_CORPUS)");
@@ -159,12 +168,7 @@ fn main() {
         let append = median(
             (0..RUNS)
                 .map(|_| {
-                    let file = std::fs::OpenOptions::new()
-                        .write(true)
-                        .open(&path)
-                        .expect("open");
-                    file.set_len(size).expect("truncate");
-                    drop(file);
+                    truncate(&path, size);
                     run(&[]);
                     let mut file = std::fs::OpenOptions::new()
                         .append(true)
@@ -188,12 +192,7 @@ fn main() {
     }
 
     // In process: the messages read back from the cache against a parse, and grouping.
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&path)
-        .expect("open");
-    file.set_len(size).expect("truncate");
-    drop(file);
+    truncate(&path, size);
     let spec = SourceSpec::Path(path.clone());
     let c = Cache::at(&cache);
     let _ = c.load_since(&spec, None);

@@ -46,6 +46,14 @@ impl Fixture {
     fn cold(&self) -> Parsed {
         Parsed::from_loaded(source::load(&self.spec).unwrap())
     }
+    /// Appends `text` to the mbox, as mail delivery does.
+    fn append(&self, text: &str) {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+    }
     fn cache_file(&self) -> PathBuf {
         let files = self.cache.files();
         assert_eq!(files.len(), 1, "{files:?}");
@@ -146,12 +154,7 @@ fn the_edge_hashes_see_an_edit_the_metadata_does_not() {
 fn an_appended_mbox_parses_only_its_tail_and_matches_a_cold_read() {
     let f = fixture(&(mbox(0..4) + "From a@b Thu Jan  1 00:00:00 2020\nnot a header\n\n"));
     f.load();
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&f.path)
-        .unwrap();
-    file.write_all(mbox(4..9).as_bytes()).unwrap();
-    drop(file);
+    f.append(&mbox(4..9));
     let (loaded, outcome) = f.load();
     assert_eq!(outcome, CacheOutcome::Appended);
     assert_eq!(dump(&loaded), dump(&f.cold()));
@@ -167,13 +170,7 @@ fn a_small_tail_is_parsed_at_each_open_until_it_is_worth_a_rewrite() {
     let f = fixture(&mbox(0..40));
     assert_eq!(f.load().1, CacheOutcome::Cold);
     let written = std::fs::read(f.cache_file()).unwrap();
-    let append = |range| {
-        let mut file = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&f.path)
-            .unwrap();
-        file.write_all(mbox(range).as_bytes()).unwrap();
-    };
+    let append = |range| f.append(&mbox(range));
     // Two messages on forty: read from the cache plus the tail, the cache left as it was.
     append(40..42);
     for _ in 0..2 {
@@ -196,12 +193,7 @@ fn a_small_tail_is_parsed_at_each_open_until_it_is_worth_a_rewrite() {
 fn growth_that_is_not_whole_messages_rebuilds() {
     let f = fixture(&mbox(0..2));
     f.load();
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&f.path)
-        .unwrap();
-    file.write_all(b"+more text of the last message\n").unwrap();
-    drop(file);
+    f.append("+more text of the last message\n");
     let (loaded, outcome) = f.load();
     assert!(matches!(outcome, CacheOutcome::Rebuilt(_)), "{outcome:?}");
     assert_eq!(dump(&loaded), dump(&f.cold()));
