@@ -5,16 +5,43 @@
 //!
 //! It reads as a `&str` (it derefs to one), compares, hashes and serialises as its text, and
 //! clones without copying. It is 16 bytes: a thin pointer to the buffer and a `u32` range.
+//!
+//! The buffer is a heap string or, for a cache read back, a memory map ([`MappedText`]).
+
+mod mapped;
+
+pub use mapped::{MapError, MappedText};
 
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::ops::{Deref, Range};
 use std::sync::Arc;
 
+/// The text that [`SharedText`]s slice.
+pub enum Buffer {
+    Owned(String),
+    Mapped(MappedText),
+}
+
+impl Buffer {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Buffer::Owned(text) => text,
+            Buffer::Mapped(text) => text.as_str(),
+        }
+    }
+}
+
+impl From<String> for Buffer {
+    fn from(text: String) -> Self {
+        Buffer::Owned(text)
+    }
+}
+
 /// A range of a shared buffer.
 #[derive(Clone)]
 pub struct SharedText {
-    buf: Arc<String>,
+    buf: Arc<Buffer>,
     start: u32,
     end: u32,
 }
@@ -22,8 +49,8 @@ pub struct SharedText {
 impl SharedText {
     /// The text `range` of `buf`, shared. A range that is not on character boundaries reads
     /// as empty; one past 4 GiB is copied into a buffer of its own.
-    pub fn slice(buf: &Arc<String>, range: Range<usize>) -> SharedText {
-        let Some(text) = buf.get(range.clone()) else {
+    pub fn slice(buf: &Arc<Buffer>, range: Range<usize>) -> SharedText {
+        let Some(text) = buf.as_str().get(range.clone()) else {
             return SharedText::default();
         };
         match (u32::try_from(range.start), u32::try_from(range.end)) {
@@ -36,10 +63,25 @@ impl SharedText {
         }
     }
 
+    /// The range `range` of `buf`, without reading the text: the range is checked only to lie
+    /// inside the buffer (`None` when it does not, or when it is past 4 GiB), and one off a
+    /// character boundary reads as empty. For a mapped buffer this leaves its pages unread
+    /// until the text is looked at.
+    pub fn range(buf: &Arc<Buffer>, range: Range<usize>) -> Option<SharedText> {
+        if range.start > range.end || range.end > buf.as_str().len() {
+            return None;
+        }
+        Some(SharedText {
+            buf: Arc::clone(buf),
+            start: u32::try_from(range.start).ok()?,
+            end: u32::try_from(range.end).ok()?,
+        })
+    }
+
     /// `part` as a slice of this text's buffer when it lies inside this text (as the result
     /// of `str` methods on it does), else a copy of `part`.
     pub fn subslice(&self, part: &str) -> SharedText {
-        let base = self.buf.as_ptr() as usize;
+        let base = self.buf.as_str().as_ptr() as usize;
         let at = (part.as_ptr() as usize).wrapping_sub(base);
         let inside = at >= self.start as usize && at + part.len() <= self.end as usize;
         if inside {
@@ -57,10 +99,16 @@ impl SharedText {
         inside.then(|| (self.start - outer.start) as usize)
     }
 
+    /// The text is part of a memory-mapped file (a cache read back), not of the heap.
+    pub fn is_mapped(&self) -> bool {
+        matches!(*self.buf, Buffer::Mapped(_))
+    }
+
     pub fn as_str(&self) -> &str {
         // In range and on boundaries: checked when the range was made, and the buffer never
         // changes behind an `Arc`.
         self.buf
+            .as_str()
             .get(self.start as usize..self.end as usize)
             .unwrap_or_default()
     }
@@ -77,7 +125,7 @@ impl From<String> for SharedText {
     fn from(text: String) -> Self {
         match u32::try_from(text.len()) {
             Ok(end) => SharedText {
-                buf: Arc::new(text),
+                buf: Arc::new(Buffer::Owned(text)),
                 start: 0,
                 end,
             },
@@ -195,7 +243,7 @@ mod tests {
 
     #[test]
     fn slices_share_the_buffer_and_read_as_their_text() {
-        let buf = Arc::new("first\nsecond line\n".to_string());
+        let buf = Arc::new(Buffer::from("first\nsecond line\n".to_string()));
         let a = SharedText::slice(&buf, 0..5);
         let b = SharedText::slice(&buf, 6..17);
         assert_eq!(a, "first");
@@ -227,7 +275,7 @@ mod tests {
 
     #[test]
     fn a_range_off_a_character_boundary_reads_as_empty() {
-        let buf = Arc::new("é".to_string());
+        let buf = Arc::new(Buffer::from("é".to_string()));
         assert_eq!(SharedText::slice(&buf, 0..1), "");
         assert_eq!(SharedText::slice(&buf, 0..2), "é");
         assert_eq!(SharedText::slice(&buf, 1..9), "");

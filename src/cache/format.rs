@@ -26,7 +26,7 @@ use super::stamp::Stamp;
 use crate::mail::{Address, Message};
 use crate::patch::{AuthorSource, LazyDiff, Parsed, Patch, Subject, Trailer};
 use crate::source::{Skipped, SourceKind};
-use crate::text::SharedText;
+use crate::text::{Buffer, MapError, MappedText, SharedText};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -120,19 +120,11 @@ struct PatchMeta {
     problems: Vec<String>,
 }
 
-/// [`Meta`] borrowed, for writing: it serialises as a `Meta`.
+/// The meta, for writing. (It is read back field by field: see [`decode_checked`].)
 #[derive(Serialize)]
 struct MetaRef<'a> {
     patches: Vec<PatchMetaRef<'a>>,
     skipped: &'a [Skipped],
-    entries: usize,
-    appendable: bool,
-}
-
-#[derive(Deserialize)]
-struct Meta {
-    patches: Vec<PatchMeta>,
-    skipped: Vec<Skipped>,
     entries: usize,
     appendable: bool,
 }
@@ -227,12 +219,23 @@ fn checksum(parts: &[&[u8]], pieces: &[&[u8]]) -> [u8; CHECKSUM] {
             h.digest128().to_le_bytes()
         })
         .collect();
+    combine(parts, &chunks)
+}
+
+/// The checksum of one 4 MiB chunk of the text (the last may be shorter).
+fn chunk_sum(chunk: &[u8]) -> [u8; CHECKSUM] {
+    xxhash_rust::xxh3::xxh3_128(chunk).to_le_bytes()
+}
+
+/// The checksum of `parts` followed by the text whose chunks have the checksums `chunks`.
+fn combine(parts: &[&[u8]], chunks: &[[u8; CHECKSUM]]) -> [u8; CHECKSUM] {
+    use xxhash_rust::xxh3::Xxh3;
     let mut h = Xxh3::new();
     for p in parts {
         h.update(p);
     }
     for c in chunks {
-        h.update(&c);
+        h.update(c);
     }
     h.digest128().to_le_bytes()
 }
@@ -398,55 +401,74 @@ pub fn decode_header(bytes: &[u8]) -> Result<Header, String> {
 /// A cache file's content, or why it cannot be used.
 pub fn decode(bytes: &[u8]) -> Result<CacheFile, String> {
     let s = sections(bytes)?;
-    let front = bytes[..bytes.len() - s.text.len() - CHECKSUM].to_vec();
-    decode_split(front, s.text.to_vec(), s.sum)
+    if checksum(&[s.prefix, s.header, s.meta], &[s.text])[..] != *s.sum {
+        return Err("corrupt (checksum)".into());
+    }
+    let text = String::from_utf8(s.text.to_vec()).map_err(|_| NOT_UTF8.to_string())?;
+    decode_checked(s.header, s.meta, Arc::new(Buffer::Owned(text)), &|_| ())
 }
 
-/// Reads and decodes the cache file at `path` (`Err(None)`: there is none). The text is
-/// read straight into the buffer its bodies share, apart from the rest: never copied or
-/// moved once read.
+const NOT_UTF8: &str = "corrupt (text not UTF-8)";
+
+/// Reads and decodes the cache file at `path` (`Err(None)`: there is none). The file is
+/// memory-mapped, not read into memory: each page is read once, for the checksum (and the
+/// text's UTF-8 check), and dropped; the meta is decoded straight from the map; a body's
+/// pages are read again only when it is looked at. Where the file cannot be mapped it is
+/// read whole.
 pub fn read(path: &Path) -> Result<CacheFile, Option<String>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).map_err(|_| None)?;
     let io = |e: std::io::Error| Some(format!("unreadable ({e})"));
     let size = file.metadata().map_err(io)?.len();
-    let mut front = Vec::with_capacity(PREFIX);
+    let mut prefix = Vec::with_capacity(PREFIX);
     (&mut file)
         .take(PREFIX as u64)
-        .read_to_end(&mut front)
+        .read_to_end(&mut prefix)
         .map_err(io)?;
-    let lens = prefix_lengths(&front)?;
+    let lens = prefix_lengths(&prefix)?;
     check_size(&lens, size)?;
-    front.resize(PREFIX + (lens[0] + lens[1]) as usize, 0);
-    let mut text = vec![0u8; lens[2] as usize];
-    let mut sum = [0u8; CHECKSUM];
-    file.read_exact(&mut front[PREFIX..])
-        .and_then(|()| file.read_exact(&mut text))
-        .and_then(|()| file.read_exact(&mut sum))
-        .map_err(|_| Some("truncated".to_string()))?;
-    Ok(decode_split(front, text, &sum)?)
+    let text_start = PREFIX as u64 + lens[0] + lens[1];
+    let text_end = text_start + lens[2];
+    let mapped = match MappedText::open(&file, text_start..text_end, CHUNK, chunk_sum) {
+        Ok(mapped) => mapped,
+        Err(MapError::NotUtf8) => return Err(Some(NOT_UTF8.into())),
+        Err(MapError::OutOfRange) => return Err(Some("truncated".into())),
+        Err(MapError::Io(_)) => {
+            let bytes = std::fs::read(path).map_err(io)?;
+            return Ok(decode(&bytes)?);
+        }
+    };
+    let (text, chunks) = mapped;
+    let text = Arc::new(Buffer::Mapped(text));
+    let Buffer::Mapped(map) = &*text else {
+        unreachable!("made mapped just above")
+    };
+    let s = sections(map.file())?;
+    let sum_ok = combine(&[s.prefix, s.header, s.meta], &chunks)[..] == *s.sum;
+    // Hashed, the meta's pages go; decoding reads them back a stretch at a time.
+    map.release(s.meta);
+    if !sum_ok {
+        return Err(Some("corrupt (checksum)".into()));
+    }
+    let decoded = decode_checked(s.header, s.meta, Arc::clone(&text), &|part| {
+        map.release(part)
+    });
+    map.release(s.header);
+    Ok(decoded?)
 }
 
-/// Decodes a cache file given as its front (prefix, header, meta), its text and its
-/// checksum; the text becomes the buffer every body slices.
-fn decode_split(front: Vec<u8>, text: Vec<u8>, sum: &[u8]) -> Result<CacheFile, String> {
-    let lens = prefix_lengths(&front)?;
-    let header_end = PREFIX + lens[0] as usize;
-    if front.len() as u64 != PREFIX as u64 + lens[0] + lens[1] || text.len() as u64 != lens[2] {
-        return Err("corrupt (its lengths do not add up)".into());
-    }
-    let s = Sections {
-        prefix: &front[..PREFIX],
-        header: &front[PREFIX..header_end],
-        meta: &front[header_end..],
-        text: &text,
-        sum,
-    };
-    if checksum(&[s.prefix, s.header, s.meta], &[s.text])[..] != *s.sum {
-        return Err("corrupt (checksum)".into());
-    }
+/// Decodes a cache file whose checksum has been checked, given its header, its meta and its
+/// text: the buffer every body slices.
+/// The meta is decoded one patch at a time, and `done` is handed each stretch of it once it
+/// has been decoded (to release its pages): the meta is never held twice.
+fn decode_checked(
+    header: &[u8],
+    meta: &[u8],
+    text: Arc<Buffer>,
+    done: &dyn Fn(&[u8]),
+) -> Result<CacheFile, String> {
     let header: Header =
-        postcard::from_bytes(s.header).map_err(|e| format!("corrupt header: {e}"))?;
+        postcard::from_bytes(header).map_err(|e| format!("corrupt header: {e}"))?;
     if header.crate_version != env!("CARGO_PKG_VERSION") {
         return Err(format!(
             "written by patchdesk {}, this is {}",
@@ -454,21 +476,28 @@ fn decode_split(front: Vec<u8>, text: Vec<u8>, sum: &[u8]) -> Result<CacheFile, 
             env!("CARGO_PKG_VERSION")
         ));
     }
-    let meta: Meta = postcard::from_bytes(s.meta).map_err(|e| format!("corrupt: {e}"))?;
-    drop(front);
-    let text =
-        Arc::new(String::from_utf8(text).map_err(|_| "corrupt (text not UTF-8)".to_string())?);
+    let corrupt = |e: postcard::Error| format!("corrupt: {e}");
+    // The meta's fields in order (`MetaRef`), as postcard lays them out: a sequence is its length and
+    // then its elements.
+    let (count, mut rest) = postcard::take_from_bytes::<u64>(meta).map_err(corrupt)?;
+    let mut released = 0;
     let slice = |(start, len): (u64, u64)| {
         usize::try_from(start)
             .ok()
             .zip(usize::try_from(len).ok())
-            .and_then(|(s, l)| Some(s..s.checked_add(l)?))
-            .filter(|r| text.get(r.clone()).is_some())
-            .map(|r| SharedText::slice(&text, r))
+            .and_then(|(s, l)| SharedText::range(&text, s..s.checked_add(l)?))
             .ok_or_else(|| "corrupt (a body or diff outside the text)".to_string())
     };
-    let mut patches = Vec::with_capacity(meta.patches.len());
-    for m in meta.patches {
+    // (Each patch takes more than a byte: a corrupt count cannot ask for more room than that.)
+    let mut patches = Vec::with_capacity((count as usize).min(rest.len()));
+    for _ in 0..count {
+        let (m, after) = postcard::take_from_bytes::<PatchMeta>(rest).map_err(corrupt)?;
+        rest = after;
+        let read = meta.len() - rest.len();
+        if read - released >= CHUNK {
+            done(&meta[released..read]);
+            released = read;
+        }
         let mut mail = m.mail;
         mail.body = slice(m.body)?;
         patches.push(Patch {
@@ -497,12 +526,16 @@ fn decode_split(front: Vec<u8>, text: Vec<u8>, sum: &[u8]) -> Result<CacheFile, 
             problems: m.problems,
         });
     }
+    let (skipped, rest) = postcard::take_from_bytes(rest).map_err(corrupt)?;
+    let (entries, rest) = postcard::take_from_bytes(rest).map_err(corrupt)?;
+    let (appendable, _) = postcard::take_from_bytes(rest).map_err(corrupt)?;
+    done(&meta[released..]);
     Ok(CacheFile {
         header,
         patches,
-        skipped: meta.skipped,
-        entries: meta.entries,
-        appendable: meta.appendable,
+        skipped,
+        entries,
+        appendable,
     })
 }
 
@@ -519,6 +552,51 @@ pub fn reseal(bytes: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_meta_is_decoded_and_released_in_stretches_that_cover_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.mbox");
+        let long = "A line of the commit message that is long enough to fill the meta.\n";
+        let mbox: String = (0..4000)
+            .map(|n| {
+                format!(
+                    "From a@b Thu Jan  1 00:00:00 2020\nFrom: A <a@example.org>\n\
+                     Subject: [PATCH] change {n}\nMessage-Id: <m{n}@example.org>\n\n\
+                     {}\nSigned-off-by: A <a@example.org>\n---\n\
+                     diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b{n}\n",
+                    long.repeat(30)
+                )
+            })
+            .collect();
+        std::fs::write(&path, mbox).unwrap();
+        let spec = crate::source::SourceSpec::Path(path.clone());
+        let parsed = Parsed::from_loaded(crate::source::load(&spec).unwrap());
+        let header = Header {
+            crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            key: SourceKey::new(&path, SourceKind::File, "q.mbox"),
+            stamp: Stamp::of(&path, SourceKind::File).unwrap(),
+        };
+        let bytes = encode(&header, &parsed, 4000, true).unwrap();
+        let s = sections(&bytes).unwrap();
+        assert!(s.meta.len() > 2 * CHUNK, "{} bytes of meta", s.meta.len());
+        let text = Arc::new(Buffer::Owned(String::from_utf8(s.text.to_vec()).unwrap()));
+        let stretches = std::sync::Mutex::new(Vec::new());
+        let done = |part: &[u8]| {
+            let at = part.as_ptr() as usize - s.meta.as_ptr() as usize;
+            stretches.lock().unwrap().push(at..at + part.len());
+        };
+        let decoded = decode_checked(s.header, s.meta, text, &done).unwrap();
+        assert_eq!(
+            format!("{:?}", decoded.patches),
+            format!("{:?}", parsed.patches)
+        );
+        let stretches = stretches.into_inner().unwrap();
+        assert!(stretches.len() > 2, "{stretches:?}");
+        assert_eq!(stretches[0].start, 0);
+        assert!(stretches.windows(2).all(|w| w[0].end == w[1].start));
+        assert_eq!(stretches.last().unwrap().end, s.meta.len());
+    }
 
     #[test]
     fn the_checksum_of_pieces_is_the_checksum_of_their_text() {

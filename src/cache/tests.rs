@@ -74,6 +74,29 @@ fn cold_then_hit_gives_the_same_messages() {
 }
 
 #[test]
+fn a_hit_maps_the_bodies_and_reads_as_the_file_read_whole_does() {
+    let f = fixture(&mbox(0..6));
+    f.load();
+    let (hit, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    assert!(hit.patches.iter().all(|p| p.mail.body.is_mapped()));
+    assert!(
+        hit.patches
+            .iter()
+            .all(|p| p.diff.stored().is_some_and(|(t, _)| t.is_mapped()))
+    );
+    let file = f.cache_file();
+    let mapped = format::read(&file).unwrap();
+    let whole = format::decode(&std::fs::read(&file).unwrap()).unwrap();
+    assert!(!whole.patches[0].mail.body.is_mapped());
+    assert_eq!(
+        format!("{:?}{:?}", mapped.patches, mapped.skipped),
+        format!("{:?}{:?}", whole.patches, whole.skipped)
+    );
+    assert_eq!(dump(&hit), dump(&f.cold()));
+}
+
+#[test]
 fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
     let f = fixture(&mbox(0..4));
     f.load();
@@ -88,6 +111,27 @@ fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
                 b
             },
             "corrupt",
+        ),
+        (
+            {
+                // A byte of the last body's text (just before the checksum and the diff's
+                // last line).
+                let mut b = good.clone();
+                let at = b.len() - 16 - 3;
+                b[at] ^= 0x01;
+                b
+            },
+            "corrupt (checksum)",
+        ),
+        (
+            {
+                // Not UTF-8, with a checksum that says it is what was written.
+                let mut b = good.clone();
+                let at = b.len() - 16 - 3;
+                b[at] = 0xFF;
+                format::reseal(&b).unwrap()
+            },
+            "not UTF-8",
         ),
         (good[..good.len() - 7].to_vec(), "truncated"),
         (good[..5].to_vec(), "truncated"),

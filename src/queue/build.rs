@@ -78,24 +78,22 @@ pub fn build(source: &str, loaded: Loaded) -> Queue {
 /// Builds the queue from messages already built into patches.
 pub fn build_parsed(source: &str, parsed: Parsed) -> Queue {
     let Parsed {
-        patches: parsed,
+        mut patches,
         skipped: skipped_messages,
         window,
     } = parsed;
-
+    // The replies are taken out in place: the patches are never moved to a new list.
+    let reply_mails: Vec<Message> = patches
+        .extract_if(.., |patch| matches!(classify(patch), Kind::Reply))
+        .map(|reply| reply.mail)
+        .collect();
     let mut queue = Queue {
         source: source.to_string(),
         skipped: skipped_messages,
         window,
+        patches,
         ..Queue::default()
     };
-    let mut reply_mails = Vec::new();
-    for patch in parsed {
-        match classify(&patch) {
-            Kind::Reply => reply_mails.push(patch.mail),
-            Kind::Patch | Kind::Cover => queue.patches.push(patch),
-        }
-    }
     group_series(&mut queue);
     link_replies(&mut queue, reply_mails);
     queue

@@ -5,7 +5,7 @@ use super::Loaded;
 use super::skipped;
 use crate::mail::mbox::{self, MboxFormat};
 use crate::mail::{Message, Origin, parse_message, parse_message_shared};
-use crate::text::SharedText;
+use crate::text::{self, SharedText};
 use crate::{Error, Result};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -17,21 +17,21 @@ use std::sync::Arc;
 /// Clones share the buffer.
 #[derive(Clone)]
 enum Buffer {
-    Text(Arc<String>),
+    Text(Arc<text::Buffer>),
     Bytes(Arc<Vec<u8>>),
 }
 
 impl Buffer {
     fn new(data: Vec<u8>) -> Buffer {
         match String::from_utf8(data) {
-            Ok(text) => Buffer::Text(Arc::new(text)),
+            Ok(text) => Buffer::Text(Arc::new(text::Buffer::Owned(text))),
             Err(error) => Buffer::Bytes(Arc::new(error.into_bytes())),
         }
     }
 
     fn bytes(&self) -> &[u8] {
         match self {
-            Buffer::Text(text) => text.as_bytes(),
+            Buffer::Text(text) => text.as_str().as_bytes(),
             Buffer::Bytes(bytes) => bytes,
         }
     }

@@ -1,0 +1,183 @@
+//! [`MappedText`]: UTF-8 text that is a read-only memory map of part of a file, so a cache
+//! of hundreds of megabytes is read back without copying it into the heap, and its pages
+//! cost memory only while they are being read.
+//!
+//! This is the crate's only `unsafe`, and it is confined here:
+//! - **The map.** Mapping a file is sound only while nobody changes the file in place.
+//!   patchdesk maps only its own cache files, which it never writes in place: a cache file
+//!   is always written whole under a temporary name and renamed over the old one, and
+//!   cleared by unlinking it. Either leaves a mapped file's inode as it was.
+//! - **The text.** The mapped bytes are checked to be UTF-8 once, when the map is made; they
+//!   cannot change after (above), so later reads take them as `str` without checking again.
+//! - **Releasing pages.** The pages are dropped from the process as soon as they have been
+//!   checked (`MADV_DONTNEED`). On a read-only map of a file this loses nothing: a page read
+//!   again is read back from the file (from the page cache, where it still is).
+
+use memmap2::{Mmap, UncheckedAdvice};
+use rayon::prelude::*;
+use std::fs::File;
+use std::ops::Range;
+
+/// Part of a mapped file, known to be UTF-8.
+pub struct MappedText {
+    map: Mmap,
+    range: Range<usize>,
+}
+
+/// Why a file's part could not be mapped as text.
+#[derive(Debug)]
+pub enum MapError {
+    Io(std::io::Error),
+    /// The range is not inside the file.
+    OutOfRange,
+    NotUtf8,
+}
+
+impl MappedText {
+    /// Maps `range` of `file` and checks, in parallel chunks of `chunk` bytes, that it is
+    /// UTF-8, handing each chunk to `visit` as well (to take a checksum, say) while its
+    /// pages are in memory: the file's bytes are read once. Returns the text and what
+    /// `visit` gave for each chunk, in order.
+    pub fn open<T, F>(
+        file: &File,
+        range: Range<u64>,
+        chunk: usize,
+        visit: F,
+    ) -> Result<(MappedText, Vec<T>), MapError>
+    where
+        T: Send,
+        F: Fn(&[u8]) -> T + Sync,
+    {
+        let len = file.metadata().map_err(MapError::Io)?.len();
+        if range.start > range.end || range.end > len {
+            return Err(MapError::OutOfRange);
+        }
+        let start = usize::try_from(range.start).map_err(|_| MapError::OutOfRange)?;
+        let end = usize::try_from(range.end).map_err(|_| MapError::OutOfRange)?;
+        // SAFETY: see the module's doc: only cache files are mapped, and they are never
+        // changed in place.
+        let map = unsafe { Mmap::map(file) }.map_err(MapError::Io)?;
+        let bytes = map.get(start..end).ok_or(MapError::OutOfRange)?;
+        let chunk = chunk.max(4);
+        let results: Vec<(T, bool)> = bytes
+            .par_chunks(chunk)
+            .enumerate()
+            .map(|(i, part)| {
+                let out = visit(part);
+                // Checked from the first character that starts in this chunk to the first
+                // that starts in the next: each character is checked once, whole.
+                let from = char_start(bytes, i * chunk);
+                let to = char_start(bytes, (i * chunk + part.len()).min(bytes.len()));
+                let valid = std::str::from_utf8(&bytes[from..to]).is_ok();
+                release(&map, start + i * chunk, part.len());
+                (out, valid)
+            })
+            .collect();
+        if results.iter().any(|(_, valid)| !valid) {
+            return Err(MapError::NotUtf8);
+        }
+        let text = MappedText {
+            map,
+            range: start..end,
+        };
+        Ok((text, results.into_iter().map(|(out, _)| out).collect()))
+    }
+
+    /// The whole mapped file, of which the text is a part.
+    pub fn file(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Drops the pages of `part` (bytes of [`MappedText::file`]) from the process, once read:
+    /// they are read back from the file if they are touched again.
+    pub fn release(&self, part: &[u8]) {
+        let at = (part.as_ptr() as usize).wrapping_sub(self.map.as_ptr() as usize);
+        if at <= self.map.len() && part.len() <= self.map.len() - at {
+            release(&self.map, at, part.len());
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        let bytes = &self.map[self.range.clone()];
+        // SAFETY: checked to be UTF-8 in `open` (every chunk, split on character starts),
+        // and the mapped file does not change (see the module's doc).
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    }
+}
+
+/// The start of the character that `at` falls in (`at` itself at the end or on a start). A
+/// UTF-8 character is at most 4 bytes, so this looks back at most 3.
+fn char_start(bytes: &[u8], at: usize) -> usize {
+    let mut at = at.min(bytes.len());
+    let floor = at.saturating_sub(3);
+    while at > floor && at < bytes.len() && (bytes[at] & 0xC0) == 0x80 {
+        at -= 1;
+    }
+    at
+}
+
+/// Drops the pages of `len` bytes at `offset` of `map` from the process.
+fn release(map: &Mmap, offset: usize, len: usize) {
+    // SAFETY: the map is a read-only map of a file: a dropped page is read back from the
+    // file when it is touched again, with the same bytes (the file does not change).
+    let _ = unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, offset, len) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file_with(bytes: &[u8]) -> File {
+        let mut file = tempfile::tempfile().expect("temp file");
+        file.write_all(bytes).expect("write");
+        file
+    }
+
+    #[test]
+    fn maps_the_range_as_text_and_visits_every_chunk_in_order() {
+        let text = "head|é€𝄞 and more text|tail";
+        let file = file_with(text.as_bytes());
+        let body = 5..text.len() as u64 - 5;
+        // Chunks of 4 bytes split the multi-byte characters in every way.
+        let (mapped, chunks) =
+            MappedText::open(&file, body.clone(), 4, |c: &[u8]| c.to_vec()).expect("maps");
+        assert_eq!(mapped.as_str(), &text[5..text.len() - 5]);
+        assert_eq!(chunks.concat(), &text.as_bytes()[5..text.len() - 5]);
+        assert!(chunks.iter().all(|c| c.len() <= 4));
+        assert_eq!(mapped.file(), text.as_bytes());
+        // Released pages read back the same; a part of another buffer is left alone.
+        mapped.release(&mapped.file()[1..9]);
+        mapped.release(b"elsewhere");
+        assert_eq!(mapped.file(), text.as_bytes());
+        assert_eq!(mapped.as_str(), &text[5..text.len() - 5]);
+    }
+
+    #[test]
+    fn refuses_text_that_is_not_utf8_wherever_it_is() {
+        let mut bytes = "abcdefghijklmnop".as_bytes().to_vec();
+        for at in 0..bytes.len() {
+            let saved = bytes[at];
+            bytes[at] = 0xFF;
+            let file = file_with(&bytes);
+            let got = MappedText::open(&file, 0..bytes.len() as u64, 4, |_| ());
+            assert!(matches!(got, Err(MapError::NotUtf8)), "byte {at}");
+            bytes[at] = saved;
+        }
+        // A character cut off by the end of the range.
+        let file = file_with("ab€".as_bytes());
+        let got = MappedText::open(&file, 0..4, 2, |_| ());
+        assert!(matches!(got, Err(MapError::NotUtf8)));
+    }
+
+    #[test]
+    fn a_range_outside_the_file_or_empty_is_handled() {
+        let file = file_with(b"short");
+        let got = MappedText::open(&file, 2..9, 4, |_| ());
+        assert!(matches!(got, Err(MapError::OutOfRange)));
+        let (empty, chunks) = MappedText::open(&file, 3..3, 4, |_| ()).expect("empty");
+        assert_eq!(empty.as_str(), "");
+        assert!(chunks.is_empty());
+    }
+}
