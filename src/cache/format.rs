@@ -192,6 +192,11 @@ fn plan_text(patches: &[Patch]) -> Option<TextPlan<'_>> {
 /// joined. (It finds a torn or altered file; nothing here needs a cryptographic hash, and
 /// SHA-1 took a third of a reopen.)
 fn checksum(parts: &[&[u8]], pieces: &[&[u8]]) -> [u8; CHECKSUM] {
+    combine(parts, &chunk_sums(pieces))
+}
+
+/// The checksums of the 4 MiB chunks of the text made of `pieces`, in parallel.
+fn chunk_sums(pieces: &[&[u8]]) -> Vec<[u8; CHECKSUM]> {
     use xxhash_rust::xxh3::Xxh3;
     let mut spans: Vec<Vec<&[u8]>> = vec![Vec::new()];
     let mut room = CHUNK;
@@ -211,15 +216,14 @@ fn checksum(parts: &[&[u8]], pieces: &[&[u8]]) -> [u8; CHECKSUM] {
     if spans.len() == 1 && spans[0].is_empty() {
         spans.clear();
     }
-    let chunks: Vec<_> = spans
+    spans
         .par_iter()
         .map(|span| {
             let mut h = Xxh3::new();
             span.iter().for_each(|s| h.update(s));
             h.digest128().to_le_bytes()
         })
-        .collect();
-    combine(parts, &chunks)
+        .collect()
 }
 
 /// The checksum of one 4 MiB chunk of the text (the last may be shorter).
@@ -240,23 +244,51 @@ fn combine(parts: &[&[u8]], chunks: &[[u8; CHECKSUM]]) -> [u8; CHECKSUM] {
     h.digest128().to_le_bytes()
 }
 
-/// A cache file ready to be written: its head (prefix, header and meta), the pieces its text
-/// is made of (borrowed from the patches: the text is never gathered in memory) and its
-/// checksum.
+/// A cache file ready to be written: its prefix and header, its meta (still to be
+/// serialised: it is written as it is serialised, never held whole), the pieces its text is
+/// made of (borrowed from the patches: the text is never gathered in memory) and the
+/// checksums of the text's chunks.
 pub struct Encoded<'a> {
     head: Vec<u8>,
+    meta: MetaRef<'a>,
     pieces: Vec<&'a str>,
-    sum: [u8; CHECKSUM],
+    chunks: Vec<[u8; CHECKSUM]>,
 }
 
 impl Encoded<'_> {
     /// Writes the file, each body copied once, straight to `out`.
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        out.write_all(&self.head)?;
+        let mut hashed = Hashed {
+            out,
+            hash: xxhash_rust::xxh3::Xxh3::new(),
+        };
+        std::io::Write::write_all(&mut hashed, &self.head)?;
+        let hashed = postcard::to_io(&self.meta, hashed).map_err(std::io::Error::other)?;
+        let (out, mut hash) = (hashed.out, hashed.hash);
         for piece in &self.pieces {
             out.write_all(piece.as_bytes())?;
         }
-        out.write_all(&self.sum)
+        for chunk in &self.chunks {
+            hash.update(chunk);
+        }
+        out.write_all(&hash.digest128().to_le_bytes())
+    }
+}
+
+/// A writer that hashes what it passes on.
+struct Hashed<'w> {
+    out: &'w mut dyn std::io::Write,
+    hash: xxhash_rust::xxh3::Xxh3,
+}
+
+impl std::io::Write for Hashed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -317,21 +349,25 @@ pub fn prepare<'a>(
         appendable,
     };
     let header = postcard::to_stdvec(header).ok()?;
-    let meta = postcard::to_stdvec(&meta).ok()?;
-    let mut head = Vec::with_capacity(PREFIX + header.len() + meta.len());
+    // Its length goes first, so the meta is serialised twice: once to count, once to write.
+    let meta_len = postcard::serialize_with_flavor::<_, postcard::ser_flavors::Size, usize>(
+        &meta,
+        postcard::ser_flavors::Size::default(),
+    )
+    .ok()?;
+    let mut head = Vec::with_capacity(PREFIX + header.len());
     head.extend_from_slice(MAGIC);
     head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     head.extend_from_slice(&(header.len() as u32).to_le_bytes());
-    head.extend_from_slice(&(meta.len() as u64).to_le_bytes());
+    head.extend_from_slice(&(meta_len as u64).to_le_bytes());
     head.extend_from_slice(&plan.len.to_le_bytes());
     head.extend_from_slice(&header);
-    head.extend_from_slice(&meta);
     let bytes: Vec<&[u8]> = plan.pieces.iter().map(|p| p.as_bytes()).collect();
-    let sum = checksum(&[&head], &bytes);
     Some(Encoded {
         head,
+        meta,
+        chunks: chunk_sums(&bytes),
         pieces: plan.pieces,
-        sum,
     })
 }
 
