@@ -120,7 +120,7 @@ fn open(
         let size = parse_size(&options.size)?;
         let queue = queue::load_cached(&spec, since, use_cache)?.0;
         let loaded = check(
-            queue,
+            std::sync::Arc::new(queue),
             &profile,
             opts.maintainers.as_deref(),
             opts.data_dir.as_deref(),
@@ -151,8 +151,10 @@ fn open(
     let data_dir = opts.data_dir.clone();
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
-        let queue = queue::load_cached(&spec, since, use_cache)?.0;
-        progress.progress(queue.patches.len(), Some(queue.patches.len()), "checking");
+        let queue = std::sync::Arc::new(queue::load_cached(&spec, since, use_cache)?.0);
+        // The list shows at once; findings, owners and versions follow when the check is done.
+        progress.publish(std::sync::Arc::clone(&queue));
+        progress.progress(0, None, "checking");
         Ok(check(
             queue,
             &profile,
@@ -167,7 +169,7 @@ fn open(
 /// versions here and in the archive of reviewed patches under `data_dir`. An archive that
 /// cannot be read leaves the desk without it and says so (among the versions' problems).
 fn check(
-    mut queue: queue::Queue,
+    mut queue: std::sync::Arc<queue::Queue>,
     profile: &crate::policy::profile::Profile,
     maintainers: Option<&crate::maintainers::Maintainers>,
     data_dir: Option<&std::path::Path>,
@@ -177,8 +179,17 @@ fn check(
         Some(Err(e)) => (None, Some(format!("earlier versions not compared: {e}"))),
         None => (None, None),
     };
-    let (findings, owners, mut versions) =
-        super::filter::check_versions_beside(&mut queue, profile, maintainers, archive);
+    let (findings, owners, mut versions) = match archive {
+        // Compared beside the archive, the queue is extended for a while: the desk keeps
+        // showing its own copy meanwhile.
+        Some(archive) => super::filter::check_versions_beside(
+            std::sync::Arc::make_mut(&mut queue),
+            profile,
+            maintainers,
+            Some(archive),
+        ),
+        None => super::filter::check_versions(&queue, profile, maintainers),
+    };
     versions.families.problems.extend(problem);
     tui::Loaded {
         queue,

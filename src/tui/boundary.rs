@@ -251,7 +251,7 @@ pub enum Incoming {
     },
     /// A (possibly partial) queue to show now; `done` says whether loading has finished.
     Queue {
-        queue: Queue,
+        queue: std::sync::Arc<Queue>,
         findings: Vec<Vec<Finding>>,
         /// Each patch's MAINTAINERS sections and people (empty without a tree).
         owners: Vec<crate::maintainers::Lookup>,

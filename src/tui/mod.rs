@@ -47,6 +47,7 @@ use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset};
 use keymap::Keymap;
 use state::AppState;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 use update::{Effect, Incoming};
@@ -121,7 +122,7 @@ impl Options {
             crate::revisions::Versions::build(&queue, crate::revisions::link(&queue), &findings);
         Loaded {
             owners: self.owners(&queue),
-            queue,
+            queue: Arc::new(queue),
             findings,
             versions,
         }
@@ -232,11 +233,11 @@ impl LoadProgress {
         }
     }
 
-    /// Shows a partial queue now (the list fills while loading continues).
-    pub fn publish(&self, queue: Queue, findings: Vec<Vec<Finding>>) {
+    /// Shows the queue now, before its findings (the list fills while the check runs).
+    pub fn publish(&self, queue: Arc<Queue>) {
         let _ = self.tx.send(Incoming::Queue {
             queue,
-            findings,
+            findings: Vec::new(),
             owners: Vec::new(),
             versions: Default::default(),
             done: false,
@@ -261,7 +262,8 @@ pub fn run(
 /// MAINTAINERS lookup (empty without a tree).
 /// What a background load hands the desk: the queue and what was worked out about it.
 pub struct Loaded {
-    pub queue: Queue,
+    /// Shared with the desk, which may already show it while the check runs.
+    pub queue: Arc<Queue>,
     pub findings: Vec<Vec<Finding>>,
     /// Each patch's MAINTAINERS sections and people (empty without a tree).
     pub owners: Vec<crate::maintainers::Lookup>,

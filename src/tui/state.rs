@@ -296,7 +296,7 @@ pub struct AppState {
 impl AppState {
     /// A desk over `queue` with its findings.
     pub fn new(
-        queue: Queue,
+        queue: impl Into<Arc<Queue>>,
         findings: Vec<Vec<Finding>>,
         profile: &str,
         keymap: Keymap,
@@ -348,7 +348,8 @@ impl AppState {
 
     /// Replaces the queue (a load finished or published more), keeping the selection, the
     /// filter and the open patch where their keys still exist.
-    pub fn set_queue(&mut self, queue: Queue, mut findings: Vec<Vec<Finding>>) {
+    pub fn set_queue(&mut self, queue: impl Into<Arc<Queue>>, mut findings: Vec<Vec<Finding>>) {
+        let queue: Arc<Queue> = queue.into();
         findings.resize(queue.patches.len(), Vec::new());
         let selected_key = self
             .list
@@ -371,7 +372,7 @@ impl AppState {
         self.list.groups = list::groups(&queue);
         self.list.folded.clear();
         self.list.rows.clear();
-        self.queue = Arc::new(queue);
+        self.queue = queue;
         self.findings = Arc::new(findings);
         self.refilter(true);
         let find = |key: &Option<String>| {

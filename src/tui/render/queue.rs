@@ -96,6 +96,12 @@ fn reviews_text(r: Reviews) -> String {
 fn counts_spans(state: &AppState, c: Counts, width: usize) -> Vec<Span<'static>> {
     use crate::policy::Severity;
     let mut spans = Vec::new();
+    if state.loading.is_some() {
+        // Shown before its check: nothing is known yet, not "ok".
+        spans.push(Span::styled("…", state.theme.dim));
+        spans.push(Span::raw(" ".repeat(width.saturating_sub(1))));
+        return spans;
+    }
     let mut used = 0;
     for (n, sev, letter) in [
         (c.errors, Severity::Error, "E"),
@@ -150,6 +156,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
                 t,
                 l.done * 100 / t
             )),
+            _ if l.done == 0 => title.push_str(&format!("  · {}…", l.what)),
             _ => title.push_str(&format!("  · {} {}…", l.what, l.done)),
         }
     }

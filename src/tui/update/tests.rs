@@ -223,7 +223,7 @@ fn a_queue_arriving_keeps_the_selection() {
     receive(
         &mut s,
         Incoming::Queue {
-            queue: q,
+            queue: q.into(),
             findings: f,
             owners: Vec::new(),
             versions: Default::default(),
@@ -231,6 +231,69 @@ fn a_queue_arriving_keeps_the_selection() {
         },
     );
     assert_eq!(s.list.rows[s.list.selected], row);
+}
+
+#[test]
+fn a_queue_published_before_its_check_is_listed_and_keys_move_in_it() {
+    let (q, f) = sample::small_queue();
+    let mut s = AppState::new(
+        crate::queue::Queue::default(),
+        Vec::new(),
+        "generic",
+        Keymap::default_keymap(),
+        Theme::new(false),
+        chrono::Utc::now().fixed_offset(),
+    );
+    s.size = (140, 30);
+    s.loading = Some(crate::tui::state::Loading {
+        done: 0,
+        total: None,
+        what: "checking".into(),
+    });
+    let queue = std::sync::Arc::new(q);
+    let effects = receive(
+        &mut s,
+        Incoming::Queue {
+            queue: std::sync::Arc::clone(&queue),
+            findings: Vec::new(),
+            owners: Vec::new(),
+            versions: Default::default(),
+            done: false,
+        },
+    );
+    assert!(
+        effects.is_empty(),
+        "the desk opens only when the load is done"
+    );
+    assert!(s.loading.is_some());
+    assert!(!s.list.rows.is_empty());
+    keys(&mut s, "jj");
+    assert_eq!(s.list.selected, 2);
+    let shown = screen(&s);
+    assert!(shown.contains("checking…"), "{shown}");
+    // Before the check no row says "ok" (or any count): the findings are not known yet.
+    assert!(!shown.contains(" ok "), "{shown}");
+    assert!(shown.contains('…'));
+    let row = s.list.rows[s.list.selected];
+    let effects = receive(
+        &mut s,
+        Incoming::Queue {
+            queue,
+            findings: f,
+            owners: Vec::new(),
+            versions: Default::default(),
+            done: true,
+        },
+    );
+    assert_eq!(effects, vec![Effect::OpenDesk]);
+    assert!(s.loading.is_none());
+    assert_eq!(s.list.rows[s.list.selected], row, "the selection stays");
+    let shown = screen(&s);
+    assert!(!shown.contains("checking"), "{shown}");
+    assert!(
+        shown.contains("E1") || shown.contains("W1") || shown.contains(" ok "),
+        "{shown}"
+    );
 }
 
 #[test]
