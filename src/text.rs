@@ -10,7 +10,7 @@
 
 mod mapped;
 
-pub use mapped::{MapError, MappedText};
+pub use mapped::{MapError, MappedFile, MappedText};
 
 use serde::{Serialize, Serializer};
 use std::fmt;

@@ -26,7 +26,7 @@ use super::stamp::Stamp;
 use crate::mail::{Address, Message};
 use crate::patch::{AuthorSource, LazyDiff, Parsed, Patch, Subject, Trailer};
 use crate::source::{Skipped, SourceKind};
-use crate::text::{Buffer, MapError, MappedText, SharedText};
+use crate::text::{Buffer, MapError, MappedFile, SharedText};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -120,7 +120,7 @@ struct PatchMeta {
     problems: Vec<String>,
 }
 
-/// The meta, for writing. (It is read back field by field: see [`decode_checked`].)
+/// The meta, for writing. (It is read back field by field: see [`decode_meta`].)
 #[derive(Serialize)]
 struct MetaRef<'a> {
     patches: Vec<PatchMetaRef<'a>>,
@@ -441,18 +441,20 @@ pub fn decode(bytes: &[u8]) -> Result<CacheFile, String> {
         return Err("corrupt (checksum)".into());
     }
     let text = String::from_utf8(s.text.to_vec()).map_err(|_| NOT_UTF8.to_string())?;
-    decode_checked(s.header, s.meta, Arc::new(Buffer::Owned(text)), &|_| ())
+    let decoded = decode_meta(s.header, s.meta, &mut |_| ())?;
+    attach(decoded, &Arc::new(Buffer::Owned(text)))
 }
 
 const NOT_UTF8: &str = "corrupt (text not UTF-8)";
 
 /// Reads and decodes the cache file at `path` (`Err(None)`: there is none). The file is
-/// memory-mapped, not read into memory: each page is read once, for the checksum (and the
-/// text's UTF-8 check), and dropped; the meta is decoded straight from the map; a body's
-/// pages are read again only when it is looked at. Where the file cannot be mapped it is
-/// read whole.
+/// memory-mapped, not read into memory, and each page is read once and dropped: the text's
+/// for the checksum and the UTF-8 check, on every core but one, while the meta is decoded
+/// (and hashed) on that one. A body's pages are read again only when it is looked at.
+/// Where the file cannot be mapped it is read whole.
 pub fn read(path: &Path) -> Result<CacheFile, Option<String>> {
     use std::io::Read;
+    use xxhash_rust::xxh3::Xxh3;
     let mut file = std::fs::File::open(path).map_err(|_| None)?;
     let io = |e: std::io::Error| Some(format!("unreadable ({e})"));
     let size = file.metadata().map_err(io)?.len();
@@ -463,46 +465,61 @@ pub fn read(path: &Path) -> Result<CacheFile, Option<String>> {
         .map_err(io)?;
     let lens = prefix_lengths(&prefix)?;
     check_size(&lens, size)?;
-    let text_start = PREFIX as u64 + lens[0] + lens[1];
-    let text_end = text_start + lens[2];
-    let mapped = match MappedText::open(&file, text_start..text_end, CHUNK, chunk_sum) {
+    let mapped = match MappedFile::map(&file) {
         Ok(mapped) => mapped,
-        Err(MapError::NotUtf8) => return Err(Some(NOT_UTF8.into())),
-        Err(MapError::OutOfRange) => return Err(Some("truncated".into())),
-        Err(MapError::Io(_)) => {
+        Err(_) => {
             let bytes = std::fs::read(path).map_err(io)?;
             return Ok(decode(&bytes)?);
         }
     };
-    let (text, chunks) = mapped;
-    let text = Arc::new(Buffer::Mapped(text));
-    let Buffer::Mapped(map) = &*text else {
-        unreachable!("made mapped just above")
-    };
-    let s = sections(map.file())?;
-    let sum_ok = combine(&[s.prefix, s.header, s.meta], &chunks)[..] == *s.sum;
-    // Hashed, the meta's pages go; decoding reads them back a stretch at a time.
-    map.release(s.meta);
-    if !sum_ok {
+    let text_start = PREFIX + (lens[0] + lens[1]) as usize;
+    let text = text_start..text_start + lens[2] as usize;
+    let (text, meta) = mapped.into_text(text, CHUNK, chunk_sum, |file| {
+        let s = sections(file.bytes())?;
+        let mut hash = Xxh3::new();
+        hash.update(s.prefix);
+        hash.update(s.header);
+        // Each stretch of the meta is hashed once decoded, then its pages go.
+        let decoded = decode_meta(s.header, s.meta, &mut |part| {
+            hash.update(part);
+            file.release(part);
+        });
+        file.release(s.header);
+        let sum: [u8; CHECKSUM] = s.sum.try_into().map_err(|_| "truncated".to_string())?;
+        Ok::<_, String>((hash, decoded?, sum))
+    });
+    let (text, chunks) = text.map_err(|e| match e {
+        MapError::NotUtf8 => NOT_UTF8.to_string(),
+        MapError::OutOfRange => "truncated".to_string(),
+        MapError::Io(e) => format!("unreadable ({e})"),
+    })?;
+    let (mut hash, decoded, sum) = meta?;
+    for chunk in &chunks {
+        hash.update(chunk);
+    }
+    if hash.digest128().to_le_bytes() != sum {
         return Err(Some("corrupt (checksum)".into()));
     }
-    let decoded = decode_checked(s.header, s.meta, Arc::clone(&text), &|part| {
-        map.release(part)
-    });
-    map.release(s.header);
-    Ok(decoded?)
+    Ok(attach(decoded, &Arc::new(Buffer::Mapped(text)))?)
 }
 
-/// Decodes a cache file whose checksum has been checked, given its header, its meta and its
-/// text: the buffer every body slices.
-/// The meta is decoded one patch at a time, and `done` is handed each stretch of it once it
-/// has been decoded (to release its pages): the meta is never held twice.
-fn decode_checked(
-    header: &[u8],
-    meta: &[u8],
-    text: Arc<Buffer>,
-    done: &dyn Fn(&[u8]),
-) -> Result<CacheFile, String> {
+/// A cache file decoded but for its bodies and diffs: where each patch's are in the text,
+/// and its diff's paths.
+struct Decoded {
+    file: CacheFile,
+    placed: Vec<Placed>,
+}
+
+struct Placed {
+    body: (u64, u64),
+    diff: (u64, u64),
+    diff_paths: Vec<String>,
+}
+
+/// Decodes a cache file's header and meta, one patch at a time, handing `done` each
+/// stretch of the meta once it has been decoded, in order and once each (to hash it and
+/// release its pages): the meta is never held twice.
+fn decode_meta(header: &[u8], meta: &[u8], done: &mut dyn FnMut(&[u8])) -> Result<Decoded, String> {
     let header: Header =
         postcard::from_bytes(header).map_err(|e| format!("corrupt header: {e}"))?;
     if header.crate_version != env!("CARGO_PKG_VERSION") {
@@ -513,19 +530,16 @@ fn decode_checked(
         ));
     }
     let corrupt = |e: postcard::Error| format!("corrupt: {e}");
-    // The meta's fields in order (`MetaRef`), as postcard lays them out: a sequence is its length and
-    // then its elements.
+    // The meta's fields in order (`MetaRef`), as postcard lays them out: a sequence is its
+    // length and then its elements.
     let (count, mut rest) = postcard::take_from_bytes::<u64>(meta).map_err(corrupt)?;
     let mut released = 0;
-    let slice = |(start, len): (u64, u64)| {
-        usize::try_from(start)
-            .ok()
-            .zip(usize::try_from(len).ok())
-            .and_then(|(s, l)| SharedText::range(&text, s..s.checked_add(l)?))
-            .ok_or_else(|| "corrupt (a body or diff outside the text)".to_string())
-    };
     // (Each patch takes more than a byte: a corrupt count cannot ask for more room than that.)
-    let mut patches = Vec::with_capacity((count as usize).min(rest.len()));
+    let room = (count as usize).min(rest.len());
+    let mut patches = Vec::with_capacity(room);
+    let mut placed = Vec::with_capacity(room);
+    // Bodies and diffs are put in by `attach`; till then all share one empty text.
+    let empty = SharedText::default();
     for _ in 0..count {
         let (m, after) = postcard::take_from_bytes::<PatchMeta>(rest).map_err(corrupt)?;
         rest = after;
@@ -535,7 +549,12 @@ fn decode_checked(
             released = read;
         }
         let mut mail = m.mail;
-        mail.body = slice(m.body)?;
+        mail.body = empty.clone();
+        placed.push(Placed {
+            body: m.body,
+            diff: m.diff,
+            diff_paths: m.diff_paths,
+        });
         patches.push(Patch {
             key: m.key,
             mail,
@@ -555,7 +574,7 @@ fn decode_checked(
                 .collect(),
             trailer_start: m.trailer_start as usize,
             notes: m.notes,
-            diff: LazyDiff::from_stored(slice(m.diff)?, m.diff_paths),
+            diff: LazyDiff::default(),
             insertions: m.insertions as usize,
             deletions: m.deletions as usize,
             patch_id: m.patch_id,
@@ -566,13 +585,33 @@ fn decode_checked(
     let (entries, rest) = postcard::take_from_bytes(rest).map_err(corrupt)?;
     let (appendable, _) = postcard::take_from_bytes(rest).map_err(corrupt)?;
     done(&meta[released..]);
-    Ok(CacheFile {
-        header,
-        patches,
-        skipped,
-        entries,
-        appendable,
+    Ok(Decoded {
+        file: CacheFile {
+            header,
+            patches,
+            skipped,
+            entries,
+            appendable,
+        },
+        placed,
     })
+}
+
+/// Puts each patch's body and diff in, as slices of `text`.
+fn attach(decoded: Decoded, text: &Arc<Buffer>) -> Result<CacheFile, String> {
+    let Decoded { mut file, placed } = decoded;
+    let slice = |(start, len): (u64, u64)| {
+        usize::try_from(start)
+            .ok()
+            .zip(usize::try_from(len).ok())
+            .and_then(|(s, l)| SharedText::range(text, s..s.checked_add(l)?))
+            .ok_or_else(|| "corrupt (a body or diff outside the text)".to_string())
+    };
+    for (patch, placed) in file.patches.iter_mut().zip(placed) {
+        patch.mail.body = slice(placed.body)?;
+        patch.diff = LazyDiff::from_stored(slice(placed.diff)?, placed.diff_paths);
+    }
+    Ok(file)
 }
 
 /// `bytes` with its checksum made right, when its lengths add up (so the fuzzer reaches the
@@ -618,11 +657,11 @@ mod tests {
         assert!(s.meta.len() > 2 * CHUNK, "{} bytes of meta", s.meta.len());
         let text = Arc::new(Buffer::Owned(String::from_utf8(s.text.to_vec()).unwrap()));
         let stretches = std::sync::Mutex::new(Vec::new());
-        let done = |part: &[u8]| {
+        let mut done = |part: &[u8]| {
             let at = part.as_ptr() as usize - s.meta.as_ptr() as usize;
             stretches.lock().unwrap().push(at..at + part.len());
         };
-        let decoded = decode_checked(s.header, s.meta, text, &done).unwrap();
+        let decoded = attach(decode_meta(s.header, s.meta, &mut done).unwrap(), &text).unwrap();
         assert_eq!(
             format!("{:?}", decoded.patches),
             format!("{:?}", parsed.patches)

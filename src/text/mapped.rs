@@ -18,9 +18,14 @@ use rayon::prelude::*;
 use std::fs::File;
 use std::ops::Range;
 
+/// A file mapped read-only, its bytes not yet checked for anything.
+pub struct MappedFile {
+    map: Mmap,
+}
+
 /// Part of a mapped file, known to be UTF-8.
 pub struct MappedText {
-    map: Mmap,
+    file: MappedFile,
     range: Range<usize>,
 }
 
@@ -33,11 +38,82 @@ pub enum MapError {
     NotUtf8,
 }
 
+impl MappedFile {
+    pub fn map(file: &File) -> Result<MappedFile, MapError> {
+        // SAFETY: see the module's doc: only cache files are mapped, and they are never
+        // changed in place.
+        let map = unsafe { Mmap::map(file) }.map_err(MapError::Io)?;
+        Ok(MappedFile { map })
+    }
+
+    /// The whole file.
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Drops the pages of `part` (bytes of [`MappedFile::bytes`]) from the process, once
+    /// read: they are read back from the file if they are touched again.
+    pub fn release(&self, part: &[u8]) {
+        let at = (part.as_ptr() as usize).wrapping_sub(self.map.as_ptr() as usize);
+        if at <= self.map.len() && part.len() <= self.map.len() - at {
+            release(&self.map, at, part.len());
+        }
+    }
+
+    /// Checks, in parallel chunks of `chunk` bytes, that `range` of the file is UTF-8, and
+    /// makes it the text. Each chunk is handed to `visit` as well (to take a checksum, say)
+    /// while its pages are in memory, and its pages are released after: the bytes are read
+    /// once. `alongside` runs meanwhile, in parallel, over the file (to decode another part
+    /// of it, say). Returns the text and what `visit` gave for each chunk, in order, and
+    /// what `alongside` gave.
+    pub fn into_text<T, F, R, A>(
+        self,
+        range: Range<usize>,
+        chunk: usize,
+        visit: F,
+        alongside: A,
+    ) -> (Result<(MappedText, Vec<T>), MapError>, R)
+    where
+        T: Send,
+        F: Fn(&[u8]) -> T + Sync,
+        R: Send,
+        A: FnOnce(&MappedFile) -> R + Send,
+    {
+        let Some(bytes) = self.map.get(range.clone()) else {
+            return (Err(MapError::OutOfRange), alongside(&self));
+        };
+        let chunk = chunk.max(4);
+        let (results, beside) = rayon::join(
+            || {
+                bytes
+                    .par_chunks(chunk)
+                    .enumerate()
+                    .map(|(i, part)| {
+                        let out = visit(part);
+                        // Checked from the first character that starts in this chunk to the
+                        // first that starts in the next: each character is checked once, whole.
+                        let from = char_start(bytes, i * chunk);
+                        let to = char_start(bytes, (i * chunk + part.len()).min(bytes.len()));
+                        let valid = std::str::from_utf8(&bytes[from..to]).is_ok();
+                        release(&self.map, range.start + i * chunk, part.len());
+                        (out, valid)
+                    })
+                    .collect::<Vec<(T, bool)>>()
+            },
+            || alongside(&self),
+        );
+        if results.iter().any(|(_, valid)| !valid) {
+            return (Err(MapError::NotUtf8), beside);
+        }
+        let text = MappedText { file: self, range };
+        let outs = results.into_iter().map(|(out, _)| out).collect();
+        (Ok((text, outs)), beside)
+    }
+}
+
 impl MappedText {
-    /// Maps `range` of `file` and checks, in parallel chunks of `chunk` bytes, that it is
-    /// UTF-8, handing each chunk to `visit` as well (to take a checksum, say) while its
-    /// pages are in memory: the file's bytes are read once. Returns the text and what
-    /// `visit` gave for each chunk, in order.
+    /// Maps `range` of `file` and makes it the text ([`MappedFile::into_text`], with nothing
+    /// alongside).
     pub fn open<T, F>(
         file: &File,
         range: Range<u64>,
@@ -48,60 +124,26 @@ impl MappedText {
         T: Send,
         F: Fn(&[u8]) -> T + Sync,
     {
-        let len = file.metadata().map_err(MapError::Io)?.len();
-        if range.start > range.end || range.end > len {
-            return Err(MapError::OutOfRange);
-        }
         let start = usize::try_from(range.start).map_err(|_| MapError::OutOfRange)?;
         let end = usize::try_from(range.end).map_err(|_| MapError::OutOfRange)?;
-        // SAFETY: see the module's doc: only cache files are mapped, and they are never
-        // changed in place.
-        let map = unsafe { Mmap::map(file) }.map_err(MapError::Io)?;
-        let bytes = map.get(start..end).ok_or(MapError::OutOfRange)?;
-        let chunk = chunk.max(4);
-        let results: Vec<(T, bool)> = bytes
-            .par_chunks(chunk)
-            .enumerate()
-            .map(|(i, part)| {
-                let out = visit(part);
-                // Checked from the first character that starts in this chunk to the first
-                // that starts in the next: each character is checked once, whole.
-                let from = char_start(bytes, i * chunk);
-                let to = char_start(bytes, (i * chunk + part.len()).min(bytes.len()));
-                let valid = std::str::from_utf8(&bytes[from..to]).is_ok();
-                release(&map, start + i * chunk, part.len());
-                (out, valid)
-            })
-            .collect();
-        if results.iter().any(|(_, valid)| !valid) {
-            return Err(MapError::NotUtf8);
+        if start > end {
+            return Err(MapError::OutOfRange);
         }
-        let text = MappedText {
-            map,
-            range: start..end,
-        };
-        Ok((text, results.into_iter().map(|(out, _)| out).collect()))
+        MappedFile::map(file)?
+            .into_text(start..end, chunk, visit, |_| ())
+            .0
     }
 
     /// The whole mapped file, of which the text is a part.
-    pub fn file(&self) -> &[u8] {
-        &self.map
-    }
-
-    /// Drops the pages of `part` (bytes of [`MappedText::file`]) from the process, once read:
-    /// they are read back from the file if they are touched again.
-    pub fn release(&self, part: &[u8]) {
-        let at = (part.as_ptr() as usize).wrapping_sub(self.map.as_ptr() as usize);
-        if at <= self.map.len() && part.len() <= self.map.len() - at {
-            release(&self.map, at, part.len());
-        }
+    pub fn file(&self) -> &MappedFile {
+        &self.file
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        let bytes = &self.map[self.range.clone()];
-        // SAFETY: checked to be UTF-8 in `open` (every chunk, split on character starts),
-        // and the mapped file does not change (see the module's doc).
+        let bytes = &self.file.map[self.range.clone()];
+        // SAFETY: checked to be UTF-8 in `into_text` (every chunk, split on character
+        // starts), and the mapped file does not change (see the module's doc).
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 }
@@ -146,11 +188,11 @@ mod tests {
         assert_eq!(mapped.as_str(), &text[5..text.len() - 5]);
         assert_eq!(chunks.concat(), &text.as_bytes()[5..text.len() - 5]);
         assert!(chunks.iter().all(|c| c.len() <= 4));
-        assert_eq!(mapped.file(), text.as_bytes());
+        assert_eq!(mapped.file().bytes(), text.as_bytes());
         // Released pages read back the same; a part of another buffer is left alone.
-        mapped.release(&mapped.file()[1..9]);
-        mapped.release(b"elsewhere");
-        assert_eq!(mapped.file(), text.as_bytes());
+        mapped.file().release(&mapped.file().bytes()[1..9]);
+        mapped.file().release(b"elsewhere");
+        assert_eq!(mapped.file().bytes(), text.as_bytes());
         assert_eq!(mapped.as_str(), &text[5..text.len() - 5]);
     }
 
@@ -169,6 +211,28 @@ mod tests {
         let file = file_with("ab€".as_bytes());
         let got = MappedText::open(&file, 0..4, 2, |_| ());
         assert!(matches!(got, Err(MapError::NotUtf8)));
+    }
+
+    #[test]
+    fn the_work_alongside_sees_the_whole_file_whether_or_not_the_text_is_good() {
+        for (bytes, good) in [
+            (&b"head|textmore"[..], true),
+            (&b"head|te\xFFtmore"[..], false),
+        ] {
+            let file = file_with(bytes);
+            let map = MappedFile::map(&file).expect("maps");
+            let (text, beside) =
+                map.into_text(5..13, 4, |c: &[u8]| c.len(), |f| f.bytes()[..4].to_vec());
+            assert_eq!(beside, b"head");
+            match text {
+                Ok((text, lens)) => {
+                    assert!(good);
+                    assert_eq!(text.as_str(), "textmore");
+                    assert_eq!(lens, [4, 4]);
+                }
+                Err(e) => assert!(!good && matches!(e, MapError::NotUtf8)),
+            }
+        }
     }
 
     #[test]
