@@ -179,8 +179,9 @@ pub fn revisions(data: &[u8]) {
     assert!(seen_a.iter().chain(&seen_b).all(|&n| n == 1), "{pairs:?}");
 }
 
-/// The cache file decoder: any bytes are refused or decoded, never a panic; what decodes
-/// (once its checksum is made right) encodes and decodes again to the same patches.
+/// The cache file decoder: any bytes are refused or decoded, never a panic; read from a
+/// file (memory-mapped) they give what they give decoded in memory; what decodes (once its
+/// checksum is made right) encodes and decodes again to the same patches.
 pub fn cache(data: &[u8]) {
     use crate::cache::format;
     let _ = format::decode_header(data);
@@ -188,6 +189,17 @@ pub fn cache(data: &[u8]) {
     let Some(sealed) = format::reseal(data) else {
         return;
     };
+    if let Ok(mut file) = tempfile::NamedTempFile::new() {
+        use std::io::Write;
+        if file.write_all(&sealed).is_ok() {
+            let read = format::read(file.path()).map(|f| format!("{:?}", f.patches));
+            let decoded = format::decode(&sealed).map(|f| format!("{:?}", f.patches));
+            assert_eq!(read.is_ok(), decoded.is_ok(), "{read:?} / {decoded:?}");
+            if let (Ok(read), Ok(decoded)) = (read, decoded) {
+                assert_eq!(read, decoded);
+            }
+        }
+    }
     if let Ok(file) = format::decode(&sealed) {
         let (header, entries, appendable) = (file.header.clone(), file.entries, file.appendable);
         let parsed = file.parsed();

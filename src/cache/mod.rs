@@ -220,6 +220,9 @@ impl Cache {
         let appendable = cached.appendable;
         let mut parsed = cached.parsed();
         let tail = Parsed::from_loaded(reader.finish_part());
+        // Exactly the room needed: a list of patches grown by doubling would hold as much
+        // again as it has, empty.
+        parsed.patches.reserve_exact(tail.patches.len());
         parsed.patches.extend(tail.patches);
         parsed.skipped.extend(tail.skipped);
         if rewrite {
