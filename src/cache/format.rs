@@ -574,7 +574,7 @@ fn decode_meta(header: &[u8], meta: &[u8], done: &mut dyn FnMut(&[u8])) -> Resul
                 .collect(),
             trailer_start: m.trailer_start as usize,
             notes: m.notes,
-            diff: LazyDiff::default(),
+            diff: LazyDiff::from_stored(empty.clone(), Vec::new()),
             insertions: m.insertions as usize,
             deletions: m.deletions as usize,
             patch_id: m.patch_id,

@@ -112,33 +112,6 @@ impl MappedFile {
 }
 
 impl MappedText {
-    /// Maps `range` of `file` and makes it the text ([`MappedFile::into_text`], with nothing
-    /// alongside).
-    pub fn open<T, F>(
-        file: &File,
-        range: Range<u64>,
-        chunk: usize,
-        visit: F,
-    ) -> Result<(MappedText, Vec<T>), MapError>
-    where
-        T: Send,
-        F: Fn(&[u8]) -> T + Sync,
-    {
-        let start = usize::try_from(range.start).map_err(|_| MapError::OutOfRange)?;
-        let end = usize::try_from(range.end).map_err(|_| MapError::OutOfRange)?;
-        if start > end {
-            return Err(MapError::OutOfRange);
-        }
-        MappedFile::map(file)?
-            .into_text(start..end, chunk, visit, |_| ())
-            .0
-    }
-
-    /// The whole mapped file, of which the text is a part.
-    pub fn file(&self) -> &MappedFile {
-        &self.file
-    }
-
     /// The text.
     pub fn as_str(&self) -> &str {
         let bytes = &self.file.map[self.range.clone()];
@@ -171,6 +144,27 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    /// Maps `range` of `file` and makes it the text, with nothing alongside.
+    fn open<T, F>(
+        file: &File,
+        range: Range<u64>,
+        chunk: usize,
+        visit: F,
+    ) -> Result<(MappedText, Vec<T>), MapError>
+    where
+        T: Send,
+        F: Fn(&[u8]) -> T + Sync,
+    {
+        let start = usize::try_from(range.start).map_err(|_| MapError::OutOfRange)?;
+        let end = usize::try_from(range.end).map_err(|_| MapError::OutOfRange)?;
+        if start > end {
+            return Err(MapError::OutOfRange);
+        }
+        MappedFile::map(file)?
+            .into_text(start..end, chunk, visit, |_| ())
+            .0
+    }
+
     fn file_with(bytes: &[u8]) -> File {
         let mut file = tempfile::tempfile().expect("temp file");
         file.write_all(bytes).expect("write");
@@ -183,16 +177,15 @@ mod tests {
         let file = file_with(text.as_bytes());
         let body = 5..text.len() as u64 - 5;
         // Chunks of 4 bytes split the multi-byte characters in every way.
-        let (mapped, chunks) =
-            MappedText::open(&file, body.clone(), 4, |c: &[u8]| c.to_vec()).expect("maps");
+        let (mapped, chunks) = open(&file, body.clone(), 4, |c: &[u8]| c.to_vec()).expect("maps");
         assert_eq!(mapped.as_str(), &text[5..text.len() - 5]);
         assert_eq!(chunks.concat(), &text.as_bytes()[5..text.len() - 5]);
         assert!(chunks.iter().all(|c| c.len() <= 4));
-        assert_eq!(mapped.file().bytes(), text.as_bytes());
+        assert_eq!(mapped.file.bytes(), text.as_bytes());
         // Released pages read back the same; a part of another buffer is left alone.
-        mapped.file().release(&mapped.file().bytes()[1..9]);
-        mapped.file().release(b"elsewhere");
-        assert_eq!(mapped.file().bytes(), text.as_bytes());
+        mapped.file.release(&mapped.file.bytes()[1..9]);
+        mapped.file.release(b"elsewhere");
+        assert_eq!(mapped.file.bytes(), text.as_bytes());
         assert_eq!(mapped.as_str(), &text[5..text.len() - 5]);
     }
 
@@ -203,13 +196,13 @@ mod tests {
             let saved = bytes[at];
             bytes[at] = 0xFF;
             let file = file_with(&bytes);
-            let got = MappedText::open(&file, 0..bytes.len() as u64, 4, |_| ());
+            let got = open(&file, 0..bytes.len() as u64, 4, |_| ());
             assert!(matches!(got, Err(MapError::NotUtf8)), "byte {at}");
             bytes[at] = saved;
         }
         // A character cut off by the end of the range.
         let file = file_with("ab€".as_bytes());
-        let got = MappedText::open(&file, 0..4, 2, |_| ());
+        let got = open(&file, 0..4, 2, |_| ());
         assert!(matches!(got, Err(MapError::NotUtf8)));
     }
 
@@ -238,9 +231,9 @@ mod tests {
     #[test]
     fn a_range_outside_the_file_or_empty_is_handled() {
         let file = file_with(b"short");
-        let got = MappedText::open(&file, 2..9, 4, |_| ());
+        let got = open(&file, 2..9, 4, |_| ());
         assert!(matches!(got, Err(MapError::OutOfRange)));
-        let (empty, chunks) = MappedText::open(&file, 3..3, 4, |_| ()).expect("empty");
+        let (empty, chunks) = open(&file, 3..3, 4, |_| ()).expect("empty");
         assert_eq!(empty.as_str(), "");
         assert!(chunks.is_empty());
     }
