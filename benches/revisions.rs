@@ -49,7 +49,7 @@ fn main() {
             line.text = format!("{} /* v2 */", line.text.as_str()).into();
         }
         if k % 5 == 0 {
-            p.message = format!("{}\nReworded in v2.\n", p.message);
+            p.message = format!("{}\nReworded in v2.\n", p.message).into();
         }
     }
     v2.reverse();

@@ -156,7 +156,7 @@ pub fn revisions(data: &[u8]) {
         t.split("\n\n\n")
             .take(8)
             .map(|chunk| patch::Patch {
-                message: chunk.lines().next().unwrap_or("").to_string(),
+                message: chunk.lines().next().unwrap_or("").into(),
                 diff: patch::diff::parse(chunk).files.into(),
                 ..patch::Patch::default()
             })

@@ -99,6 +99,22 @@ impl SharedText {
         inside.then(|| (self.start - outer.start) as usize)
     }
 
+    /// The one slice of a buffer that covers every text of `parts`, when they are all slices
+    /// of that same buffer (`None` for none, or when they are not).
+    pub fn span<'a>(parts: impl IntoIterator<Item = &'a SharedText>) -> Option<SharedText> {
+        let mut parts = parts.into_iter();
+        let first = parts.next()?;
+        let mut span = first.clone();
+        for part in parts {
+            if !Arc::ptr_eq(&span.buf, &part.buf) {
+                return None;
+            }
+            span.start = span.start.min(part.start);
+            span.end = span.end.max(part.end);
+        }
+        Some(span)
+    }
+
     /// The text is part of a memory-mapped file (a cache read back), not of the heap.
     pub fn is_mapped(&self) -> bool {
         matches!(*self.buf, Buffer::Mapped(_))
@@ -114,9 +130,18 @@ impl SharedText {
     }
 }
 
+/// The empty buffer every empty [`SharedText::default`] shares (so an empty text allocates
+/// nothing).
+static EMPTY: std::sync::LazyLock<Arc<Buffer>> =
+    std::sync::LazyLock::new(|| Arc::new(Buffer::Owned(String::new())));
+
 impl Default for SharedText {
     fn default() -> Self {
-        SharedText::from(String::new())
+        SharedText {
+            buf: Arc::clone(&EMPTY),
+            start: 0,
+            end: 0,
+        }
     }
 }
 

@@ -3,15 +3,23 @@
 //! ```text
 //! magic "PDCACHE\n" | format version u32 | header length u32 | meta length u64 | text length u64
 //! header  postcard: crate version, source key (canonical path, kind, name), stamp
-//! meta    postcard: every message built into its patch model ([`crate::patch::Parsed`]):
-//!         the message without its body, the body's range in the text, the commit message,
-//!         trailers, notes, counts, patch-id and problems, the diff's range in the text and
-//!         its files' paths; the skipped messages, how many messages the source held, and
-//!         whether it is an mbox
-//! text    every body, one after the other (UTF-8); a diff that is not a slice of its body
-//!         follows the body
-//! XXH3-128 of everything before it (of the text: of its 4 MiB chunks' XXH3-128s, in parallel)
+//! meta    postcard: the patch count, where each block of 1,024 patches ends, then every
+//!         message built into its patch model ([`crate::patch::Parsed`]): the message without
+//!         its body and headers, trailers, counts, patch-id and problems, the ranges in the
+//!         text of its body, diff, commit message, notes and headers, and its diff's paths;
+//!         then the skipped messages, how many messages the source held, and whether it is
+//!         an mbox
+//! text    per patch: its body; its diff when that is not a slice of the body; its commit
+//!         message; its notes when they are not a slice of the body; its headers' names and
+//!         values (UTF-8)
+//! sums    XXH3-128 of the prefix, the header and the XXH3-128s of the meta's 4 MiB chunks;
+//!         XXH3-128 of the XXH3-128s of the text's 4 MiB chunks (so each is hashed in
+//!         parallel, and the meta is known good before a byte of it is decoded)
 //! ```
+//!
+//! Every long text of a patch is in the text, so reading the file back allocates nothing
+//! for it: the commit message, the notes and the headers are slices of the map like the
+//! body. The blocks let the meta be decoded on every core.
 //!
 //! Keeping the built patches, not only the messages, means that reopening a source parses
 //! no mail at all: no body split, no trailer parse, no diff count or patch-id.
@@ -35,10 +43,14 @@ use std::sync::Arc;
 
 pub const MAGIC: &[u8; 8] = b"PDCACHE\n";
 /// Bumped whenever the layout or anything serialised in it changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 const PREFIX: usize = 8 + 4 + 4 + 8 + 8;
 const CHECKSUM: usize = 16;
+/// The two checksums at the end: the meta's, then the text's.
+pub const SUMS: usize = 2 * CHECKSUM;
 const CHUNK: usize = 4 << 20;
+/// Patches per block of the meta (each block is decoded on its own).
+const BLOCK: usize = 1024;
 
 /// Which source a cache file belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,11 +97,16 @@ struct PatchMetaRef<'a> {
     author: &'a Address,
     author_source: AuthorSource,
     date: Option<DateTime<FixedOffset>>,
-    message: &'a str,
+    /// The commit message's range in the text.
+    message: (u64, u64),
     /// Key, value and line of each trailer.
     trailers: Vec<(&'a str, &'a str, u64)>,
     trailer_start: u64,
-    notes: &'a str,
+    /// The notes' range in the text.
+    notes: (u64, u64),
+    /// Where the headers' names and values are in the text, each as its offset and length
+    /// from there.
+    headers: (u64, Vec<HeaderAt>),
     /// The diff's range in the text.
     diff: (u64, u64),
     diff_paths: &'a [String],
@@ -108,10 +125,11 @@ struct PatchMeta {
     author: Address,
     author_source: AuthorSource,
     date: Option<DateTime<FixedOffset>>,
-    message: String,
+    message: (u64, u64),
     trailers: Vec<(String, String, u64)>,
     trailer_start: u64,
-    notes: String,
+    notes: (u64, u64),
+    headers: (u64, Vec<HeaderAt>),
     diff: (u64, u64),
     diff_paths: Vec<String>,
     insertions: u64,
@@ -120,13 +138,40 @@ struct PatchMeta {
     problems: Vec<String>,
 }
 
-/// The meta, for writing. (It is read back field by field: see [`decode_meta`].)
-#[derive(Serialize)]
+/// A header's name and value in the text: offset and length of each, from where the
+/// message's headers start.
+type HeaderAt = [u32; 4];
+
+/// The meta, for writing (it is written part by part: see [`Encoded::write_to`], and read
+/// back so: see [`decode_meta`]).
 struct MetaRef<'a> {
     patches: Vec<PatchMetaRef<'a>>,
+    /// Where each block of [`BLOCK`] patches ends, from the first patch's start.
+    block_ends: Vec<u64>,
     skipped: &'a [Skipped],
     entries: usize,
     appendable: bool,
+}
+
+impl MetaRef<'_> {
+    /// Serialises the meta to `out`, part by part, in its order.
+    fn write<W: std::io::Write>(&self, mut out: W) -> postcard::Result<W> {
+        out = postcard::to_io(&(self.patches.len() as u64), out)?;
+        out = postcard::to_io(&self.block_ends, out)?;
+        for patch in &self.patches {
+            out = postcard::to_io(patch, out)?;
+        }
+        postcard::to_io(&(self.skipped, self.entries, self.appendable), out)
+    }
+}
+
+/// The length of `value` serialised.
+fn serialized_len<T: Serialize + ?Sized>(value: &T) -> Option<usize> {
+    postcard::serialize_with_flavor::<_, postcard::ser_flavors::Size, usize>(
+        value,
+        postcard::ser_flavors::Size::default(),
+    )
+    .ok()
 }
 
 /// A decoded cache file.
@@ -152,47 +197,115 @@ impl CacheFile {
     }
 }
 
-/// Where each part of the text goes: the bodies one after the other, a diff that is not a
-/// slice of its body right after that body.
-struct TextPlan<'a> {
-    /// Body and diff range of each patch.
-    ranges: Vec<((u64, u64), (u64, u64))>,
-    /// The pieces of the text, in order.
-    pieces: Vec<&'a str>,
+/// Where one patch's texts are in the text.
+struct Placement {
+    body: (u64, u64),
+    diff: (u64, u64),
+    message: (u64, u64),
+    notes: (u64, u64),
+    headers_at: u64,
+    headers: Vec<HeaderAt>,
+}
+
+/// Where each part of the text goes (see the module's layout).
+struct TextPlan {
+    placements: Vec<Placement>,
+    /// The pieces of the text, in order (shared with the patches, or made for the file).
+    pieces: Vec<SharedText>,
     len: u64,
 }
 
-fn plan_text(patches: &[Patch]) -> Option<TextPlan<'_>> {
+impl TextPlan {
+    /// Puts `piece` at the end of the text; its range.
+    fn push(&mut self, piece: SharedText) -> (u64, u64) {
+        let range = (self.len, piece.len() as u64);
+        self.len += range.1;
+        self.pieces.push(piece);
+        range
+    }
+
+    /// `part`'s range: inside `within` (already placed at `at`) when it is a slice of it,
+    /// else put at the end.
+    fn place_in(&mut self, part: &SharedText, within: &SharedText, at: u64) -> (u64, u64) {
+        match part.offset_in(within) {
+            Some(offset) => (at + offset as u64, part.len() as u64),
+            None => self.push(part.clone()),
+        }
+    }
+
+    /// The message's headers, put at the end as one piece: the buffer they already fill
+    /// when they do (as a mail read gives them), else one made of them.
+    fn place_headers(&mut self, headers: &[(SharedText, SharedText)]) -> (u64, Vec<HeaderAt>) {
+        if headers.is_empty() {
+            return (self.len, Vec::new());
+        }
+        let texts = || headers.iter().flat_map(|(name, value)| [name, value]);
+        let total: usize = texts().map(|t| t.len()).sum();
+        let shared = SharedText::span(texts()).filter(|span| span.len() == total);
+        let mut placed = Vec::with_capacity(headers.len());
+        let block = match shared {
+            Some(block) => {
+                let at = |t: &SharedText| t.offset_in(&block).unwrap_or_default() as u32;
+                for (name, value) in headers {
+                    placed.push([at(name), name.len() as u32, at(value), value.len() as u32]);
+                }
+                block
+            }
+            None => {
+                let mut text = String::with_capacity(total);
+                for (name, value) in headers {
+                    let at = text.len() as u32;
+                    text.push_str(name);
+                    text.push_str(value);
+                    placed.push([
+                        at,
+                        name.len() as u32,
+                        at + name.len() as u32,
+                        value.len() as u32,
+                    ]);
+                }
+                SharedText::from(text)
+            }
+        };
+        (self.push(block).0, placed)
+    }
+}
+
+fn plan_text(patches: &[Patch]) -> Option<TextPlan> {
     let mut plan = TextPlan {
-        ranges: Vec::with_capacity(patches.len()),
-        pieces: Vec::with_capacity(patches.len()),
+        placements: Vec::with_capacity(patches.len()),
+        pieces: Vec::with_capacity(patches.len() * 4),
         len: 0,
     };
     for p in patches {
         let (diff_text, _) = p.diff.stored()?;
-        let body = (plan.len, p.mail.body.len() as u64);
-        plan.pieces.push(p.mail.body.as_str());
-        plan.len += body.1;
-        let diff = match diff_text.offset_in(&p.mail.body) {
-            Some(at) => (body.0 + at as u64, diff_text.len() as u64),
-            None => {
-                let at = plan.len;
-                plan.pieces.push(diff_text.as_str());
-                plan.len += diff_text.len() as u64;
-                (at, diff_text.len() as u64)
-            }
-        };
-        plan.ranges.push((body, diff));
+        let body = plan.push(p.mail.body.clone());
+        let diff = plan.place_in(diff_text, &p.mail.body, body.0);
+        let message = plan.push(p.message.clone());
+        let notes = plan.place_in(&p.notes, &p.mail.body, body.0);
+        let (headers_at, headers) = plan.place_headers(&p.mail.headers);
+        plan.placements.push(Placement {
+            body,
+            diff,
+            message,
+            notes,
+            headers_at,
+            headers,
+        });
     }
     Some(plan)
 }
 
-/// The XXH3-128 of `parts` and then of the text made of `pieces` (one after the other), the
-/// text hashed as the XXH3-128s of its 4 MiB chunks, in parallel; the pieces are never
-/// joined. (It finds a torn or altered file; nothing here needs a cryptographic hash, and
-/// SHA-1 took a third of a reopen.)
-fn checksum(parts: &[&[u8]], pieces: &[&[u8]]) -> [u8; CHECKSUM] {
-    combine(parts, &chunk_sums(pieces))
+/// The file's two checksums: the XXH3-128 of `parts` (the prefix and header) and of the
+/// XXH3-128s of the 4 MiB chunks of `meta`; then the XXH3-128 of the XXH3-128s of the 4 MiB
+/// chunks of the text made of `pieces` (one after the other), each in parallel; the pieces
+/// are never joined. (They find a torn or altered file; nothing here needs a cryptographic
+/// hash, and SHA-1 took a third of a reopen.)
+fn checksum(parts: &[&[u8]], meta: &[u8], pieces: &[&[u8]]) -> [u8; SUMS] {
+    let mut sums = [0; SUMS];
+    sums[..CHECKSUM].copy_from_slice(&combine(parts, &chunk_sums(&[meta])));
+    sums[CHECKSUM..].copy_from_slice(&combine(&[], &chunk_sums(pieces)));
+    sums
 }
 
 /// The checksums of the 4 MiB chunks of the text made of `pieces`, in parallel.
@@ -231,60 +344,81 @@ fn chunk_sum(chunk: &[u8]) -> [u8; CHECKSUM] {
     xxhash_rust::xxh3::xxh3_128(chunk).to_le_bytes()
 }
 
-/// The checksum of `parts` followed by the text whose chunks have the checksums `chunks`.
-fn combine(parts: &[&[u8]], chunks: &[[u8; CHECKSUM]]) -> [u8; CHECKSUM] {
-    use xxhash_rust::xxh3::Xxh3;
-    let mut h = Xxh3::new();
-    for p in parts {
+/// The checksum of `parts` followed by the checksums `sums` of some chunks.
+fn combine(parts: &[&[u8]], sums: &[[u8; CHECKSUM]]) -> [u8; CHECKSUM] {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for p in parts.iter().copied().chain(sums.iter().map(|s| &s[..])) {
         h.update(p);
-    }
-    for c in chunks {
-        h.update(c);
     }
     h.digest128().to_le_bytes()
 }
 
 /// A cache file ready to be written: its prefix and header, its meta (still to be
 /// serialised: it is written as it is serialised, never held whole), the pieces its text is
-/// made of (borrowed from the patches: the text is never gathered in memory) and the
+/// made of (shared with the patches: the text is never gathered in memory) and the
 /// checksums of the text's chunks.
 pub struct Encoded<'a> {
     head: Vec<u8>,
     meta: MetaRef<'a>,
-    pieces: Vec<&'a str>,
+    pieces: Vec<SharedText>,
     chunks: Vec<[u8; CHECKSUM]>,
 }
 
 impl Encoded<'_> {
     /// Writes the file, each body copied once, straight to `out`.
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let mut hashed = Hashed {
-            out,
-            hash: xxhash_rust::xxh3::Xxh3::new(),
-        };
-        std::io::Write::write_all(&mut hashed, &self.head)?;
-        let hashed = postcard::to_io(&self.meta, hashed).map_err(std::io::Error::other)?;
-        let (out, mut hash) = (hashed.out, hashed.hash);
+        out.write_all(&self.head)?;
+        let chunked = self
+            .meta
+            .write(Chunked::new(out))
+            .map_err(std::io::Error::other)?;
+        let (out, meta_chunks) = chunked.finish();
         for piece in &self.pieces {
             out.write_all(piece.as_bytes())?;
         }
-        for chunk in &self.chunks {
-            hash.update(chunk);
-        }
-        out.write_all(&hash.digest128().to_le_bytes())
+        out.write_all(&combine(&[&self.head], &meta_chunks))?;
+        out.write_all(&combine(&[], &self.chunks))
     }
 }
 
-/// A writer that hashes what it passes on.
-struct Hashed<'w> {
+/// A writer that passes on what it is given and sums it in 4 MiB chunks ([`chunk_sum`]).
+struct Chunked<'w> {
     out: &'w mut dyn std::io::Write,
     hash: xxhash_rust::xxh3::Xxh3,
+    in_chunk: usize,
+    sums: Vec<[u8; CHECKSUM]>,
 }
 
-impl std::io::Write for Hashed<'_> {
+impl<'w> Chunked<'w> {
+    fn new(out: &'w mut dyn std::io::Write) -> Self {
+        Chunked {
+            out,
+            hash: xxhash_rust::xxh3::Xxh3::new(),
+            in_chunk: 0,
+            sums: Vec::new(),
+        }
+    }
+
+    /// The writer back, and the sums of the chunks written (the last may be shorter).
+    fn finish(mut self) -> (&'w mut dyn std::io::Write, Vec<[u8; CHECKSUM]>) {
+        if self.in_chunk > 0 {
+            self.sums.push(self.hash.digest128().to_le_bytes());
+        }
+        (self.out, self.sums)
+    }
+}
+
+impl std::io::Write for Chunked<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(buf)?;
+        let room = CHUNK - self.in_chunk;
+        let n = self.out.write(&buf[..buf.len().min(room)])?;
         self.hash.update(&buf[..n]);
+        self.in_chunk += n;
+        if self.in_chunk == CHUNK {
+            self.sums.push(self.hash.digest128().to_le_bytes());
+            self.hash.reset();
+            self.in_chunk = 0;
+        }
         Ok(n)
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -313,28 +447,33 @@ pub fn prepare<'a>(
     entries: usize,
     appendable: bool,
 ) -> Option<Encoded<'a>> {
-    let plan = plan_text(&parsed.patches)?;
-    let patches = parsed
+    let TextPlan {
+        placements,
+        pieces,
+        len: text_len,
+    } = plan_text(&parsed.patches)?;
+    let patches: Vec<PatchMetaRef<'a>> = parsed
         .patches
         .iter()
-        .zip(&plan.ranges)
-        .map(|(p, &(body, diff))| PatchMetaRef {
+        .zip(placements)
+        .map(|(p, at)| PatchMetaRef {
             key: &p.key,
             mail: &p.mail,
-            body,
+            body: at.body,
             subject: &p.subject,
             author: &p.author,
             author_source: p.author_source,
             date: p.date,
-            message: &p.message,
+            message: at.message,
             trailers: p
                 .trailers
                 .iter()
                 .map(|t| (t.key.as_str(), t.value.as_str(), t.line as u64))
                 .collect(),
             trailer_start: p.trailer_start as u64,
-            notes: &p.notes,
-            diff,
+            notes: at.notes,
+            headers: (at.headers_at, at.headers),
+            diff: at.diff,
             diff_paths: p.diff.stored().map_or(&[][..], |(_, paths)| paths),
             insertions: p.insertions as u64,
             deletions: p.deletions as u64,
@@ -342,32 +481,41 @@ pub fn prepare<'a>(
             problems: &p.problems,
         })
         .collect();
+    // The lengths go first, so each patch is serialised twice: once to count, once to write.
+    let mut block_ends = Vec::with_capacity(patches.len().div_ceil(BLOCK));
+    let mut end = 0u64;
+    for block in patches.chunks(BLOCK) {
+        for patch in block {
+            end += serialized_len(patch)? as u64;
+        }
+        block_ends.push(end);
+    }
     let meta = MetaRef {
         patches,
+        block_ends,
         skipped: &parsed.skipped,
         entries,
         appendable,
     };
+    let meta_len = (serialized_len(&(meta.patches.len() as u64))?
+        + serialized_len(&meta.block_ends)?
+        + serialized_len(&(meta.skipped, meta.entries, meta.appendable))?)
+        as u64
+        + end;
     let header = postcard::to_stdvec(header).ok()?;
-    // Its length goes first, so the meta is serialised twice: once to count, once to write.
-    let meta_len = postcard::serialize_with_flavor::<_, postcard::ser_flavors::Size, usize>(
-        &meta,
-        postcard::ser_flavors::Size::default(),
-    )
-    .ok()?;
     let mut head = Vec::with_capacity(PREFIX + header.len());
     head.extend_from_slice(MAGIC);
     head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     head.extend_from_slice(&(header.len() as u32).to_le_bytes());
-    head.extend_from_slice(&(meta_len as u64).to_le_bytes());
-    head.extend_from_slice(&plan.len.to_le_bytes());
+    head.extend_from_slice(&meta_len.to_le_bytes());
+    head.extend_from_slice(&text_len.to_le_bytes());
     head.extend_from_slice(&header);
-    let bytes: Vec<&[u8]> = plan.pieces.iter().map(|p| p.as_bytes()).collect();
+    let bytes: Vec<&[u8]> = pieces.iter().map(|p| p.as_bytes()).collect();
     Some(Encoded {
         head,
         meta,
         chunks: chunk_sums(&bytes),
-        pieces: plan.pieces,
+        pieces,
     })
 }
 
@@ -404,7 +552,7 @@ fn prefix_lengths(bytes: &[u8]) -> Result<[u64; 3], String> {
 fn check_size(lens: &[u64; 3], size: u64) -> Result<(), String> {
     let total = lens
         .iter()
-        .try_fold(PREFIX as u64 + CHECKSUM as u64, |a, &l| a.checked_add(l));
+        .try_fold(PREFIX as u64 + SUMS as u64, |a, &l| a.checked_add(l));
     match total {
         Some(t) if t == size => Ok(()),
         Some(t) if t > size => Err("truncated".into()),
@@ -437,24 +585,23 @@ pub fn decode_header(bytes: &[u8]) -> Result<Header, String> {
 /// A cache file's content, or why it cannot be used.
 pub fn decode(bytes: &[u8]) -> Result<CacheFile, String> {
     let s = sections(bytes)?;
-    if checksum(&[s.prefix, s.header, s.meta], &[s.text])[..] != *s.sum {
+    if checksum(&[s.prefix, s.header], s.meta, &[s.text])[..] != *s.sum {
         return Err("corrupt (checksum)".into());
     }
     let text = String::from_utf8(s.text.to_vec()).map_err(|_| NOT_UTF8.to_string())?;
-    let decoded = decode_meta(s.header, s.meta, &mut |_| ())?;
+    let decoded = decode_meta(s.header, s.meta, &|_| ())?;
     attach(decoded, &Arc::new(Buffer::Owned(text)))
 }
 
 const NOT_UTF8: &str = "corrupt (text not UTF-8)";
 
 /// Reads and decodes the cache file at `path` (`Err(None)`: there is none). The file is
-/// memory-mapped, not read into memory, and each page is read once and dropped: the text's
-/// for the checksum and the UTF-8 check, on every core but one, while the meta is decoded
-/// (and hashed) on that one. A body's pages are read again only when it is looked at.
-/// Where the file cannot be mapped it is read whole.
+/// memory-mapped, not read into memory, and each page is read once and dropped, all on every
+/// core: the text's for the checksum and the UTF-8 check, the meta's for the checksum and
+/// then to be decoded block by block. A body's pages are read again only when it is looked
+/// at. Where the file cannot be mapped it is read whole.
 pub fn read(path: &Path) -> Result<CacheFile, Option<String>> {
     use std::io::Read;
-    use xxhash_rust::xxh3::Xxh3;
     let mut file = std::fs::File::open(path).map_err(|_| None)?;
     let io = |e: std::io::Error| Some(format!("unreadable ({e})"));
     let size = file.metadata().map_err(io)?.len();
@@ -476,50 +623,52 @@ pub fn read(path: &Path) -> Result<CacheFile, Option<String>> {
     let text = text_start..text_start + lens[2] as usize;
     let (text, meta) = mapped.into_text(text, CHUNK, chunk_sum, |file| {
         let s = sections(file.bytes())?;
-        let mut hash = Xxh3::new();
-        hash.update(s.prefix);
-        hash.update(s.header);
-        // Each stretch of the meta is hashed once decoded, then its pages go.
-        let decoded = decode_meta(s.header, s.meta, &mut |part| {
-            hash.update(part);
-            file.release(part);
-        });
+        let sums: Vec<_> = s.meta.par_chunks(CHUNK).map(chunk_sum).collect();
+        if combine(&[s.prefix, s.header], &sums)[..] != s.sum[..CHECKSUM] {
+            return Err("corrupt (checksum)".to_string());
+        }
+        // Each block of the meta goes once decoded.
+        let decoded = decode_meta(s.header, s.meta, &|part| file.release(part));
         file.release(s.header);
-        let sum: [u8; CHECKSUM] = s.sum.try_into().map_err(|_| "truncated".to_string())?;
-        Ok::<_, String>((hash, decoded?, sum))
+        Ok((decoded?, s.sum[CHECKSUM..].to_vec()))
     });
-    let (text, chunks) = text.map_err(|e| match e {
+    let (text, text_sums) = text.map_err(|e| match e {
         MapError::NotUtf8 => NOT_UTF8.to_string(),
         MapError::OutOfRange => "truncated".to_string(),
         MapError::Io(e) => format!("unreadable ({e})"),
     })?;
-    let (mut hash, decoded, sum) = meta?;
-    for chunk in &chunks {
-        hash.update(chunk);
-    }
-    if hash.digest128().to_le_bytes() != sum {
+    let (decoded, text_sum) = meta?;
+    if combine(&[], &text_sums)[..] != text_sum[..] {
         return Err(Some("corrupt (checksum)".into()));
     }
     Ok(attach(decoded, &Arc::new(Buffer::Mapped(text)))?)
 }
 
-/// A cache file decoded but for its bodies and diffs: where each patch's are in the text,
-/// and its diff's paths.
+/// A cache file decoded but for the texts of its patches: where each patch's are in the
+/// text, and its diff's paths.
 struct Decoded {
     file: CacheFile,
     placed: Vec<Placed>,
 }
 
+#[derive(Default)]
 struct Placed {
     body: (u64, u64),
     diff: (u64, u64),
+    message: (u64, u64),
+    notes: (u64, u64),
+    headers: (u64, Vec<HeaderAt>),
     diff_paths: Vec<String>,
 }
 
-/// Decodes a cache file's header and meta, one patch at a time, handing `done` each
-/// stretch of the meta once it has been decoded, in order and once each (to hash it and
-/// release its pages): the meta is never held twice.
-fn decode_meta(header: &[u8], meta: &[u8], done: &mut dyn FnMut(&[u8])) -> Result<Decoded, String> {
+/// Decodes a cache file's header and meta, its blocks of patches on every core, handing
+/// `done` each part of the meta once it has been decoded, once each (to release its pages):
+/// the meta is never held twice.
+fn decode_meta(
+    header: &[u8],
+    meta: &[u8],
+    done: &(dyn Fn(&[u8]) + Sync),
+) -> Result<Decoded, String> {
     let header: Header =
         postcard::from_bytes(header).map_err(|e| format!("corrupt header: {e}"))?;
     if header.crate_version != env!("CARGO_PKG_VERSION") {
@@ -530,61 +679,49 @@ fn decode_meta(header: &[u8], meta: &[u8], done: &mut dyn FnMut(&[u8])) -> Resul
         ));
     }
     let corrupt = |e: postcard::Error| format!("corrupt: {e}");
-    // The meta's fields in order (`MetaRef`), as postcard lays them out: a sequence is its
-    // length and then its elements.
-    let (count, mut rest) = postcard::take_from_bytes::<u64>(meta).map_err(corrupt)?;
-    let mut released = 0;
-    // (Each patch takes more than a byte: a corrupt count cannot ask for more room than that.)
-    let room = (count as usize).min(rest.len());
-    let mut patches = Vec::with_capacity(room);
-    let mut placed = Vec::with_capacity(room);
-    // Bodies and diffs are put in by `attach`; till then all share one empty text.
-    let empty = SharedText::default();
-    for _ in 0..count {
-        let (m, after) = postcard::take_from_bytes::<PatchMeta>(rest).map_err(corrupt)?;
-        rest = after;
-        let read = meta.len() - rest.len();
-        if read - released >= CHUNK {
-            done(&meta[released..read]);
-            released = read;
-        }
-        let mut mail = m.mail;
-        mail.body = empty.clone();
-        placed.push(Placed {
-            body: m.body,
-            diff: m.diff,
-            diff_paths: m.diff_paths,
-        });
-        patches.push(Patch {
-            key: m.key,
-            mail,
-            subject: m.subject,
-            author: m.author,
-            author_source: m.author_source,
-            date: m.date,
-            message: m.message,
-            trailers: m
-                .trailers
-                .into_iter()
-                .map(|(key, value, line)| Trailer {
-                    key,
-                    value,
-                    line: line as usize,
-                })
-                .collect(),
-            trailer_start: m.trailer_start as usize,
-            notes: m.notes,
-            diff: LazyDiff::from_stored(empty.clone(), Vec::new()),
-            insertions: m.insertions as usize,
-            deletions: m.deletions as usize,
-            patch_id: m.patch_id,
-            problems: m.problems,
-        });
+    // The meta's parts in order (`MetaRef::write`).
+    let (count, rest) = postcard::take_from_bytes::<u64>(meta).map_err(corrupt)?;
+    let (block_ends, patches) = postcard::take_from_bytes::<Vec<u64>>(rest).map_err(corrupt)?;
+    let lead = &meta[..meta.len() - patches.len()];
+    if block_ends.len() as u64 != count.div_ceil(BLOCK as u64) {
+        return Err("corrupt (its blocks do not hold its patches)".into());
     }
-    let (skipped, rest) = postcard::take_from_bytes(rest).map_err(corrupt)?;
-    let (entries, rest) = postcard::take_from_bytes(rest).map_err(corrupt)?;
-    let (appendable, _) = postcard::take_from_bytes(rest).map_err(corrupt)?;
-    done(&meta[released..]);
+    let mut blocks = Vec::with_capacity(block_ends.len());
+    let mut start = 0;
+    for &end in &block_ends {
+        let end = usize::try_from(end).unwrap_or(usize::MAX);
+        if end < start || end > patches.len() {
+            return Err("corrupt (a block outside the meta)".into());
+        }
+        blocks.push(&patches[start..end]);
+        start = end;
+    }
+    let tail = &patches[start..];
+    // (The meta's checksum is good, so the count is what was written; and a patch takes
+    // more than a byte.)
+    let count = usize::try_from(count)
+        .ok()
+        .filter(|&n| n <= patches.len())
+        .ok_or("corrupt (more patches than the meta can hold)")?;
+    // Each block is decoded into its own stretch of the lists: no patch is moved after.
+    let mut decoded = Vec::new();
+    decoded.resize_with(count, Patch::default);
+    let mut placed = Vec::new();
+    placed.resize_with(count, Placed::default);
+    decoded
+        .par_chunks_mut(BLOCK)
+        .zip(placed.par_chunks_mut(BLOCK))
+        .zip(blocks.par_iter())
+        .try_for_each(|((patches, placed), block)| {
+            decode_block(block, patches, placed).map_err(corrupt)?;
+            done(block);
+            Ok::<_, String>(())
+        })?;
+    let ((skipped, entries, appendable), _) =
+        postcard::take_from_bytes::<(Vec<Skipped>, usize, bool)>(tail).map_err(corrupt)?;
+    done(lead);
+    done(tail);
+    let patches = decoded;
     Ok(Decoded {
         file: CacheFile {
             header,
@@ -597,7 +734,63 @@ fn decode_meta(header: &[u8], meta: &[u8], done: &mut dyn FnMut(&[u8])) -> Resul
     })
 }
 
-/// Puts each patch's body and diff in, as slices of `text`.
+/// Decodes one block of the meta into `patches` and where their texts are into `placed`
+/// (as many as there are patches); the texts are still to be attached.
+fn decode_block(
+    mut block: &[u8],
+    patches: &mut [Patch],
+    placed: &mut [Placed],
+) -> postcard::Result<()> {
+    // Till `attach` every text is the one shared empty text.
+    let empty = SharedText::default();
+    for (patch_slot, placed_slot) in patches.iter_mut().zip(placed) {
+        let (m, after) = postcard::take_from_bytes::<PatchMeta>(block)?;
+        block = after;
+        let mut mail = m.mail;
+        mail.body = empty.clone();
+        let patch = Patch {
+            key: m.key,
+            mail,
+            subject: m.subject,
+            author: m.author,
+            author_source: m.author_source,
+            date: m.date,
+            message: empty.clone(),
+            trailers: m
+                .trailers
+                .into_iter()
+                .map(|(key, value, line)| Trailer {
+                    key,
+                    value,
+                    line: line as usize,
+                })
+                .collect(),
+            trailer_start: m.trailer_start as usize,
+            notes: empty.clone(),
+            diff: LazyDiff::from_stored(empty.clone(), Vec::new()),
+            insertions: m.insertions as usize,
+            deletions: m.deletions as usize,
+            patch_id: m.patch_id,
+            problems: m.problems,
+        };
+        *placed_slot = Placed {
+            body: m.body,
+            diff: m.diff,
+            message: m.message,
+            notes: m.notes,
+            headers: m.headers,
+            diff_paths: m.diff_paths,
+        };
+        *patch_slot = patch;
+    }
+    if block.is_empty() {
+        Ok(())
+    } else {
+        Err(postcard::Error::DeserializeBadEncoding)
+    }
+}
+
+/// Puts each patch's texts in, as slices of `text`.
 fn attach(decoded: Decoded, text: &Arc<Buffer>) -> Result<CacheFile, String> {
     let Decoded { mut file, placed } = decoded;
     let slice = |(start, len): (u64, u64)| {
@@ -605,11 +798,21 @@ fn attach(decoded: Decoded, text: &Arc<Buffer>) -> Result<CacheFile, String> {
             .ok()
             .zip(usize::try_from(len).ok())
             .and_then(|(s, l)| SharedText::range(text, s..s.checked_add(l)?))
-            .ok_or_else(|| "corrupt (a body or diff outside the text)".to_string())
+            .ok_or_else(|| "corrupt (a text outside the text)".to_string())
     };
-    for (patch, placed) in file.patches.iter_mut().zip(placed) {
-        patch.mail.body = slice(placed.body)?;
-        patch.diff = LazyDiff::from_stored(slice(placed.diff)?, placed.diff_paths);
+    for (patch, at) in file.patches.iter_mut().zip(placed) {
+        patch.mail.body = slice(at.body)?;
+        patch.diff = LazyDiff::from_stored(slice(at.diff)?, at.diff_paths);
+        patch.message = slice(at.message)?;
+        patch.notes = slice(at.notes)?;
+        let (base, headers) = at.headers;
+        let from_base = |offset: u32, len: u32| slice((base + u64::from(offset), u64::from(len)));
+        patch.mail.headers = headers
+            .into_iter()
+            .map(|[name, name_len, value, value_len]| {
+                Ok((from_base(name, name_len)?, from_base(value, value_len)?))
+            })
+            .collect::<Result<_, String>>()?;
     }
     Ok(file)
 }
@@ -618,8 +821,8 @@ fn attach(decoded: Decoded, text: &Arc<Buffer>) -> Result<CacheFile, String> {
 /// decoding behind the checksum).
 pub fn reseal(bytes: &[u8]) -> Option<Vec<u8>> {
     let s = sections(bytes).ok()?;
-    let sum = checksum(&[s.prefix, s.header, s.meta], &[s.text]);
-    let mut out = bytes[..bytes.len() - CHECKSUM].to_vec();
+    let sum = checksum(&[s.prefix, s.header], s.meta, &[s.text]);
+    let mut out = bytes[..bytes.len() - SUMS].to_vec();
     out.extend_from_slice(&sum);
     Some(out)
 }
@@ -629,7 +832,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_meta_is_decoded_and_released_in_stretches_that_cover_it_once() {
+    fn the_meta_is_decoded_in_blocks_released_once_each_and_its_texts_are_slices_of_the_text() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("q.mbox");
         let long = "A line of the commit message that is long enough to fill the meta.\n";
@@ -654,20 +857,42 @@ mod tests {
         };
         let bytes = encode(&header, &parsed, 4000, true).unwrap();
         let s = sections(&bytes).unwrap();
-        assert!(s.meta.len() > 2 * CHUNK, "{} bytes of meta", s.meta.len());
+        // The commit messages are in the text, not the meta.
+        assert!(
+            s.meta.len() < s.text.len() / 2,
+            "{} bytes of meta",
+            s.meta.len()
+        );
         let text = Arc::new(Buffer::Owned(String::from_utf8(s.text.to_vec()).unwrap()));
         let stretches = std::sync::Mutex::new(Vec::new());
-        let mut done = |part: &[u8]| {
+        let done = |part: &[u8]| {
             let at = part.as_ptr() as usize - s.meta.as_ptr() as usize;
             stretches.lock().unwrap().push(at..at + part.len());
         };
-        let decoded = attach(decode_meta(s.header, s.meta, &mut done).unwrap(), &text).unwrap();
+        let decoded = attach(decode_meta(s.header, s.meta, &done).unwrap(), &text).unwrap();
         assert_eq!(
             format!("{:?}", decoded.patches),
             format!("{:?}", parsed.patches)
         );
-        let stretches = stretches.into_inner().unwrap();
-        assert!(stretches.len() > 2, "{stretches:?}");
+        // Every text of every patch is a slice of the file's text: nothing was copied out.
+        for p in &decoded.patches {
+            let texts = [&p.mail.body, &p.message, &p.notes];
+            let headers = p.mail.headers.iter().flat_map(|(n, v)| [n, v]);
+            for t in texts.into_iter().chain(headers) {
+                assert!(
+                    t.is_empty() || SharedText::span([t, &decoded.patches[0].mail.body]).is_some(),
+                    "{t:?} is not a slice of the text"
+                );
+            }
+            assert!(!p.mail.headers.is_empty() && !p.message.is_empty());
+        }
+        let mut stretches = stretches.into_inner().unwrap();
+        stretches.sort_by_key(|r| r.start);
+        assert!(
+            stretches.len() > 4,
+            "{} blocks: {stretches:?}",
+            4000 / BLOCK
+        );
         assert_eq!(stretches[0].start, 0);
         assert!(stretches.windows(2).all(|w| w[0].end == w[1].start));
         assert_eq!(stretches.last().unwrap().end, s.meta.len());
@@ -696,9 +921,13 @@ mod tests {
             pieces.push(&text[at..at + n]);
             at += n;
         }
-        let whole = checksum(&[b"head"], &[&text]);
-        assert_eq!(checksum(&[b"head"], &pieces), whole);
-        assert_ne!(checksum(&[b"head!"], &pieces), whole);
-        assert_eq!(checksum(&[b"h"], &[]), checksum(&[b"h"], &[&[][..]]));
+        let whole = checksum(&[b"head"], b"meta", &[&text]);
+        assert_eq!(checksum(&[b"head"], b"meta", &pieces), whole);
+        assert_ne!(checksum(&[b"head!"], b"meta", &pieces), whole);
+        assert_ne!(checksum(&[b"head"], b"meta!", &pieces), whole);
+        assert_eq!(
+            checksum(&[b"h"], b"m", &[]),
+            checksum(&[b"h"], b"m", &[&[][..]])
+        );
     }
 }

@@ -117,7 +117,7 @@ fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
                 // A byte of the last body's text (just before the checksum and the diff's
                 // last line).
                 let mut b = good.clone();
-                let at = b.len() - 16 - 3;
+                let at = b.len() - format::SUMS - 3;
                 b[at] ^= 0x01;
                 b
             },
@@ -127,11 +127,22 @@ fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
             {
                 // Not UTF-8, with a checksum that says it is what was written.
                 let mut b = good.clone();
-                let at = b.len() - 16 - 3;
+                let at = b.len() - format::SUMS - 3;
                 b[at] = 0xFF;
                 format::reseal(&b).unwrap()
             },
             "not UTF-8",
+        ),
+        (
+            {
+                // A byte of the meta: refused by the meta's own checksum, before any of it
+                // is decoded.
+                let mut b = good.clone();
+                let header = u32::from_le_bytes(b[12..16].try_into().unwrap()) as usize;
+                b[32 + header + 3] ^= 0x01;
+                b
+            },
+            "corrupt (checksum)",
         ),
         (good[..good.len() - 7].to_vec(), "truncated"),
         (good[..5].to_vec(), "truncated"),

@@ -383,7 +383,8 @@ mod tests {
             key: format!("p{n}"),
             author: addr("Zoë Ångström", "zoe@example.org"),
             date: Some(date("Fri, 20 Nov 2026 10:12:00 +0100")),
-            message: format!("f: change {n}\n\nSigned-off-by: Zoë Ångström <zoe@example.org>\n"),
+            message: format!("f: change {n}\n\nSigned-off-by: Zoë Ångström <zoe@example.org>\n")
+                .into(),
             diff: vec![FileDiff::default()].into(),
             ..Patch::default()
         };

@@ -119,7 +119,7 @@ pub fn final_message_with(
     let Some(patch) = queue.patches.get(index) else {
         return String::new();
     };
-    let mut message = patch.message.clone();
+    let mut message = patch.message.to_string();
     let own = plan
         .patch(&patch.key)
         .map(|r| r.trailers.clone())
@@ -268,7 +268,8 @@ mod tests {
             author: addr("Mara Quint", "mara@example.org"),
             message: format!(
                 "uart: step {n}\n\nBody {n}.\n\nSigned-off-by: Mara Quint <mara@example.org>\n"
-            ),
+            )
+            .into(),
             subject: Subject {
                 title: format!("uart: step {n}"),
                 index: Some(n),

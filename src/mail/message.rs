@@ -232,8 +232,12 @@ fn starts_with_header(raw: &[u8]) -> bool {
     name_len > 0 && line.get(name_len) == Some(&b':')
 }
 
-/// Fills the header fields of `message` from the root part's headers.
+/// Fills the header fields of `message` from the root part's headers. The headers' names
+/// and values are kept in one buffer per message ([`Message::headers`] slices it), not two
+/// strings per header.
 fn read_headers(raw: &[u8], root: &MessagePart<'_>, message: &mut Message) {
+    let mut block = String::new();
+    let mut spans = Vec::with_capacity(root.headers.len());
     for header in &root.headers {
         let value = match header.name {
             // As mailinfo reads them: the raw text with its encoded words decoded, so the
@@ -277,8 +281,21 @@ fn read_headers(raw: &[u8], root: &MessagePart<'_>, message: &mut Message) {
             }
             _ => {}
         }
-        message.headers.push((header.name().to_string(), value));
+        let name_at = block.len();
+        block.push_str(header.name());
+        let value_at = block.len();
+        block.push_str(&value);
+        spans.push((name_at..value_at, value_at..block.len()));
     }
+    let block = std::sync::Arc::new(crate::text::Buffer::Owned(block));
+    message
+        .headers
+        .extend(spans.into_iter().map(|(name, value)| {
+            (
+                SharedText::slice(&block, name),
+                SharedText::slice(&block, value),
+            )
+        }));
 }
 
 /// A header's value as one line of text: decoded words, unfolded.

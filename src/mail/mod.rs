@@ -87,7 +87,8 @@ pub struct Message {
     /// (invalid UTF-8 replaced, unknown charset, ...).
     pub warnings: Vec<String>,
     /// Every header as (name, decoded value), in order, for rules that look at headers.
-    pub headers: Vec<(String, String)>,
+    #[serde(skip)]
+    pub headers: Vec<(crate::text::SharedText, crate::text::SharedText)>,
 }
 
 impl Message {

@@ -12,6 +12,7 @@ use super::subject::{self, collapse_space};
 use super::trailers::{self, c_trim, is_c_space};
 use super::{AuthorSource, LazyDiff, Patch};
 use crate::mail::{Address, Message};
+use crate::text::SharedText;
 use chrono::DateTime;
 
 /// What the walk over the body found.
@@ -303,20 +304,20 @@ pub fn parse_from(value: &str) -> Address {
 }
 
 /// The text after the `---` line up to the diff (changelog, diffstat), and the diff.
-fn split_notes(patch: &str) -> (String, &str) {
+fn split_notes(patch: &str) -> (&str, &str) {
     let first_end = patch.find('\n').map_or(patch.len(), |i| i + 1);
     let first = &patch[..first_end];
     if !first.starts_with("---") || is_diff_start_at(patch, 0) {
-        return (String::new(), patch);
+        return ("", patch);
     }
     let mut pos = first_end;
     while pos < patch.len() {
         if is_diff_start_at(patch, pos) {
-            return (patch[first_end..pos].to_string(), &patch[pos..]);
+            return (&patch[first_end..pos], &patch[pos..]);
         }
         pos = patch[pos..].find('\n').map_or(patch.len(), |i| pos + i + 1);
     }
-    (patch[first_end..].to_string(), "")
+    (&patch[first_end..], "")
 }
 
 fn is_diff_start_at(text: &str, pos: usize) -> bool {
@@ -427,7 +428,13 @@ pub fn build(mail: Message) -> Patch {
     let message = stripspace(&message);
     let (trailer_start, trailers) = trailers::parse(&message);
 
-    let (notes, diff_text) = parts.patch.map_or((String::new(), ""), split_notes);
+    let (notes, diff_text) = parts.patch.map_or(("", ""), split_notes);
+    // Like the diff, the notes are a slice of the body.
+    let notes = if notes.is_empty() {
+        SharedText::default()
+    } else {
+        mail.body.subslice(notes)
+    };
     // The diff is a slice of the body, so its lines share the body's buffer.
     let diff_shared = mail.body.subslice(diff_text);
     let parsed = diff::parse_shared(&diff_shared);
@@ -460,7 +467,7 @@ pub fn build(mail: Message) -> Patch {
         author,
         author_source,
         date,
-        message,
+        message: message.into(),
         trailers,
         trailer_start,
         notes,
@@ -500,8 +507,8 @@ mod tests {
             subject: subject.to_string(),
             from: Some(parse_from(from)),
             headers: vec![
-                ("From".to_string(), from.to_string()),
-                ("Subject".to_string(), subject.to_string()),
+                ("From".into(), from.into()),
+                ("Subject".into(), subject.into()),
             ],
             body: body.into(),
             ..Message::default()

@@ -61,14 +61,14 @@ pub struct Patch {
     pub date: Option<DateTime<FixedOffset>>,
     /// The commit message exactly as `git am` would commit it (title, blank line, body,
     /// trailers), ending in a single newline; empty body gives just the title line.
-    pub message: String,
+    pub message: crate::text::SharedText,
     /// The trailers of `message`, parsed by git's algorithm (values unfolded).
     pub trailers: Vec<Trailer>,
     /// 0-based line index in `message` where the trailer block starts (== number of lines
     /// when there is none).
     pub trailer_start: usize,
     /// The text between the `---` line and the diff (changelog, diffstat), without the `---`.
-    pub notes: String,
+    pub notes: crate::text::SharedText,
     /// The diff, parsed when first read ([`LazyDiff`]).
     pub diff: LazyDiff,
     pub insertions: usize,

@@ -98,8 +98,8 @@ impl PatchBuilder {
             from: Some(author.clone()),
             subject: raw.clone(),
             headers: vec![
-                ("From".into(), author.display()),
-                ("Subject".into(), raw.clone()),
+                ("From".into(), author.display().into()),
+                ("Subject".into(), raw.clone().into()),
             ],
             ..Default::default()
         };
@@ -116,7 +116,7 @@ impl PatchBuilder {
                     ..Default::default()
                 },
                 author,
-                message,
+                message: message.into(),
                 trailers,
                 trailer_start,
                 ..Default::default()
@@ -137,7 +137,7 @@ impl PatchBuilder {
         if self.patch.author_source == AuthorSource::Header {
             self.patch.author = a.clone();
         }
-        self.patch.mail.headers[0].1 = a.display();
+        self.patch.mail.headers[0].1 = a.display().into();
         self.patch.mail.from = Some(a);
         self
     }

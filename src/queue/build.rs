@@ -101,9 +101,9 @@ pub fn build_parsed(source: &str, parsed: Parsed) -> Queue {
 
 /// A key that decides which series a patch belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum SeriesKey {
+enum SeriesKey<'a> {
     /// Threaded: (root id, version, total).
-    Thread(String, u32, Option<u32>),
+    Thread(&'a str, u32, Option<u32>),
     /// Unthreaded numbered patches: the n-th consecutive run of (version, total).
     Run(usize),
     /// A lone patch with nothing to group it by.
@@ -111,7 +111,9 @@ enum SeriesKey {
 }
 
 fn group_series(queue: &mut Queue) {
-    let mut keys: Vec<SeriesKey> = Vec::with_capacity(queue.patches.len());
+    // Each patch's key, and the patches of each key in the order the keys first appear.
+    let mut slots: HashMap<SeriesKey<'_>, usize> = HashMap::with_capacity(queue.patches.len());
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut run = 0usize;
     let mut previous: Option<(u32, Option<u32>, Option<u32>)> = None;
     for (i, patch) in queue.patches.iter().enumerate() {
@@ -121,10 +123,10 @@ fn group_series(queue: &mut Queue) {
                 let root = thread_root(&patch.mail).unwrap_or_default();
                 // A lone patch that answers some other thread is a series of its own.
                 if total.is_none() && patch.mail.message_id.as_deref() != Some(root) {
-                    let own = patch.mail.message_id.clone().unwrap_or_default();
+                    let own = patch.mail.message_id.as_deref().unwrap_or_default();
                     SeriesKey::Thread(own, s.version, None)
                 } else {
-                    SeriesKey::Thread(root.to_string(), s.version, total)
+                    SeriesKey::Thread(root, s.version, total)
                 }
             }
             (false, Some(total)) => {
@@ -139,24 +141,18 @@ fn group_series(queue: &mut Queue) {
             (false, None) => SeriesKey::Alone(i),
         };
         previous = Some((s.version, s.total, s.index));
-        keys.push(key);
-    }
-
-    let mut order: Vec<SeriesKey> = Vec::new();
-    let mut members: HashMap<SeriesKey, Vec<usize>> = HashMap::new();
-    for (i, key) in keys.into_iter().enumerate() {
-        let entry = members.entry(key.clone()).or_default();
-        if entry.is_empty() {
-            order.push(key);
+        let next = groups.len();
+        let slot = *slots.entry(key).or_insert(next);
+        if slot == next {
+            groups.push(Vec::new());
         }
-        entry.push(i);
+        groups[slot].push(i);
     }
-
-    for key in order {
-        let indices = members.remove(&key).unwrap_or_default();
-        queue
-            .series
-            .push(make_series(queue, queue.series.len() + 1, indices));
+    drop(slots);
+    queue.series.reserve(groups.len());
+    for (n, indices) in groups.into_iter().enumerate() {
+        let series = make_series(queue, n + 1, indices);
+        queue.series.push(series);
     }
 }
 
@@ -210,22 +206,27 @@ fn make_series(queue: &Queue, id: usize, indices: Vec<usize>) -> Series {
 }
 
 fn link_replies(queue: &mut Queue, mails: Vec<Message>) {
-    let mut patch_by_id: HashMap<String, usize> = HashMap::new();
-    for (i, patch) in queue.patches.iter().enumerate() {
-        if let Some(id) = &patch.mail.message_id {
-            patch_by_id.entry(id.clone()).or_insert(i);
-        }
+    if mails.is_empty() {
+        return;
     }
-    let reply_parent: HashMap<String, Vec<String>> = mails
-        .iter()
-        .filter_map(|m| {
-            let id = m.message_id.clone()?;
-            Some((id, ancestry(m)))
-        })
-        .collect();
-
-    for mail in mails {
-        let parent = find_parent(&ancestry(&mail), &patch_by_id, &reply_parent);
+    let parents: Vec<Option<usize>> = {
+        let mut patch_by_id: HashMap<&str, usize> = HashMap::with_capacity(queue.patches.len());
+        for (i, patch) in queue.patches.iter().enumerate() {
+            if let Some(id) = &patch.mail.message_id {
+                patch_by_id.entry(id.as_str()).or_insert(i);
+            }
+        }
+        let reply_parent: HashMap<&str, Vec<&str>> = mails
+            .iter()
+            .filter_map(|m| Some((m.message_id.as_deref()?, ancestry(m))))
+            .collect();
+        mails
+            .iter()
+            .map(|m| find_parent(&ancestry(m), &patch_by_id, &reply_parent))
+            .collect()
+    };
+    queue.replies.reserve(mails.len());
+    for (mail, parent) in mails.into_iter().zip(parents) {
         let trailers = reply_trailers(&mail.body);
         queue.replies.push(Reply {
             mail,
@@ -236,14 +237,14 @@ fn link_replies(queue: &mut Queue, mails: Vec<Message>) {
 }
 
 /// A message's ancestors, nearest first.
-fn ancestry(mail: &Message) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
+fn ancestry(mail: &Message) -> Vec<&str> {
+    let mut ids: Vec<&str> = Vec::new();
     if let Some(id) = &mail.in_reply_to {
-        ids.push(id.clone());
+        ids.push(id);
     }
     for id in mail.references.iter().rev() {
-        if !ids.contains(id) {
-            ids.push(id.clone());
+        if !ids.contains(&id.as_str()) {
+            ids.push(id);
         }
     }
     ids
@@ -252,12 +253,12 @@ fn ancestry(mail: &Message) -> Vec<String> {
 /// The nearest patch or cover letter among the ancestors; a reply to a reply concerns the
 /// patch the first reply answered.
 fn find_parent(
-    ancestors: &[String],
-    patch_by_id: &HashMap<String, usize>,
-    reply_parent: &HashMap<String, Vec<String>>,
+    ancestors: &[&str],
+    patch_by_id: &HashMap<&str, usize>,
+    reply_parent: &HashMap<&str, Vec<&str>>,
 ) -> Option<usize> {
     let mut seen = 0usize;
-    let mut frontier: Vec<&String> = ancestors.iter().collect();
+    let mut frontier: Vec<&str> = ancestors.to_vec();
     while let Some(id) = frontier.first().copied() {
         frontier.remove(0);
         if let Some(&i) = patch_by_id.get(id) {
@@ -268,7 +269,7 @@ fn find_parent(
             break;
         }
         if let Some(up) = reply_parent.get(id) {
-            frontier.splice(0..0, up.iter());
+            frontier.splice(0..0, up.iter().copied());
         }
     }
     None

@@ -54,7 +54,7 @@ impl PatchBuilder {
                 subject: raw,
                 ..Message::default()
             },
-            message: format!("{title}\n"),
+            message: format!("{title}\n").into(),
             ..Patch::default()
         };
         PatchBuilder { patch }
@@ -72,7 +72,7 @@ impl PatchBuilder {
         self.patch
             .mail
             .headers
-            .push(("From".into(), self.patch.author.display()));
+            .push(("From".into(), self.patch.author.display().into()));
         self
     }
 
@@ -84,10 +84,11 @@ impl PatchBuilder {
     /// The body after the title; lines `Key: value` at the end become trailers.
     pub fn body(mut self, body: &str) -> Self {
         let title = self.patch.subject.title.clone();
-        self.patch.message = format!("{title}\n\n{body}");
-        if !self.patch.message.ends_with('\n') {
-            self.patch.message.push('\n');
+        let mut message = format!("{title}\n\n{body}");
+        if !message.ends_with('\n') {
+            message.push('\n');
         }
+        self.patch.message = message.into();
         let lines: Vec<&str> = self.patch.message.lines().collect();
         let mut start = lines.len();
         while start > 0 && is_trailer_line(lines[start - 1]) {

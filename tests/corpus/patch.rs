@@ -190,7 +190,7 @@ fn check(home: &Path, file: &Path) -> Option<Checked> {
     push("author", patch.author.name.clone(), field("Author"));
     push("email", patch.author.email.clone(), field("Email"));
     push("subject", patch.subject.title.clone(), subject);
-    push("message", patch.message.clone(), message);
+    push("message", patch.message.to_string(), message);
     let ours: String = patch
         .trailers
         .iter()

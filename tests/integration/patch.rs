@@ -391,7 +391,7 @@ fn random_fragments_never_panic() {
         let _ = Patch::from_message(Message {
             subject: text.clone(),
             body: text.clone().into(),
-            headers: vec![("From".into(), text.clone())],
+            headers: vec![("From".into(), text.clone().into())],
             ..Message::default()
         });
     }
@@ -515,7 +515,7 @@ fn random_bodies_match_git_mailinfo() {
             &patch.author.name,
             &patch.author.email,
             &patch.subject.title,
-            &patch.message,
+            &patch.message.to_string(),
         );
         let want = (
             &expected.author,

@@ -107,7 +107,7 @@ fn t5100_default_option_cases_match_git_mailinfo() {
                 ("author", &patch.author.name, &want.author),
                 ("email", &patch.author.email, &want.email),
                 ("subject", &patch.subject.title, &want.subject),
-                ("message", &patch.message, &want.message),
+                ("message", &patch.message.to_string(), &want.message),
             ] {
                 if got != exp {
                     failures.push(format!("{name} {what}: ours {got:?}, git {exp:?}"));

@@ -39,7 +39,7 @@ pub fn patch(
             total: n.map(|_| 2),
             ..Subject::default()
         },
-        message: format!("{title}\n\n{body}"),
+        message: format!("{title}\n\n{body}").into(),
         diff: if lines.is_empty() {
             Vec::new()
         } else {
