@@ -37,7 +37,10 @@ fn push_notation(out: &mut String, c: char) {
 /// Text safe for a terminal: tabs and newlines kept, every other control and every bidi control
 /// shown in [`notation`]. Borrows when nothing needed changing.
 pub fn terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Printable ASCII, tabs and newlines are safe: most text is only that, and is passed
+    // over a byte at a time.
+    let plain = |b: &u8| matches!(b, b' '..=b'~' | b'\t' | b'\n');
+    if text.as_bytes().iter().all(plain) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);

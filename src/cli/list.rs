@@ -136,72 +136,21 @@ pub fn to_text_kept(queue: &Queue, keep: Option<&[bool]>) -> String {
         "{:<7} {:>2} {:>5}  {:<56} {:<22} {:<10} {:>2} {:>2} {:>2}",
         "PATCH", "v", "n/N", "SUBJECT", "AUTHOR", "DATE", "A", "R", "T"
     );
-    let (mut counter, mut position, mut date) = (String::new(), String::new(), String::new());
     let all_reviews = queue.all_review_counts();
-    for series in &queue.series {
-        let rows = series.cover.iter().chain(series.patches.iter());
-        for &i in rows {
-            if keep.is_some_and(|k| !k.get(i).copied().unwrap_or(false)) {
-                continue;
+    // The rows are formatted in parallel, a run of series at a time, and joined in order.
+    use rayon::prelude::*;
+    let parts: Vec<String> = queue
+        .series
+        .par_chunks(512)
+        .map(|run| {
+            let mut part = String::with_capacity(130 * run.len());
+            for series in run {
+                series_rows(&mut part, queue, series, &all_reviews, keep);
             }
-            let p = &queue.patches[i];
-            let n = p
-                .subject
-                .index
-                .unwrap_or(if series.cover == Some(i) { 0 } else { 1 });
-            counter.clear();
-            let _ = match p.subject.total {
-                Some(total) => write!(counter, "{n}/{total}"),
-                None => write!(counter, "-"),
-            };
-            position.clear();
-            let _ = match (series.cover == Some(i), p.subject.index) {
-                (true, _) => write!(position, "{}.0", series.id),
-                (false, Some(n)) => write!(position, "{}.{n}", series.id),
-                (false, None) => {
-                    let pos = series.patches.iter().position(|&x| x == i).unwrap_or(0) + 1;
-                    write!(position, "{}.{pos}", series.id)
-                }
-            };
-            let reviews = all_reviews[i];
-            date.clear();
-            if let Some(d) = p.date {
-                use chrono::Datelike;
-                let _ = if (0..=9999).contains(&d.year()) {
-                    write!(date, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-                } else {
-                    write!(date, "{}", d.format("%Y-%m-%d"))
-                };
-            }
-            let author = if p.author.name.is_empty() {
-                &p.author.email
-            } else {
-                &p.author.name
-            };
-            let _ = writeln!(
-                out,
-                "{:<7} {:>2} {:>5}  {:<56} {:<22} {:<10} {:>2} {:>2} {:>2}",
-                position,
-                series.version,
-                counter,
-                fit(&p.subject.title, 56),
-                fit(author, 22),
-                date,
-                reviews.acked,
-                reviews.reviewed,
-                reviews.tested
-            );
-        }
-        if !series.missing.is_empty() {
-            let total = series.total.unwrap_or(0);
-            let missing: Vec<String> = series
-                .missing
-                .iter()
-                .map(|n| format!("{n}/{total}"))
-                .collect();
-            let _ = writeln!(out, "{:<7}           missing: {}", "", missing.join(", "));
-        }
-    }
+            part
+        })
+        .collect();
+    out.extend(parts);
     let c = queue.counts();
     let _ = writeln!(
         out,
@@ -234,4 +183,77 @@ pub fn to_text_kept(queue: &Queue, keep: Option<&[bool]>) -> String {
         let _ = writeln!(out, "{}", window.describe());
     }
     out
+}
+
+/// The rows of one series in the table form, written to `out`.
+fn series_rows(
+    out: &mut String,
+    queue: &Queue,
+    series: &crate::queue::Series,
+    all_reviews: &[crate::queue::ReviewCounts],
+    keep: Option<&[bool]>,
+) {
+    let (mut counter, mut position, mut date) = (String::new(), String::new(), String::new());
+    let rows = series.cover.iter().chain(series.patches.iter());
+    for &i in rows {
+        if keep.is_some_and(|k| !k.get(i).copied().unwrap_or(false)) {
+            continue;
+        }
+        let p = &queue.patches[i];
+        let n = p
+            .subject
+            .index
+            .unwrap_or(if series.cover == Some(i) { 0 } else { 1 });
+        counter.clear();
+        let _ = match p.subject.total {
+            Some(total) => write!(counter, "{n}/{total}"),
+            None => write!(counter, "-"),
+        };
+        position.clear();
+        let _ = match (series.cover == Some(i), p.subject.index) {
+            (true, _) => write!(position, "{}.0", series.id),
+            (false, Some(n)) => write!(position, "{}.{n}", series.id),
+            (false, None) => {
+                let pos = series.patches.iter().position(|&x| x == i).unwrap_or(0) + 1;
+                write!(position, "{}.{pos}", series.id)
+            }
+        };
+        let reviews = all_reviews[i];
+        date.clear();
+        if let Some(d) = p.date {
+            use chrono::Datelike;
+            let _ = if (0..=9999).contains(&d.year()) {
+                write!(date, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+            } else {
+                write!(date, "{}", d.format("%Y-%m-%d"))
+            };
+        }
+        let author = if p.author.name.is_empty() {
+            &p.author.email
+        } else {
+            &p.author.name
+        };
+        let _ = writeln!(
+            out,
+            "{:<7} {:>2} {:>5}  {:<56} {:<22} {:<10} {:>2} {:>2} {:>2}",
+            position,
+            series.version,
+            counter,
+            fit(&p.subject.title, 56),
+            fit(author, 22),
+            date,
+            reviews.acked,
+            reviews.reviewed,
+            reviews.tested
+        );
+    }
+    if !series.missing.is_empty() {
+        let total = series.total.unwrap_or(0);
+        let missing: Vec<String> = series
+            .missing
+            .iter()
+            .map(|n| format!("{n}/{total}"))
+            .collect();
+        let _ = writeln!(out, "{:<7}           missing: {}", "", missing.join(", "));
+    }
 }

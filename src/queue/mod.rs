@@ -277,7 +277,9 @@ impl Queue {
                 cover_of[p] = series.cover;
             }
         }
+        use rayon::prelude::*;
         (0..self.patches.len())
+            .into_par_iter()
             .map(|i| {
                 let mut counts = ReviewCounts::default();
                 let mut seen = HashSet::new();

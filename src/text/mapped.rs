@@ -94,7 +94,7 @@ impl MappedFile {
                         // first that starts in the next: each character is checked once, whole.
                         let from = char_start(bytes, i * chunk);
                         let to = char_start(bytes, (i * chunk + part.len()).min(bytes.len()));
-                        let valid = std::str::from_utf8(&bytes[from..to]).is_ok();
+                        let valid = simdutf8::basic::from_utf8(&bytes[from..to]).is_ok();
                         release(&self.map, range.start + i * chunk, part.len());
                         (out, valid)
                     })
