@@ -31,7 +31,8 @@
 //! one (atomic rename); a torn or altered file fails its checksum and is rebuilt.
 
 use super::stamp::Stamp;
-use crate::mail::{Address, Message};
+use crate::mail::headers::HeaderSpan;
+use crate::mail::{Address, Headers, Message};
 use crate::patch::{AuthorSource, LazyDiff, Parsed, Patch, Subject, Trailer};
 use crate::source::{Skipped, SourceKind};
 use crate::text::{Buffer, MapError, MappedFile, SharedText};
@@ -106,7 +107,7 @@ struct PatchMetaRef<'a> {
     notes: (u64, u64),
     /// Where the headers' names and values are in the text, each as its offset and length
     /// from there.
-    headers: (u64, Vec<HeaderAt>),
+    headers: ((u64, u64), Vec<HeaderSpan>),
     /// The diff's range in the text.
     diff: (u64, u64),
     diff_paths: &'a [String],
@@ -129,7 +130,7 @@ struct PatchMeta {
     trailers: Vec<(String, String, u64)>,
     trailer_start: u64,
     notes: (u64, u64),
-    headers: (u64, Vec<HeaderAt>),
+    headers: ((u64, u64), Vec<HeaderSpan>),
     diff: (u64, u64),
     diff_paths: Vec<String>,
     insertions: u64,
@@ -137,10 +138,6 @@ struct PatchMeta {
     patch_id: Option<String>,
     problems: Vec<String>,
 }
-
-/// A header's name and value in the text: offset and length of each, from where the
-/// message's headers start.
-type HeaderAt = [u32; 4];
 
 /// The meta, for writing (it is written part by part: see [`Encoded::write_to`], and read
 /// back so: see [`decode_meta`]).
@@ -203,8 +200,8 @@ struct Placement {
     diff: (u64, u64),
     message: (u64, u64),
     notes: (u64, u64),
-    headers_at: u64,
-    headers: Vec<HeaderAt>,
+    headers_at: (u64, u64),
+    headers: Vec<HeaderSpan>,
 }
 
 /// Where each part of the text goes (see the module's layout).
@@ -233,41 +230,13 @@ impl TextPlan {
         }
     }
 
-    /// The message's headers, put at the end as one piece: the buffer they already fill
-    /// when they do (as a mail read gives them), else one made of them.
-    fn place_headers(&mut self, headers: &[(SharedText, SharedText)]) -> (u64, Vec<HeaderAt>) {
+    /// The message's headers: their text put at the end as one piece.
+    fn place_headers(&mut self, headers: &Headers) -> ((u64, u64), Vec<HeaderSpan>) {
         if headers.is_empty() {
-            return (self.len, Vec::new());
+            return ((self.len, 0), Vec::new());
         }
-        let texts = || headers.iter().flat_map(|(name, value)| [name, value]);
-        let total: usize = texts().map(|t| t.len()).sum();
-        let shared = SharedText::span(texts()).filter(|span| span.len() == total);
-        let mut placed = Vec::with_capacity(headers.len());
-        let block = match shared {
-            Some(block) => {
-                let at = |t: &SharedText| t.offset_in(&block).unwrap_or_default() as u32;
-                for (name, value) in headers {
-                    placed.push([at(name), name.len() as u32, at(value), value.len() as u32]);
-                }
-                block
-            }
-            None => {
-                let mut text = String::with_capacity(total);
-                for (name, value) in headers {
-                    let at = text.len() as u32;
-                    text.push_str(name);
-                    text.push_str(value);
-                    placed.push([
-                        at,
-                        name.len() as u32,
-                        at + name.len() as u32,
-                        value.len() as u32,
-                    ]);
-                }
-                SharedText::from(text)
-            }
-        };
-        (self.push(block).0, placed)
+        let (text, spans) = headers.parts();
+        (self.push(text.clone()), spans.to_vec())
     }
 }
 
@@ -657,7 +626,7 @@ struct Placed {
     diff: (u64, u64),
     message: (u64, u64),
     notes: (u64, u64),
-    headers: (u64, Vec<HeaderAt>),
+    headers: ((u64, u64), Vec<HeaderSpan>),
     diff_paths: Vec<String>,
 }
 
@@ -805,14 +774,8 @@ fn attach(decoded: Decoded, text: &Arc<Buffer>) -> Result<CacheFile, String> {
         patch.diff = LazyDiff::from_stored(slice(at.diff)?, at.diff_paths);
         patch.message = slice(at.message)?;
         patch.notes = slice(at.notes)?;
-        let (base, headers) = at.headers;
-        let from_base = |offset: u32, len: u32| slice((base + u64::from(offset), u64::from(len)));
-        patch.mail.headers = headers
-            .into_iter()
-            .map(|[name, name_len, value, value_len]| {
-                Ok((from_base(name, name_len)?, from_base(value, value_len)?))
-            })
-            .collect::<Result<_, String>>()?;
+        let (range, spans) = at.headers;
+        patch.mail.headers = Headers::from_parts(slice(range)?, spans);
     }
     Ok(file)
 }
@@ -876,9 +839,8 @@ mod tests {
         );
         // Every text of every patch is a slice of the file's text: nothing was copied out.
         for p in &decoded.patches {
-            let texts = [&p.mail.body, &p.message, &p.notes];
-            let headers = p.mail.headers.iter().flat_map(|(n, v)| [n, v]);
-            for t in texts.into_iter().chain(headers) {
+            let texts = [&p.mail.body, &p.message, &p.notes, p.mail.headers.parts().0];
+            for t in texts {
                 assert!(
                     t.is_empty() || SharedText::span([t, &decoded.patches[0].mail.body]).is_some(),
                     "{t:?} is not a slice of the text"

@@ -232,12 +232,9 @@ fn starts_with_header(raw: &[u8]) -> bool {
     name_len > 0 && line.get(name_len) == Some(&b':')
 }
 
-/// Fills the header fields of `message` from the root part's headers. The headers' names
-/// and values are kept in one buffer per message ([`Message::headers`] slices it), not two
-/// strings per header.
+/// Fills the header fields of `message` from the root part's headers.
 fn read_headers(raw: &[u8], root: &MessagePart<'_>, message: &mut Message) {
-    let mut block = String::new();
-    let mut spans = Vec::with_capacity(root.headers.len());
+    let mut pairs = Vec::with_capacity(root.headers.len());
     for header in &root.headers {
         let value = match header.name {
             // As mailinfo reads them: the raw text with its encoded words decoded, so the
@@ -281,21 +278,9 @@ fn read_headers(raw: &[u8], root: &MessagePart<'_>, message: &mut Message) {
             }
             _ => {}
         }
-        let name_at = block.len();
-        block.push_str(header.name());
-        let value_at = block.len();
-        block.push_str(&value);
-        spans.push((name_at..value_at, value_at..block.len()));
+        pairs.push((header.name(), value));
     }
-    let block = std::sync::Arc::new(crate::text::Buffer::Owned(block));
-    message
-        .headers
-        .extend(spans.into_iter().map(|(name, value)| {
-            (
-                SharedText::slice(&block, name),
-                SharedText::slice(&block, value),
-            )
-        }));
+    message.headers = pairs.into_iter().collect();
 }
 
 /// A header's value as one line of text: decoded words, unfolded.

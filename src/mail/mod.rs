@@ -7,9 +7,11 @@
 //! would (CRLF, `format=flowed`), so the patch stage sees the text git sees. See
 //! [`message`] for the details and the two deliberate differences from git.
 
+pub mod headers;
 pub mod mbox;
 pub mod message;
 
+pub use headers::Headers;
 pub use message::{parse_headers, parse_message, parse_message_shared};
 
 use chrono::{DateTime, FixedOffset};
@@ -88,7 +90,7 @@ pub struct Message {
     pub warnings: Vec<String>,
     /// Every header as (name, decoded value), in order, for rules that look at headers.
     #[serde(skip)]
-    pub headers: Vec<(crate::text::SharedText, crate::text::SharedText)>,
+    pub headers: Headers,
 }
 
 impl Message {
@@ -97,6 +99,6 @@ impl Message {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 }

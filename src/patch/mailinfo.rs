@@ -506,10 +506,7 @@ mod tests {
         Message {
             subject: subject.to_string(),
             from: Some(parse_from(from)),
-            headers: vec![
-                ("From".into(), from.into()),
-                ("Subject".into(), subject.into()),
-            ],
+            headers: [("From", from), ("Subject", subject)].into_iter().collect(),
             body: body.into(),
             ..Message::default()
         }

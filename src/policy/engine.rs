@@ -152,7 +152,7 @@ impl<'a> Ctx<'a> {
             .position(|(n, _)| n.eq_ignore_ascii_case(name))
         {
             Some(i) => {
-                let (n, v) = &headers[i];
+                let (n, v) = headers.get(i).unwrap_or_default();
                 let start = n.len() + 2;
                 loc(Part::Header, i + 1, start, start + v.len(), None)
             }

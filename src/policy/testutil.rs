@@ -97,10 +97,9 @@ impl PatchBuilder {
         let mail = Message {
             from: Some(author.clone()),
             subject: raw.clone(),
-            headers: vec![
-                ("From".into(), author.display().into()),
-                ("Subject".into(), raw.clone().into()),
-            ],
+            headers: [("From", author.display()), ("Subject", raw.clone())]
+                .into_iter()
+                .collect(),
             ..Default::default()
         };
         let (trailers, trailer_start) = parse_trailers(&message);
@@ -137,7 +136,7 @@ impl PatchBuilder {
         if self.patch.author_source == AuthorSource::Header {
             self.patch.author = a.clone();
         }
-        self.patch.mail.headers[0].1 = a.display().into();
+        self.patch.mail.headers.set_value(0, &a.display());
         self.patch.mail.from = Some(a);
         self
     }
@@ -151,7 +150,7 @@ impl PatchBuilder {
     pub fn subject_raw(mut self, raw: &str) -> Self {
         self.patch.subject.raw = raw.into();
         self.patch.mail.subject = raw.into();
-        self.patch.mail.headers[1].1 = raw.into();
+        self.patch.mail.headers.set_value(1, raw);
         self
     }
 

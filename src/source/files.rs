@@ -295,7 +295,7 @@ fn plain_patch(raw: &[u8], subject: &str, origin: Origin) -> Message {
         subject: subject.to_string(),
         body: text.replace("\r\n", "\n").into(),
         warnings,
-        headers: vec![("Subject".into(), subject.into())],
+        headers: [("Subject", subject)].into_iter().collect(),
         ..Message::default()
     }
 }

@@ -108,7 +108,7 @@ pub fn line_text<'a>(
                 .find(|l| l.new == Some(line))
                 .map(|l| l.text.as_str())
         }
-        Part::Header => patch.mail.headers.get(index).map(|(_, v)| v.as_str()),
+        Part::Header => patch.mail.headers.get(index).map(|(_, v)| v),
     }
 }
 

@@ -72,7 +72,7 @@ impl PatchBuilder {
         self.patch
             .mail
             .headers
-            .push(("From".into(), self.patch.author.display().into()));
+            .push("From", &self.patch.author.display());
         self
     }
 

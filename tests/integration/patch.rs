@@ -391,7 +391,7 @@ fn random_fragments_never_panic() {
         let _ = Patch::from_message(Message {
             subject: text.clone(),
             body: text.clone().into(),
-            headers: vec![("From".into(), text.clone().into())],
+            headers: [("From", text.clone())].into_iter().collect(),
             ..Message::default()
         });
     }
