@@ -41,7 +41,9 @@ impl From<String> for Buffer {
 /// A range of a shared buffer.
 #[derive(Clone)]
 pub struct SharedText {
-    buf: Arc<Buffer>,
+    /// `None` for an empty text: empty texts (there are several in every patch) share no
+    /// buffer, so making, cloning and dropping them touches no reference count.
+    buf: Option<Arc<Buffer>>,
     start: u32,
     end: u32,
 }
@@ -55,7 +57,7 @@ impl SharedText {
         };
         match (u32::try_from(range.start), u32::try_from(range.end)) {
             (Ok(start), Ok(end)) => SharedText {
-                buf: Arc::clone(buf),
+                buf: Some(Arc::clone(buf)),
                 start,
                 end,
             },
@@ -72,7 +74,7 @@ impl SharedText {
             return None;
         }
         Some(SharedText {
-            buf: Arc::clone(buf),
+            buf: Some(Arc::clone(buf)),
             start: u32::try_from(range.start).ok()?,
             end: u32::try_from(range.end).ok()?,
         })
@@ -81,21 +83,31 @@ impl SharedText {
     /// `part` as a slice of this text's buffer when it lies inside this text (as the result
     /// of `str` methods on it does), else a copy of `part`.
     pub fn subslice(&self, part: &str) -> SharedText {
-        let base = self.buf.as_str().as_ptr() as usize;
+        let Some(buf) = &self.buf else {
+            return SharedText::from(part);
+        };
+        let base = buf.as_str().as_ptr() as usize;
         let at = (part.as_ptr() as usize).wrapping_sub(base);
         let inside = at >= self.start as usize && at + part.len() <= self.end as usize;
         if inside {
-            SharedText::slice(&self.buf, at..at + part.len())
+            SharedText::slice(buf, at..at + part.len())
         } else {
             SharedText::from(part)
         }
     }
 
+    /// Both texts are slices of the same buffer (or both empty, of none).
+    fn same_buffer(&self, other: &SharedText) -> bool {
+        match (&self.buf, &other.buf) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
     /// Where this text starts in `outer`, when it is a slice of the same buffer inside it.
     pub fn offset_in(&self, outer: &SharedText) -> Option<usize> {
-        let inside = Arc::ptr_eq(&self.buf, &outer.buf)
-            && self.start >= outer.start
-            && self.end <= outer.end;
+        let inside = self.same_buffer(outer) && self.start >= outer.start && self.end <= outer.end;
         inside.then(|| (self.start - outer.start) as usize)
     }
 
@@ -106,7 +118,7 @@ impl SharedText {
         let first = parts.next()?;
         let mut span = first.clone();
         for part in parts {
-            if !Arc::ptr_eq(&span.buf, &part.buf) {
+            if !span.same_buffer(part) {
                 return None;
             }
             span.start = span.start.min(part.start);
@@ -117,28 +129,24 @@ impl SharedText {
 
     /// The text is part of a memory-mapped file (a cache read back), not of the heap.
     pub fn is_mapped(&self) -> bool {
-        matches!(*self.buf, Buffer::Mapped(_))
+        matches!(self.buf.as_deref(), Some(Buffer::Mapped(_)))
     }
 
     pub fn as_str(&self) -> &str {
         // In range and on boundaries: checked when the range was made, and the buffer never
         // changes behind an `Arc`.
-        self.buf
-            .as_str()
-            .get(self.start as usize..self.end as usize)
-            .unwrap_or_default()
+        self.buf.as_deref().map_or("", |buf| {
+            buf.as_str()
+                .get(self.start as usize..self.end as usize)
+                .unwrap_or_default()
+        })
     }
 }
-
-/// The empty buffer every empty [`SharedText::default`] shares (so an empty text allocates
-/// nothing).
-static EMPTY: std::sync::LazyLock<Arc<Buffer>> =
-    std::sync::LazyLock::new(|| Arc::new(Buffer::Owned(String::new())));
 
 impl Default for SharedText {
     fn default() -> Self {
         SharedText {
-            buf: Arc::clone(&EMPTY),
+            buf: None,
             start: 0,
             end: 0,
         }
@@ -149,8 +157,9 @@ impl From<String> for SharedText {
     /// Takes the string as the buffer: no copy.
     fn from(text: String) -> Self {
         match u32::try_from(text.len()) {
+            Ok(0) => SharedText::default(),
             Ok(end) => SharedText {
-                buf: Arc::new(Buffer::Owned(text)),
+                buf: Some(Arc::new(Buffer::Owned(text))),
                 start: 0,
                 end,
             },
@@ -285,17 +294,17 @@ mod tests {
         let body = SharedText::from("head\n---\ndiff --git a/x b/x\n");
         let diff = body.subslice(&body[9..]);
         assert_eq!(diff, "diff --git a/x b/x\n");
-        assert!(Arc::ptr_eq(&diff.buf, &body.buf));
+        assert!(diff.same_buffer(&body));
         let line = diff.subslice(&diff[0..4]);
         assert_eq!(line, "diff");
-        assert!(Arc::ptr_eq(&line.buf, &body.buf));
+        assert!(line.same_buffer(&body));
         // Outside the text (another buffer, or the buffer outside this slice): copied.
         let other = diff.subslice("elsewhere");
         assert_eq!(other, "elsewhere");
-        assert!(!Arc::ptr_eq(&other.buf, &body.buf));
+        assert!(!other.same_buffer(&body));
         let before = diff.subslice(&body[0..4]);
         assert_eq!(before, "head");
-        assert!(!Arc::ptr_eq(&before.buf, &body.buf));
+        assert!(!before.same_buffer(&body));
     }
 
     #[test]
