@@ -38,8 +38,8 @@ impl From<String> for Buffer {
     }
 }
 
-/// A range of a shared buffer.
-#[derive(Clone)]
+/// A range of a shared buffer (empty by default).
+#[derive(Clone, Default)]
 pub struct SharedText {
     /// `None` for an empty text: empty texts (there are several in every patch) share no
     /// buffer, so making, cloning and dropping them touches no reference count.
@@ -140,16 +140,6 @@ impl SharedText {
                 .get(self.start as usize..self.end as usize)
                 .unwrap_or_default()
         })
-    }
-}
-
-impl Default for SharedText {
-    fn default() -> Self {
-        SharedText {
-            buf: None,
-            start: 0,
-            end: 0,
-        }
     }
 }
 
