@@ -29,6 +29,7 @@ pub mod mail;
 pub mod maintainers;
 pub mod patch;
 pub mod policy;
+pub mod progress;
 pub mod query;
 pub mod queue;
 pub mod revisions;

@@ -146,12 +146,15 @@ fn open(
         return Ok(0);
     }
     let name = spec.name();
+    let source_name = name.clone();
     let profile_name = profile.name.clone();
     let maintainers = opts.maintainers.clone();
     let data_dir = opts.data_dir.clone();
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
-        let queue = std::sync::Arc::new(queue::load_cached(&spec, since, use_cache)?.0);
+        let load = || queue::load_cached(&spec, since, use_cache);
+        let queue =
+            std::sync::Arc::new(crate::progress::watching(progress.watcher(&source_name), load)?.0);
         // The list shows at once; findings, owners and versions follow when the check is done.
         progress.publish(std::sync::Arc::clone(&queue));
         progress.progress(0, None, "checking");

@@ -3,7 +3,6 @@
 
 use super::Patch;
 use crate::source::Loaded;
-use rayon::prelude::*;
 
 /// The messages of a source, each built into its patch model ([`Patch::from_message`]), not
 /// yet grouped (by `queue::build_parsed`): what the cache keeps, so that reopening a
@@ -18,14 +17,17 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// Builds the patch model of every message (in parallel).
+    /// Builds the patch model of every message (in parallel), telling a watcher of the load
+    /// ([`crate::progress`]) of the patches built so far.
     pub fn from_loaded(loaded: Loaded) -> Parsed {
+        let total = loaded.messages.len();
         Parsed {
-            patches: loaded
-                .messages
-                .into_par_iter()
-                .map(Patch::from_message)
-                .collect(),
+            patches: crate::progress::map_batched(loaded.messages, Patch::from_message, |built| {
+                crate::progress::report(&crate::progress::Event::Built {
+                    so_far: built,
+                    total,
+                })
+            }),
             skipped: loaded.skipped,
             window: loaded.window,
         }
@@ -57,6 +59,43 @@ mod tests {
         let date = date.map_or(String::new(), |d| format!("Date: {d}\n"));
         let raw = format!("From: A <a@example.org>\nSubject: {subject}\n{date}\nbody\n");
         crate::mail::parse_message(raw.as_bytes(), crate::mail::Origin::default()).expect("mail")
+    }
+
+    #[test]
+    fn a_watched_build_reports_the_patches_so_far_and_builds_the_same_patches() {
+        use crate::progress::{BATCH, Event, watching};
+        use std::sync::{Arc, Mutex};
+        let loaded = || Loaded {
+            messages: (0..BATCH + 10)
+                .map(|n| mail(&format!("[PATCH] change {n}"), None))
+                .collect(),
+            ..Loaded::default()
+        };
+        let plain = Parsed::from_loaded(loaded());
+        let built = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&built);
+        let watched = watching(
+            move |e| {
+                if let Event::Built { so_far, total } = e {
+                    let patches = so_far.downcast_ref::<Vec<Patch>>().unwrap();
+                    let last = patches.last().map(|p| p.subject.title.clone());
+                    sink.lock().unwrap().push((patches.len(), *total, last));
+                }
+            },
+            || Parsed::from_loaded(loaded()),
+        );
+        assert_eq!(
+            format!("{:?}", watched.patches),
+            format!("{:?}", plain.patches)
+        );
+        let total = BATCH + 10;
+        assert_eq!(
+            *built.lock().unwrap(),
+            [
+                (BATCH, total, Some(format!("change {}", BATCH - 1))),
+                (total, total, Some(format!("change {}", total - 1)))
+            ]
+        );
     }
 
     #[test]

@@ -7,7 +7,6 @@ use crate::mail::mbox::{self, MboxFormat};
 use crate::mail::{Message, Origin, parse_message, parse_message_shared};
 use crate::text::{self, SharedText};
 use crate::{Error, Result};
-use rayon::prelude::*;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
@@ -174,7 +173,14 @@ impl MessageReader {
 
     fn decode_all(self) -> (Loaded, usize, Option<Error>) {
         let source = self.source;
-        let results: Vec<Result<Message>> = self.pending.into_par_iter().map(decode).collect();
+        let total = self.pending.len();
+        let results: Vec<Result<Message>> =
+            crate::progress::map_batched(self.pending, decode, |done| {
+                crate::progress::report(&crate::progress::Event::Read {
+                    done: done.len(),
+                    total,
+                })
+            });
         let total = results.len();
         let mut loaded = Loaded::default();
         let mut first_error = None;

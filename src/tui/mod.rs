@@ -205,6 +205,7 @@ pub fn run_headless_loaded(
 
 /// Reports a background load's progress to the desk; cheap to call per message (sends at most
 /// 20 updates a second).
+#[derive(Clone)]
 pub struct LoadProgress {
     tx: Sender<Incoming>,
     last: std::cell::Cell<Option<Instant>>,
@@ -230,6 +231,42 @@ impl LoadProgress {
                 total,
                 what: what.to_string(),
             });
+        }
+    }
+
+    /// A progress reporter that sends to `tx` (what [`run_loading`] hands its loader).
+    pub fn new(tx: Sender<Incoming>) -> LoadProgress {
+        LoadProgress {
+            tx,
+            last: std::cell::Cell::new(None),
+        }
+    }
+
+    /// A watcher of the load ([`crate::progress::watching`]) that shows how many messages
+    /// are read, and lists the patches of `source` built so far (grouped into series) every
+    /// quarter of a second, so the list fills while a large source is read.
+    pub fn watcher(&self, source: &str) -> impl FnMut(&crate::progress::Event<'_>) + 'static {
+        use crate::progress::Event;
+        let progress = self.clone();
+        let source = source.to_string();
+        let mut listed = Instant::now();
+        move |event| match *event {
+            Event::Read { done, total } => progress.progress(done, Some(total), "messages read"),
+            Event::Built { so_far, total } => {
+                let Some(patches) = so_far.downcast_ref::<Vec<crate::patch::Patch>>() else {
+                    return;
+                };
+                progress.progress(patches.len(), Some(total), "patches built");
+                // The last batch is listed whole, grouped, right after.
+                if patches.len() < total && listed.elapsed() >= Duration::from_millis(250) {
+                    let parsed = crate::patch::Parsed {
+                        patches: patches.to_vec(),
+                        ..Default::default()
+                    };
+                    progress.publish(Arc::new(crate::queue::build_parsed(&source, parsed)));
+                    listed = Instant::now();
+                }
+            }
         }
     }
 
@@ -292,10 +329,7 @@ where
     });
     let worker_tx = tx.clone();
     std::thread::spawn(move || {
-        let progress = LoadProgress {
-            tx: worker_tx.clone(),
-            last: std::cell::Cell::new(None),
-        };
+        let progress = LoadProgress::new(worker_tx.clone());
         let msg = match loader(&progress) {
             // Findings and whose patch it is come from here, never the key path.
             Ok(Loaded {
@@ -498,6 +532,59 @@ fn dispatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_load_watcher_shows_the_count_and_lists_the_patches_built_so_far() {
+        use crate::progress::Event;
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = LoadProgress::new(tx).watcher("q.mbox");
+        watcher(&Event::Read {
+            done: 10,
+            total: 40,
+        });
+        let (queue, _) = sample::small_queue();
+        let first = queue.patches[..3].to_vec();
+        // A quarter of a second into the load the patches so far are listed, grouped.
+        std::thread::sleep(Duration::from_millis(260));
+        watcher(&Event::Built {
+            so_far: &first,
+            total: 40,
+        });
+        // What is not a list of patches is not shown.
+        watcher(&Event::Built {
+            so_far: &vec![1u8],
+            total: 40,
+        });
+        // The last batch is not: the whole queue follows.
+        std::thread::sleep(Duration::from_millis(260));
+        watcher(&Event::Built {
+            so_far: &queue.patches,
+            total: queue.patches.len(),
+        });
+        let got: Vec<Incoming> = rx.try_iter().collect();
+        let progress: Vec<(usize, Option<usize>, String)> = got
+            .iter()
+            .filter_map(|m| match m {
+                Incoming::Progress { done, total, what } => Some((*done, *total, what.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(progress[0], (10, Some(40), "messages read".to_string()));
+        assert_eq!(progress[1], (3, Some(40), "patches built".to_string()));
+        let listed: Vec<&Queue> = got
+            .iter()
+            .filter_map(|m| match m {
+                Incoming::Queue {
+                    queue, done: false, ..
+                } => Some(&**queue),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(listed.len(), 1, "only the partial list");
+        assert_eq!(listed[0].patches.len(), 3);
+        assert_eq!(listed[0].source, "q.mbox");
+        assert!(!listed[0].series.is_empty());
+    }
 
     #[test]
     fn headless_replays_keys_and_prints_plain_or_ansi() {

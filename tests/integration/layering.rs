@@ -10,6 +10,7 @@ const ORDER: &[&str] = &[
     "error",
     "safe",
     "text",
+    "progress",
     "hash",
     "fsutil",
     "demo",
