@@ -254,6 +254,10 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
     // What a versions view shows, and the desk's marks first, so a narrow screen still
     // shows them.
     let mut info: Vec<Span> = versions_info(state, view);
+    // Until the check is done the patch shows no findings, and says why.
+    if state.loading.is_some() {
+        info.push(Span::styled(" checking…", theme.dim));
+    }
     let status = state.status_of(view.index);
     for (on, text, style) in [
         (state.nacked.contains(&patch.key), "NACK", theme.nack),

@@ -274,6 +274,12 @@ fn a_queue_published_before_its_check_is_listed_and_keys_move_in_it() {
     // Before the check no row says "ok" (or any count): the findings are not known yet.
     assert!(!shown.contains(" ok "), "{shown}");
     assert!(shown.contains('…'));
+    // The patch opened meanwhile says its findings are still being checked.
+    keys(&mut s, "<enter>");
+    assert!(s.patch.is_some());
+    let opened = screen(&s);
+    assert!(opened.contains("checking…"), "{opened}");
+    keys(&mut s, "q");
     let row = s.list.rows[s.list.selected];
     let effects = receive(
         &mut s,
