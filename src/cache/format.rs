@@ -44,7 +44,7 @@ use std::sync::Arc;
 
 pub const MAGIC: &[u8; 8] = b"PDCACHE\n";
 /// Bumped whenever the layout or anything serialised in it changes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const PREFIX: usize = 8 + 4 + 4 + 8 + 8;
 const CHECKSUM: usize = 16;
 /// The two checksums at the end: the meta's, then the text's.
@@ -52,6 +52,43 @@ pub const SUMS: usize = 2 * CHECKSUM;
 const CHUNK: usize = 4 << 20;
 /// Patches per block of the meta (each block is decoded on its own).
 const BLOCK: usize = 1024;
+
+/// A date serialised as its seconds, nanoseconds and offset (read back
+/// without parsing text), not as RFC 3339.
+mod compact_date {
+    use chrono::{DateTime, FixedOffset};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        date: &Option<DateTime<FixedOffset>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        date.map(|d| {
+            (
+                d.timestamp(),
+                d.timestamp_subsec_nanos(),
+                d.offset().local_minus_utc(),
+            )
+        })
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+        let parts = Option::<(i64, u32, i32)>::deserialize(d)?;
+        parts
+            .map(|(secs, nanos, offset)| {
+                let offset = FixedOffset::east_opt(offset);
+                let utc = DateTime::from_timestamp(secs, nanos);
+                offset
+                    .zip(utc)
+                    .map(|(o, u)| u.with_timezone(&o))
+                    .ok_or_else(|| serde::de::Error::custom("a date out of range"))
+            })
+            .transpose()
+    }
+}
 
 /// Which source a cache file belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +134,7 @@ struct PatchMetaRef<'a> {
     subject: &'a Subject,
     author: &'a Address,
     author_source: AuthorSource,
+    #[serde(with = "compact_date")]
     date: Option<DateTime<FixedOffset>>,
     /// The commit message's range in the text.
     message: (u64, u64),
@@ -125,6 +163,7 @@ struct PatchMeta {
     subject: Subject,
     author: Address,
     author_source: AuthorSource,
+    #[serde(with = "compact_date")]
     date: Option<DateTime<FixedOffset>>,
     message: (u64, u64),
     trailers: Vec<(String, String, u64)>,

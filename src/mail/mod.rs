@@ -89,6 +89,9 @@ pub struct Message {
     /// (invalid UTF-8 replaced, unknown charset, ...).
     pub warnings: Vec<String>,
     /// Every header as (name, decoded value), in order, for rules that look at headers.
+    /// (Serialised after the message by those that keep messages: the cache keeps them in
+    /// its text, the archive as (name, value) pairs right after the message, where they
+    /// were when this was the message's last field. It must stay the last.)
     #[serde(skip)]
     pub headers: Headers,
 }

@@ -37,6 +37,9 @@ pub fn read(data_dir: &Path) -> Result<Vec<Message>> {
     })
 }
 
+/// One message of the archive as it is read: the message, its headers, its body.
+type Entry = (Message, Vec<(String, String)>, String);
+
 /// The messages of an archive file's bytes, or why they cannot be read.
 pub fn decode(bytes: &[u8]) -> std::result::Result<Vec<Message>, String> {
     let rest = bytes
@@ -49,11 +52,14 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<Vec<Message>, String> {
     if crate::hash::sha1(body)[..] != *sum {
         return Err("corrupt (checksum)".into());
     }
-    let entries: Vec<(Message, String)> =
+    // Each entry: the message, its headers as pairs, its body (the layout of the message
+    // with its headers as its last field, and its body: archives written so read the same).
+    let entries: Vec<Entry> =
         postcard::from_bytes(body).map_err(|e| format!("corrupt: {e}"))?;
     Ok(entries
         .into_iter()
-        .map(|(mut m, body)| {
+        .map(|(mut m, headers, body)| {
+            m.headers = headers.into_iter().collect();
             m.body = body.into();
             m
         })
@@ -62,7 +68,10 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<Vec<Message>, String> {
 
 /// The bytes of an archive file holding `messages`.
 pub fn encode(messages: &[Message]) -> Vec<u8> {
-    let entries: Vec<(&Message, &str)> = messages.iter().map(|m| (m, m.body.as_str())).collect();
+    let entries: Vec<(&Message, Vec<(&str, &str)>, &str)> = messages
+        .iter()
+        .map(|m| (m, m.headers.iter().collect(), m.body.as_str()))
+        .collect();
     seal(&postcard::to_allocvec(&entries).unwrap_or_default())
 }
 
@@ -174,6 +183,27 @@ pub fn beside(data_dir: &Path, queue: &Queue) -> Result<Option<Queue>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An archive written before the headers were kept apart from the message (commit
+    /// 14e7fa4), of `tests/fixtures/mail/format-patch.mbox`.
+    #[test]
+    fn an_archive_written_before_reads_back_whole_and_headers_survive_a_round_trip() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let old = std::fs::read(fixtures.join("archive/reviewed-format-patch.bin")).unwrap();
+        let spec = crate::source::SourceSpec::Path(fixtures.join("mail/format-patch.mbox"));
+        let fresh = crate::source::load(&spec).unwrap().messages;
+        let read = decode(&old).unwrap();
+        let summary = |ms: &[Message]| -> Vec<String> {
+            ms.iter()
+                .map(|m| format!("{}|{:?}|{:?}|{}", m.subject, m.date, m.headers, m.body))
+                .collect()
+        };
+        assert!(fresh.iter().all(|m| m.headers.len() > 3));
+        assert_eq!(summary(&read), summary(&fresh));
+        // Written again now, it is the same file, and reads back the same.
+        assert_eq!(encode(&read), old);
+        assert_eq!(summary(&decode(&encode(&read)).unwrap()), summary(&fresh));
+    }
 
     fn message(id: &str, day: u32) -> Message {
         Message {
