@@ -40,6 +40,9 @@ pub fn read(data_dir: &Path) -> Result<Vec<Message>> {
 /// One message of the archive as it is read: the message, its headers, its body.
 type Entry = (Message, Vec<(String, String)>, String);
 
+/// [`Entry`] borrowed, for writing.
+type EntryRef<'a> = (&'a Message, Vec<(&'a str, &'a str)>, &'a str);
+
 /// The messages of an archive file's bytes, or why they cannot be read.
 pub fn decode(bytes: &[u8]) -> std::result::Result<Vec<Message>, String> {
     let rest = bytes
@@ -68,7 +71,7 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<Vec<Message>, String> {
 
 /// The bytes of an archive file holding `messages`.
 pub fn encode(messages: &[Message]) -> Vec<u8> {
-    let entries: Vec<(&Message, Vec<(&str, &str)>, &str)> = messages
+    let entries: Vec<EntryRef> = messages
         .iter()
         .map(|m| (m, m.headers.iter().collect(), m.body.as_str()))
         .collect();
