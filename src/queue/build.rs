@@ -112,7 +112,8 @@ enum SeriesKey<'a> {
 
 fn group_series(queue: &mut Queue) {
     // Each patch's key, and the patches of each key in the order the keys first appear.
-    let mut slots: HashMap<SeriesKey<'_>, usize> = HashMap::with_capacity(queue.patches.len());
+    let mut slots: HashMap<SeriesKey<'_>, usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(queue.patches.len(), Default::default());
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut run = 0usize;
     let mut previous: Option<(u32, Option<u32>, Option<u32>)> = None;
