@@ -32,22 +32,33 @@ thread_local! {
 
 /// Runs `work` with `watcher` told of its progress (on this thread), then removes it.
 pub fn watching<R>(watcher: impl FnMut(&Event<'_>) + 'static, work: impl FnOnce() -> R) -> R {
-    struct Unset(Option<Watcher>);
-    impl Drop for Unset {
+    with_watcher(Some(Box::new(watcher)), work)
+}
+
+/// Runs `work` unwatched (a part of a load whose progress would mislead: the new tail of a
+/// cached source is not the queue), then puts the watcher back.
+pub fn unwatched<R>(work: impl FnOnce() -> R) -> R {
+    with_watcher(None, work)
+}
+
+fn with_watcher<R>(watcher: Option<Watcher>, work: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Watcher>);
+    impl Drop for Restore {
         fn drop(&mut self) {
             let before = self.0.take();
             WATCHER.with(|w| *w.borrow_mut() = before);
         }
     }
-    let before = WATCHER.with(|w| w.borrow_mut().replace(Box::new(watcher)));
+    let before = WATCHER.with(|w| std::mem::replace(&mut *w.borrow_mut(), watcher));
     // Restored even when `work` panics.
-    let _unset = Unset(before);
+    let _restore = Restore(before);
     work()
 }
 
-/// Someone watches this thread's load: a stage should work in batches and report.
+/// Someone watches this thread's load: a stage should work in batches and report. (Asked
+/// from inside the watcher itself: no.)
 pub fn watched() -> bool {
-    WATCHER.with(|w| w.borrow().is_some())
+    WATCHER.with(|w| w.try_borrow().is_ok_and(|w| w.is_some()))
 }
 
 /// Tells the watcher, if any. (A report made from inside the watcher is dropped.)
@@ -64,7 +75,7 @@ pub fn report(event: &Event<'_>) {
 /// Maps `items` through `f` in parallel, in order: in one pass when no one watches, else
 /// [`BATCH`] at a time, calling `after` with the results so far after each batch.
 pub fn map_batched<T: Send, U: Send>(
-    mut items: Vec<T>,
+    items: Vec<T>,
     f: impl Fn(T) -> U + Sync + Send,
     mut after: impl FnMut(&Vec<U>),
 ) -> Vec<U> {
@@ -73,9 +84,14 @@ pub fn map_batched<T: Send, U: Send>(
         return items.into_par_iter().map(f).collect();
     }
     let mut out = Vec::with_capacity(items.len());
-    while !items.is_empty() {
-        let n = items.len().min(BATCH);
-        out.par_extend(items.par_drain(..n).map(&f));
+    let mut items = items.into_iter();
+    loop {
+        // Taken from the front without shifting the rest.
+        let batch: Vec<T> = items.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        out.par_extend(batch.into_par_iter().map(&f));
         after(&out);
     }
     out
@@ -128,5 +144,26 @@ mod tests {
         assert!(result.is_err());
         assert!(!watched());
         report(&Event::Read { done: 1, total: 1 });
+    }
+
+    #[test]
+    fn work_done_unwatched_reports_nothing_and_the_watcher_comes_back() {
+        let seen = std::rc::Rc::new(std::cell::Cell::new(0));
+        let count = Arc::new(Mutex::new(0));
+        let sink = Arc::clone(&count);
+        watching(
+            move |_| *sink.lock().unwrap() += 1,
+            || {
+                unwatched(|| {
+                    assert!(!watched());
+                    report(&Event::Read { done: 1, total: 1 });
+                });
+                assert!(watched());
+                report(&Event::Read { done: 2, total: 2 });
+                seen.set(1);
+            },
+        );
+        assert_eq!(seen.get(), 1);
+        assert_eq!(*count.lock().unwrap(), 1, "only the watched report");
     }
 }

@@ -52,6 +52,8 @@ pub const SUMS: usize = 2 * CHECKSUM;
 const CHUNK: usize = 4 << 20;
 /// Patches per block of the meta (each block is decoded on its own).
 const BLOCK: usize = 1024;
+/// The fewest bytes a patch takes in the meta (an empty one: a byte or more per field).
+const MIN_PATCH_META: usize = 32;
 
 /// A date serialised as its seconds, nanoseconds and offset (read back
 /// without parsing text), not as RFC 3339.
@@ -460,6 +462,11 @@ pub fn prepare<'a>(
         pieces,
         len: text_len,
     } = plan_text(&parsed.patches)?;
+    // Every text is a `SharedText` range of the map, which stops at 4 GiB: a larger source
+    // is not cached (each open reads it), rather than cached in a file no open can use.
+    if text_len > u64::from(u32::MAX) {
+        return None;
+    }
     let patches: Vec<PatchMetaRef<'a>> = parsed
         .patches
         .iter()
@@ -705,11 +712,15 @@ fn decode_meta(
         start = end;
     }
     let tail = &patches[start..];
-    // (The meta's checksum is good, so the count is what was written; and a patch takes
-    // more than a byte.)
+    // (The meta's checksum is good, so the count is what was written; and no patch takes
+    // fewer than `MIN_PATCH_META` bytes, so a count the meta cannot hold is refused before
+    // room is made for it.)
     let count = usize::try_from(count)
         .ok()
-        .filter(|&n| n <= patches.len())
+        .filter(|&n| {
+            n.checked_mul(MIN_PATCH_META)
+                .is_some_and(|b| b <= patches.len())
+        })
         .ok_or("corrupt (more patches than the meta can hold)")?;
     // Each block is decoded into its own stretch of the lists: no patch is moved after.
     let mut decoded = Vec::new();
@@ -897,6 +908,31 @@ mod tests {
         assert_eq!(stretches[0].start, 0);
         assert!(stretches.windows(2).all(|w| w[0].end == w[1].start));
         assert_eq!(stretches.last().unwrap().end, s.meta.len());
+    }
+
+    #[test]
+    fn no_patch_takes_fewer_bytes_in_the_meta_than_the_decoder_allows() {
+        let empty = Parsed {
+            patches: vec![Patch::default()],
+            ..Default::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q");
+        std::fs::write(&path, "x").unwrap();
+        let header = Header {
+            crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            key: SourceKey::new(&path, SourceKind::File, "q"),
+            stamp: Stamp::of(&path, SourceKind::File).unwrap(),
+        };
+        let one = encode(&header, &empty, 1, true).unwrap();
+        let none = encode(&header, &Parsed::default(), 1, true).unwrap();
+        let meta = |b: &[u8]| sections(b).unwrap().meta.len();
+        assert!(
+            meta(&one) - meta(&none) >= MIN_PATCH_META,
+            "{}",
+            meta(&one) - meta(&none)
+        );
+        assert_eq!(decode(&one).unwrap().patches.len(), 1);
     }
 
     #[test]

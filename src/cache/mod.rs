@@ -154,10 +154,14 @@ impl Cache {
             Ok(cached) if cached.header.stamp == before => {
                 return Ok((cached.parsed(), CacheOutcome::Hit));
             }
-            Ok(cached) => match self.extend(path, kind, &key, cached, &before)? {
-                Ok(loaded) => return Ok((loaded, CacheOutcome::Appended)),
-                Err(why) => CacheOutcome::Rebuilt(why),
-            },
+            // The new tail is not the queue: the desk is not shown it alone.
+            Ok(cached) => {
+                match crate::progress::unwatched(|| self.extend(path, kind, &key, cached, &before))?
+                {
+                    Ok(loaded) => return Ok((loaded, CacheOutcome::Appended)),
+                    Err(why) => CacheOutcome::Rebuilt(why),
+                }
+            }
         };
         let parsed = Parsed::from_loaded(source::load(spec)?);
         let entries = parsed.patches.len() + parsed.skipped.len();

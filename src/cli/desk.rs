@@ -153,8 +153,9 @@ fn open(
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
         let load = || queue::load_cached(&spec, since, use_cache);
-        let queue =
-            std::sync::Arc::new(crate::progress::watching(progress.watcher(&source_name), load)?.0);
+        let queue = std::sync::Arc::new(
+            crate::progress::watching(progress.watcher(&source_name, since), load)?.0,
+        );
         // The list shows at once; findings, owners and versions follow when the check is done.
         progress.publish(std::sync::Arc::clone(&queue));
         progress.progress(0, None, "checking");

@@ -47,8 +47,10 @@ impl Headers {
 
     fn at(&self, &[name, name_len, value, value_len]: &HeaderSpan) -> (&str, &str) {
         let part = |at: u32, len: u32| {
-            let at = at as usize;
-            self.text.get(at..at + len as usize).unwrap_or_default()
+            let (at, len) = (at as usize, len as usize);
+            at.checked_add(len)
+                .and_then(|end| self.text.get(at..end))
+                .unwrap_or_default()
         };
         (part(name, name_len), part(value, value_len))
     }

@@ -57,8 +57,7 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<Vec<Message>, String> {
     }
     // Each entry: the message, its headers as pairs, its body (the layout of the message
     // with its headers as its last field, and its body: archives written so read the same).
-    let entries: Vec<Entry> =
-        postcard::from_bytes(body).map_err(|e| format!("corrupt: {e}"))?;
+    let entries: Vec<Entry> = postcard::from_bytes(body).map_err(|e| format!("corrupt: {e}"))?;
     Ok(entries
         .into_iter()
         .map(|(mut m, headers, body)| {

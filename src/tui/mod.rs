@@ -243,13 +243,20 @@ impl LoadProgress {
     }
 
     /// A watcher of the load ([`crate::progress::watching`]) that shows how many messages
-    /// are read, and lists the patches of `source` built so far (grouped into series) every
-    /// quarter of a second, so the list fills while a large source is read.
-    pub fn watcher(&self, source: &str) -> impl FnMut(&crate::progress::Event<'_>) + 'static {
+    /// are read, and lists the patches of `source` built so far (those since `since`,
+    /// grouped into series) every quarter of a second, so the list fills while a large
+    /// source is read. A list that takes long to make waits four times as long for the
+    /// next, so the listing never takes more than a fifth of the load.
+    pub fn watcher(
+        &self,
+        source: &str,
+        since: Option<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> impl FnMut(&crate::progress::Event<'_>) + 'static {
         use crate::progress::Event;
         let progress = self.clone();
         let source = source.to_string();
         let mut listed = Instant::now();
+        let mut wait = Duration::from_millis(250);
         move |event| match *event {
             Event::Read { done, total } => progress.progress(done, Some(total), "messages read"),
             Event::Built { so_far, total } => {
@@ -258,13 +265,16 @@ impl LoadProgress {
                 };
                 progress.progress(patches.len(), Some(total), "patches built");
                 // The last batch is listed whole, grouped, right after.
-                if patches.len() < total && listed.elapsed() >= Duration::from_millis(250) {
+                if patches.len() < total && listed.elapsed() >= wait {
+                    let started = Instant::now();
                     let parsed = crate::patch::Parsed {
                         patches: patches.to_vec(),
                         ..Default::default()
-                    };
+                    }
+                    .since(since);
                     progress.publish(Arc::new(crate::queue::build_parsed(&source, parsed)));
                     listed = Instant::now();
+                    wait = Duration::from_millis(250).max(4 * started.elapsed());
                 }
             }
         }
@@ -537,7 +547,7 @@ mod tests {
     fn the_load_watcher_shows_the_count_and_lists_the_patches_built_so_far() {
         use crate::progress::Event;
         let (tx, rx) = mpsc::channel();
-        let mut watcher = LoadProgress::new(tx).watcher("q.mbox");
+        let mut watcher = LoadProgress::new(tx).watcher("q.mbox", None);
         watcher(&Event::Read {
             done: 10,
             total: 40,
@@ -584,6 +594,29 @@ mod tests {
         assert_eq!(listed[0].patches.len(), 3);
         assert_eq!(listed[0].source, "q.mbox");
         assert!(!listed[0].series.is_empty());
+
+        // With a window, a partial list holds only what is in it.
+        let (tx, rx) = mpsc::channel();
+        let since = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap();
+        let mut watcher = LoadProgress::new(tx).watcher("q.mbox", Some(since));
+        let mut first = first;
+        for (p, year) in first.iter_mut().zip([2020, 2025, 2026]) {
+            let at = format!("{year}-06-01T00:00:00Z");
+            p.mail.date = chrono::DateTime::parse_from_rfc3339(&at).ok();
+        }
+        std::thread::sleep(Duration::from_millis(260));
+        watcher(&Event::Built {
+            so_far: &first,
+            total: 40,
+        });
+        let sizes: Vec<usize> = rx
+            .try_iter()
+            .filter_map(|m| match m {
+                Incoming::Queue { queue, .. } => Some(queue.patches.len()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sizes, [2]);
     }
 
     #[test]
