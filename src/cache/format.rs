@@ -44,7 +44,7 @@ use std::sync::Arc;
 
 pub const MAGIC: &[u8; 8] = b"PDCACHE\n";
 /// Bumped whenever the layout or anything serialised in it changes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 const PREFIX: usize = 8 + 4 + 4 + 8 + 8;
 const CHECKSUM: usize = 16;
 /// The two checksums at the end: the meta's, then the text's.
@@ -131,25 +131,16 @@ pub struct Header {
 struct PatchMetaRef<'a> {
     key: &'a str,
     mail: &'a Message,
-    /// The body's range in the text.
-    body: (u64, u64),
     subject: &'a Subject,
     author: &'a Address,
     author_source: AuthorSource,
     #[serde(with = "compact_date")]
     date: Option<DateTime<FixedOffset>>,
-    /// The commit message's range in the text.
-    message: (u64, u64),
+    /// Where its body, diff, commit message, notes and headers are in the text.
+    texts: TextRanges,
     /// Key, value and line of each trailer.
     trailers: Vec<(&'a str, &'a str, u64)>,
     trailer_start: u64,
-    /// The notes' range in the text.
-    notes: (u64, u64),
-    /// Where the headers' names and values are in the text, each as its offset and length
-    /// from there.
-    headers: ((u64, u64), Vec<HeaderSpan>),
-    /// The diff's range in the text.
-    diff: (u64, u64),
     diff_paths: &'a [String],
     insertions: u64,
     deletions: u64,
@@ -161,18 +152,14 @@ struct PatchMetaRef<'a> {
 struct PatchMeta {
     key: String,
     mail: Message,
-    body: (u64, u64),
     subject: Subject,
     author: Address,
     author_source: AuthorSource,
     #[serde(with = "compact_date")]
     date: Option<DateTime<FixedOffset>>,
-    message: (u64, u64),
+    texts: TextRanges,
     trailers: Vec<(String, String, u64)>,
     trailer_start: u64,
-    notes: (u64, u64),
-    headers: ((u64, u64), Vec<HeaderSpan>),
-    diff: (u64, u64),
     diff_paths: Vec<String>,
     insertions: u64,
     deletions: u64,
@@ -235,19 +222,21 @@ impl CacheFile {
     }
 }
 
-/// Where one patch's texts are in the text.
-struct Placement {
+/// Where one patch's texts are in the text: start and length of each, and where each
+/// header's name and value are in the headers' text.
+#[derive(Default, Serialize, Deserialize)]
+struct TextRanges {
     body: (u64, u64),
     diff: (u64, u64),
     message: (u64, u64),
     notes: (u64, u64),
-    headers_at: (u64, u64),
-    headers: Vec<HeaderSpan>,
+    headers: (u64, u64),
+    header_spans: Vec<HeaderSpan>,
 }
 
 /// Where each part of the text goes (see the module's layout).
 struct TextPlan {
-    placements: Vec<Placement>,
+    placements: Vec<TextRanges>,
     /// The pieces of the text, in order (shared with the patches, or made for the file).
     pieces: Vec<SharedText>,
     len: u64,
@@ -272,12 +261,11 @@ impl TextPlan {
     }
 
     /// The message's headers: their text put at the end as one piece.
-    fn place_headers(&mut self, headers: &Headers) -> ((u64, u64), Vec<HeaderSpan>) {
+    fn place_headers(&mut self, headers: &Headers) -> (u64, u64) {
         if headers.is_empty() {
-            return ((self.len, 0), Vec::new());
+            return (self.len, 0);
         }
-        let (text, spans) = headers.parts();
-        (self.push(text.clone()), spans.to_vec())
+        self.push(headers.parts().0.clone())
     }
 }
 
@@ -293,14 +281,14 @@ fn plan_text(patches: &[Patch]) -> Option<TextPlan> {
         let diff = plan.place_in(diff_text, &p.mail.body, body.0);
         let message = plan.push(p.message.clone());
         let notes = plan.place_in(&p.notes, &p.mail.body, body.0);
-        let (headers_at, headers) = plan.place_headers(&p.mail.headers);
-        plan.placements.push(Placement {
+        let headers = plan.place_headers(&p.mail.headers);
+        plan.placements.push(TextRanges {
             body,
             diff,
             message,
             notes,
-            headers_at,
             headers,
+            header_spans: p.mail.headers.parts().1.to_vec(),
         });
     }
     Some(plan)
@@ -471,24 +459,20 @@ pub fn prepare<'a>(
         .patches
         .iter()
         .zip(placements)
-        .map(|(p, at)| PatchMetaRef {
+        .map(|(p, texts)| PatchMetaRef {
             key: &p.key,
             mail: &p.mail,
-            body: at.body,
             subject: &p.subject,
             author: &p.author,
             author_source: p.author_source,
             date: p.date,
-            message: at.message,
+            texts,
             trailers: p
                 .trailers
                 .iter()
                 .map(|t| (t.key.as_str(), t.value.as_str(), t.line as u64))
                 .collect(),
             trailer_start: p.trailer_start as u64,
-            notes: at.notes,
-            headers: (at.headers_at, at.headers),
-            diff: at.diff,
             diff_paths: p.diff.stored().map_or(&[][..], |(_, paths)| paths),
             insertions: p.insertions as u64,
             deletions: p.deletions as u64,
@@ -668,11 +652,7 @@ struct Decoded {
 
 #[derive(Default)]
 struct Placed {
-    body: (u64, u64),
-    diff: (u64, u64),
-    message: (u64, u64),
-    notes: (u64, u64),
-    headers: ((u64, u64), Vec<HeaderSpan>),
+    texts: TextRanges,
     diff_paths: Vec<String>,
 }
 
@@ -760,7 +740,7 @@ fn decode_block(
     patches: &mut [Patch],
     placed: &mut [Placed],
 ) -> postcard::Result<()> {
-    // Till `attach` every text is the one shared empty text.
+    // Till `attach` every text is empty.
     let empty = SharedText::default();
     for (patch_slot, placed_slot) in patches.iter_mut().zip(placed) {
         let (m, after) = postcard::take_from_bytes::<PatchMeta>(block)?;
@@ -793,11 +773,7 @@ fn decode_block(
             problems: m.problems,
         };
         *placed_slot = Placed {
-            body: m.body,
-            diff: m.diff,
-            message: m.message,
-            notes: m.notes,
-            headers: m.headers,
+            texts: m.texts,
             diff_paths: m.diff_paths,
         };
         *patch_slot = patch;
@@ -819,13 +795,12 @@ fn attach(decoded: Decoded, text: &Arc<Buffer>) -> Result<CacheFile, String> {
             .and_then(|(s, l)| SharedText::range(text, s..s.checked_add(l)?))
             .ok_or_else(|| "corrupt (a text outside the text)".to_string())
     };
-    for (patch, at) in file.patches.iter_mut().zip(placed) {
-        patch.mail.body = slice(at.body)?;
-        patch.diff = LazyDiff::from_stored(slice(at.diff)?, at.diff_paths);
-        patch.message = slice(at.message)?;
-        patch.notes = slice(at.notes)?;
-        let (range, spans) = at.headers;
-        patch.mail.headers = Headers::from_parts(slice(range)?, spans);
+    for (patch, Placed { texts, diff_paths }) in file.patches.iter_mut().zip(placed) {
+        patch.mail.body = slice(texts.body)?;
+        patch.diff = LazyDiff::from_stored(slice(texts.diff)?, diff_paths);
+        patch.message = slice(texts.message)?;
+        patch.notes = slice(texts.notes)?;
+        patch.mail.headers = Headers::from_parts(slice(texts.headers)?, texts.header_spans);
     }
     Ok(file)
 }
