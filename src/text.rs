@@ -97,7 +97,7 @@ impl SharedText {
     }
 
     /// Both texts are slices of the same buffer (or both empty, of none).
-    fn same_buffer(&self, other: &SharedText) -> bool {
+    pub fn same_buffer(&self, other: &SharedText) -> bool {
         match (&self.buf, &other.buf) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             (None, None) => true,
@@ -109,22 +109,6 @@ impl SharedText {
     pub fn offset_in(&self, outer: &SharedText) -> Option<usize> {
         let inside = self.same_buffer(outer) && self.start >= outer.start && self.end <= outer.end;
         inside.then(|| (self.start - outer.start) as usize)
-    }
-
-    /// The one slice of a buffer that covers every text of `parts`, when they are all slices
-    /// of that same buffer (`None` for none, or when they are not).
-    pub fn span<'a>(parts: impl IntoIterator<Item = &'a SharedText>) -> Option<SharedText> {
-        let mut parts = parts.into_iter();
-        let first = parts.next()?;
-        let mut span = first.clone();
-        for part in parts {
-            if !span.same_buffer(part) {
-                return None;
-            }
-            span.start = span.start.min(part.start);
-            span.end = span.end.max(part.end);
-        }
-        Some(span)
     }
 
     /// The text is part of a memory-mapped file (a cache read back), not of the heap.
