@@ -57,29 +57,20 @@ impl Headers {
 
     /// Adds a header at the end. (It copies the text: for building messages by hand.)
     pub fn push(&mut self, name: &str, value: &str) {
-        let mut pairs: Vec<(String, String)> = self
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect();
-        pairs.push((name.to_string(), value.to_string()));
-        *self = pairs.into_iter().collect();
+        let grown: Headers = self.iter().chain([(name, value)]).collect();
+        *self = grown;
     }
 
     /// Gives the `index`-th header another value (nothing when there is no such header).
     /// (It copies the text: for building messages by hand.)
     pub fn set_value(&mut self, index: usize, value: &str) {
         if index < self.len() {
-            let pairs: Vec<(String, String)> = self
+            let changed: Headers = self
                 .iter()
                 .enumerate()
-                .map(|(i, (n, v))| {
-                    (
-                        n.to_string(),
-                        if i == index { value } else { v }.to_string(),
-                    )
-                })
+                .map(|(i, (n, v))| (n, if i == index { value } else { v }))
                 .collect();
-            *self = pairs.into_iter().collect();
+            *self = changed;
         }
     }
 }
