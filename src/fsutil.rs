@@ -110,6 +110,45 @@ pub enum Durability {
     Unsynced,
 }
 
+/// A file written under a temporary name next to `path` (as [`write_atomic`] names them),
+/// that replaces `path` whole once it is done ([`Replacement::commit`]), and is removed if it
+/// is dropped before. For a file written in parts, or read back (mapped) while it is being
+/// written.
+pub struct Replacement {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Replacement {
+    /// A new, empty temporary file for `path`, readable and writable by this user only.
+    pub fn new(path: &Path) -> Result<Replacement> {
+        let dir = parent_dir(path);
+        let temp = tempfile::Builder::new()
+            .prefix(&temp_prefix(path))
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io(&dir, e))?;
+        Ok(Replacement {
+            temp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file.
+    pub fn file(&self) -> &File {
+        self.temp.as_file()
+    }
+
+    /// Renames the file over `path`, unsynced ([`Durability::Unsynced`]).
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.temp
+            .persist(&path)
+            .map(drop)
+            .map_err(|e| Error::io(&path, e.error))
+    }
+}
+
 /// [`write_atomic`] of what `write` writes (through a buffer), so that a large file is never
 /// held whole in memory.
 pub fn write_atomic_with(
@@ -119,11 +158,7 @@ pub fn write_atomic_with(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     let dir = parent_dir(path);
-    let mut temp = tempfile::Builder::new()
-        .prefix(&temp_prefix(path))
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io(&dir, e))?;
+    let mut temp = Replacement::new(path)?.temp;
     let written = {
         let mut out = std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
         write(&mut out).and_then(|()| out.flush())

@@ -35,7 +35,9 @@ fn origin() -> Origin {
     }
 }
 
-/// The mbox splitter: entries lie inside the input, in order, and can be cut out.
+/// The mbox splitter: entries lie inside the input, in order, and can be cut out; and an
+/// mbox cut at its last separator (as a cold read cuts its windows) splits, part by part,
+/// into the entries of the whole.
 pub fn mbox_split(data: &[u8]) {
     let split = mail::mbox::split(data);
     let mut last = 0;
@@ -44,6 +46,23 @@ pub fn mbox_split(data: &[u8]) {
         assert!(entry.range.start <= entry.range.end && entry.range.end <= data.len());
         last = entry.range.start;
         let _ = mail::mbox::message_bytes(data, entry);
+    }
+    if split.format == mail::mbox::MboxFormat::Bare {
+        return;
+    }
+    if let Some(cut) = mail::mbox::last_separator(data) {
+        let shown = |entries: &[mail::mbox::MboxEntry], shift: usize| -> Vec<String> {
+            entries
+                .iter()
+                .map(|e| {
+                    let range = e.range.start + shift..e.range.end + shift;
+                    format!("{} {range:?} {:?} {}", e.offset + shift, e.commit, e.mboxrd)
+                })
+                .collect()
+        };
+        let mut parts = shown(&mail::mbox::split(&data[..cut]).messages, 0);
+        parts.extend(shown(&mail::mbox::split(&data[cut..]).messages, cut));
+        assert_eq!(parts, shown(&split.messages, 0));
     }
 }
 

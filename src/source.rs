@@ -27,7 +27,7 @@ use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset};
 use std::path::{Path, PathBuf};
 
-pub use files::MessageReader;
+pub use files::{Held, MessageReader};
 pub use public_inbox::thread_ids;
 
 /// A message that could not be read and was skipped; the rest of the source still loads.
@@ -164,10 +164,10 @@ fn load_all(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<L
 
 /// Adds the messages of a file source (an mbox, one message, one plain diff) read from
 /// `path`, or of the part of it `data` holds, to `reader`.
-pub fn read_file_source(reader: &mut MessageReader, path: &Path, data: Vec<u8>) {
+pub fn read_file_source(reader: &mut MessageReader, path: &Path, data: Vec<u8>) -> Held {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let name = path.display().to_string();
-    reader.read_file(data, None, file_name.as_deref().unwrap_or(&name));
+    reader.read_file(data, None, file_name.as_deref().unwrap_or(&name))
 }
 
 /// Tells what kind of source `path` is.

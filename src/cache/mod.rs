@@ -10,12 +10,16 @@
 //! rebuilt without an error. Files are replaced with [`crate::fsutil::write_atomic`], so two
 //! processes filling the same cache at once leave one whole file. The layout is in [`format`].
 //!
+//! A cold mbox is read straight into its new cache file a window at a time ([`stream`]), so
+//! it is never held whole in memory.
+//!
 //! Cached: a file (mbox, one message; appended tails are read incrementally), a maildir (new
 //! files read incrementally) and a directory of patches (hit or miss). A quilt series,
 //! public-inbox, git range, standard input and the demo queue bypass the cache.
 
 pub mod format;
 pub mod stamp;
+mod stream;
 
 use crate::mail::mbox;
 use crate::patch::Parsed;
@@ -59,12 +63,26 @@ impl std::fmt::Display for CacheOutcome {
 #[derive(Debug, Clone)]
 pub struct Cache {
     pub dir: PathBuf,
+    /// How much of an mbox a cold read takes at a time ([`stream`]).
+    window: usize,
 }
 
 impl Cache {
     /// The cache in `dir`.
     pub fn at(dir: impl Into<PathBuf>) -> Cache {
-        Cache { dir: dir.into() }
+        Cache {
+            dir: dir.into(),
+            window: stream::WINDOW,
+        }
+    }
+
+    /// This cache, reading a cold mbox `bytes` at a time (a window grows to hold a longer
+    /// message) rather than [`stream::WINDOW`].
+    pub fn windowed(self, bytes: usize) -> Cache {
+        Cache {
+            window: bytes,
+            ..self
+        }
     }
 
     /// The user's cache ([`crate::fsutil::cache_dir`]); `None` when there is no home.
@@ -163,9 +181,12 @@ impl Cache {
                 }
             }
         };
+        let appendable = kind == SourceKind::File && starts_with_from_line(path);
+        if appendable && let Some(parsed) = stream::read_mbox(self, path, &key, &before)? {
+            return Ok((parsed, outcome));
+        }
         let parsed = Parsed::from_loaded(source::load(spec)?);
         let entries = parsed.patches.len() + parsed.skipped.len();
-        let appendable = kind == SourceKind::File && starts_with_from_line(path);
         self.store(path, kind, &key, &before, &parsed, entries, appendable);
         Ok((parsed, outcome))
     }
@@ -257,16 +278,25 @@ impl Cache {
             key: key.clone(),
             stamp: stamp.clone(),
         };
-        let Some(encoded) = format::prepare(&header, parsed, entries, appendable) else {
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let Ok(replacement) = crate::fsutil::Replacement::new(&self.file_for(key)) else {
             return;
         };
-        if std::fs::create_dir_all(&self.dir).is_ok() {
-            let _ = crate::fsutil::write_atomic_with(
-                &self.file_for(key),
-                crate::fsutil::Existing::Replace,
-                crate::fsutil::Durability::Unsynced,
-                |out| encoded.write_to(out),
-            );
+        let Ok(out) = replacement.file().try_clone() else {
+            return;
+        };
+        let out = std::io::BufWriter::with_capacity(1 << 20, out);
+        let written = format::Writer::new(out, &header).and_then(|mut writer| {
+            Ok(match writer.add(&parsed.patches)? {
+                Some(_) => Some(writer.finish(&parsed.skipped, entries, appendable)?),
+                None => None,
+            })
+        });
+        if let Ok(Some(out)) = written {
+            drop(out);
+            let _ = replacement.commit();
         }
     }
 }

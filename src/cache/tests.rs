@@ -1,3 +1,4 @@
+use super::format::SourceKey;
 use super::*;
 use std::io::Write;
 
@@ -98,6 +99,9 @@ fn a_hit_maps_the_bodies_and_reads_as_the_file_read_whole_does() {
 
 #[test]
 fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
+    // Where the text starts: after the prefix (32 bytes) and the header, whose length is in
+    // the prefix.
+    let text_at = |b: &[u8]| 32 + u32::from_le_bytes(b[12..16].try_into().unwrap()) as usize;
     let f = fixture(&mbox(0..4));
     f.load();
     let file = f.cache_file();
@@ -114,10 +118,9 @@ fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
         ),
         (
             {
-                // A byte of the last body's text (just before the checksum and the diff's
-                // last line).
+                // A byte of the first body's text (the text comes right after the header).
                 let mut b = good.clone();
-                let at = b.len() - format::SUMS - 3;
+                let at = text_at(&b) + 3;
                 b[at] ^= 0x01;
                 b
             },
@@ -127,7 +130,7 @@ fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
             {
                 // Not UTF-8, with a checksum that says it is what was written.
                 let mut b = good.clone();
-                let at = b.len() - format::SUMS - 3;
+                let at = text_at(&b) + 3;
                 b[at] = 0xFF;
                 format::reseal(&b).unwrap()
             },
@@ -135,11 +138,11 @@ fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
         ),
         (
             {
-                // A byte of the meta: refused by the meta's own checksum, before any of it
-                // is decoded.
+                // A byte of the meta (its end, just before the checksums): refused by the
+                // meta's own checksum, before any of it is decoded.
                 let mut b = good.clone();
-                let header = u32::from_le_bytes(b[12..16].try_into().unwrap()) as usize;
-                b[32 + header + 3] ^= 0x01;
+                let at = b.len() - format::SUMS - 3;
+                b[at] ^= 0x01;
                 b
             },
             "corrupt (checksum)",
@@ -337,4 +340,121 @@ fn other_sources_bypass_the_cache() {
     let (_, outcome) = cache.load_since(&SourceSpec::Demo, None).unwrap();
     assert_eq!(outcome, CacheOutcome::Bypassed);
     assert!(cache.files().is_empty());
+}
+
+/// An mbox with every kind of message a window may cut near: plain ones, one longer than a
+/// window, an mboxrd one with an escaped `From ` line, one with a byte that is not UTF-8,
+/// one that cannot be read, and a last one cut off in the middle of its line.
+fn mixed_mbox() -> Vec<u8> {
+    let mut out = Vec::new();
+    for n in 0..12 {
+        out.extend_from_slice(mail(n).as_bytes());
+    }
+    out.extend_from_slice(
+        mail(12)
+            .replace("Change 12.", &"A long line of the message.\n".repeat(300))
+            .as_bytes(),
+    );
+    out.extend_from_slice(
+        mail(13)
+            .replace("From a@b ", "From mboxrd@z ")
+            .replace("Change 13.", "Change 13.\n>From the start, escaped.")
+            .as_bytes(),
+    );
+    out.extend_from_slice(mail(14).replace("Change 14.", "Caf\u{e9} 14.").as_bytes());
+    let latin1 = mail(15).replace("Change 15.", "Caf# 15.").into_bytes();
+    out.extend(latin1.into_iter().map(|b| if b == b'#' { 0xE9 } else { b }));
+    out.extend_from_slice(b"From a@b Thu Jan  1 00:00:00 2020\nnot a header\n\n");
+    for n in 16..30 {
+        out.extend_from_slice(mail(n).as_bytes());
+    }
+    out.extend_from_slice(mail(30).trim_end().as_bytes());
+    out
+}
+
+#[test]
+fn a_cold_mbox_read_window_by_window_gives_what_a_whole_read_gives() {
+    let f = fixture("");
+    std::fs::write(&f.path, mixed_mbox()).unwrap();
+    let cache = Cache::at(f.cache.dir.clone()).windowed(1500);
+    let (streamed, outcome) = cache.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Cold);
+    let whole = f.cold();
+    assert_eq!(whole.patches.len(), 31);
+    assert_eq!(whole.skipped.len(), 1);
+    assert_eq!(dump(&streamed), dump(&whole));
+    // Their texts are the cache file's, mapped: no window is held.
+    assert!(streamed.patches.iter().all(|p| p.mail.body.is_mapped()
+        && p.message.is_mapped()
+        && p.diff.stored().is_some_and(|(t, _)| t.is_mapped())));
+    let (hit, outcome) = cache.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    assert_eq!(dump(&hit), dump(&whole));
+    // An mbox cache like any other: this one ended in the middle of a line, so what is
+    // appended is not a new message, and the cache is rebuilt (window by window again).
+    f.append(&format!("\n{}", mail(31)));
+    let (grown, outcome) = cache.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Rebuilt("source changed".into()));
+    assert_eq!(dump(&grown), dump(&f.cold()));
+}
+
+#[test]
+fn a_window_read_of_a_source_that_changed_meanwhile_leaves_no_cache_behind() {
+    let f = fixture(&mbox(0..20));
+    let kind = SourceKind::File;
+    let key = SourceKey::new(&f.path, kind, &f.spec.name());
+    let stale = Stamp::of(&f.path, kind).unwrap();
+    f.append(&mail(20));
+    let cache = Cache::at(f.cache.dir.clone()).windowed(700);
+    let parsed = stream::read_mbox(&cache, &f.path, &key, &stale)
+        .unwrap()
+        .expect("read");
+    assert_eq!(parsed.patches.len(), 21);
+    let left: Vec<_> = std::fs::read_dir(&cache.dir).unwrap().flatten().collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(dump(&parsed), dump(&f.cold()));
+}
+
+#[test]
+fn a_watched_window_read_lists_every_patch_so_far_after_each_window() {
+    use crate::progress::{Event, watching};
+    use std::sync::{Arc, Mutex};
+    let f = fixture(&mbox(0..40));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    let cache = Cache::at(f.cache.dir.clone()).windowed(2000);
+    let (parsed, _) = watching(
+        move |e| match e {
+            Event::Built { so_far, total } => {
+                let so_far = so_far.downcast_ref::<Vec<crate::patch::Patch>>().unwrap();
+                let subjects: Vec<String> =
+                    so_far.iter().map(|p| p.subject.title.clone()).collect();
+                sink.lock().unwrap().push((subjects, *total));
+            }
+            Event::Read { .. } => panic!("a window read reports what it built"),
+        },
+        || cache.load_since(&f.spec, None).unwrap(),
+    );
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() > 3, "{} reports", seen.len());
+    let all: Vec<String> = parsed
+        .patches
+        .iter()
+        .map(|p| p.subject.title.clone())
+        .collect();
+    for (i, (subjects, total)) in seen.iter().enumerate() {
+        // Every report holds the list from the start: never a window alone.
+        assert_eq!(subjects[..], all[..subjects.len()]);
+        if i + 1 < seen.len() {
+            assert!(*total > subjects.len() && subjects.len() < seen[i + 1].0.len());
+        }
+    }
+    let (last, total) = seen.last().unwrap();
+    assert_eq!((last.len(), *total), (all.len(), all.len()));
+    drop(seen);
+    // A tail appended to an mbox read so is read alone.
+    f.append(&mail(40));
+    let (appended, outcome) = cache.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Appended);
+    assert_eq!(dump(&appended), dump(&f.cold()));
 }

@@ -23,6 +23,11 @@ impl Headers {
         Headers { text, spans }
     }
 
+    /// Where each name and value is in the text (the text let go).
+    pub fn into_spans(self) -> Vec<HeaderSpan> {
+        self.spans
+    }
+
     /// The text the names and values are in, and where each is.
     pub fn parts(&self) -> (&SharedText, &[HeaderSpan]) {
         (&self.text, &self.spans)

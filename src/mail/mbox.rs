@@ -115,6 +115,23 @@ pub fn split(data: &[u8]) -> MboxSplit {
     MboxSplit { format, messages }
 }
 
+/// Where the last separator line of `data` that starts after its first byte and ends inside
+/// it (with its `\n`) starts: `data` up to there is whole messages, which [`split`] splits
+/// as it would the same messages in a larger mbox (the messages from there on are not
+/// whole yet, or hold the rest). `None` when there is no such line.
+pub fn last_separator(data: &[u8]) -> Option<usize> {
+    let mut end = data.len();
+    while let Some(found) = memmem::rfind(&data[..end], b"\nFrom ") {
+        let line_start = found + 1;
+        let line_end = line_end(data, line_start);
+        if data[..line_end].ends_with(b"\n") && is_from_line(&data[line_start..line_end]) {
+            return Some(line_start);
+        }
+        end = found;
+    }
+    None
+}
+
 /// The separator public-inbox, lore and our own exports write for mboxrd.
 fn is_mboxrd_separator(line: &[u8]) -> bool {
     line.starts_with(b"From mboxrd@z ")
@@ -231,6 +248,27 @@ mod tests {
 
     const SHA1: &str = "c8e5aed246914ff6438839350e414a3bea5a8041";
     const SHA2: &str = "0123456789abcdef0123456789abcdef01234567";
+
+    #[test]
+    fn the_last_separator_is_a_whole_from_line_after_the_first_byte() {
+        let sep = "From a@b Thu Jan  1 00:00:00 2020\n";
+        let one = format!("{sep}Subject: one\n\nFrom here on, prose.\n");
+        let two = format!("{one}{sep}Subject: two\n\nbody\n");
+        assert_eq!(last_separator(two.as_bytes()), Some(one.len()));
+        // Only one message, or a `From ` line that is not a separator: none.
+        assert_eq!(last_separator(one.as_bytes()), None);
+        // A separator whose line is not finished yet is not known to be one.
+        let unfinished = format!("{one}{}", &sep[..sep.len() - 1]);
+        assert_eq!(last_separator(unfinished.as_bytes()), None);
+        let three = format!("{two}{sep}");
+        assert_eq!(last_separator(three.as_bytes()), Some(two.len()));
+        // Cut there, each part splits into what the whole did.
+        let cut = last_separator(three.as_bytes()).unwrap();
+        let whole = texts(three.as_bytes());
+        let mut parts = texts(&three.as_bytes()[..cut]);
+        parts.extend(texts(&three.as_bytes()[cut..]));
+        assert_eq!(parts, whole);
+    }
 
     fn texts(data: &[u8]) -> Vec<String> {
         let split = split(data);

@@ -66,6 +66,11 @@ impl LazyDiff {
         rebuildable.then_some((&self.text, &self.paths[..]))
     }
 
+    /// The paths [`LazyDiff::stored`] gives (the text let go).
+    pub fn into_paths(self) -> Vec<String> {
+        self.paths
+    }
+
     /// The diff [`LazyDiff::stored`] gave, to be parsed when first read.
     pub fn from_stored(text: SharedText, paths: Vec<String>) -> LazyDiff {
         LazyDiff {

@@ -36,6 +36,26 @@ impl Buffer {
     }
 }
 
+/// The buffer a file was read into, to be had back ([`Held::into_bytes`]) once nothing
+/// read from it holds it any more, and the next file read into it: a fresh buffer costs a
+/// page fault per page.
+pub struct Held(Buffer);
+
+impl Held {
+    /// The bytes back, emptied, when nothing else holds them.
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        let mut bytes = match self.0 {
+            Buffer::Text(text) => match Arc::try_unwrap(text).ok()? {
+                text::Buffer::Owned(text) => text.into_bytes(),
+                text::Buffer::Mapped(_) => return None,
+            },
+            Buffer::Bytes(bytes) => Arc::try_unwrap(bytes).ok()?,
+        };
+        bytes.clear();
+        Some(bytes)
+    }
+}
+
 /// A message found but not yet decoded.
 struct Pending {
     buf: Buffer,
@@ -103,12 +123,14 @@ impl MessageReader {
 
     /// Adds the messages of a file; a file with no mail headers that holds a diff becomes one
     /// message whose subject is the file name (as `git quiltimport` does).
-    pub fn read_file(&mut self, data: Vec<u8>, file: Option<&str>, name_for_subject: &str) {
+    pub fn read_file(&mut self, data: Vec<u8>, file: Option<&str>, name_for_subject: &str) -> Held {
+        let buf = Buffer::new(data);
         self.read_buffer(
-            Buffer::new(data),
+            buf.clone(),
             file,
             Some(subject_from_file_name(name_for_subject)),
         );
+        Held(buf)
     }
 
     /// Adds one message that is a whole buffer (a maildir file, a public-inbox blob).

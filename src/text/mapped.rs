@@ -9,6 +9,10 @@
 //!   cleared by unlinking it. Either leaves a mapped file's inode as it was.
 //! - **The text.** The mapped bytes are checked to be UTF-8 once, when the map is made; they
 //!   cannot change after (above), so later reads take them as `str` without checking again.
+//!   The one exception is [`MappedText::written`]: a part of a cache file that this process
+//!   has itself just written, whole `str`s one after the other, to a temporary file it
+//!   created (private to the user, under a fresh name) and has not closed; those bytes are
+//!   UTF-8 because they were written so.
 //! - **Releasing pages.** The pages are dropped from the process as soon as they have been
 //!   checked (`MADV_DONTNEED`). On a read-only map of a file this loses nothing: a page read
 //!   again is read back from the file (from the page cache, where it still is).
@@ -112,6 +116,29 @@ impl MappedFile {
 }
 
 impl MappedText {
+    /// `range` of `file` mapped as text, unchecked: for a part of a cache file this process
+    /// has just written from whole `str`s (see the module's doc), which is read back mapped
+    /// so that the patches built from it hold the file's pages, not the heap's.
+    pub fn written(file: &File, range: Range<u64>) -> Result<MappedText, MapError> {
+        let len = usize::try_from(range.end.saturating_sub(range.start))
+            .map_err(|_| MapError::OutOfRange)?;
+        if file.metadata().map_err(MapError::Io)?.len() < range.end {
+            return Err(MapError::OutOfRange);
+        }
+        // SAFETY: see the module's doc: a cache file, never changed in place.
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(range.start)
+                .len(len)
+                .map(file)
+        }
+        .map_err(MapError::Io)?;
+        Ok(MappedText {
+            file: MappedFile { map },
+            range: 0..len,
+        })
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         let bytes = &self.file.map[self.range.clone()];

@@ -1,0 +1,237 @@
+//! The cold read of an mbox, straight into its cache: the file is read a window of whole
+//! messages at a time (16 MiB or so), each window is parsed and built into patches on every
+//! core, its texts are written to the new cache file, and its patches are pointed at that
+//! part of the file, mapped, before the window is let go. So the mbox is never held whole:
+//! the process holds one window, the patches' small fields and the meta being written, and
+//! the patches' long texts cost memory only while they are looked at, as after a reopen.
+//!
+//! The windows end where a separator line starts ([`mbox::last_separator`]), and each is
+//! read as the rest of the mbox from there (its messages numbered on, their offsets in the
+//! file), so the messages, their numbers and offsets are those a read of the whole file
+//! gives.
+
+use super::format::{self, Header, SourceKey, Writer};
+use super::{Cache, Stamp};
+use crate::fsutil::Replacement;
+use crate::mail::mbox;
+use crate::patch::{Parsed, Patch};
+use crate::progress::{self, Event};
+use crate::source::{self, MessageReader};
+use crate::text::{Buffer, MappedText};
+use crate::{Error, Result};
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+/// How much of the mbox is read at a time (a window grows past it to hold a longer message).
+pub const WINDOW: usize = 16 << 20;
+
+/// Reads the mbox at `path` (its stamp `stamp`, taken before) window by window into a new
+/// cache file of `cache`, and gives its patches, their texts in that file. `Ok(None)`: it
+/// could not be read so (the cache file cannot be made or written, or no message could be
+/// read: the caller reads it as it would without a cache, which says why); the partial file
+/// is removed. The file is put in place only when the mbox did not change meanwhile.
+pub fn read_mbox(
+    cache: &Cache,
+    path: &Path,
+    key: &SourceKey,
+    stamp: &Stamp,
+) -> Result<Option<Parsed>> {
+    let target = cache.file_for(key);
+    if std::fs::create_dir_all(&cache.dir).is_err() {
+        return Ok(None);
+    }
+    let Ok(replacement) = Replacement::new(&target) else {
+        return Ok(None);
+    };
+    let header = Header {
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        key: key.clone(),
+        stamp: stamp.clone(),
+    };
+    let Ok(out) = replacement.file().try_clone() else {
+        return Ok(None);
+    };
+    let Ok(spill) = tempfile::tempfile_in(&cache.dir) else {
+        return Ok(None);
+    };
+    let Ok(writer) = Writer::new(BufWriter::with_capacity(1 << 20, out), &header) else {
+        return Ok(None);
+    };
+    let mut writer = writer.spill_to(spill);
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let mut windows = Windows::new(file, cache.window);
+    let mut parsed = Parsed::default();
+    let mut entries = 0;
+    while let Some((offset, bytes)) = windows.next().map_err(|e| Error::io(path, e))? {
+        let read_to = offset + bytes.len() as u64;
+        let mut reader = MessageReader::continuing(&key.name, entries, offset);
+        // The desk is shown the whole list so far after each window, not a window alone.
+        let (part, held) = progress::unwatched(|| {
+            let held = source::read_file_source(&mut reader, path, bytes);
+            entries += reader.len();
+            (Parsed::from_loaded(reader.finish_part()), held)
+        });
+        let Some(patches) = write_window(&mut writer, &replacement, part.patches) else {
+            return Ok(None);
+        };
+
+        if parsed.patches.is_empty() && read_to < size {
+            // Room for as many patches as the file holds at this window's rate, and a little.
+            let expected = patches.len() as u64 * size / read_to.max(1);
+            parsed
+                .patches
+                .reserve_exact(expected as usize + expected as usize / 16);
+        }
+        parsed.patches.extend(patches);
+        parsed.skipped.extend(part.skipped);
+        // Nothing holds the window now: the next is read into the same memory.
+        if let Some(bytes) = held.into_bytes() {
+            windows.recycle(bytes);
+        }
+        let total = if read_to < size {
+            // An estimate, above what is built so far until the last window.
+            let rate = parsed.patches.len() as u64 * size / read_to.max(1);
+            (rate as usize).max(parsed.patches.len() + 1)
+        } else {
+            parsed.patches.len()
+        };
+        progress::report(&Event::Built {
+            so_far: &parsed.patches,
+            total,
+        });
+    }
+    if parsed.patches.is_empty() {
+        return Ok(None);
+    }
+    if Stamp::of(path, source::SourceKind::File).ok().as_ref() == Some(stamp)
+        && let Ok(out) = writer.finish(&parsed.skipped, entries, true)
+    {
+        drop(out);
+        let _ = replacement.commit();
+    }
+    Ok(Some(parsed))
+}
+
+/// Writes the texts and meta of a window's patches, and gives them back with their texts
+/// in the file (mapped); `None` when they could not be written.
+fn write_window(
+    writer: &mut Writer<BufWriter<std::fs::File>>,
+    replacement: &Replacement,
+    mut patches: Vec<Patch>,
+) -> Option<Vec<Patch>> {
+    let base = writer.text_len();
+    let placed = writer.add(&patches).ok()??;
+    writer.out().flush().ok()?;
+    let start = writer.text_start() + base;
+    let end = writer.text_start() + writer.text_len();
+    if end > start {
+        let text = MappedText::written(replacement.file(), start..end).ok()?;
+        format::rebase(&mut patches, &placed, &Arc::new(Buffer::Mapped(text)), base).ok()?;
+    }
+    Some(patches)
+}
+
+/// An mbox read a window of whole messages at a time.
+struct Windows {
+    file: std::fs::File,
+    size: usize,
+    /// What was read past the end of the last window (the start of its next message).
+    carry: Vec<u8>,
+    /// A buffer to read the next window into.
+    spare: Vec<u8>,
+    /// Where `carry` starts in the file.
+    offset: u64,
+    done: bool,
+}
+
+impl Windows {
+    fn new(file: std::fs::File, size: usize) -> Windows {
+        Windows {
+            file,
+            size,
+            carry: Vec::new(),
+            spare: Vec::new(),
+            offset: 0,
+            done: false,
+        }
+    }
+
+    /// Gives back a window's buffer, for the next window.
+    fn recycle(&mut self, bytes: Vec<u8>) {
+        self.spare = bytes;
+    }
+
+    /// The next window and where it starts in the file; `None` after the last.
+    fn next(&mut self) -> std::io::Result<Option<(u64, Vec<u8>)>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut buf = std::mem::take(&mut self.spare);
+        buf.clear();
+        buf.extend_from_slice(&self.carry);
+        let mut want = self.size.max(1);
+        loop {
+            let before = buf.len();
+            if want > before {
+                buf.reserve_exact(want - before);
+                (&mut self.file)
+                    .take((want - before) as u64)
+                    .read_to_end(&mut buf)?;
+            }
+            if buf.len() < want {
+                // The end of the file: the rest is the last window.
+                self.done = true;
+                let at = self.offset;
+                self.offset += buf.len() as u64;
+                return Ok((!buf.is_empty()).then_some((at, buf)));
+            }
+            if let Some(cut) = mbox::last_separator(&buf) {
+                self.carry.clear();
+                self.carry.extend_from_slice(&buf[cut..]);
+                buf.truncate(cut);
+                let at = self.offset;
+                self.offset += cut as u64;
+                return Ok(Some((at, buf)));
+            }
+            // One message longer than the window: read on.
+            want = want.saturating_mul(2);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(n: usize, long: usize) -> String {
+        format!(
+            "From a@b Thu Jan  1 00:00:00 2020\nFrom: A <a@example.org>\n\
+             Subject: [PATCH] change {n}\nMessage-Id: <m{n}@example.org>\n\n{}\
+             Signed-off-by: A <a@example.org>\n---\n\
+             diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b{n}\n",
+            "Some words of the message, again.\n".repeat(long)
+        )
+    }
+
+    #[test]
+    fn windows_end_on_separators_and_join_into_the_file() {
+        let mbox: String = (0..40).map(|n| message(n, n * 7 % 50)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.mbox");
+        std::fs::write(&path, &mbox).unwrap();
+        let mut windows = Windows::new(std::fs::File::open(&path).unwrap(), 700);
+        let mut joined = Vec::new();
+        let mut count = 0;
+        while let Some((at, bytes)) = windows.next().unwrap() {
+            assert_eq!(at, joined.len() as u64);
+            assert!(bytes.starts_with(b"From a@b "), "{at}");
+            joined.extend_from_slice(&bytes);
+            count += 1;
+        }
+        assert_eq!(joined, mbox.as_bytes());
+        // Messages longer than a window still come whole, in windows that grew to hold them.
+        assert!((10..=40).contains(&count), "{count} windows");
+    }
+}
