@@ -30,6 +30,19 @@ impl Buffer {
             Buffer::Mapped(text) => text.as_str(),
         }
     }
+
+    /// How long the text is, without reading it (a mapped text whose check is deferred is
+    /// not checked by this).
+    pub fn len(&self) -> usize {
+        match self {
+            Buffer::Owned(text) => text.len(),
+            Buffer::Mapped(text) => text.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl From<String> for Buffer {
@@ -70,7 +83,7 @@ impl SharedText {
     /// character boundary reads as empty. For a mapped buffer this leaves its pages unread
     /// until the text is looked at.
     pub fn range(buf: &Arc<Buffer>, range: Range<usize>) -> Option<SharedText> {
-        if range.start > range.end || range.end > buf.as_str().len() {
+        if range.start > range.end || range.end > buf.len() {
             return None;
         }
         Some(SharedText {

@@ -588,12 +588,30 @@ pub fn decode(bytes: &[u8]) -> Result<CacheFile, String> {
 
 const NOT_UTF8: &str = "corrupt (text not UTF-8)";
 
+/// When the text of a cache file is checked (its UTF-8 and its checksum; the rest is always
+/// checked before it is decoded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextCheck {
+    /// As the file is read.
+    #[default]
+    Now,
+    /// When a text is first read (once, all of it), for a caller that may never read one: a
+    /// listing. If the check then fails, every text reads as empty and the file is removed,
+    /// so the next open rebuilds it.
+    WhenRead,
+}
+
 /// Reads and decodes the cache file at `path` (`Err(None)`: there is none). The file is
 /// memory-mapped, not read into memory, and each page is read once and dropped, all on every
 /// core: the text's for the checksum and the UTF-8 check, the meta's for the checksum and
 /// then to be decoded block by block. A body's pages are read again only when it is looked
 /// at. Where the file cannot be mapped it is read whole.
 pub fn read(path: &Path) -> Result<CacheFile, Option<String>> {
+    read_checking(path, TextCheck::Now)
+}
+
+/// [`read`], with the text checked when `check` says.
+pub fn read_checking(path: &Path, check: TextCheck) -> Result<CacheFile, Option<String>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).map_err(|_| None)?;
     let io = |e: std::io::Error| Some(format!("unreadable ({e})"));
@@ -614,6 +632,28 @@ pub fn read(path: &Path) -> Result<CacheFile, Option<String>> {
     };
     let text_start = PREFIX + lens[0] as usize;
     let text = text_start..text_start + lens[2] as usize;
+    if check == TextCheck::WhenRead {
+        let s = sections(mapped.bytes())?;
+        let sums: Vec<_> = s.meta.par_chunks(CHUNK).map(chunk_sum).collect();
+        if combine(&[s.prefix, s.header], &sums)[..] != s.sum[..CHECKSUM] {
+            return Err(Some("corrupt (checksum)".to_string()));
+        }
+        let decoded = decode_meta(s.header, s.meta, &|part| mapped.release(part))?;
+        let expected = s.sum[CHECKSUM..].to_vec();
+        let stale = path.to_path_buf();
+        let text = mapped
+            .into_text_when_read(
+                text,
+                CHUNK,
+                chunk_sum,
+                move |sums| combine(&[], sums)[..] == expected[..],
+                move || {
+                    let _ = std::fs::remove_file(&stale);
+                },
+            )
+            .map_err(|_| Some("truncated".to_string()))?;
+        return Ok(attach(decoded, &Arc::new(Buffer::Mapped(text)))?);
+    }
     let (text, meta) = mapped.into_text(text, CHUNK, chunk_sum, |file| {
         let s = sections(file.bytes())?;
         let sums: Vec<_> = s.meta.par_chunks(CHUNK).map(chunk_sum).collect();

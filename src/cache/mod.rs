@@ -29,7 +29,7 @@ use chrono::{DateTime, FixedOffset};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-pub use format::{CacheFile, Header, SourceKey};
+pub use format::{CacheFile, Header, SourceKey, TextCheck};
 pub use stamp::Stamp;
 
 /// What the cache did for one load.
@@ -65,6 +65,8 @@ pub struct Cache {
     pub dir: PathBuf,
     /// How much of an mbox a cold read takes at a time ([`stream`]).
     window: usize,
+    /// When the texts of a cache file read back are checked.
+    text_check: TextCheck,
 }
 
 impl Cache {
@@ -73,6 +75,15 @@ impl Cache {
         Cache {
             dir: dir.into(),
             window: stream::WINDOW,
+            text_check: TextCheck::Now,
+        }
+    }
+
+    /// This cache, checking the texts of the files it reads back when `check` says.
+    pub fn checking_texts(self, check: TextCheck) -> Cache {
+        Cache {
+            text_check: check,
+            ..self
         }
     }
 
@@ -163,7 +174,7 @@ impl Cache {
         let key = SourceKey::new(path, kind, &spec.name());
         let file = self.file_for(&key);
         let before = Stamp::of(path, kind)?;
-        let outcome = match format::read(&file) {
+        let outcome = match format::read_checking(&file, self.text_check) {
             Err(None) => CacheOutcome::Cold,
             Err(Some(why)) => CacheOutcome::Rebuilt(why),
             Ok(cached) if cached.header.key != key => {
@@ -307,9 +318,10 @@ pub fn load_since(
     spec: &SourceSpec,
     since: Option<DateTime<FixedOffset>>,
     use_cache: bool,
+    texts: TextCheck,
 ) -> Result<(Parsed, CacheOutcome)> {
     match Cache::from_env().filter(|_| use_cache) {
-        Some(cache) => cache.load_since(spec, since),
+        Some(cache) => cache.checking_texts(texts).load_since(spec, since),
         None => Ok((uncached(spec, since)?, CacheOutcome::Bypassed)),
     }
 }

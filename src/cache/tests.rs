@@ -458,3 +458,37 @@ fn a_watched_window_read_lists_every_patch_so_far_after_each_window() {
     assert_eq!(outcome, CacheOutcome::Appended);
     assert_eq!(dump(&appended), dump(&f.cold()));
 }
+
+#[test]
+fn texts_checked_when_read_are_never_read_by_a_listing_and_empty_when_found_corrupt() {
+    let f = fixture(&mbox(0..6));
+    f.load();
+    // (Not the patches that load gave: their texts are a map of the file changed below.)
+    let cold = f.cold();
+    let file = f.cache_file();
+    let mut bytes = std::fs::read(&file).unwrap();
+    // A byte of the first body: the meta is sound, the text's checksum is not.
+    let at = 32 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize + 3;
+    bytes[at] ^= 0x01;
+    std::fs::write(&file, &bytes).unwrap();
+    let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
+    let (listed, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    // What a listing shows comes from the meta, checked: the text was not read.
+    assert_eq!(outcome, CacheOutcome::Hit);
+    let titles =
+        |p: &Parsed| -> Vec<String> { p.patches.iter().map(|p| p.subject.title.clone()).collect() };
+    assert_eq!(titles(&listed), titles(&cold));
+    assert!(file.exists(), "nothing read the text yet");
+    // The first read checks it all: it fails, every text reads as empty, and the file goes.
+    assert_eq!(listed.patches[3].mail.body.as_str(), "");
+    assert_eq!(listed.patches[0].message.len(), 0);
+    assert!(!file.exists());
+    let (again, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Cold);
+    assert_eq!(dump(&again), dump(&cold));
+    // A sound file read so reads as one checked at once.
+    let (sound, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    assert_eq!(dump(&sound), dump(&cold));
+    assert!(f.cache_file().exists());
+}

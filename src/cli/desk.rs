@@ -118,7 +118,7 @@ fn open(
     let keys = options.keys.as_deref();
     if options.print.is_some() || keys.is_some() {
         let size = parse_size(&options.size)?;
-        let queue = queue::load_cached(&spec, since, use_cache)?.0;
+        let queue = queue::load_cached(&spec, since, use_cache, crate::cache::TextCheck::Now)?.0;
         let loaded = check(
             std::sync::Arc::new(queue),
             &profile,
@@ -152,7 +152,7 @@ fn open(
     let data_dir = opts.data_dir.clone();
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
-        let load = || queue::load_cached(&spec, since, use_cache);
+        let load = || queue::load_cached(&spec, since, use_cache, crate::cache::TextCheck::Now);
         let queue = std::sync::Arc::new(
             crate::progress::watching(progress.watcher(&source_name, since), load)?.0,
         );

@@ -9,7 +9,12 @@ use std::fmt::Write;
 
 /// Runs `list`.
 pub fn run(args: &ListArgs) -> Result<i32> {
-    let queue = args.source.load()?;
+    // A plain listing reads no patch's text (only what the meta holds): a cache's texts
+    // are checked only if one is read. A filter checks the patches, so it reads them all.
+    let queue = match &args.filter {
+        Some(_) => args.source.load()?,
+        None => args.source.load_for_listing()?,
+    };
     // The families are linked once: for their warnings and for the JSON.
     let families = (args.format == Format::Json).then(|| crate::revisions::link(&queue));
     if let Some(families) = &families {

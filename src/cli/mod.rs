@@ -133,8 +133,18 @@ impl SourceArgs {
 
     /// Reads and groups the queue (only the --since window, when given).
     pub fn load(&self) -> Result<Queue> {
+        self.load_checking(crate::cache::TextCheck::Now)
+    }
+
+    /// [`SourceArgs::load`] for a command that may never read a patch's text (a listing):
+    /// the texts of a cache are checked only if one is read.
+    pub fn load_for_listing(&self) -> Result<Queue> {
+        self.load_checking(crate::cache::TextCheck::WhenRead)
+    }
+
+    fn load_checking(&self, texts: crate::cache::TextCheck) -> Result<Queue> {
         let spec = self.spec()?;
-        let (queue, outcome) = queue::load_cached(&spec, self.since()?, !self.no_cache)?;
+        let (queue, outcome) = queue::load_cached(&spec, self.since()?, !self.no_cache, texts)?;
         self.report_cache(&spec, &outcome);
         Ok(queue)
     }

@@ -211,13 +211,14 @@ pub fn load_since(
 }
 
 /// [`load_since`] through the cache when `use_cache` ([`crate::cache`]), saying what the
-/// cache did.
+/// cache did; a cache's texts are checked as `texts` says.
 pub fn load_cached(
     spec: &SourceSpec,
     since: Option<chrono::DateTime<chrono::FixedOffset>>,
     use_cache: bool,
+    texts: crate::cache::TextCheck,
 ) -> crate::Result<(Queue, crate::cache::CacheOutcome)> {
-    let (parsed, outcome) = crate::cache::load_since(spec, since, use_cache)?;
+    let (parsed, outcome) = crate::cache::load_since(spec, since, use_cache, texts)?;
     Ok((build_parsed(&spec.name(), parsed), outcome))
 }
 

@@ -27,10 +27,31 @@ pub struct MappedFile {
     map: Mmap,
 }
 
-/// Part of a mapped file, known to be UTF-8.
+/// Part of a mapped file, known to be UTF-8, or to be checked when it is first read.
 pub struct MappedText {
     file: MappedFile,
     range: Range<usize>,
+    /// The check put off till the text is first read ([`MappedFile::into_text_when_read`]).
+    deferred: Option<Deferred>,
+}
+
+/// The checksum of a chunk.
+type ChunkSum = [u8; 16];
+/// Takes a chunk's sum.
+type Visit = Box<dyn Fn(&[u8]) -> ChunkSum + Send + Sync>;
+/// Says whether the chunks' sums are right.
+type Accept = Box<dyn Fn(&[ChunkSum]) -> bool + Send + Sync>;
+
+/// A check of a mapped text's bytes, run once, when the text is first read.
+struct Deferred {
+    chunk: usize,
+    /// Takes each chunk's sum (as [`MappedFile::into_text`]'s `visit` does).
+    visit: Visit,
+    /// Whether the sums are right.
+    accept: Accept,
+    /// Told when the check failed (to drop the file, say).
+    failed: Box<dyn Fn() + Send + Sync>,
+    passed: std::sync::OnceLock<bool>,
 }
 
 /// Why a file's part could not be mapped as text.
@@ -83,35 +104,51 @@ impl MappedFile {
         R: Send,
         A: FnOnce(&MappedFile) -> R + Send,
     {
-        let Some(bytes) = self.map.get(range.clone()) else {
+        if self.map.get(range.clone()).is_none() {
             return (Err(MapError::OutOfRange), alongside(&self));
-        };
-        let chunk = chunk.max(4);
-        let (results, beside) = rayon::join(
-            || {
-                bytes
-                    .par_chunks(chunk)
-                    .enumerate()
-                    .map(|(i, part)| {
-                        let out = visit(part);
-                        // Checked from the first character that starts in this chunk to the
-                        // first that starts in the next: each character is checked once, whole.
-                        let from = char_start(bytes, i * chunk);
-                        let to = char_start(bytes, (i * chunk + part.len()).min(bytes.len()));
-                        let valid = simdutf8::basic::from_utf8(&bytes[from..to]).is_ok();
-                        release(&self.map, range.start + i * chunk, part.len());
-                        (out, valid)
-                    })
-                    .collect::<Vec<(T, bool)>>()
-            },
+        }
+        let (checked, beside) = rayon::join(
+            || check_chunks(&self.map, range.clone(), chunk, &visit),
             || alongside(&self),
         );
-        if results.iter().any(|(_, valid)| !valid) {
+        let Some(outs) = checked else {
             return (Err(MapError::NotUtf8), beside);
-        }
-        let text = MappedText { file: self, range };
-        let outs = results.into_iter().map(|(out, _)| out).collect();
+        };
+        let text = MappedText {
+            file: self,
+            range,
+            deferred: None,
+        };
         (Ok((text, outs)), beside)
+    }
+
+    /// `range` of the file as text whose check is put off till it is first read: then, once,
+    /// it is checked to be UTF-8 and `visit` takes the sum of each chunk of `chunk` bytes,
+    /// in parallel, which `accept` must find right; if not, the text reads as empty (and
+    /// `failed` is told). For a caller that may well never read it (a listing of subjects
+    /// from a cache, whose texts are bodies), so that it is never read at all.
+    pub fn into_text_when_read(
+        self,
+        range: Range<usize>,
+        chunk: usize,
+        visit: impl Fn(&[u8]) -> [u8; 16] + Send + Sync + 'static,
+        accept: impl Fn(&[[u8; 16]]) -> bool + Send + Sync + 'static,
+        failed: impl Fn() + Send + Sync + 'static,
+    ) -> Result<MappedText, MapError> {
+        if self.map.get(range.clone()).is_none() {
+            return Err(MapError::OutOfRange);
+        }
+        Ok(MappedText {
+            file: self,
+            range,
+            deferred: Some(Deferred {
+                chunk,
+                visit: Box::new(visit),
+                accept: Box::new(accept),
+                failed: Box::new(failed),
+                passed: std::sync::OnceLock::new(),
+            }),
+        })
     }
 }
 
@@ -136,16 +173,79 @@ impl MappedText {
         Ok(MappedText {
             file: MappedFile { map },
             range: 0..len,
+            deferred: None,
         })
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
+        if let Some(deferred) = &self.deferred
+            && !*deferred.passed.get_or_init(|| self.run(deferred))
+        {
+            return "";
+        }
         let bytes = &self.file.map[self.range.clone()];
-        // SAFETY: checked to be UTF-8 in `into_text` (every chunk, split on character
-        // starts), and the mapped file does not change (see the module's doc).
+        // SAFETY: checked to be UTF-8 in `into_text` or, deferred, just above (every chunk,
+        // split on character starts), or written so (`written`), and the mapped file does
+        // not change (see the module's doc).
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
+
+    /// How long the text is, without reading (or checking) it.
+    pub fn len(&self) -> usize {
+        self.range.len()
+    }
+
+    /// The text is empty (not read).
+    pub fn is_empty(&self) -> bool {
+        self.range.is_empty()
+    }
+
+    /// The deferred check, run (it passed, or it failed and `failed` was told).
+    fn run(&self, deferred: &Deferred) -> bool {
+        let passed = check_chunks(
+            &self.file.map,
+            self.range.clone(),
+            deferred.chunk,
+            &deferred.visit,
+        )
+        .is_some_and(|sums| (deferred.accept)(&sums));
+        if !passed {
+            (deferred.failed)();
+        }
+        passed
+    }
+}
+
+/// Checks, in parallel chunks of `chunk` bytes, that `range` of `map` is UTF-8, handing each
+/// chunk to `visit` while its pages are in memory and releasing them after: what `visit`
+/// gave for each chunk, in order, or `None` when it is not UTF-8.
+fn check_chunks<T: Send>(
+    map: &Mmap,
+    range: Range<usize>,
+    chunk: usize,
+    visit: &(impl Fn(&[u8]) -> T + Sync + ?Sized),
+) -> Option<Vec<T>> {
+    let bytes = map.get(range.clone())?;
+    let chunk = chunk.max(4);
+    let results: Vec<(T, bool)> = bytes
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(i, part)| {
+            let out = visit(part);
+            // Checked from the first character that starts in this chunk to the first that
+            // starts in the next: each character is checked once, whole.
+            let from = char_start(bytes, i * chunk);
+            let to = char_start(bytes, (i * chunk + part.len()).min(bytes.len()));
+            let valid = simdutf8::basic::from_utf8(&bytes[from..to]).is_ok();
+            release(map, range.start + i * chunk, part.len());
+            (out, valid)
+        })
+        .collect();
+    if results.iter().any(|(_, valid)| !valid) {
+        return None;
+    }
+    Some(results.into_iter().map(|(out, _)| out).collect())
 }
 
 /// The start of the character that `at` falls in (`at` itself at the end or on a start). A

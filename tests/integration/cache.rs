@@ -181,3 +181,49 @@ fn two_processes_filling_one_cache_leave_a_good_one() {
     let files: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().collect();
     assert_eq!(files.len(), 1, "{files:?}");
 }
+
+#[test]
+fn a_plain_list_reads_no_text_of_the_cache_and_a_check_finds_it_corrupt() {
+    let home = tempfile::tempdir().unwrap();
+    let cache = home.path().join("c");
+    let mbox = fixtures().join("mail/format-patch.mbox");
+    let src = mbox.to_str().unwrap();
+    let plain = stdout(&run(home.path(), &cache, &["list", "--no-cache", src]));
+    assert_eq!(stdout(&run(home.path(), &cache, &["list", src])), plain);
+    let file = std::fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "cache"))
+        .expect("a cache file");
+    // A byte of the first body (the text follows the 32-byte prefix and the header), put
+    // in place as patchdesk writes: a new file renamed over the old.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = 32 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize + 5;
+    bytes[at] ^= 0x01;
+    let next = file.with_extension("next");
+    std::fs::write(&next, &bytes).unwrap();
+    std::fs::rename(&next, &file).unwrap();
+    let listed = run(home.path(), &cache, &["list", "-v", src]);
+    assert_eq!(stdout(&listed), plain);
+    let err = String::from_utf8_lossy(&listed.stderr);
+    assert!(err.contains("cache: hit"), "{err}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        bytes,
+        "the text was never read"
+    );
+    let checked = run(
+        home.path(),
+        &cache,
+        &["check", "--format", "json", "-v", src],
+    );
+    let err = String::from_utf8_lossy(&checked.stderr);
+    assert!(err.contains("rebuilt (corrupt (checksum))"), "{err}");
+    let uncached = run(
+        home.path(),
+        &cache,
+        &["check", "--format", "json", "--no-cache", src],
+    );
+    assert_eq!(stdout(&checked), stdout(&uncached));
+}
