@@ -492,3 +492,34 @@ fn texts_checked_when_read_are_never_read_by_a_listing_and_empty_when_found_corr
     assert_eq!(dump(&sound), dump(&cold));
     assert!(f.cache_file().exists());
 }
+
+#[test]
+fn texts_checked_when_read_may_be_first_read_from_many_rayon_tasks_at_once() {
+    use rayon::prelude::*;
+    // Bodies long enough for the text to be several chunks, so that the check runs in
+    // parallel.
+    let long = "A line of the message, long enough to fill the text soon.\n".repeat(400);
+    let mbox: String = (0..400)
+        .map(|n| mail(n).replace(&format!("Change {n}."), &long))
+        .collect();
+    let f = fixture(&mbox);
+    f.load();
+    let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
+    let (parsed, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    // Every task may be the first to read: the one that checks must not, while it waits,
+    // take up another task that reads and so start the check again inside itself.
+    let lengths: Vec<usize> = parsed
+        .patches
+        .par_iter()
+        .map(|p| p.mail.body.len() + p.message.len())
+        .collect();
+    let whole = f.cold();
+    let expected: Vec<usize> = whole
+        .patches
+        .iter()
+        .map(|p| p.mail.body.len() + p.message.len())
+        .collect();
+    assert_eq!(lengths, expected);
+    assert!(lengths.iter().all(|&n| n > 0));
+}

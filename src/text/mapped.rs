@@ -108,7 +108,7 @@ impl MappedFile {
             return (Err(MapError::OutOfRange), alongside(&self));
         }
         let (checked, beside) = rayon::join(
-            || check_chunks(&self.map, range.clone(), chunk, &visit),
+            || check_chunks(&self.map, range.clone(), chunk, &visit, Spread::Rayon),
             || alongside(&self),
         );
         let Some(outs) = checked else {
@@ -208,6 +208,7 @@ impl MappedText {
             self.range.clone(),
             deferred.chunk,
             &deferred.visit,
+            Spread::Threads,
         )
         .is_some_and(|sums| (deferred.accept)(&sums));
         if !passed {
@@ -219,33 +220,60 @@ impl MappedText {
 
 /// Checks, in parallel chunks of `chunk` bytes, that `range` of `map` is UTF-8, handing each
 /// chunk to `visit` while its pages are in memory and releasing them after: what `visit`
-/// gave for each chunk, in order, or `None` when it is not UTF-8.
+/// gave for each chunk, in order, or `None` when it is not UTF-8. `Spread::Rayon` runs the
+/// chunks on rayon's pool; `Spread::Threads` on threads of its own, for a check run inside
+/// a `OnceLock`'s initialiser: a rayon worker waiting there for its chunks could take up
+/// other work meanwhile that reads the same text, and so initialise the cell again from
+/// inside itself, which deadlocks.
 fn check_chunks<T: Send>(
     map: &Mmap,
     range: Range<usize>,
     chunk: usize,
     visit: &(impl Fn(&[u8]) -> T + Sync + ?Sized),
+    spread: Spread,
 ) -> Option<Vec<T>> {
     let bytes = map.get(range.clone())?;
     let chunk = chunk.max(4);
-    let results: Vec<(T, bool)> = bytes
-        .par_chunks(chunk)
-        .enumerate()
-        .map(|(i, part)| {
-            let out = visit(part);
-            // Checked from the first character that starts in this chunk to the first that
-            // starts in the next: each character is checked once, whole.
-            let from = char_start(bytes, i * chunk);
-            let to = char_start(bytes, (i * chunk + part.len()).min(bytes.len()));
-            let valid = simdutf8::basic::from_utf8(&bytes[from..to]).is_ok();
-            release(map, range.start + i * chunk, part.len());
-            (out, valid)
-        })
-        .collect();
-    if results.iter().any(|(_, valid)| !valid) {
+    let one = |(i, part): (usize, &[u8])| {
+        let out = visit(part);
+        // Checked from the first character that starts in this chunk to the first that
+        // starts in the next: each character is checked once, whole.
+        let from = char_start(bytes, i * chunk);
+        let to = char_start(bytes, (i * chunk + part.len()).min(bytes.len()));
+        let valid = simdutf8::basic::from_utf8(&bytes[from..to]).is_ok();
+        release(map, range.start + i * chunk, part.len());
+        (out, valid)
+    };
+    let results: Vec<(T, bool)> = match spread {
+        Spread::Rayon => bytes.par_chunks(chunk).enumerate().map(one).collect(),
+        Spread::Threads => {
+            let chunks: Vec<(usize, &[u8])> = bytes.chunks(chunk).enumerate().collect();
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let per = chunks.len().div_ceil(threads).max(1);
+            std::thread::scope(|scope| {
+                let runs: Vec<_> = chunks
+                    .chunks(per)
+                    .map(|run| {
+                        scope.spawn(move || run.iter().copied().map(one).collect::<Vec<_>>())
+                    })
+                    .collect();
+                runs.into_iter()
+                    .flat_map(|run| run.join().unwrap_or_default())
+                    .collect()
+            })
+        }
+    };
+    if results.len() != bytes.len().div_ceil(chunk) || results.iter().any(|(_, valid)| !valid) {
         return None;
     }
     Some(results.into_iter().map(|(out, _)| out).collect())
+}
+
+/// Where [`check_chunks`] runs its chunks.
+#[derive(Clone, Copy)]
+enum Spread {
+    Rayon,
+    Threads,
 }
 
 /// The start of the character that `at` falls in (`at` itself at the end or on a start). A
