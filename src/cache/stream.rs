@@ -16,7 +16,7 @@ use crate::fsutil::Replacement;
 use crate::mail::mbox;
 use crate::patch::{Parsed, Patch};
 use crate::progress::{self, Event};
-use crate::source::{self, MessageReader};
+use crate::source::{self, Held, MessageReader};
 use crate::text::{Buffer, MappedText};
 use crate::{Error, Result};
 use std::io::{BufWriter, Read, Write};
@@ -58,51 +58,85 @@ pub fn read_mbox(
     let Ok(writer) = Writer::new(BufWriter::with_capacity(1 << 20, out), &header) else {
         return Ok(None);
     };
-    let mut writer = writer.spill_to(spill);
+    let writer = writer.spill_to(spill);
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let mut windows = Windows::new(file, cache.window);
-    let mut parsed = Parsed::default();
+    let mut gathered = Gathered {
+        parsed: Parsed::default(),
+        size,
+        failed: false,
+    };
     let mut entries = 0;
-    while let Some((offset, bytes)) = windows.next().map_err(|e| Error::io(path, e))? {
-        let read_to = offset + bytes.len() as u64;
-        let mut reader = MessageReader::continuing(&key.name, entries, offset);
-        // The desk is shown the whole list so far after each window, not a window alone.
-        let (part, held) = progress::unwatched(|| {
-            let held = source::read_file_source(&mut reader, path, bytes);
-            entries += reader.len();
-            (Parsed::from_loaded(reader.finish_part()), held)
+    // A window is written (on a thread of its own, in order) while the next is parsed (on
+    // rayon's), so that neither waits for the other.
+    let (writer, read) = std::thread::scope(|scope| {
+        let (to_writer, parsed_windows) = std::sync::mpsc::sync_channel::<Parsed1>(0);
+        let (to_reader, written) = std::sync::mpsc::channel::<Written>();
+        let replacement = &replacement;
+        let writing = scope.spawn(move || {
+            let mut writer = writer;
+            for window in parsed_windows {
+                let patches = write_window(&mut writer, replacement, window.part.patches);
+                let failed = patches.is_none();
+                let done = Written {
+                    patches,
+                    skipped: window.part.skipped,
+                    held: window.held,
+                    read_to: window.read_to,
+                };
+                if to_reader.send(done).is_err() || failed {
+                    break;
+                }
+            }
+            writer
         });
-        let Some(patches) = write_window(&mut writer, &replacement, part.patches) else {
-            return Ok(None);
-        };
-
-        if parsed.patches.is_empty() && read_to < size {
-            // Room for as many patches as the file holds at this window's rate, and a little.
-            let expected = patches.len() as u64 * size / read_to.max(1);
-            parsed
-                .patches
-                .reserve_exact(expected as usize + expected as usize / 16);
+        let mut read = Ok(());
+        loop {
+            let next = match windows.next() {
+                Ok(Some(next)) => next,
+                Ok(None) => break,
+                Err(e) => {
+                    read = Err(Error::io(path, e));
+                    break;
+                }
+            };
+            let (offset, bytes) = next;
+            let read_to = offset + bytes.len() as u64;
+            let mut reader = MessageReader::continuing(&key.name, entries, offset);
+            // The desk is shown the whole list so far after each window, not a window alone.
+            let (part, held) = progress::unwatched(|| {
+                let held = source::read_file_source(&mut reader, path, bytes);
+                entries += reader.len();
+                (Parsed::from_loaded(reader.finish_part()), held)
+            });
+            let window = Parsed1 {
+                part,
+                held,
+                read_to,
+            };
+            if to_writer.send(window).is_err() {
+                break;
+            }
+            for done in written.try_iter() {
+                gathered.add(done, &mut windows);
+            }
+            if gathered.failed {
+                break;
+            }
         }
-        parsed.patches.extend(patches);
-        parsed.skipped.extend(part.skipped);
-        // Nothing holds the window now: the next is read into the same memory.
-        if let Some(bytes) = held.into_bytes() {
-            windows.recycle(bytes);
+        drop(to_writer);
+        for done in written.iter() {
+            gathered.add(done, &mut windows);
         }
-        let total = if read_to < size {
-            // An estimate, above what is built so far until the last window.
-            let rate = parsed.patches.len() as u64 * size / read_to.max(1);
-            (rate as usize).max(parsed.patches.len() + 1)
-        } else {
-            parsed.patches.len()
-        };
-        progress::report(&Event::Built {
-            so_far: &parsed.patches,
-            total,
-        });
-    }
-    if parsed.patches.is_empty() {
+        (writing.join(), read)
+    });
+    read?;
+    let Ok(writer) = writer else {
+        return Ok(None);
+    };
+    let parsed = gathered.parsed;
+    if gathered.failed || parsed.patches.is_empty() {
         return Ok(None);
     }
     if Stamp::of(path, source::SourceKind::File).ok().as_ref() == Some(stamp)
@@ -112,6 +146,63 @@ pub fn read_mbox(
         let _ = replacement.commit();
     }
     Ok(Some(parsed))
+}
+
+/// A window parsed and built, on its way to be written.
+struct Parsed1 {
+    part: Parsed,
+    held: Held,
+    /// Where the window ends in the file.
+    read_to: u64,
+}
+
+/// A window written: its patches with their texts in the file (`None`: it could not be
+/// written), and its buffer, to be had back.
+struct Written {
+    patches: Option<Vec<Patch>>,
+    skipped: Vec<crate::source::Skipped>,
+    held: Held,
+    read_to: u64,
+}
+
+/// The patches of the windows written so far, in order.
+struct Gathered {
+    parsed: Parsed,
+    /// The mbox's size.
+    size: u64,
+    failed: bool,
+}
+
+impl Gathered {
+    /// Adds a written window, hands its buffer back to `windows`, and shows the list so
+    /// far to whoever watches.
+    fn add(&mut self, done: Written, windows: &mut Windows) {
+        let Some(patches) = done.patches else {
+            self.failed = true;
+            return;
+        };
+        let (size, read_to) = (self.size, done.read_to.max(1));
+        let all = &mut self.parsed.patches;
+        if all.is_empty() && read_to < size {
+            // Room for as many patches as the file holds at this window's rate, and a little.
+            let expected = (patches.len() as u64 * size / read_to) as usize;
+            all.reserve_exact(expected + expected / 16);
+        }
+        all.extend(patches);
+        self.parsed.skipped.extend(done.skipped);
+        // Nothing holds the window now: a later one is read into the same memory.
+        if let Some(bytes) = done.held.into_bytes() {
+            windows.recycle(bytes);
+        }
+        let total = if read_to < size {
+            // An estimate, above what is built so far until the last window.
+            let rate = (all.len() as u64 * size / read_to) as usize;
+            rate.max(all.len() + 1)
+        } else {
+            all.len()
+        };
+        progress::report(&Event::Built { so_far: all, total });
+    }
 }
 
 /// Writes the texts and meta of a window's patches, and gives them back with their texts
@@ -139,8 +230,8 @@ struct Windows {
     size: usize,
     /// What was read past the end of the last window (the start of its next message).
     carry: Vec<u8>,
-    /// A buffer to read the next window into.
-    spare: Vec<u8>,
+    /// Buffers to read the next windows into.
+    spare: Vec<Vec<u8>>,
     /// Where `carry` starts in the file.
     offset: u64,
     done: bool,
@@ -158,9 +249,12 @@ impl Windows {
         }
     }
 
-    /// Gives back a window's buffer, for the next window.
+    /// Gives back a window's buffer, for a later window (two are kept: one being parsed,
+    /// one being written).
     fn recycle(&mut self, bytes: Vec<u8>) {
-        self.spare = bytes;
+        if self.spare.len() < 2 {
+            self.spare.push(bytes);
+        }
     }
 
     /// The next window and where it starts in the file; `None` after the last.
@@ -168,7 +262,7 @@ impl Windows {
         if self.done {
             return Ok(None);
         }
-        let mut buf = std::mem::take(&mut self.spare);
+        let mut buf = self.spare.pop().unwrap_or_default();
         buf.clear();
         buf.extend_from_slice(&self.carry);
         let mut want = self.size.max(1);

@@ -523,3 +523,15 @@ fn texts_checked_when_read_may_be_first_read_from_many_rayon_tasks_at_once() {
     assert_eq!(lengths, expected);
     assert!(lengths.iter().all(|&n| n > 0));
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_still_loads_the_mbox_whole() {
+    let f = fixture(&mbox(0..8));
+    // The cache dir's place is taken by a file: no cache file can be made there.
+    std::fs::write(&f.cache.dir, "not a dir").unwrap();
+    let cache = Cache::at(f.cache.dir.clone()).windowed(600);
+    let (parsed, _) = cache.load_since(&f.spec, None).unwrap();
+    assert_eq!(dump(&parsed), dump(&f.cold()));
+    assert!(!parsed.patches[0].mail.body.is_mapped());
+    assert!(f.cache.dir.is_file());
+}
