@@ -83,7 +83,8 @@ pub fn mailinfo(data: &[u8]) {
 /// The unified-diff parser.
 pub fn diff(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let _ = patch::diff::parse(&text);
+    let parsed = patch::diff::parse(&text);
+    patch::diff::assert_survey_matches(&crate::text::SharedText::from(&*text), &parsed);
 }
 
 /// The trailer parser, and adding a trailer (which must be idempotent).

@@ -255,6 +255,58 @@ pub fn parse(text: &str) -> ParsedDiff {
 
 /// [`parse`] of a shared text: every line's text is a slice of it, not a copy.
 pub fn parse_shared(shared: &SharedText) -> ParsedDiff {
+    walk(shared, Lines::Keep).0
+}
+
+/// What a diff holds, without its lines: its files (their hunks without lines), its
+/// problems, and how many lines it adds and removes. What building a patch needs, made
+/// without a `DiffLine` (and a share of the text) per line; the lines are parsed when read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiffSurvey {
+    pub files: Vec<FileDiff>,
+    pub problems: Vec<String>,
+    pub insertions: usize,
+    pub deletions: usize,
+}
+
+/// [`DiffSurvey`] of a shared text: the same walk as [`parse_shared`].
+pub fn survey(shared: &SharedText) -> DiffSurvey {
+    let (parsed, [insertions, deletions]) = walk(shared, Lines::Count);
+    DiffSurvey {
+        files: parsed.files,
+        problems: parsed.problems,
+        insertions,
+        deletions,
+    }
+}
+
+/// Checks that [`survey`] of `text` is what `parsed`, its [`parse_shared`], says: the same
+/// files and problems, and its lines counted (for the fuzz target and the tests).
+pub fn assert_survey_matches(text: &SharedText, parsed: &ParsedDiff) {
+    let survey = survey(text);
+    let mut files = parsed.files.clone();
+    files
+        .iter_mut()
+        .flat_map(|f| &mut f.hunks)
+        .for_each(|h| h.lines.clear());
+    assert_eq!(survey.files, files);
+    assert_eq!(survey.problems, parsed.problems);
+    assert_eq!(
+        (survey.insertions, survey.deletions),
+        (parsed.insertions(), parsed.deletions())
+    );
+}
+
+/// Whether a walk of a diff keeps each hunk's lines or only counts them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    Keep,
+    Count,
+}
+
+/// Reads the diff; also how many lines it adds and removes.
+fn walk(shared: &SharedText, keep: Lines) -> (ParsedDiff, [usize; 2]) {
+    let mut counts = [0; 2];
     let text: &str = shared;
     // Lines without their `\n`; a `\r` before it is content (a CR the patch adds).
     let mut lines: Vec<&str> =
@@ -320,7 +372,15 @@ pub fn parse_shared(shared: &SharedText) -> ParsedDiff {
             if let Some(file) = current.as_mut() {
                 in_git_header = false;
                 let hunk_start = i;
-                i = read_hunk(shared, &lines, i, file, &mut out.problems);
+                i = read_hunk(
+                    shared,
+                    &lines,
+                    i,
+                    file,
+                    &mut out.problems,
+                    keep,
+                    &mut counts,
+                );
                 if let Some(&next) = lines.get(i)
                     && looks_like_leftover_hunk_line(next)
                 {
@@ -342,7 +402,7 @@ pub fn parse_shared(shared: &SharedText) -> ParsedDiff {
         i += 1;
     }
     out.files.extend(current);
-    out
+    (out, counts)
 }
 
 /// A `+`/`-`/space line right after a complete hunk (not a signature or a file header):
@@ -402,6 +462,8 @@ fn read_hunk(
     start: usize,
     file: &mut FileDiff,
     problems: &mut Vec<String>,
+    keep: Lines,
+    counts: &mut [usize; 2],
 ) -> usize {
     let Some(mut hunk) = parse_hunk_header(lines[start]) else {
         problems.push(format!(
@@ -413,7 +475,9 @@ fn read_hunk(
     };
     // At most old + new lines; the bound keeps a lying header from reserving much.
     let expected = hunk.old_lines.saturating_add(hunk.new_lines).min(4096);
-    hunk.lines.reserve(expected as usize);
+    if keep == Lines::Keep {
+        hunk.lines.reserve(expected as usize);
+    }
     let mut old_left = hunk.old_lines;
     let mut new_left = hunk.new_lines;
     let mut old_no = hunk.old_start;
@@ -482,13 +546,20 @@ fn read_hunk(
         if new.is_some() {
             new_no = new_no.saturating_add(1);
         }
-        hunk.lines.push(DiffLine {
-            kind,
-            old,
-            new,
-            text: shared.subslice(text),
-            no_newline: false,
-        });
+        match kind {
+            LineKind::Add => counts[0] += 1,
+            LineKind::Remove => counts[1] += 1,
+            LineKind::Context => {}
+        }
+        if keep == Lines::Keep {
+            hunk.lines.push(DiffLine {
+                kind,
+                old,
+                new,
+                text: shared.subslice(text),
+                no_newline: false,
+            });
+        }
         i += 1;
     }
     // `\ No newline at end of file` right after the last line.
@@ -665,6 +736,32 @@ index abc..0000000
         assert_eq!(d.files[0].new_path.as_deref(), Some("f"));
         // The CR is part of the added line: a whitespace rule must see it.
         assert_eq!(d.files[0].hunks[0].lines[1].text, "b\r");
+    }
+
+    #[test]
+    fn a_survey_is_the_parse_without_its_lines() {
+        let texts = [
+            GIT_DIFF,
+            "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-b\n",
+            "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-a very long\nline wrapped\n+b\n c\n",
+            "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-a very long\n wrapped tail\n+b\n c\n",
+            "diff --git a/f b/f\r\n--- a/f\r\n+++ b/f\r\n@@ -1 +1 @@\r\n-a\r\n+b\r\n",
+            "--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n-a\n+b\n+c\n\\ No newline at end of file\n d\n",
+            "not a diff",
+        ];
+        for text in texts {
+            let shared = SharedText::from(text);
+            assert_survey_matches(&shared, &parse_shared(&shared));
+        }
+        let counted = survey(&SharedText::from(GIT_DIFF));
+        assert!(counted.insertions + counted.deletions > 0);
+        assert!(
+            counted
+                .files
+                .iter()
+                .flat_map(|f| &f.hunks)
+                .all(|h| h.lines.is_empty())
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! at the patch break (`---`, `diff -`, `Index: `). In-body headers count only when the
 //! message carries a patch, as in mailinfo. The commit message is then what `git am`
 //! commits: the cleaned subject, a blank line, the message, through `git stripspace`.
-use super::diff::{self, ParsedDiff};
+use super::diff;
 use super::subject::{self, collapse_space};
 use super::trailers::{self, c_trim, is_c_space};
 use super::{AuthorSource, LazyDiff, Patch};
@@ -437,12 +437,12 @@ pub fn build(mail: Message) -> Patch {
     };
     // The diff is a slice of the body, so its lines share the body's buffer.
     let diff_shared = mail.body.subslice(diff_text);
-    let parsed = diff::parse_shared(&diff_shared);
-    let (insertions, deletions) = (parsed.insertions(), parsed.deletions());
-    let ParsedDiff {
+    let diff::DiffSurvey {
         files,
         mut problems,
-    } = parsed;
+        insertions,
+        deletions,
+    } = diff::survey(&diff_shared);
     let patch_id = if files.is_empty() {
         None
     } else {
