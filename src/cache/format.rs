@@ -959,6 +959,33 @@ mod tests {
     }
 
     #[test]
+    fn a_text_that_would_pass_4_gib_is_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.mbox");
+        std::fs::write(&path, "x").unwrap();
+        let header = Header {
+            crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            key: SourceKey::new(&path, SourceKind::File, "q"),
+            stamp: Stamp::of(&path, SourceKind::File).unwrap(),
+        };
+        let mail = crate::mail::parse_message(
+            b"From: A <a@example.org>\nSubject: [PATCH] x\n\nBody.\n---\n\
+              diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n",
+            crate::mail::Origin::default(),
+        )
+        .unwrap();
+        let patches = vec![Patch::from_message(mail)];
+        let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), &header).unwrap();
+        assert!(writer.add(&patches).unwrap().is_some());
+        // As if 4 GiB of text had been written before: one more patch would pass the end
+        // of what a map's text can address.
+        writer.text_len = u64::from(u32::MAX) - 8;
+        assert!(writer.add(&patches).unwrap().is_none());
+        writer.text_len = 0;
+        assert!(writer.add(&patches).unwrap().is_some());
+    }
+
+    #[test]
     fn the_fuzz_seed_is_a_cache_file_of_this_format() {
         // So the fuzzer starts from a file that gets past the version check. When the version
         // changes, regenerate it: the cache file `XDG_CACHE_HOME=DIR patchdesk list
