@@ -32,7 +32,8 @@ impl Buffer {
     }
 
     /// How long the text is, without reading it (a mapped text whose check is deferred is
-    /// not checked by this).
+    /// not checked by this, so after a failed check this is not `as_str().len()`, which is
+    /// 0: only ranges are checked against it).
     pub fn len(&self) -> usize {
         match self {
             Buffer::Owned(text) => text.len(),
@@ -122,6 +123,15 @@ impl SharedText {
     pub fn offset_in(&self, outer: &SharedText) -> Option<usize> {
         let inside = self.same_buffer(outer) && self.start >= outer.start && self.end <= outer.end;
         inside.then(|| (self.start - outer.start) as usize)
+    }
+
+    /// The text reads as what its buffer holds: always, but for a mapped text whose put-off
+    /// check ([`MappedFile::into_text_when_read`]) failed, which reads as empty. Runs that
+    /// check if it has not run yet.
+    pub fn is_readable(&self) -> bool {
+        self.buf
+            .as_deref()
+            .is_none_or(|buf| buf.as_str().len() == buf.len())
     }
 
     /// The text is part of a memory-mapped file (a cache read back), not of the heap.

@@ -185,6 +185,14 @@ pub struct CacheFile {
 }
 
 impl CacheFile {
+    /// Every text of the file can be read: its check, if it was put off
+    /// ([`TextCheck::WhenRead`]), is run now and passed. A file whose texts cannot be read
+    /// must not be written again (as an appended source's is): it would be written with
+    /// empty texts.
+    pub fn texts_readable(&self) -> bool {
+        self.patches.iter().all(|p| p.mail.body.is_readable())
+    }
+
     /// The patches as a load and build give them.
     pub fn parsed(self) -> Parsed {
         Parsed {
@@ -708,7 +716,7 @@ fn decode_meta(
         ));
     }
     let corrupt = |e: postcard::Error| format!("corrupt: {e}");
-    // The meta's parts in order (`MetaRef::write`).
+    // The meta's parts in order (`Writer::finish`).
     let (count, rest) = postcard::take_from_bytes::<u64>(meta).map_err(corrupt)?;
     let (block_ends, patches) = postcard::take_from_bytes::<Vec<u64>>(rest).map_err(corrupt)?;
     let lead = &meta[..meta.len() - patches.len()];

@@ -7,8 +7,9 @@
 //! The cache is only a cache: a missing, old-version, truncated or corrupt file, or one whose
 //! source changed ([`stamp`]: size, mtime, ctime, inode and the hash of the first and last
 //! 64 KiB of a file; name, size, mtime, ctime and inode of each file of a directory), is
-//! rebuilt without an error. Files are replaced with [`crate::fsutil::write_atomic`], so two
-//! processes filling the same cache at once leave one whole file. The layout is in [`format`].
+//! rebuilt without an error. A file is written under a temporary name and renamed into place
+//! ([`crate::fsutil::Replacement`]), so two processes filling the same cache at once leave
+//! one whole file. The layout is in [`format`].
 //!
 //! A cold mbox is read straight into its new cache file a window at a time ([`stream`]), so
 //! it is never held whole in memory.
@@ -213,6 +214,10 @@ impl Cache {
         now: &Stamp,
     ) -> Result<std::result::Result<Parsed, String>> {
         let changed = || Ok(Err("source changed".to_string()));
+        // The cached patches are kept, and may be written again: their texts must be sound.
+        if !cached.texts_readable() {
+            return Ok(Err("corrupt (checksum)".to_string()));
+        }
         let name = &key.name;
         let mut reader = MessageReader::continuing(name, cached.entries, 0);
         match (&cached.header.stamp, now) {

@@ -1,9 +1,10 @@
 //! The cold read of an mbox, straight into its cache: the file is read a window of whole
 //! messages at a time (16 MiB or so), each window is parsed and built into patches on every
 //! core, its texts are written to the new cache file, and its patches are pointed at that
-//! part of the file, mapped, before the window is let go. So the mbox is never held whole:
-//! the process holds one window, the patches' small fields and the meta being written, and
-//! the patches' long texts cost memory only while they are looked at, as after a reopen.
+//! part of the file, mapped, before the window is let go; each window is written while the
+//! next is parsed. So the mbox is never held whole: the process holds two windows and the
+//! patches' small fields (the meta is kept in a temporary file till the end), and the
+//! patches' long texts cost memory only while they are looked at, as after a reopen.
 //!
 //! The windows end where a separator line starts ([`mbox::last_separator`]), and each is
 //! read as the rest of the mbox from there (its messages numbered on, their offsets in the
@@ -28,9 +29,9 @@ pub const WINDOW: usize = 16 << 20;
 
 /// Reads the mbox at `path` (its stamp `stamp`, taken before) window by window into a new
 /// cache file of `cache`, and gives its patches, their texts in that file. `Ok(None)`: it
-/// could not be read so (the cache file cannot be made or written, or no message could be
-/// read: the caller reads it as it would without a cache, which says why); the partial file
-/// is removed. The file is put in place only when the mbox did not change meanwhile.
+/// could not be read so (the cache file cannot be made or written, its text would pass
+/// 4 GiB, or no message could be read: the caller reads it as it would without a cache,
+/// which says why); the partial file is removed. The file is put in place only when the mbox did not change meanwhile.
 pub fn read_mbox(
     cache: &Cache,
     path: &Path,
@@ -84,6 +85,7 @@ pub fn read_mbox(
                     skipped: window.part.skipped,
                     held: window.held,
                     read_to: window.read_to,
+                    last: window.last,
                 };
                 if to_reader.send(done).is_err() || failed {
                     break;
@@ -114,6 +116,7 @@ pub fn read_mbox(
                 part,
                 held,
                 read_to,
+                last: windows.done,
             };
             if to_writer.send(window).is_err() {
                 break;
@@ -154,6 +157,7 @@ struct Parsed1 {
     held: Held,
     /// Where the window ends in the file.
     read_to: u64,
+    last: bool,
 }
 
 /// A window written: its patches with their texts in the file (`None`: it could not be
@@ -163,6 +167,8 @@ struct Written {
     skipped: Vec<crate::source::Skipped>,
     held: Held,
     read_to: u64,
+    /// The last window of the file.
+    last: bool,
 }
 
 /// The patches of the windows written so far, in order.
@@ -194,7 +200,7 @@ impl Gathered {
         if let Some(bytes) = done.held.into_bytes() {
             windows.recycle(bytes);
         }
-        let total = if read_to < size {
+        let total = if !done.last {
             // An estimate, above what is built so far until the last window.
             let rate = (all.len() as u64 * size / read_to) as usize;
             rate.max(all.len() + 1)

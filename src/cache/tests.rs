@@ -535,3 +535,27 @@ fn a_cache_that_cannot_be_written_still_loads_the_mbox_whole() {
     assert!(!parsed.patches[0].mail.body.is_mapped());
     assert!(f.cache.dir.is_file());
 }
+
+#[test]
+fn a_cache_whose_put_off_check_fails_is_not_extended_but_rebuilt() {
+    let f = fixture(&mbox(0..8));
+    f.load();
+    let file = f.cache_file();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = 32 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize + 3;
+    bytes[at] ^= 0x01;
+    // Put in place as patchdesk writes (the first load's patches map the old file).
+    let next = file.with_extension("next");
+    std::fs::write(&next, &bytes).unwrap();
+    std::fs::rename(&next, &file).unwrap();
+    // Enough new messages for the extended cache to be written again.
+    f.append(&mbox(8..16));
+    let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
+    let (grown, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Rebuilt("corrupt (checksum)".into()));
+    assert_eq!(dump(&grown), dump(&f.cold()));
+    // What was written is whole, texts and all.
+    let (again, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    assert_eq!(dump(&again), dump(&f.cold()));
+}

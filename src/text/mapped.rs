@@ -3,16 +3,18 @@
 //! cost memory only while they are being read.
 //!
 //! This is the crate's only `unsafe`, and it is confined here:
-//! - **The map.** Mapping a file is sound only while nobody changes the file in place.
-//!   patchdesk maps only its own cache files, which it never writes in place: a cache file
-//!   is always written whole under a temporary name and renamed over the old one, and
-//!   cleared by unlinking it. Either leaves a mapped file's inode as it was.
-//! - **The text.** The mapped bytes are checked to be UTF-8 once, when the map is made; they
-//!   cannot change after (above), so later reads take them as `str` without checking again.
-//!   The one exception is [`MappedText::written`]: a part of a cache file that this process
-//!   has itself just written, whole `str`s one after the other, to a temporary file it
-//!   created (private to the user, under a fresh name) and has not closed; those bytes are
-//!   UTF-8 because they were written so.
+//! - **The map.** Mapping a file is sound only while nobody changes the mapped bytes.
+//!   patchdesk maps only its own cache files, and never changes a byte of one that is
+//!   mapped: a cache file is written under a temporary name (appended to while it is
+//!   written, its prefix put in last, never over a part already mapped) and renamed over
+//!   the old one, and cleared by unlinking it. Either leaves a mapped file's inode as it was.
+//! - **The text.** The mapped bytes are checked to be UTF-8 once: when the map is made, or,
+//!   put off ([`MappedFile::into_text_when_read`]), before the text is first read (until
+//!   then, and if the check fails, it reads as empty). They cannot change after (above), so
+//!   later reads take them as `str` without checking again. The one exception is
+//!   [`MappedText::written`]: a part of a cache file that this process has itself just
+//!   written, whole `str`s one after the other, to a temporary file it created (private to
+//!   the user, under a fresh name); those bytes are UTF-8 because they were written so.
 //! - **Releasing pages.** The pages are dropped from the process as soon as they have been
 //!   checked (`MADV_DONTNEED`). On a read-only map of a file this loses nothing: a page read
 //!   again is read back from the file (from the page cache, where it still is).
