@@ -37,7 +37,7 @@
 use super::stamp::Stamp;
 use crate::mail::headers::HeaderSpan;
 use crate::mail::{Address, Headers, Message};
-use crate::patch::{AuthorSource, LazyDiff, Parsed, Patch, Subject, Trailer};
+use crate::patch::{AuthorSource, LazyDiff, Parsed, Patch, ReplyFacts, Subject, Trailer};
 use crate::source::{Skipped, SourceKind};
 use crate::text::{Buffer, MapError, MappedFile, SharedText};
 use chrono::{DateTime, FixedOffset};
@@ -49,7 +49,7 @@ use std::sync::Arc;
 
 pub const MAGIC: &[u8; 8] = b"PDCACHE\n";
 /// Bumped whenever the layout or anything serialised in it changes.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 const PREFIX: usize = 8 + 4 + 4 + 8 + 8;
 const CHECKSUM: usize = 16;
 /// The two checksums at the end: the meta's, then the text's.
@@ -144,13 +144,16 @@ struct PatchMetaRef<'a> {
     /// Where its body, diff, commit message, notes and headers are in the text.
     texts: &'a TextRanges,
     /// Key, value and line of each trailer.
-    trailers: Vec<(&'a str, &'a str, u64)>,
+    trailers: Vec<TrailerRef<'a>>,
     trailer_start: u64,
     diff_paths: &'a [String],
     insertions: u64,
     deletions: u64,
     patch_id: Option<&'a str>,
     problems: &'a [String],
+    /// Whether it carries a patch and key, value and line of each trailer it states, when
+    /// taken as a reply.
+    as_reply: Option<(bool, Vec<TrailerRef<'a>>)>,
 }
 
 #[derive(Deserialize)]
@@ -163,13 +166,39 @@ struct PatchMeta {
     #[serde(with = "compact_date")]
     date: Option<DateTime<FixedOffset>>,
     texts: TextRanges,
-    trailers: Vec<(String, String, u64)>,
+    trailers: Vec<TrailerParts>,
     trailer_start: u64,
     diff_paths: Vec<String>,
     insertions: u64,
     deletions: u64,
     patch_id: Option<String>,
     problems: Vec<String>,
+    as_reply: Option<(bool, Vec<TrailerParts>)>,
+}
+
+/// A trailer's key, value and line, as the meta keeps them.
+type TrailerRef<'a> = (&'a str, &'a str, u64);
+/// [`TrailerRef`] read back.
+type TrailerParts = (String, String, u64);
+
+/// Key, value and line of each trailer, as the meta keeps them.
+fn trailer_parts(trailers: &[Trailer]) -> Vec<TrailerRef<'_>> {
+    trailers
+        .iter()
+        .map(|t| (t.key.as_str(), t.value.as_str(), t.line as u64))
+        .collect()
+}
+
+/// The trailers [`trailer_parts`] gave.
+fn trailers_from_parts(parts: Vec<TrailerParts>) -> Vec<Trailer> {
+    parts
+        .into_iter()
+        .map(|(key, value, line)| Trailer {
+            key,
+            value,
+            line: usize::try_from(line).unwrap_or(usize::MAX),
+        })
+        .collect()
 }
 
 /// A decoded cache file.
@@ -423,17 +452,17 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
                 author_source: p.author_source,
                 date: p.date,
                 texts,
-                trailers: p
-                    .trailers
-                    .iter()
-                    .map(|t| (t.key.as_str(), t.value.as_str(), t.line as u64))
-                    .collect(),
+                trailers: trailer_parts(&p.trailers),
                 trailer_start: p.trailer_start as u64,
                 diff_paths: p.diff.stored().map_or(&[][..], |(_, paths)| paths),
                 insertions: p.insertions as u64,
                 deletions: p.deletions as u64,
                 patch_id: p.patch_id.as_deref(),
                 problems: &p.problems,
+                as_reply: p
+                    .as_reply
+                    .as_ref()
+                    .map(|facts| (facts.carries_patch, trailer_parts(&facts.trailers))),
             };
             self.scratch.clear();
             self.scratch = postcard::to_extend(&meta, std::mem::take(&mut self.scratch))
@@ -797,15 +826,7 @@ fn decode_block(
             author_source: m.author_source,
             date: m.date,
             message: empty.clone(),
-            trailers: m
-                .trailers
-                .into_iter()
-                .map(|(key, value, line)| Trailer {
-                    key,
-                    value,
-                    line: line as usize,
-                })
-                .collect(),
+            trailers: trailers_from_parts(m.trailers),
             trailer_start: m.trailer_start as usize,
             notes: empty.clone(),
             diff: LazyDiff::from_stored(empty.clone(), Vec::new()),
@@ -813,6 +834,10 @@ fn decode_block(
             deletions: m.deletions as usize,
             patch_id: m.patch_id,
             problems: m.problems,
+            as_reply: m.as_reply.map(|(carries_patch, trailers)| ReplyFacts {
+                carries_patch,
+                trailers: trailers_from_parts(trailers),
+            }),
         };
         *placed_slot = Placed {
             texts: m.texts,

@@ -10,7 +10,7 @@
 use super::diff;
 use super::subject::{self, collapse_space};
 use super::trailers::{self, c_trim, is_c_space};
-use super::{AuthorSource, LazyDiff, Patch};
+use super::{AuthorSource, LazyDiff, Patch, ReplyFacts};
 use crate::mail::{Address, Message};
 use crate::text::SharedText;
 use chrono::DateTime;
@@ -460,6 +460,7 @@ pub fn build(mail: Message) -> Patch {
         .clone()
         .or_else(|| mail.commit.clone())
         .unwrap_or_else(|| format!("{}#{}", mail.origin.source, mail.origin.index));
+    let as_reply = reply_facts(&mail.body, subject.is_reply, !files.is_empty());
 
     Patch {
         key,
@@ -477,7 +478,22 @@ pub fn build(mail: Message) -> Patch {
         deletions,
         patch_id,
         problems,
+        as_reply: Some(as_reply),
         mail,
+    }
+}
+
+/// What the queue asks of a message that may be a reply (see `queue::build`'s `classify`):
+/// whether it carries a patch, asked of a reply with a diff; the trailers it states, read
+/// from a reply or from a message without a diff (the others are patches).
+fn reply_facts(body: &str, is_reply: bool, has_diff: bool) -> ReplyFacts {
+    ReplyFacts {
+        carries_patch: is_reply && has_diff && carries_patch(body),
+        trailers: if is_reply || !has_diff {
+            super::trailers::stated_in_reply(body)
+        } else {
+            Vec::new()
+        },
     }
 }
 

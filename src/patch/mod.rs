@@ -78,6 +78,19 @@ pub struct Patch {
     /// Problems that make the patch unusable as it stands (cut-off hunk, line-wrapped diff,
     /// format=flowed); shown to the maintainer and reported by `check`.
     pub problems: Vec<String>,
+    /// What the queue needs to know of a message that may be a reply, read from its body
+    /// when it is built (so that grouping a queue read back from the cache reads no body);
+    /// `None` when the patch was not built from a message: then the body is read.
+    pub as_reply: Option<ReplyFacts>,
+}
+
+/// What a message's body says when it is taken as a reply ([`Patch::as_reply`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplyFacts {
+    /// The review trailers it states itself ([`trailers::stated_in_reply`]).
+    pub trailers: Vec<Trailer>,
+    /// It carries a patch of its own ([`mailinfo::carries_patch`]).
+    pub carries_patch: bool,
 }
 
 impl Patch {

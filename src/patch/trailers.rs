@@ -355,6 +355,48 @@ pub fn parse_with(text: &str, divider: bool) -> (usize, Vec<Trailer>) {
     (start_line, trailers)
 }
 
+/// Review trailers a reply states itself (quoted lines, starting with `>`, are not its own).
+pub fn stated_in_reply(body: &str) -> Vec<Trailer> {
+    const KEYS: [&str; 6] = [
+        "acked-by",
+        "reviewed-by",
+        "tested-by",
+        "reported-by",
+        "suggested-by",
+        "nacked-by",
+    ];
+    let mut found: Vec<Trailer> = Vec::new();
+    for (line_no, line) in body.lines().enumerate() {
+        if line.starts_with('>') {
+            continue;
+        }
+        let line = line.trim_end();
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let canonical = key.trim().to_ascii_lowercase();
+        if key.starts_with(char::is_whitespace) || !KEYS.contains(&canonical.as_str()) {
+            continue;
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let trailer = Trailer {
+            key: key.trim().to_string(),
+            value: value.to_string(),
+            line: line_no,
+        };
+        if !found
+            .iter()
+            .any(|t| t.key.eq_ignore_ascii_case(&trailer.key) && t.value == trailer.value)
+        {
+            found.push(trailer);
+        }
+    }
+    found
+}
+
 /// Why [`add`] did or did not add the trailer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]

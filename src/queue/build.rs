@@ -26,7 +26,11 @@ fn classify(patch: &Patch) -> Kind {
     if patch.subject.is_reply {
         // A reply that carries a patch (in-body headers, a `[PATCH]` line or a scissors line
         // above a diff) is what `git am` takes: a patch.
-        if patch.has_diff() && crate::patch::mailinfo::carries_patch(&patch.mail.body) {
+        let carries_patch = match &patch.as_reply {
+            Some(facts) => facts.carries_patch,
+            None => crate::patch::mailinfo::carries_patch(&patch.mail.body),
+        };
+        if patch.has_diff() && carries_patch {
             return Kind::Patch;
         }
         return Kind::Reply;
@@ -83,9 +87,9 @@ pub fn build_parsed(source: &str, parsed: Parsed) -> Queue {
         window,
     } = parsed;
     // The replies are taken out in place: the patches are never moved to a new list.
-    let reply_mails: Vec<Message> = patches
+    let reply_mails: Vec<(Message, Option<Vec<Trailer>>)> = patches
         .extract_if(.., |patch| matches!(classify(patch), Kind::Reply))
-        .map(|reply| reply.mail)
+        .map(|reply| (reply.mail, reply.as_reply.map(|facts| facts.trailers)))
         .collect();
     let mut queue = Queue {
         source: source.to_string(),
@@ -206,7 +210,10 @@ fn make_series(queue: &Queue, id: usize, indices: Vec<usize>) -> Series {
     series
 }
 
-fn link_replies(queue: &mut Queue, mails: Vec<Message>) {
+/// Links each reply (with the review trailers it states, when they were read before) to what
+/// it answers.
+fn link_replies(queue: &mut Queue, replies: Vec<(Message, Option<Vec<Trailer>>)>) {
+    let (mails, stated): (Vec<Message>, Vec<Option<Vec<Trailer>>>) = replies.into_iter().unzip();
     if mails.is_empty() {
         return;
     }
@@ -227,8 +234,9 @@ fn link_replies(queue: &mut Queue, mails: Vec<Message>) {
             .collect()
     };
     queue.replies.reserve(mails.len());
-    for (mail, parent) in mails.into_iter().zip(parents) {
-        let trailers = reply_trailers(&mail.body);
+    for ((mail, parent), stated) in mails.into_iter().zip(parents).zip(stated) {
+        let trailers =
+            stated.unwrap_or_else(|| crate::patch::trailers::stated_in_reply(&mail.body));
         queue.replies.push(Reply {
             mail,
             parent,
@@ -274,48 +282,6 @@ fn find_parent(
         }
     }
     None
-}
-
-/// Review trailers a reply states itself (quoted lines, starting with `>`, are not its own).
-pub fn reply_trailers(body: &str) -> Vec<Trailer> {
-    const KEYS: [&str; 6] = [
-        "acked-by",
-        "reviewed-by",
-        "tested-by",
-        "reported-by",
-        "suggested-by",
-        "nacked-by",
-    ];
-    let mut found: Vec<Trailer> = Vec::new();
-    for (line_no, line) in body.lines().enumerate() {
-        if line.starts_with('>') {
-            continue;
-        }
-        let line = line.trim_end();
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let canonical = key.trim().to_ascii_lowercase();
-        if key.starts_with(char::is_whitespace) || !KEYS.contains(&canonical.as_str()) {
-            continue;
-        }
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        let trailer = Trailer {
-            key: key.trim().to_string(),
-            value: value.to_string(),
-            line: line_no,
-        };
-        if !found
-            .iter()
-            .any(|t| t.key.eq_ignore_ascii_case(&trailer.key) && t.value == trailer.value)
-        {
-            found.push(trailer);
-        }
-    }
-    found
 }
 
 #[cfg(test)]
@@ -374,7 +340,7 @@ mod tests {
             ..Queue::default()
         };
         group_series(&mut q);
-        link_replies(&mut q, replies);
+        link_replies(&mut q, replies.into_iter().map(|m| (m, None)).collect());
         q
     }
 
@@ -679,7 +645,7 @@ mod tests {
 
     #[test]
     fn reply_trailers_skip_quotes_indentation_and_repeats() {
-        let t = reply_trailers(
+        let t = crate::patch::trailers::stated_in_reply(
             "> Acked-by: A <a@x>\n  Reviewed-by: B <b@x>\nReviewed-by: C <c@x>\nReviewed-by: C <c@x>\nNacked-by: D <d@x>\nSigned-off-by: E <e@x>\nTested-by:\n",
         );
         let keys: Vec<(&str, &str)> = t

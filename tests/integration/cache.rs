@@ -186,7 +186,20 @@ fn two_processes_filling_one_cache_leave_a_good_one() {
 fn a_plain_list_reads_no_text_of_the_cache_and_a_check_finds_it_corrupt() {
     let home = tempfile::tempdir().unwrap();
     let cache = home.path().join("c");
-    let mbox = fixtures().join("mail/format-patch.mbox");
+    // The fixture and a review of its first patch: the review counts need the reply's
+    // trailers, which the cache keeps apart from the texts.
+    let mut text = std::fs::read_to_string(fixtures().join("mail/format-patch.mbox")).unwrap();
+    let first = patchdesk::mail::parse_message(text.as_bytes(), patchdesk::mail::Origin::default())
+        .unwrap();
+    let id = first.message_id.expect("an id");
+    text.push_str(&format!(
+        "From r@b Thu Jan  1 00:00:00 2026\nFrom: R <r@example.org>\nSubject: Re: {}\n\
+         Message-Id: <review@example.org>\nIn-Reply-To: <{id}>\nReferences: <{id}>\n\n\
+         > The patch.\n\nLooks right.\n\nReviewed-by: R <r@example.org>\n",
+        first.subject
+    ));
+    let mbox = home.path().join("q.mbox");
+    std::fs::write(&mbox, text).unwrap();
     let src = mbox.to_str().unwrap();
     let plain = stdout(&run(home.path(), &cache, &["list", "--no-cache", src]));
     assert_eq!(stdout(&run(home.path(), &cache, &["list", src])), plain);
@@ -206,6 +219,15 @@ fn a_plain_list_reads_no_text_of_the_cache_and_a_check_finds_it_corrupt() {
     std::fs::rename(&next, &file).unwrap();
     let listed = run(home.path(), &cache, &["list", "-v", src]);
     assert_eq!(stdout(&listed), plain);
+    assert!(plain.contains("1 replies"), "{plain}");
+    // Its acks, reviews and tests: one review.
+    let reviewed = plain
+        .lines()
+        .find(|l| l.contains("engine: describe the loop"));
+    assert!(
+        reviewed.is_some_and(|l| l.trim_end().ends_with("0  1  0")),
+        "{plain}"
+    );
     let err = String::from_utf8_lossy(&listed.stderr);
     assert!(err.contains("cache: hit"), "{err}");
     assert_eq!(
