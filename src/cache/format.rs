@@ -925,6 +925,19 @@ pub fn reseal(bytes: &[u8]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
+    /// The header of a cache of a one-byte file in a new temporary dir (kept while it lives).
+    fn test_header() -> (tempfile::TempDir, Header) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q");
+        std::fs::write(&path, "x").unwrap();
+        let header = Header {
+            crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            key: SourceKey::new(&path, SourceKind::File, "q"),
+            stamp: Stamp::of(&path, SourceKind::File).unwrap(),
+        };
+        (dir, header)
+    }
+
     #[test]
     fn the_meta_is_decoded_in_blocks_released_once_each_and_its_texts_are_slices_of_the_text() {
         let dir = tempfile::tempdir().unwrap();
@@ -993,14 +1006,7 @@ mod tests {
 
     #[test]
     fn a_text_that_would_pass_4_gib_is_not_cached() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("q.mbox");
-        std::fs::write(&path, "x").unwrap();
-        let header = Header {
-            crate_version: env!("CARGO_PKG_VERSION").to_string(),
-            key: SourceKey::new(&path, SourceKind::File, "q"),
-            stamp: Stamp::of(&path, SourceKind::File).unwrap(),
-        };
+        let (_dir, header) = test_header();
         let mail = crate::mail::parse_message(
             b"From: A <a@example.org>\nSubject: [PATCH] x\n\nBody.\n---\n\
               diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n",
@@ -1045,14 +1051,7 @@ mod tests {
             patches: vec![Patch::default()],
             ..Default::default()
         };
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("q");
-        std::fs::write(&path, "x").unwrap();
-        let header = Header {
-            crate_version: env!("CARGO_PKG_VERSION").to_string(),
-            key: SourceKey::new(&path, SourceKind::File, "q"),
-            stamp: Stamp::of(&path, SourceKind::File).unwrap(),
-        };
+        let (_dir, header) = test_header();
         let one = encode(&header, &empty, 1, true).unwrap();
         let none = encode(&header, &Parsed::default(), 1, true).unwrap();
         let meta = |b: &[u8]| sections(b).unwrap().meta.len();

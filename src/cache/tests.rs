@@ -16,6 +16,18 @@ fn mbox(range: std::ops::Range<usize>) -> String {
     range.map(mail).collect()
 }
 
+/// Flips a byte of the first body of the cache `file` (its text follows the 32-byte prefix
+/// and the header): the meta stays sound, the text's checksum does not. Put in place as
+/// patchdesk writes, renamed over the old file: patches already read map the old one.
+fn corrupt_first_text(file: &Path) {
+    let mut bytes = std::fs::read(file).unwrap();
+    let at = 32 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize + 3;
+    bytes[at] ^= 0x01;
+    let next = file.with_extension("next");
+    std::fs::write(&next, &bytes).unwrap();
+    std::fs::rename(&next, file).unwrap();
+}
+
 /// Everything a load gives: every patch model (with its message) and every skipped message.
 fn dump(parsed: &Parsed) -> String {
     format!("{:?}\n{:?}", parsed.patches, parsed.skipped)
@@ -466,11 +478,7 @@ fn texts_checked_when_read_are_never_read_by_a_listing_and_empty_when_found_corr
     // (Not the patches that load gave: their texts are a map of the file changed below.)
     let cold = f.cold();
     let file = f.cache_file();
-    let mut bytes = std::fs::read(&file).unwrap();
-    // A byte of the first body: the meta is sound, the text's checksum is not.
-    let at = 32 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize + 3;
-    bytes[at] ^= 0x01;
-    std::fs::write(&file, &bytes).unwrap();
+    corrupt_first_text(&file);
     let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
     let (listed, outcome) = lazy.load_since(&f.spec, None).unwrap();
     // What a listing shows comes from the meta, checked: the text was not read.
@@ -541,13 +549,7 @@ fn a_cache_whose_put_off_check_fails_is_not_extended_but_rebuilt() {
     let f = fixture(&mbox(0..8));
     f.load();
     let file = f.cache_file();
-    let mut bytes = std::fs::read(&file).unwrap();
-    let at = 32 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize + 3;
-    bytes[at] ^= 0x01;
-    // Put in place as patchdesk writes (the first load's patches map the old file).
-    let next = file.with_extension("next");
-    std::fs::write(&next, &bytes).unwrap();
-    std::fs::rename(&next, &file).unwrap();
+    corrupt_first_text(&file);
     // Enough new messages for the extended cache to be written again.
     f.append(&mbox(8..16));
     let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
