@@ -382,6 +382,8 @@ pub struct Writer<W: std::io::Write + std::io::Seek> {
     spill: Option<std::io::BufWriter<std::fs::File>>,
     patches_len: u64,
     scratch: Vec<u8>,
+    /// The most text the file may hold ([`Writer::limiting_text`]).
+    text_limit: u64,
     count: usize,
     block_ends: Vec<u64>,
 }
@@ -401,9 +403,17 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
             spill: None,
             patches_len: 0,
             scratch: Vec::new(),
+            text_limit: u64::from(u32::MAX),
             count: 0,
             block_ends: Vec::new(),
         })
+    }
+
+    /// Holds at most `bytes` of text (at most 4 GiB, where every text of a map, a
+    /// `SharedText` range, stops; a test may ask for less).
+    pub fn limiting_text(mut self, bytes: u64) -> Self {
+        self.text_limit = bytes.min(u64::from(u32::MAX));
+        self
     }
 
     /// Keeps the serialised patches in `spill` (an empty file) till the end, not in memory.
@@ -435,7 +445,7 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
         let Some(plan) = plan_text(patches, self.text_len) else {
             return Ok(None);
         };
-        if plan.len > u64::from(u32::MAX) {
+        if plan.len > self.text_limit {
             return Ok(None);
         }
         for piece in &plan.pieces {

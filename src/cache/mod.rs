@@ -68,6 +68,8 @@ pub struct Cache {
     window: usize,
     /// When the texts of a cache file read back are checked.
     text_check: TextCheck,
+    /// The most text a cold mbox read writes to a cache file ([`format::Writer::limiting_text`]).
+    text_limit: u64,
 }
 
 impl Cache {
@@ -77,6 +79,16 @@ impl Cache {
             dir: dir.into(),
             window: stream::WINDOW,
             text_check: TextCheck::Now,
+            text_limit: u64::from(u32::MAX),
+        }
+    }
+
+    /// This cache, writing at most `bytes` of text to the file of a cold mbox read (4 GiB at
+    /// most, the default; a test asks for less to see what happens past it).
+    pub fn limiting_text(self, bytes: u64) -> Cache {
+        Cache {
+            text_limit: bytes,
+            ..self
         }
     }
 

@@ -29,9 +29,10 @@ pub const WINDOW: usize = 16 << 20;
 
 /// Reads the mbox at `path` (its stamp `stamp`, taken before) window by window into a new
 /// cache file of `cache`, and gives its patches, their texts in that file. `Ok(None)`: it
-/// could not be read so (the cache file cannot be made or written, its text would pass
-/// 4 GiB, or no message could be read: the caller reads it as it would without a cache,
-/// which says why); the partial file is removed. The file is put in place only when the mbox did not change meanwhile.
+/// could not be read so (the cache file cannot be made, or no message could be read: the
+/// caller reads it as it would without a cache, which says why). When a window cannot be
+/// written (the disk is full, the text would pass 4 GiB), the rest is read as without a
+/// cache and no cache file is left. The file is put in place only when the mbox did not change meanwhile.
 pub fn read_mbox(
     cache: &Cache,
     path: &Path,
@@ -59,14 +60,14 @@ pub fn read_mbox(
     let Ok(writer) = Writer::new(BufWriter::with_capacity(1 << 20, out), &header) else {
         return Ok(None);
     };
-    let writer = writer.spill_to(spill);
+    let writer = writer.spill_to(spill).limiting_text(cache.text_limit);
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let mut windows = Windows::new(file, cache.window);
     let mut gathered = Gathered {
         parsed: Parsed::default(),
         size,
-        failed: false,
+        uncached: false,
     };
     let mut entries = 0;
     // A window is written (on a thread of its own, in order) while the next is parsed (on
@@ -77,17 +78,22 @@ pub fn read_mbox(
         let replacement = &replacement;
         let writing = scope.spawn(move || {
             let mut writer = writer;
+            // Once a window could not be written (the disk is full, the text would pass what
+            // a cache holds), no later one is: the rest of the mbox is read as without a
+            // cache, its patches holding their windows.
+            let mut cached = true;
             for window in parsed_windows {
-                let patches = write_window(&mut writer, replacement, window.part.patches);
-                let failed = patches.is_none();
+                let mut patches = window.part.patches;
+                cached = cached && write_window(&mut writer, replacement, &mut patches);
                 let done = Written {
                     patches,
+                    cached,
                     skipped: window.part.skipped,
                     held: window.held,
                     read_to: window.read_to,
                     last: window.last,
                 };
-                if to_reader.send(done).is_err() || failed {
+                if to_reader.send(done).is_err() {
                     break;
                 }
             }
@@ -124,9 +130,6 @@ pub fn read_mbox(
             for done in written.try_iter() {
                 gathered.add(done, &mut windows);
             }
-            if gathered.failed {
-                break;
-            }
         }
         drop(to_writer);
         for done in written.iter() {
@@ -139,10 +142,11 @@ pub fn read_mbox(
         return Ok(None);
     };
     let parsed = gathered.parsed;
-    if gathered.failed || parsed.patches.is_empty() {
+    if parsed.patches.is_empty() {
         return Ok(None);
     }
-    if Stamp::of(path, source::SourceKind::File).ok().as_ref() == Some(stamp)
+    if !gathered.uncached
+        && Stamp::of(path, source::SourceKind::File).ok().as_ref() == Some(stamp)
         && let Ok(out) = writer.finish(&parsed.skipped, entries, true)
     {
         drop(out);
@@ -160,10 +164,11 @@ struct Parsed1 {
     last: bool,
 }
 
-/// A window written: its patches with their texts in the file (`None`: it could not be
-/// written), and its buffer, to be had back.
+/// A window written: its patches, with their texts in the file when it could be written
+/// (`cached`), and its buffer, to be had back.
 struct Written {
-    patches: Option<Vec<Patch>>,
+    patches: Vec<Patch>,
+    cached: bool,
     skipped: Vec<crate::source::Skipped>,
     held: Held,
     read_to: u64,
@@ -176,17 +181,16 @@ struct Gathered {
     parsed: Parsed,
     /// The mbox's size.
     size: u64,
-    failed: bool,
+    /// A window could not be written: the cache file is of no use.
+    uncached: bool,
 }
 
 impl Gathered {
     /// Adds a written window, hands its buffer back to `windows`, and shows the list so
     /// far to whoever watches.
     fn add(&mut self, done: Written, windows: &mut Windows) {
-        let Some(patches) = done.patches else {
-            self.failed = true;
-            return;
-        };
+        let patches = done.patches;
+        self.uncached |= !done.cached;
         let (size, read_to) = (self.size, done.read_to.max(1));
         let all = &mut self.parsed.patches;
         if all.is_empty() && read_to < size {
@@ -211,23 +215,32 @@ impl Gathered {
     }
 }
 
-/// Writes the texts and meta of a window's patches, and gives them back with their texts
-/// in the file (mapped); `None` when they could not be written.
+/// Writes the texts and meta of a window's patches and points their texts at the part of
+/// the file written (mapped); `false` when they could not be written (they are as they were,
+/// or some of them point at the file).
 fn write_window(
     writer: &mut Writer<BufWriter<std::fs::File>>,
     replacement: &Replacement,
-    mut patches: Vec<Patch>,
-) -> Option<Vec<Patch>> {
+    patches: &mut [Patch],
+) -> bool {
     let base = writer.text_len();
-    let placed = writer.add(&patches).ok()??;
-    writer.out().flush().ok()?;
+    let Ok(Some(placed)) = writer.add(patches) else {
+        return false;
+    };
+    if writer.out().flush().is_err() {
+        return false;
+    }
     let start = writer.text_start() + base;
     let end = writer.text_start() + writer.text_len();
     if end > start {
-        let text = MappedText::written(replacement.file(), start..end).ok()?;
-        format::rebase(&mut patches, &placed, &Arc::new(Buffer::Mapped(text)), base).ok()?;
+        let Ok(text) = MappedText::written(replacement.file(), start..end) else {
+            return false;
+        };
+        if format::rebase(patches, &placed, &Arc::new(Buffer::Mapped(text)), base).is_err() {
+            return false;
+        }
     }
-    Some(patches)
+    true
 }
 
 /// An mbox read a window of whole messages at a time.

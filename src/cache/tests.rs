@@ -561,3 +561,33 @@ fn a_cache_whose_put_off_check_fails_is_not_extended_but_rebuilt() {
     assert_eq!(outcome, CacheOutcome::Hit);
     assert_eq!(dump(&again), dump(&f.cold()));
 }
+
+#[test]
+fn a_cold_read_past_what_a_cache_holds_goes_on_without_it() {
+    let f = fixture("");
+    std::fs::write(&f.path, mixed_mbox()).unwrap();
+    // Room for the texts of the first windows only.
+    let cache = Cache::at(f.cache.dir.clone())
+        .windowed(1500)
+        .limiting_text(4000);
+    let (parsed, outcome) = cache.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Cold);
+    assert_eq!(dump(&parsed), dump(&f.cold()));
+    // The first windows' texts are in the file, the rest in their windows: the mbox was
+    // read once, not again whole after the limit.
+    let mapped = parsed
+        .patches
+        .iter()
+        .filter(|p| p.mail.body.is_mapped())
+        .count();
+    assert!(
+        mapped > 0 && mapped < parsed.patches.len(),
+        "{mapped} mapped"
+    );
+    let left: Vec<_> = std::fs::read_dir(&cache.dir).unwrap().flatten().collect();
+    assert!(left.is_empty(), "no cache file: {left:?}");
+    assert_eq!(
+        cache.load_since(&f.spec, None).unwrap().1,
+        CacheOutcome::Cold
+    );
+}
