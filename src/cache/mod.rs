@@ -226,10 +226,6 @@ impl Cache {
         now: &Stamp,
     ) -> Result<std::result::Result<Parsed, String>> {
         let changed = || Ok(Err("source changed".to_string()));
-        // The cached patches are kept, and may be written again: their texts must be sound.
-        if !cached.texts_readable() {
-            return Ok(Err("corrupt (checksum)".to_string()));
-        }
         let name = &key.name;
         let mut reader = MessageReader::continuing(name, cached.entries, 0);
         match (&cached.header.stamp, now) {
@@ -270,6 +266,11 @@ impl Cache {
         }
         let entries = cached.entries + reader.len();
         let rewrite = worth_rewriting(cached.entries, reader.len());
+        // The cached patches are to be written again: their texts must be sound (a check put
+        // off till they are read would otherwise have them written empty).
+        if rewrite && !cached.texts_readable() {
+            return Ok(Err("corrupt (checksum)".to_string()));
+        }
         let appendable = cached.appendable;
         let mut parsed = cached.parsed();
         let tail = Parsed::from_loaded(reader.finish_part());

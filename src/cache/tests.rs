@@ -591,3 +591,21 @@ fn a_cold_read_past_what_a_cache_holds_goes_on_without_it() {
         CacheOutcome::Cold
     );
 }
+
+#[test]
+fn a_small_tail_appended_to_a_listed_cache_reads_none_of_its_texts() {
+    let f = fixture(&mbox(0..20));
+    f.load();
+    let file = f.cache_file();
+    corrupt_first_text(&file);
+    // Too few to be worth a rewrite: the cached patches are kept as they are, unread.
+    f.append(&mail(20));
+    let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
+    let (grown, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    assert_eq!(outcome, CacheOutcome::Appended);
+    assert_eq!(grown.patches.len(), 21);
+    assert!(
+        file.exists(),
+        "a text was read, so its check ran and failed"
+    );
+}
