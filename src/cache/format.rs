@@ -131,6 +131,21 @@ pub struct Header {
     pub stamp: Stamp,
 }
 
+impl Header {
+    /// The header this patchdesk writes for the cache of `key`, read at `stamp`.
+    pub fn of(key: &SourceKey, stamp: &Stamp) -> Header {
+        Header {
+            crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            key: key.clone(),
+            stamp: stamp.clone(),
+        }
+    }
+}
+
+/// The most text a cache file holds: every text of a map is a `SharedText` range, which
+/// stops at 4 GiB.
+pub const MAX_TEXT: u64 = u32::MAX as u64;
+
 /// A [`Patch`] borrowed, for writing: it serialises as a [`PatchMeta`].
 #[derive(Serialize)]
 struct PatchMetaRef<'a> {
@@ -375,11 +390,9 @@ pub struct Writer<W: std::io::Write + std::io::Seek> {
     header: Vec<u8>,
     text_len: u64,
     text_sums: ChunkSums,
-    /// The patches serialised, one after the other (in `spill` instead, when there is one).
-    patches: Vec<u8>,
-    /// A file the serialised patches are written to till the end, so they are not held in
-    /// memory meanwhile (tens of megabytes on a large source).
-    spill: Option<std::io::BufWriter<std::fs::File>>,
+    /// A file the patches are serialised to, one after the other, till the end, so they are
+    /// not held in memory meanwhile (tens of megabytes on a large source).
+    spill: std::io::BufWriter<std::fs::File>,
     patches_len: u64,
     scratch: Vec<u8>,
     /// The most text the file may hold ([`Writer::limiting_text`]).
@@ -389,8 +402,9 @@ pub struct Writer<W: std::io::Write + std::io::Seek> {
 }
 
 impl<W: std::io::Write + std::io::Seek> Writer<W> {
-    /// Starts the file of a source with this header in `out` (at its start).
-    pub fn new(mut out: W, header: &Header) -> std::io::Result<Self> {
+    /// Starts the file of a source with this header in `out` (at its start), keeping the
+    /// serialised patches in `spill` (an empty file) till the end.
+    pub fn new(mut out: W, header: &Header, spill: std::fs::File) -> std::io::Result<Self> {
         let header = postcard::to_stdvec(header).map_err(std::io::Error::other)?;
         out.write_all(&[0; PREFIX])?;
         out.write_all(&header)?;
@@ -399,11 +413,10 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
             header,
             text_len: 0,
             text_sums: ChunkSums::default(),
-            patches: Vec::new(),
-            spill: None,
+            spill: std::io::BufWriter::with_capacity(1 << 20, spill),
             patches_len: 0,
             scratch: Vec::new(),
-            text_limit: u64::from(u32::MAX),
+            text_limit: MAX_TEXT,
             count: 0,
             block_ends: Vec::new(),
         })
@@ -412,13 +425,7 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
     /// Holds at most `bytes` of text (at most 4 GiB, where every text of a map, a
     /// `SharedText` range, stops; a test may ask for less).
     pub fn limiting_text(mut self, bytes: u64) -> Self {
-        self.text_limit = bytes.min(u64::from(u32::MAX));
-        self
-    }
-
-    /// Keeps the serialised patches in `spill` (an empty file) till the end, not in memory.
-    pub fn spill_to(mut self, spill: std::fs::File) -> Self {
-        self.spill = Some(std::io::BufWriter::with_capacity(1 << 20, spill));
+        self.text_limit = bytes.min(MAX_TEXT);
         self
     }
 
@@ -477,10 +484,7 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
             self.scratch.clear();
             self.scratch = postcard::to_extend(&meta, std::mem::take(&mut self.scratch))
                 .map_err(std::io::Error::other)?;
-            match &mut self.spill {
-                Some(spill) => spill.write_all(&self.scratch)?,
-                None => self.patches.extend_from_slice(&self.scratch),
-            }
+            self.spill.write_all(&self.scratch)?;
             self.patches_len += self.scratch.len() as u64;
             self.count += 1;
             if self.count.is_multiple_of(BLOCK) {
@@ -512,36 +516,43 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
         prefix.extend_from_slice(&(self.header.len() as u32).to_le_bytes());
         prefix.extend_from_slice(&meta_len.to_le_bytes());
         prefix.extend_from_slice(&self.text_len.to_le_bytes());
-        let mut meta_sums = ChunkSums::default();
-        let mut put = |out: &mut W, part: &[u8]| {
-            meta_sums.update(part);
-            out.write_all(part)
+        let mut meta = Summed {
+            out: &mut self.out,
+            sums: ChunkSums::default(),
         };
-        put(&mut self.out, &lead)?;
-        put(&mut self.out, &self.patches)?;
-        if let Some(spill) = self.spill.take() {
-            let mut spill = spill.into_inner().map_err(|e| e.into_error())?;
-            spill.seek(std::io::SeekFrom::Start(0))?;
-            let mut buf = vec![0; 1 << 20];
-            let mut left = self.patches_len;
-            while left > 0 {
-                let n = spill.read(&mut buf[..left.min(1 << 20) as usize])?;
-                if n == 0 {
-                    return Err(std::io::ErrorKind::UnexpectedEof.into());
-                }
-                put(&mut self.out, &buf[..n])?;
-                left -= n as u64;
-            }
+        meta.write_all(&lead)?;
+        let mut spill = self.spill.into_inner().map_err(|e| e.into_error())?;
+        spill.seek(std::io::SeekFrom::Start(0))?;
+        if std::io::copy(&mut spill.take(self.patches_len), &mut meta)? != self.patches_len {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
-        put(&mut self.out, &tail)?;
+        meta.write_all(&tail)?;
+        let meta_sums = meta.sums.finish();
         self.out
-            .write_all(&combine(&[&prefix, &self.header], &meta_sums.finish()))?;
+            .write_all(&combine(&[&prefix, &self.header], &meta_sums))?;
         self.out
             .write_all(&combine(&[], &self.text_sums.finish()))?;
         self.out.seek(std::io::SeekFrom::Start(0))?;
         self.out.write_all(&prefix)?;
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+/// A writer that passes on what it is given and sums it in 4 MiB chunks ([`ChunkSums`]).
+struct Summed<'w, W: std::io::Write> {
+    out: &'w mut W,
+    sums: ChunkSums,
+}
+
+impl<W: std::io::Write> std::io::Write for Summed<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.sums.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -553,7 +564,8 @@ pub fn encode(
     entries: usize,
     appendable: bool,
 ) -> Option<Vec<u8>> {
-    let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), header).ok()?;
+    let spill = tempfile::tempfile().ok()?;
+    let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), header, spill).ok()?;
     writer.add(&parsed.patches).ok()??;
     let out = writer.finish(&parsed.skipped, entries, appendable).ok()?;
     Some(out.into_inner())
@@ -680,13 +692,7 @@ pub fn read_checking(path: &Path, check: TextCheck) -> Result<CacheFile, Option<
     let text_start = PREFIX + lens[0] as usize;
     let text = text_start..text_start + lens[2] as usize;
     if check == TextCheck::WhenRead {
-        let s = sections(mapped.bytes())?;
-        let sums: Vec<_> = s.meta.par_chunks(CHUNK).map(chunk_sum).collect();
-        if combine(&[s.prefix, s.header], &sums)[..] != s.sum[..CHECKSUM] {
-            return Err(Some("corrupt (checksum)".to_string()));
-        }
-        let decoded = decode_meta(s.header, s.meta, &|part| mapped.release(part))?;
-        let expected = s.sum[CHECKSUM..].to_vec();
+        let (decoded, expected) = checked_meta(&mapped)?;
         let stale = path.to_path_buf();
         let text = mapped
             .into_text_when_read(
@@ -701,17 +707,7 @@ pub fn read_checking(path: &Path, check: TextCheck) -> Result<CacheFile, Option<
             .map_err(|_| Some("truncated".to_string()))?;
         return Ok(attach(decoded, &Arc::new(Buffer::Mapped(text)))?);
     }
-    let (text, meta) = mapped.into_text(text, CHUNK, chunk_sum, |file| {
-        let s = sections(file.bytes())?;
-        let sums: Vec<_> = s.meta.par_chunks(CHUNK).map(chunk_sum).collect();
-        if combine(&[s.prefix, s.header], &sums)[..] != s.sum[..CHECKSUM] {
-            return Err("corrupt (checksum)".to_string());
-        }
-        // Each block of the meta goes once decoded.
-        let decoded = decode_meta(s.header, s.meta, &|part| file.release(part));
-        file.release(s.header);
-        Ok((decoded?, s.sum[CHECKSUM..].to_vec()))
-    });
+    let (text, meta) = mapped.into_text(text, CHUNK, chunk_sum, checked_meta);
     let (text, text_sums) = text.map_err(|e| match e {
         MapError::NotUtf8 => NOT_UTF8.to_string(),
         MapError::OutOfRange => "truncated".to_string(),
@@ -722,6 +718,19 @@ pub fn read_checking(path: &Path, check: TextCheck) -> Result<CacheFile, Option<
         return Err(Some("corrupt (checksum)".into()));
     }
     Ok(attach(decoded, &Arc::new(Buffer::Mapped(text)))?)
+}
+
+/// The meta of a mapped cache file, checked against its checksum and then decoded (each
+/// block's pages released once decoded), and the checksum its text must have.
+fn checked_meta(file: &MappedFile) -> Result<(Decoded, Vec<u8>), String> {
+    let s = sections(file.bytes())?;
+    let sums: Vec<_> = s.meta.par_chunks(CHUNK).map(chunk_sum).collect();
+    if combine(&[s.prefix, s.header], &sums)[..] != s.sum[..CHECKSUM] {
+        return Err("corrupt (checksum)".to_string());
+    }
+    let decoded = decode_meta(s.header, s.meta, &|part| file.release(part));
+    file.release(s.header);
+    Ok((decoded?, s.sum[CHECKSUM..].to_vec()))
 }
 
 /// A cache file decoded but for the texts of its patches: where each patch's are in the
@@ -940,11 +949,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("q");
         std::fs::write(&path, "x").unwrap();
-        let header = Header {
-            crate_version: env!("CARGO_PKG_VERSION").to_string(),
-            key: SourceKey::new(&path, SourceKind::File, "q"),
-            stamp: Stamp::of(&path, SourceKind::File).unwrap(),
-        };
+        let header = Header::of(
+            &SourceKey::new(&path, SourceKind::File, "q"),
+            &Stamp::of(&path, SourceKind::File).unwrap(),
+        );
         (dir, header)
     }
 
@@ -967,11 +975,10 @@ mod tests {
         std::fs::write(&path, mbox).unwrap();
         let spec = crate::source::SourceSpec::Path(path.clone());
         let parsed = Parsed::from_loaded(crate::source::load(&spec).unwrap());
-        let header = Header {
-            crate_version: env!("CARGO_PKG_VERSION").to_string(),
-            key: SourceKey::new(&path, SourceKind::File, "q.mbox"),
-            stamp: Stamp::of(&path, SourceKind::File).unwrap(),
-        };
+        let header = Header::of(
+            &SourceKey::new(&path, SourceKind::File, "q.mbox"),
+            &Stamp::of(&path, SourceKind::File).unwrap(),
+        );
         let bytes = encode(&header, &parsed, 4000, true).unwrap();
         let s = sections(&bytes).unwrap();
         // The commit messages are in the text, not the meta.
@@ -1024,7 +1031,8 @@ mod tests {
         )
         .unwrap();
         let patches = vec![Patch::from_message(mail)];
-        let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), &header).unwrap();
+        let spill = tempfile::tempfile().unwrap();
+        let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), &header, spill).unwrap();
         assert!(writer.add(&patches).unwrap().is_some());
         // As if 4 GiB of text had been written before: one more patch would pass the end
         // of what a map's text can address.

@@ -22,6 +22,7 @@ pub mod format;
 pub mod stamp;
 mod stream;
 
+use crate::fsutil::Replacement;
 use crate::mail::mbox;
 use crate::patch::Parsed;
 use crate::source::{self, MessageReader, SourceKind, SourceSpec};
@@ -79,7 +80,7 @@ impl Cache {
             dir: dir.into(),
             window: stream::WINDOW,
             text_check: TextCheck::Now,
-            text_limit: u64::from(u32::MAX),
+            text_limit: format::MAX_TEXT,
         }
     }
 
@@ -302,33 +303,30 @@ impl Cache {
         if Stamp::of(path, kind).ok().as_ref() != Some(stamp) {
             return;
         }
-        let header = Header {
-            crate_version: env!("CARGO_PKG_VERSION").to_string(),
-            key: key.clone(),
-            stamp: stamp.clone(),
-        };
-        if std::fs::create_dir_all(&self.dir).is_err() {
-            return;
-        }
-        let Ok(replacement) = crate::fsutil::Replacement::new(&self.file_for(key)) else {
+        let Some((replacement, mut writer)) = self.new_file(key, stamp) else {
             return;
         };
-        let Ok(out) = replacement.file().try_clone() else {
-            return;
-        };
-        let out = std::io::BufWriter::with_capacity(1 << 20, out);
-        let written = format::Writer::new(out, &header).and_then(|mut writer| {
-            Ok(match writer.add(&parsed.patches)? {
-                Some(_) => Some(writer.finish(&parsed.skipped, entries, appendable)?),
-                None => None,
-            })
-        });
-        if let Ok(Some(out)) = written {
-            drop(out);
+        if let Ok(Some(_)) = writer.add(&parsed.patches)
+            && writer.finish(&parsed.skipped, entries, appendable).is_ok()
+        {
             let _ = replacement.commit();
         }
     }
+
+    /// A new cache file for the source `key` read at `stamp`, under a temporary name till it
+    /// is committed, and its writer; `None` when it cannot be made.
+    fn new_file(&self, key: &SourceKey, stamp: &Stamp) -> Option<(Replacement, FileWriter)> {
+        std::fs::create_dir_all(&self.dir).ok()?;
+        let replacement = Replacement::new(&self.file_for(key)).ok()?;
+        let out = std::io::BufWriter::with_capacity(1 << 20, replacement.file().try_clone().ok()?);
+        let spill = tempfile::tempfile_in(&self.dir).ok()?;
+        let writer = format::Writer::new(out, &Header::of(key, stamp), spill).ok()?;
+        Some((replacement, writer))
+    }
 }
+
+/// The writer of a cache file.
+type FileWriter = format::Writer<std::io::BufWriter<std::fs::File>>;
 
 /// Reads `spec` through the user's cache when `use_cache` (and there is a cache dir), else
 /// as [`source::load_since`] does; built into patches either way.

@@ -11,8 +11,8 @@
 //! file), so the messages, their numbers and offsets are those a read of the whole file
 //! gives.
 
-use super::format::{self, Header, SourceKey, Writer};
-use super::{Cache, Stamp};
+use super::format::{self, SourceKey};
+use super::{Cache, FileWriter, Stamp};
 use crate::fsutil::Replacement;
 use crate::mail::mbox;
 use crate::patch::{Parsed, Patch};
@@ -20,7 +20,7 @@ use crate::progress::{self, Event};
 use crate::source::{self, Held, MessageReader};
 use crate::text::{Buffer, MappedText};
 use crate::{Error, Result};
-use std::io::{BufWriter, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -32,35 +32,18 @@ pub const WINDOW: usize = 16 << 20;
 /// could not be read so (the cache file cannot be made, or no message could be read: the
 /// caller reads it as it would without a cache, which says why). When a window cannot be
 /// written (the disk is full, the text would pass 4 GiB), the rest is read as without a
-/// cache and no cache file is left. The file is put in place only when the mbox did not change meanwhile.
+/// cache and no cache file is left. The file is put in place only when the mbox did not
+/// change meanwhile.
 pub fn read_mbox(
     cache: &Cache,
     path: &Path,
     key: &SourceKey,
     stamp: &Stamp,
 ) -> Result<Option<Parsed>> {
-    let target = cache.file_for(key);
-    if std::fs::create_dir_all(&cache.dir).is_err() {
-        return Ok(None);
-    }
-    let Ok(replacement) = Replacement::new(&target) else {
+    let Some((replacement, writer)) = cache.new_file(key, stamp) else {
         return Ok(None);
     };
-    let header = Header {
-        crate_version: env!("CARGO_PKG_VERSION").to_string(),
-        key: key.clone(),
-        stamp: stamp.clone(),
-    };
-    let Ok(out) = replacement.file().try_clone() else {
-        return Ok(None);
-    };
-    let Ok(spill) = tempfile::tempfile_in(&cache.dir) else {
-        return Ok(None);
-    };
-    let Ok(writer) = Writer::new(BufWriter::with_capacity(1 << 20, out), &header) else {
-        return Ok(None);
-    };
-    let writer = writer.spill_to(spill).limiting_text(cache.text_limit);
+    let writer = writer.limiting_text(cache.text_limit);
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let mut windows = Windows::new(file, cache.window);
@@ -73,7 +56,7 @@ pub fn read_mbox(
     // A window is written (on a thread of its own, in order) while the next is parsed (on
     // rayon's), so that neither waits for the other.
     let (writer, read) = std::thread::scope(|scope| {
-        let (to_writer, parsed_windows) = std::sync::mpsc::sync_channel::<Parsed1>(0);
+        let (to_writer, parsed_windows) = std::sync::mpsc::sync_channel::<ParsedWindow>(0);
         let (to_reader, written) = std::sync::mpsc::channel::<Written>();
         let replacement = &replacement;
         let writing = scope.spawn(move || {
@@ -118,7 +101,7 @@ pub fn read_mbox(
                 entries += reader.len();
                 (Parsed::from_loaded(reader.finish_part()), held)
             });
-            let window = Parsed1 {
+            let window = ParsedWindow {
                 part,
                 held,
                 read_to,
@@ -147,16 +130,15 @@ pub fn read_mbox(
     }
     if !gathered.uncached
         && Stamp::of(path, source::SourceKind::File).ok().as_ref() == Some(stamp)
-        && let Ok(out) = writer.finish(&parsed.skipped, entries, true)
+        && writer.finish(&parsed.skipped, entries, true).is_ok()
     {
-        drop(out);
         let _ = replacement.commit();
     }
     Ok(Some(parsed))
 }
 
 /// A window parsed and built, on its way to be written.
-struct Parsed1 {
+struct ParsedWindow {
     part: Parsed,
     held: Held,
     /// Where the window ends in the file.
@@ -218,11 +200,7 @@ impl Gathered {
 /// Writes the texts and meta of a window's patches and points their texts at the part of
 /// the file written (mapped); `false` when they could not be written (they are as they were,
 /// or some of them point at the file).
-fn write_window(
-    writer: &mut Writer<BufWriter<std::fs::File>>,
-    replacement: &Replacement,
-    patches: &mut [Patch],
-) -> bool {
+fn write_window(writer: &mut FileWriter, replacement: &Replacement, patches: &mut [Patch]) -> bool {
     let base = writer.text_len();
     let Ok(Some(placed)) = writer.add(patches) else {
         return false;

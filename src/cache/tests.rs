@@ -28,6 +28,16 @@ fn corrupt_first_text(file: &Path) {
     std::fs::rename(&next, file).unwrap();
 }
 
+/// A fixture of `n` messages, loaded once, its cache's first text then corrupted
+/// ([`corrupt_first_text`]); and the cache file.
+fn with_corrupt_text(n: usize) -> (Fixture, PathBuf) {
+    let f = fixture(&mbox(0..n));
+    f.load();
+    let file = f.cache_file();
+    corrupt_first_text(&file);
+    (f, file)
+}
+
 /// Everything a load gives: every patch model (with its message) and every skipped message.
 fn dump(parsed: &Parsed) -> String {
     format!("{:?}\n{:?}", parsed.patches, parsed.skipped)
@@ -53,6 +63,10 @@ fn fixture(content: &str) -> Fixture {
 }
 
 impl Fixture {
+    /// This fixture's cache, checking the texts it reads back only when one is read.
+    fn lazy(&self) -> Cache {
+        Cache::at(self.cache.dir.clone()).checking_texts(TextCheck::WhenRead)
+    }
     fn load(&self) -> (Parsed, CacheOutcome) {
         self.cache.load_since(&self.spec, None).unwrap()
     }
@@ -479,7 +493,7 @@ fn texts_checked_when_read_are_never_read_by_a_listing_and_empty_when_found_corr
     let cold = f.cold();
     let file = f.cache_file();
     corrupt_first_text(&file);
-    let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
+    let lazy = f.lazy();
     let (listed, outcome) = lazy.load_since(&f.spec, None).unwrap();
     // What a listing shows comes from the meta, checked: the text was not read.
     assert_eq!(outcome, CacheOutcome::Hit);
@@ -512,7 +526,7 @@ fn texts_checked_when_read_may_be_first_read_from_many_rayon_tasks_at_once() {
         .collect();
     let f = fixture(&mbox);
     f.load();
-    let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
+    let lazy = f.lazy();
     let (parsed, outcome) = lazy.load_since(&f.spec, None).unwrap();
     assert_eq!(outcome, CacheOutcome::Hit);
     // Every task may be the first to read: the one that checks must not, while it waits,
@@ -546,13 +560,10 @@ fn a_cache_that_cannot_be_written_still_loads_the_mbox_whole() {
 
 #[test]
 fn a_cache_whose_put_off_check_fails_is_not_extended_but_rebuilt() {
-    let f = fixture(&mbox(0..8));
-    f.load();
-    let file = f.cache_file();
-    corrupt_first_text(&file);
+    let (f, _) = with_corrupt_text(8);
     // Enough new messages for the extended cache to be written again.
     f.append(&mbox(8..16));
-    let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
+    let lazy = f.lazy();
     let (grown, outcome) = lazy.load_since(&f.spec, None).unwrap();
     assert_eq!(outcome, CacheOutcome::Rebuilt("corrupt (checksum)".into()));
     assert_eq!(dump(&grown), dump(&f.cold()));
@@ -594,13 +605,10 @@ fn a_cold_read_past_what_a_cache_holds_goes_on_without_it() {
 
 #[test]
 fn a_small_tail_appended_to_a_listed_cache_reads_none_of_its_texts() {
-    let f = fixture(&mbox(0..20));
-    f.load();
-    let file = f.cache_file();
-    corrupt_first_text(&file);
+    let (f, file) = with_corrupt_text(20);
     // Too few to be worth a rewrite: the cached patches are kept as they are, unread.
     f.append(&mail(20));
-    let lazy = Cache::at(f.cache.dir.clone()).checking_texts(TextCheck::WhenRead);
+    let lazy = f.lazy();
     let (grown, outcome) = lazy.load_since(&f.spec, None).unwrap();
     assert_eq!(outcome, CacheOutcome::Appended);
     assert_eq!(grown.patches.len(), 21);

@@ -213,8 +213,7 @@ fn make_series(queue: &Queue, id: usize, indices: Vec<usize>) -> Series {
 /// Links each reply (with the review trailers it states, when they were read before) to what
 /// it answers.
 fn link_replies(queue: &mut Queue, replies: Vec<(Message, Option<Vec<Trailer>>)>) {
-    let (mails, stated): (Vec<Message>, Vec<Option<Vec<Trailer>>>) = replies.into_iter().unzip();
-    if mails.is_empty() {
+    if replies.is_empty() {
         return;
     }
     let parents: Vec<Option<usize>> = {
@@ -224,17 +223,17 @@ fn link_replies(queue: &mut Queue, replies: Vec<(Message, Option<Vec<Trailer>>)>
                 patch_by_id.entry(id.as_str()).or_insert(i);
             }
         }
-        let reply_parent: HashMap<&str, Vec<&str>> = mails
+        let reply_parent: HashMap<&str, Vec<&str>> = replies
             .iter()
-            .filter_map(|m| Some((m.message_id.as_deref()?, ancestry(m))))
+            .filter_map(|(m, _)| Some((m.message_id.as_deref()?, ancestry(m))))
             .collect();
-        mails
+        replies
             .iter()
-            .map(|m| find_parent(&ancestry(m), &patch_by_id, &reply_parent))
+            .map(|(m, _)| find_parent(&ancestry(m), &patch_by_id, &reply_parent))
             .collect()
     };
-    queue.replies.reserve(mails.len());
-    for ((mail, parent), stated) in mails.into_iter().zip(parents).zip(stated) {
+    queue.replies.reserve(replies.len());
+    for ((mail, stated), parent) in replies.into_iter().zip(parents) {
         let trailers =
             stated.unwrap_or_else(|| crate::patch::trailers::stated_in_reply(&mail.body));
         queue.replies.push(Reply {
