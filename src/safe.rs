@@ -102,6 +102,63 @@ pub fn bidi_controls(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     text.char_indices().filter(|&(_, c)| is_bidi_control(c))
 }
 
+/// A writer that passes what is written to it on through [`terminal`], for output too large
+/// to hold whole before it is made safe. A character split between two writes is held back
+/// until it is whole; bytes that are not UTF-8 are passed on as U+FFFD.
+pub struct SafeWriter<W: std::io::Write> {
+    inner: W,
+    /// The start of a character whose last bytes have not been written yet.
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> SafeWriter<W> {
+    /// Writes into `inner`.
+    pub fn new(inner: W) -> SafeWriter<W> {
+        SafeWriter {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Writes what is held back (as U+FFFD: it never became a whole character) and flushes.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        if !self.pending.is_empty() {
+            let rest = String::from_utf8_lossy(&self.pending).into_owned();
+            self.pending.clear();
+            self.inner.write_all(terminal(&rest).as_bytes())?;
+        }
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let joined;
+        let bytes = if self.pending.is_empty() {
+            buf
+        } else {
+            self.pending.extend_from_slice(buf);
+            joined = std::mem::take(&mut self.pending);
+            &joined[..]
+        };
+        // Up to the last whole character; a character cut off at the end waits for the rest.
+        let whole = match std::str::from_utf8(bytes) {
+            Ok(_) => bytes.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => bytes.len(),
+        };
+        let text = String::from_utf8_lossy(&bytes[..whole]);
+        self.inner.write_all(terminal(&text).as_bytes())?;
+        self.pending.extend_from_slice(&bytes[whole..]);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +222,30 @@ mod tests {
     fn bidi_controls_are_found_with_offsets() {
         let found: Vec<_> = bidi_controls("ab\u{202e}c\u{2066}").collect();
         assert_eq!(found, vec![(2, '\u{202e}'), (6, '\u{2066}')]);
+    }
+
+    #[test]
+    fn a_safe_writer_gives_what_terminal_gives_however_the_text_is_cut() {
+        use std::io::Write;
+        let text = "plain \u{1b}[2J é \u{202e}gnp.exe 日本 \u{9b}end\n";
+        let whole = terminal(text).into_owned();
+        let bytes = text.as_bytes();
+        for step in 1..=bytes.len() {
+            let mut out = SafeWriter::new(Vec::new());
+            for chunk in bytes.chunks(step) {
+                out.write_all(chunk).unwrap();
+            }
+            let written = out.finish().unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                whole,
+                "cut every {step} bytes"
+            );
+        }
+        // A character never finished, and a byte that is not UTF-8, come out as U+FFFD.
+        let mut out = SafeWriter::new(Vec::new());
+        out.write_all(b"a\xffb\xe6\x97").unwrap();
+        let written = out.finish().unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), "a\u{fffd}b\u{fffd}");
     }
 }

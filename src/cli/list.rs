@@ -36,11 +36,12 @@ pub fn run(args: &ListArgs) -> Result<i32> {
         },
     };
     let owners = maintainers.as_ref().map(|_| owners.as_slice());
-    let text = match &families {
-        Some(families) => to_json_linked(&queue, families, owners, keep.as_deref()),
-        None => to_text_kept(&queue, keep.as_deref()),
-    };
-    emit(&text)?;
+    match &families {
+        // The plain JSON is written as it is made: it is as large as the queue's meta.
+        Some(families) if owners.is_none() && keep.is_none() => stream_json(&queue, families)?,
+        Some(families) => emit(&to_json_linked(&queue, families, owners, keep.as_deref()))?,
+        None => emit(&to_text_kept(&queue, keep.as_deref()))?,
+    }
     // The process ends next, and the system takes its memory back at once: freeing a large
     // queue patch by patch would cost a tenth of a reopen.
     std::mem::forget(queue);
@@ -67,14 +68,7 @@ pub fn to_json_linked(
     keep: Option<&[bool]>,
 ) -> String {
     let reviews = queue.all_review_counts();
-    let list = ListJson {
-        series: (0..queue.series.len())
-            .map(|k| SeriesJson::new(queue, k, &reviews, families))
-            .collect(),
-        skipped: &queue.skipped,
-        counts: queue.counts(),
-        window: queue.window.as_ref(),
-    };
+    let list = list_json(queue, families, &reviews);
     if owners.is_none() && keep.is_none() {
         return pretty_json(&list, queue.patches.len());
     }
@@ -111,6 +105,42 @@ pub fn to_json_linked(
         }
     }
     pretty_json(&value, queue.patches.len())
+}
+
+/// The JSON form's document, `reviews` being [`Queue::all_review_counts`].
+fn list_json<'a>(
+    queue: &'a Queue,
+    families: &crate::revisions::Families,
+    reviews: &[crate::queue::ReviewCounts],
+) -> ListJson<'a> {
+    ListJson {
+        series: (0..queue.series.len())
+            .map(|k| SeriesJson::new(queue, k, reviews, families))
+            .collect(),
+        skipped: &queue.skipped,
+        counts: queue.counts(),
+        window: queue.window.as_ref(),
+    }
+}
+
+/// Writes the JSON form ([`to_json_linked`] without owners or a filter) to standard output
+/// as it is made, made safe for a terminal on the way ([`crate::safe::SafeWriter`]).
+fn stream_json(queue: &Queue, families: &crate::revisions::Families) -> Result<()> {
+    use std::io::Write;
+    let list = list_json(queue, families, &queue.all_review_counts());
+    // serde_json writes a few bytes at a time: they are made safe a buffer at a time.
+    let safe = crate::safe::SafeWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, safe);
+    let written = serde_json::to_writer_pretty(&mut out, &list)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
+        .and_then(|safe| safe.finish().map(drop));
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(crate::Error::io("standard output", e)),
+    }
 }
 
 /// `value` as pretty JSON ending in a newline, written into room for `patches` patches at

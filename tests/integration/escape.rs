@@ -245,3 +245,21 @@ fn find_strings(v: &serde_json::Value) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+/// `list --format json` writes its JSON as it is made, a buffer at a time: what it writes is
+/// the JSON form made whole and then made safe, on hostile mail and on a plain series.
+#[test]
+fn the_listing_json_written_as_it_is_made_is_the_json_form_made_safe() {
+    let home = tempfile::tempdir().unwrap();
+    let evil = home.path().join("evil.mbox");
+    std::fs::write(&evil, mbox()).unwrap();
+    let plain = crate::fixtures().join("mail/format-patch.mbox");
+    for file in [evil, plain] {
+        let queue = patchdesk::queue::load(&patchdesk::source::SourceSpec::Path(file.clone()))
+            .expect("queue loads");
+        let whole = patchdesk::safe::terminal(&patchdesk::cli::list::to_json(&queue)).into_owned();
+        let f = file.to_str().unwrap();
+        let out = run(home.path(), &["list", f, "--format", "json", "--no-cache"]);
+        assert_eq!(stdout(&out), whole, "{f}");
+    }
+}
