@@ -136,11 +136,7 @@ fn stream_json(queue: &Queue, families: &crate::revisions::Families) -> Result<(
         .and_then(|()| out.write_all(b"\n"))
         .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
         .and_then(|safe| safe.finish().map(drop));
-    match written {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(crate::Error::io("standard output", e)),
-    }
+    super::output_written(written)
 }
 
 /// `value` as pretty JSON ending in a newline, written into room for `patches` patches at
