@@ -2,7 +2,8 @@
 //! `qemu-recent-500.mbox` (Message-Ids made unique per copy), then times the `patchdesk`
 //! binary's `list` and reports each as a ratio to `git mailsplit` of the same file to a RAM
 //! disk (`/dev/shm`): cold open (no cache yet: parse and write the cache), reopen from the
-//! cache, reopen after appending 3,000 messages, and `--no-cache`; with each process's peak
+//! cache (with the table `list` keeps beside it, and without), reopen after appending 3,000
+//! messages, and `--no-cache`; with each process's peak
 //! RSS against the file's size (`wait4`). Medians of 3. `list` (the series list, what opening
 //! a queue shows) is timed, and `list --format json` too, which on this backlog also links
 //! every family of versions and writes 90 MB of JSON. In-process it also times reading the
@@ -121,6 +122,15 @@ fn patchdesk(path: &Path, cache: &Path, format: &str, extra: &[&str]) -> Command
     cmd
 }
 
+/// Removes the tables kept beside the cache files, so that a `list` reads the cache file.
+fn remove_listings(cache: &Path) {
+    for entry in std::fs::read_dir(cache).into_iter().flatten().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "listing") {
+            std::fs::remove_file(entry.path()).expect("remove a listing");
+        }
+    }
+}
+
 /// Cuts the mbox back to its first `size` bytes (what it was before the append).
 fn truncate(path: &Path, size: u64) {
     let file = std::fs::OpenOptions::new()
@@ -190,6 +200,18 @@ fn main() {
                 .collect(),
         );
         let reopen = median((0..RUNS).map(|_| run(&[])).collect());
+        // A table is kept beside the cache (`cache::listing`): without it, a reopen reads
+        // the cache file and builds the queue (and keeps the table again).
+        let without_listing = (format == "text").then(|| {
+            median(
+                (0..RUNS)
+                    .map(|_| {
+                        remove_listings(&cache);
+                        run(&[])
+                    })
+                    .collect(),
+            )
+        });
         let append = median(
             (0..RUNS)
                 .map(|_| {
@@ -213,6 +235,9 @@ fn main() {
         row(&format!("{list} --no-cache"), no_cache, cold.0);
         row(&format!("{list}, cold (parse + write cache)"), cold, cold.0);
         row(&format!("{list}, reopen from cache"), reopen, cold.0);
+        if let Some(without) = without_listing {
+            row(&format!("{list}, reopen, no table kept"), without, cold.0);
+        }
         row(&format!("{list}, after appending 3,000"), append, cold.0);
     }
 

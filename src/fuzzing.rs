@@ -24,6 +24,7 @@ pub const TARGETS: &[Target] = &[
     ("window", window),
     ("revisions", revisions),
     ("cache", cache),
+    ("listing", listing),
     ("archive", archive),
 ];
 
@@ -197,6 +198,21 @@ pub fn revisions(data: &[u8]) {
         }
     }
     assert!(seen_a.iter().chain(&seen_b).all(|&n| n == 1), "{pairs:?}");
+}
+
+/// The listing file decoder: any bytes are refused or decoded, never a panic; what decodes
+/// (once its checksum is made right) is what encoding its header and listing gives, byte
+/// for byte.
+pub fn listing(data: &[u8]) {
+    use crate::cache::listing;
+    let _ = listing::decode(data);
+    let Some(sealed) = listing::reseal(data) else {
+        return;
+    };
+    if let Ok((header, text)) = listing::decode(&sealed) {
+        let again = listing::encode(&header, text).expect("what decodes encodes");
+        assert_eq!(again, sealed);
+    }
 }
 
 /// The cache file decoder: any bytes are refused or decoded, never a panic; read from a

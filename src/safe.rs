@@ -37,14 +37,12 @@ fn push_notation(out: &mut String, c: char) {
 /// Text safe for a terminal: tabs and newlines kept, every other control and every bidi control
 /// shown in [`notation`]. Borrows when nothing needed changing.
 pub fn terminal(text: &str) -> Cow<'_, str> {
-    // Printable ASCII, tabs and newlines are safe: most text is only that, and is passed
-    // over a byte at a time.
-    let plain = |b: &u8| matches!(b, b' '..=b'~' | b'\t' | b'\n');
-    if text.as_bytes().iter().all(plain) || !text.chars().any(is_unsafe) {
+    let Some(first) = first_unsafe(text) else {
         return Cow::Borrowed(text);
-    }
+    };
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
+    out.push_str(&text[..first]);
+    for c in text[first..].chars() {
         if is_unsafe(c) {
             push_notation(&mut out, c);
         } else {
@@ -52,6 +50,46 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Where the first character [`is_unsafe`] says is unsafe starts, if any. Printable ASCII,
+/// which most text is, is passed over eight bytes at a time; tabs, newlines and other
+/// characters are looked at one by one.
+fn first_unsafe(text: &str) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Whether every byte of `word` is in ' '..='~': none has its high bit set, none is
+    // below 0x20 (subtracting 0x20 from it would borrow into its high bit) and none is
+    // DEL (adding 1 to 0x7f sets the high bit).
+    let printable = |word: u64| {
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word;
+        let del = word.wrapping_add(ONES) & !word;
+        (word | below_space | del) & HIGHS == 0
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
+            if printable(word) {
+                i += 8;
+                continue;
+            }
+        }
+        match bytes[i] {
+            b' '..=b'~' | b'\t' | b'\n' => i += 1,
+            0..=0x7f => return Some(i),
+            _ => {
+                // (`i` is at a character's first byte: only whole characters are passed.)
+                let c = text[i..].chars().next()?;
+                if is_unsafe(c) {
+                    return Some(i);
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    None
 }
 
 /// A `Display` wrapper that writes its text through [`terminal`].
@@ -193,6 +231,33 @@ mod tests {
         let t = "fix: naïve → sane\tand\nmore";
         assert!(matches!(terminal(t), Cow::Borrowed(_)));
         assert_eq!(Safe(t).to_string(), t);
+    }
+
+    #[test]
+    fn every_character_is_judged_alike_wherever_it_falls_in_the_eight_byte_words() {
+        // Each character that is not printable ASCII (all of Latin-1, the bidi controls and
+        // their neighbours, a wide and a four-byte one), at every offset of a text longer
+        // than two words, and at its end: `terminal` marks exactly the unsafe ones.
+        let mut odd: Vec<char> = (0u32..0x100).filter_map(char::from_u32).collect();
+        odd.extend(('\u{2028}'..='\u{206f}').chain(['日', '🦀']));
+        odd.retain(|c| !matches!(c, ' '..='~'));
+        for c in odd {
+            for at in 0..=20 {
+                let text = format!("{}{c}{}", "x".repeat(at), "y".repeat(20 - at));
+                let expected: String = text
+                    .chars()
+                    .map(|c| {
+                        if is_unsafe(c) {
+                            notation(c)
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                assert_eq!(terminal(&text), expected, "{c:?} at {at}");
+                assert_eq!(matches!(terminal(&text), Cow::Borrowed(_)), !is_unsafe(c));
+            }
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! public-inbox, git range, standard input and the demo queue bypass the cache.
 
 pub mod format;
+pub mod listing;
 pub mod stamp;
 mod stream;
 
@@ -120,7 +121,8 @@ impl Cache {
         self.dir.join(format!("{}.cache", key.id()))
     }
 
-    /// The cache files in the dir, with their headers (`None`: unreadable).
+    /// The cache files and listing files ([`listing`]) in the dir, with their headers
+    /// (`None`: unreadable).
     pub fn files(&self) -> Vec<(PathBuf, u64, Option<Header>)> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
@@ -128,12 +130,17 @@ impl Cache {
         let mut files: Vec<_> = entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "cache"))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|e| e == "cache" || e == "listing")
+            })
             .map(|p| {
                 let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
-                let header = std::fs::read(&p)
-                    .ok()
-                    .and_then(|b| format::decode_header(&b).ok());
+                let bytes = std::fs::read(&p).ok();
+                let header = bytes.and_then(|b| match p.extension() {
+                    Some(e) if e == "listing" => listing::decode(&b).ok().map(|(h, _)| h),
+                    _ => format::decode_header(&b).ok(),
+                });
                 (p, size, header)
             })
             .collect();
@@ -141,7 +148,8 @@ impl Cache {
         files
     }
 
-    /// Removes every cache file (and temporary files a killed writer left); returns how many.
+    /// Removes every cache file and listing file (and temporary files a killed writer
+    /// left); returns how many.
     pub fn clear(&self) -> Result<usize> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Ok(0);
@@ -150,7 +158,8 @@ impl Cache {
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".cache") || name.ends_with(crate::fsutil::TEMP_SUFFIX) {
+            let ours = [".cache", ".listing", crate::fsutil::TEMP_SUFFIX];
+            if ours.iter().any(|end| name.ends_with(end)) {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
                 removed += 1;
             }

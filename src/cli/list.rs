@@ -9,6 +9,9 @@ use std::fmt::Write;
 
 /// Runs `list`.
 pub fn run(args: &ListArgs) -> Result<i32> {
+    if args.filter.is_none() && args.format == Format::Text {
+        return run_plain(args);
+    }
     // A plain listing reads no patch's text (only what the meta holds): a cache's texts
     // are checked only if one is read. A filter checks the patches, so it reads them all.
     let queue = match &args.filter {
@@ -44,6 +47,43 @@ pub fn run(args: &ListArgs) -> Result<i32> {
     }
     // The process ends next, and the system takes its memory back at once: freeing a large
     // queue patch by patch would cost a tenth of a reopen.
+    std::mem::forget(queue);
+    Ok(0)
+}
+
+/// Runs a plain `list`: the table, kept beside the source's cache
+/// ([`crate::cache::listing`]) and printed from there while the source is unchanged.
+fn run_plain(args: &ListArgs) -> Result<i32> {
+    let kept = args.source.listing_file()?;
+    let say = |what: &str| -> Result<()> {
+        if args.source.verbose {
+            eprintln!("patchdesk: cache: {what}: {}", args.source.spec()?.name());
+        }
+        Ok(())
+    };
+    if let Some(file) = &kept {
+        match file.read() {
+            Ok(text) => {
+                say("hit (the listing kept)")?;
+                // (What --tree names is read as it would be: a bad tree is an error.)
+                args.source.maintainers()?;
+                emit(&text)?;
+                return Ok(0);
+            }
+            Err(Some(why)) => say(&format!("listing not used ({why})"))?,
+            Err(None) => {}
+        }
+    }
+    // A plain listing reads no patch's text (only what the meta holds): a cache's texts
+    // are checked only if one is read.
+    let queue = args.source.load_for_listing()?;
+    args.source.maintainers()?;
+    let text = to_text(&queue);
+    emit(&text)?;
+    if let Some(file) = kept {
+        file.write(&text);
+    }
+    // (As in `run`: the system takes the memory back at once.)
     std::mem::forget(queue);
     Ok(0)
 }
@@ -162,6 +202,75 @@ pub fn fit(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// Which side of its column a cell keeps to.
+#[derive(Clone, Copy, PartialEq)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// `text` padded with spaces to `width` characters (as `format!("{:<width$}")` or
+/// `{:>width$}` pads), never cut.
+fn push_cell(out: &mut String, text: &str, width: usize, align: Align) {
+    let chars = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
+    let pad = width.saturating_sub(chars);
+    if align == Align::Right {
+        out.extend(std::iter::repeat_n(' ', pad));
+    }
+    out.push_str(text);
+    if align == Align::Left {
+        out.extend(std::iter::repeat_n(' ', pad));
+    }
+}
+
+/// `text` cut to `width` characters as [`fit`] cuts it, and padded to them on the right.
+fn push_fitted(out: &mut String, text: &str, width: usize) {
+    push_cell(out, &fit(text, width), width, Align::Left);
+}
+
+/// `n` in decimal.
+fn push_number(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// The day of `date` where it was sent, `YYYY-MM-DD` (chrono's form for a year outside
+/// 0..=9999).
+fn push_day(out: &mut String, date: &chrono::DateTime<chrono::FixedOffset>) {
+    use chrono::Datelike;
+    let day = date.date_naive();
+    let year = day.year();
+    if !(0..=9999).contains(&year) {
+        let _ = write!(out, "{}", date.format("%Y-%m-%d"));
+        return;
+    }
+    for (n, width) in [(year as u32, 4), (day.month(), 2), (day.day(), 2)] {
+        if width == 2 {
+            out.push('-');
+        }
+        let mut digits = [b'0'; 4];
+        let mut n = n;
+        for slot in digits[..width].iter_mut().rev() {
+            *slot = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        out.extend(digits[..width].iter().map(|&d| char::from(d)));
+    }
+}
+
 /// The table form.
 pub fn to_text(queue: &Queue) -> String {
     to_text_kept(queue, None)
@@ -225,7 +334,9 @@ pub fn to_text_kept(queue: &Queue, keep: Option<&[bool]>) -> String {
     out
 }
 
-/// The rows of one series in the table form, written to `out`.
+/// The rows of one series in the table form, written to `out`. The columns are those of
+/// the heading in [`to_text_kept`]; a row is put together by hand rather than by `format!`,
+/// whose padding counts every text's characters again (a tenth of reopening a large queue).
 fn series_rows(
     out: &mut String,
     queue: &Queue,
@@ -233,59 +344,65 @@ fn series_rows(
     all_reviews: &[crate::queue::ReviewCounts],
     keep: Option<&[bool]>,
 ) {
-    let (mut counter, mut position, mut date) = (String::new(), String::new(), String::new());
+    let mut cell = String::new();
     let rows = series.cover.iter().chain(series.patches.iter());
     for &i in rows {
         if keep.is_some_and(|k| !k.get(i).copied().unwrap_or(false)) {
             continue;
         }
         let p = &queue.patches[i];
-        let n = p
-            .subject
-            .index
-            .unwrap_or(if series.cover == Some(i) { 0 } else { 1 });
-        counter.clear();
-        let _ = match p.subject.total {
-            Some(total) => write!(counter, "{n}/{total}"),
-            None => write!(counter, "-"),
-        };
-        position.clear();
-        let _ = match (series.cover == Some(i), p.subject.index) {
-            (true, _) => write!(position, "{}.0", series.id),
-            (false, Some(n)) => write!(position, "{}.{n}", series.id),
+        let is_cover = series.cover == Some(i);
+        cell.clear();
+        push_number(&mut cell, series.id as u64);
+        cell.push('.');
+        match (is_cover, p.subject.index) {
+            (true, _) => cell.push('0'),
+            (false, Some(n)) => push_number(&mut cell, u64::from(n)),
             (false, None) => {
                 let pos = series.patches.iter().position(|&x| x == i).unwrap_or(0) + 1;
-                write!(position, "{}.{pos}", series.id)
+                push_number(&mut cell, pos as u64);
             }
-        };
-        let reviews = all_reviews[i];
-        date.clear();
-        if let Some(d) = p.date {
-            use chrono::Datelike;
-            let _ = if (0..=9999).contains(&d.year()) {
-                write!(date, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-            } else {
-                write!(date, "{}", d.format("%Y-%m-%d"))
-            };
         }
+        push_cell(out, &cell, 7, Align::Left);
+        out.push(' ');
+        cell.clear();
+        push_number(&mut cell, u64::from(series.version));
+        push_cell(out, &cell, 2, Align::Right);
+        out.push(' ');
+        cell.clear();
+        match p.subject.total {
+            Some(total) => {
+                let n = p.subject.index.unwrap_or(if is_cover { 0 } else { 1 });
+                push_number(&mut cell, u64::from(n));
+                cell.push('/');
+                push_number(&mut cell, u64::from(total));
+            }
+            None => cell.push('-'),
+        }
+        push_cell(out, &cell, 5, Align::Right);
+        out.push_str("  ");
+        push_fitted(out, &p.subject.title, 56);
+        out.push(' ');
         let author = if p.author.name.is_empty() {
             &p.author.email
         } else {
             &p.author.name
         };
-        let _ = writeln!(
-            out,
-            "{:<7} {:>2} {:>5}  {:<56} {:<22} {:<10} {:>2} {:>2} {:>2}",
-            position,
-            series.version,
-            counter,
-            fit(&p.subject.title, 56),
-            fit(author, 22),
-            date,
-            reviews.acked,
-            reviews.reviewed,
-            reviews.tested
-        );
+        push_fitted(out, author, 22);
+        out.push(' ');
+        cell.clear();
+        if let Some(d) = p.date {
+            push_day(&mut cell, &d);
+        }
+        push_cell(out, &cell, 10, Align::Left);
+        let reviews = all_reviews[i];
+        for count in [reviews.acked, reviews.reviewed, reviews.tested] {
+            out.push(' ');
+            cell.clear();
+            push_number(&mut cell, count as u64);
+            push_cell(out, &cell, 2, Align::Right);
+        }
+        out.push('\n');
     }
     if !series.missing.is_empty() {
         let total = series.total.unwrap_or(0);
@@ -295,5 +412,58 @@ fn series_rows(
             .map(|n| format!("{n}/{total}"))
             .collect();
         let _ = writeln!(out, "{:<7}           missing: {}", "", missing.join(", "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_is_padded_as_format_pads_it_counting_characters() {
+        for text in [
+            "",
+            "1.2",
+            "Philippe Mathieu-Daudé",
+            "日本語",
+            "exactly-seven",
+        ] {
+            for width in [0, 2, 7, 22] {
+                let (mut left, mut right) = (String::new(), String::new());
+                push_cell(&mut left, text, width, Align::Left);
+                push_cell(&mut right, text, width, Align::Right);
+                assert_eq!(left, format!("{text:<width$}"));
+                assert_eq!(right, format!("{text:>width$}"));
+            }
+        }
+        let mut cut = String::new();
+        push_fitted(&mut cut, "Ünïcödé characters past the width", 10);
+        assert_eq!(cut, "Ünïcödé c…");
+    }
+
+    #[test]
+    fn numbers_and_days_are_written_as_format_writes_them() {
+        for n in [0u64, 7, 10, 99, 12345, u64::MAX] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+        for text in [
+            "2025-09-05T23:59:59-07:00",
+            "2025-01-01T00:30:00+14:00",
+            "0001-02-03T04:05:06+00:00",
+            "0000-12-31T23:00:00+00:00",
+        ] {
+            let date = chrono::DateTime::parse_from_rfc3339(text).unwrap();
+            let mut out = String::new();
+            push_day(&mut out, &date);
+            assert_eq!(out, date.format("%Y-%m-%d").to_string(), "{text}");
+        }
+        let far = chrono::DateTime::from_timestamp(400_000_000_000, 0)
+            .unwrap()
+            .fixed_offset();
+        let mut out = String::new();
+        push_day(&mut out, &far);
+        assert_eq!(out, far.format("%Y-%m-%d").to_string());
     }
 }

@@ -149,6 +149,18 @@ impl SourceArgs {
         Ok(queue)
     }
 
+    /// The listing file of the source ([`crate::cache::listing`]), with the stamp the source
+    /// has now; `None` when the cache is not used, or only mail since a date is read.
+    pub fn listing_file(&self) -> Result<Option<crate::cache::listing::ListingFile>> {
+        if self.no_cache || self.since()?.is_some() {
+            return Ok(None);
+        }
+        match crate::cache::Cache::from_env() {
+            Some(cache) => cache.listing_file(&self.spec()?),
+            None => Ok(None),
+        }
+    }
+
     /// Under `--verbose`, one line on standard error saying what the cache did.
     pub fn report_cache(&self, spec: &SourceSpec, outcome: &crate::cache::CacheOutcome) {
         if self.verbose {

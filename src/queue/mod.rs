@@ -10,7 +10,6 @@ pub use build::{build, build_parsed};
 use crate::mail::Message;
 use crate::patch::{Patch, Trailer};
 use crate::source::{self, SourceSpec};
-use std::collections::HashSet;
 
 pub use crate::source::{Skipped, skipped};
 
@@ -176,17 +175,18 @@ fn vouched(reply: &Reply) -> impl Iterator<Item = &Trailer> {
         .filter(|t| sent_by(&reply.mail, &review_identity(&t.value)))
 }
 
-/// Counts Acked/Reviewed/Tested-by trailers, each (kind, identity) once.
-fn count_reviews<'a>(
-    trailers: impl Iterator<Item = &'a Trailer>,
-    seen: &mut HashSet<(TrailerKind, String)>,
-    counts: &mut ReviewCounts,
-) {
+/// Counts Acked/Reviewed/Tested-by trailers, each (kind, identity) once. (A patch has a
+/// handful: those counted are kept in a list, not a hashed set, which would cost a table
+/// for every patch of the queue.)
+fn count_reviews<'a>(trailers: impl Iterator<Item = &'a Trailer>, counts: &mut ReviewCounts) {
+    let mut seen: Vec<(TrailerKind, String)> = Vec::new();
     for t in trailers {
         let Some(kind) = TrailerKind::of_key(&t.key) else {
             continue;
         };
-        if seen.insert((kind, review_identity(&t.value))) {
+        let identity = review_identity(&t.value);
+        if !seen.iter().any(|(k, id)| *k == kind && *id == identity) {
+            seen.push((kind, identity));
             match kind {
                 TrailerKind::Acked => counts.acked += 1,
                 TrailerKind::Reviewed => counts.reviewed += 1,
@@ -244,7 +244,6 @@ impl Queue {
     /// desk), a person already counted for a kind not counted again.
     pub fn review_counts_with(&self, patch: usize, extra: &[Trailer]) -> ReviewCounts {
         let mut counts = ReviewCounts::default();
-        let mut seen = HashSet::new();
         let Some(p) = self.patches.get(patch) else {
             return counts;
         };
@@ -257,7 +256,6 @@ impl Queue {
                         .map(|(_, t)| t),
                 )
                 .chain(extra),
-            &mut seen,
             &mut counts,
         );
         counts
@@ -283,16 +281,11 @@ impl Queue {
             .into_par_iter()
             .map(|i| {
                 let mut counts = ReviewCounts::default();
-                let mut seen = HashSet::new();
                 let replies = answering[i]
                     .iter()
                     .chain(cover_of[i].iter().flat_map(|&c| answering[c].iter()))
                     .flat_map(|&r| vouched(&self.replies[r]));
-                count_reviews(
-                    self.patches[i].trailers.iter().chain(replies),
-                    &mut seen,
-                    &mut counts,
-                );
+                count_reviews(self.patches[i].trailers.iter().chain(replies), &mut counts);
                 counts
             })
             .collect()

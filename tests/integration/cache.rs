@@ -16,7 +16,8 @@ fn run(home: &Path, cache: &Path, args: &[&str]) -> std::process::Output {
     )
 }
 
-/// Lists `source` without the cache, then twice with it; all three outputs must be equal.
+/// Lists `source` without the cache, then twice with it; all three outputs must be equal,
+/// in JSON and as the table (whose second read is the listing kept beside the cache).
 fn same_with_and_without(source: &Path) {
     let home = tempfile::tempdir().unwrap();
     let cache = home.path().join("c");
@@ -43,6 +44,18 @@ fn same_with_and_without(source: &Path) {
         assert!(err.contains("patchdesk: cache: "), "{err}");
         if round == "second" && !err.contains("bypassed") {
             assert!(err.contains("cache: hit"), "{src}: {err}");
+        }
+    }
+    let table = stdout(&run(home.path(), &cache, &["list", "--no-cache", src]));
+    for round in ["first", "second"] {
+        let cached = run(home.path(), &cache, &["list", "-v", src]);
+        assert_eq!(stdout(&cached), table, "{src}, {round} listing");
+        let err = String::from_utf8_lossy(&cached.stderr);
+        if round == "second" && !err.contains("bypassed") {
+            assert!(
+                err.contains("cache: hit (the listing kept)"),
+                "{src}: {err}"
+            );
         }
     }
     // The cache keeps each message's patch model (commit message, trailers and their
@@ -140,13 +153,20 @@ fn cache_info_names_the_sources_and_clear_removes_them() {
             .status
             .success()
     );
+    // The source's cache file and the listing kept beside it.
     let info = stdout(&run(home.path(), &cache, &["cache", "info"]));
     assert!(info.contains(&cache.display().to_string()), "{info}");
-    assert!(info.contains("1 files"), "{info}");
+    assert!(info.contains("2 files"), "{info}");
     let canonical = std::fs::canonicalize(&mbox).unwrap();
-    assert!(info.contains(&canonical.display().to_string()), "{info}");
+    for end in [".cache ", ".listing "] {
+        let line = info.lines().find(|l| l.contains(end));
+        assert!(
+            line.is_some_and(|l| l.contains(&canonical.display().to_string())),
+            "{info}"
+        );
+    }
     let cleared = stdout(&run(home.path(), &cache, &["cache", "clear"]));
-    assert!(cleared.contains("removed 1 files"), "{cleared}");
+    assert!(cleared.contains("removed 2 files"), "{cleared}");
     let info = stdout(&run(home.path(), &cache, &["cache", "info"]));
     assert!(info.contains("0 files"), "{info}");
 }
@@ -248,4 +268,81 @@ fn a_plain_list_reads_no_text_of_the_cache_and_a_check_finds_it_corrupt() {
         &["check", "--format", "json", "--no-cache", src],
     );
     assert_eq!(stdout(&checked), stdout(&uncached));
+}
+
+#[test]
+fn a_plain_listing_is_kept_and_made_again_when_its_source_or_its_file_changes() {
+    let home = tempfile::tempdir().unwrap();
+    let cache = home.path().join("c");
+    let mbox = home.path().join("q.mbox");
+    let text = std::fs::read_to_string(fixtures().join("mail/format-patch.mbox")).unwrap();
+    std::fs::write(&mbox, &text).unwrap();
+    let src = mbox.to_str().unwrap();
+    let list = |extra: &[&str]| {
+        let mut args = vec!["list", "-v", src];
+        args.extend(extra);
+        let out = run(home.path(), &cache, &args);
+        assert!(out.status.success(), "{out:?}");
+        (
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let uncached = || stdout(&run(home.path(), &cache, &["list", "--no-cache", src]));
+    let (first, err) = list(&[]);
+    assert_eq!(first, uncached());
+    assert!(err.contains("cache: cold"), "{err}");
+    let listing = std::fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "listing"))
+        .expect("a listing file");
+    let (again, err) = list(&[]);
+    assert_eq!(again, first);
+    assert_eq!(
+        err.trim_end(),
+        format!("patchdesk: cache: hit (the listing kept): {src}")
+    );
+
+    // A byte of the kept table changed: not used, made again from the cache, and kept.
+    let mut bytes = std::fs::read(&listing).unwrap();
+    let at = bytes.len() - 40;
+    bytes[at] ^= 0x01;
+    std::fs::write(&listing, &bytes).unwrap();
+    let (mended, err) = list(&[]);
+    assert_eq!(mended, first);
+    assert!(
+        err.contains("listing not used (corrupt (checksum))"),
+        "{err}"
+    );
+    assert!(err.contains("cache: hit: "), "{err}");
+    assert!(list(&[]).1.contains("hit (the listing kept)"));
+
+    // Mail delivered: the listing is made again, with the new patch.
+    let grown = text
+        .replace("Subject: [PATCH", "Subject: [PATCH v9")
+        .replace("Message-ID: <", "Message-ID: <again.");
+    std::fs::write(&mbox, format!("{text}{grown}")).unwrap();
+    let (after, err) = list(&[]);
+    assert!(err.contains("listing not used (source changed)"), "{err}");
+    assert_eq!(after, uncached());
+    assert_ne!(after, first);
+    assert!(after.lines().count() > first.lines().count(), "{after}");
+    assert!(!after.contains("duplicates"), "{after}");
+
+    // A window of the source is listed from the queue, and the kept table left alone.
+    let kept = std::fs::read(&listing).unwrap();
+    let (window, err) = list(&["--since", "2000-01-01"]);
+    assert!(!err.contains("listing"), "{err}");
+    assert_eq!(
+        window,
+        stdout(&run(
+            home.path(),
+            &cache,
+            &["list", "--no-cache", "--since", "2000-01-01", src]
+        ))
+    );
+    assert_eq!(std::fs::read(&listing).unwrap(), kept);
+    assert!(list(&[]).1.contains("hit (the listing kept)"));
 }
