@@ -43,14 +43,17 @@ fn dump(parsed: &Parsed) -> String {
     format!("{:?}\n{:?}", parsed.patches, parsed.skipped)
 }
 
-struct Fixture {
+/// A source in a new temporary dir, with a cache dir of its own (also for the tests of
+/// [`super::listing`]).
+pub(super) struct Fixture {
     _dir: tempfile::TempDir,
-    cache: Cache,
-    path: PathBuf,
-    spec: SourceSpec,
+    pub(super) cache: Cache,
+    pub(super) path: PathBuf,
+    pub(super) spec: SourceSpec,
 }
 
-fn fixture(content: &str) -> Fixture {
+/// [`Fixture`]: an mbox of `content`.
+pub(super) fn fixture(content: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("q.mbox");
     std::fs::write(&path, content).unwrap();

@@ -16,6 +16,16 @@ fn run(home: &Path, cache: &Path, args: &[&str]) -> std::process::Output {
     )
 }
 
+/// The file of the cache dir `cache` whose name ends in `.{extension}`.
+fn file_in(cache: &Path, extension: &str) -> PathBuf {
+    std::fs::read_dir(cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == extension))
+        .unwrap_or_else(|| panic!("a .{extension} file in {}", cache.display()))
+}
+
 /// Lists `source` without the cache, then twice with it; all three outputs must be equal,
 /// in JSON and as the table (whose second read is the listing kept beside the cache).
 fn same_with_and_without(source: &Path) {
@@ -223,12 +233,7 @@ fn a_plain_list_reads_no_text_of_the_cache_and_a_check_finds_it_corrupt() {
     let src = mbox.to_str().unwrap();
     let plain = stdout(&run(home.path(), &cache, &["list", "--no-cache", src]));
     assert_eq!(stdout(&run(home.path(), &cache, &["list", src])), plain);
-    let file = std::fs::read_dir(&cache)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "cache"))
-        .expect("a cache file");
+    let file = file_in(&cache, "cache");
     // A byte of the first body (the text follows the 32-byte prefix and the header), put
     // in place as patchdesk writes: a new file renamed over the old.
     let mut bytes = std::fs::read(&file).unwrap();
@@ -292,12 +297,7 @@ fn a_plain_listing_is_kept_and_made_again_when_its_source_or_its_file_changes() 
     let (first, err) = list(&[]);
     assert_eq!(first, uncached());
     assert!(err.contains("cache: cold"), "{err}");
-    let listing = std::fs::read_dir(&cache)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "listing"))
-        .expect("a listing file");
+    let listing = file_in(&cache, "listing");
     let (again, err) = list(&[]);
     assert_eq!(again, first);
     assert_eq!(
