@@ -169,27 +169,8 @@ pub fn reseal(bytes: &[u8]) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{Fixture, fixture};
     use super::*;
-    use std::io::Write;
-
-    struct Fixture {
-        _dir: tempfile::TempDir,
-        cache: Cache,
-        path: PathBuf,
-        spec: SourceSpec,
-    }
-
-    fn fixture(content: &str) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("q.mbox");
-        std::fs::write(&path, content).unwrap();
-        Fixture {
-            cache: Cache::at(dir.path().join("cache")),
-            spec: SourceSpec::Path(path.clone()),
-            path,
-            _dir: dir,
-        }
-    }
 
     impl Fixture {
         fn file(&self) -> ListingFile {
@@ -229,15 +210,7 @@ mod tests {
     fn an_in_place_edit_of_the_same_length_with_the_mtime_put_back_is_seen() {
         let f = fixture(MAIL);
         f.file().write("the table\n");
-        let mtime = std::fs::metadata(&f.path).unwrap().modified().unwrap();
-        let edited = MAIL.replace("Change.", "chaNGE.");
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(&f.path)
-            .unwrap();
-        file.write_all(edited.as_bytes()).unwrap();
-        file.set_modified(mtime).unwrap();
-        drop(file);
+        f.edit_in_place(&MAIL.replace("Change.", "chaNGE."));
         assert_eq!(f.file().read(), Err(Some("source changed".into())));
     }
 

@@ -66,6 +66,26 @@ pub(super) fn fixture(content: &str) -> Fixture {
 }
 
 impl Fixture {
+    /// Writes `edited`, as long as the source, over it in place, and puts its mtime back.
+    pub(super) fn edit_in_place(&self, edited: &str) {
+        assert_eq!(
+            edited.len() as u64,
+            std::fs::metadata(&self.path).unwrap().len()
+        );
+        let mtime = std::fs::metadata(&self.path).unwrap().modified().unwrap();
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.path)
+            .unwrap();
+        file.write_all(edited.as_bytes()).unwrap();
+        file.set_modified(mtime).unwrap();
+        drop(file);
+        assert_eq!(
+            std::fs::metadata(&self.path).unwrap().modified().unwrap(),
+            mtime
+        );
+    }
+
     /// This fixture's cache, checking the texts it reads back only when one is read.
     fn lazy(&self) -> Cache {
         Cache::at(self.cache.dir.clone()).checking_texts(TextCheck::WhenRead)
@@ -204,20 +224,7 @@ fn corrupt_truncated_and_old_version_caches_are_rebuilt() {
 fn an_in_place_edit_of_the_same_length_with_the_mtime_put_back_is_seen() {
     let f = fixture(&mbox(0..3));
     f.load();
-    let mtime = std::fs::metadata(&f.path).unwrap().modified().unwrap();
-    let edited = mbox(0..3).replace("change 1\n", "chanGE 1\n");
-    assert_eq!(edited.len(), mbox(0..3).len());
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&f.path)
-        .unwrap();
-    file.write_all(edited.as_bytes()).unwrap();
-    file.set_modified(mtime).unwrap();
-    drop(file);
-    assert_eq!(
-        std::fs::metadata(&f.path).unwrap().modified().unwrap(),
-        mtime
-    );
+    f.edit_in_place(&mbox(0..3).replace("change 1\n", "chanGE 1\n"));
     let (loaded, outcome) = f.load();
     assert!(matches!(outcome, CacheOutcome::Rebuilt(_)), "{outcome:?}");
     assert_eq!(loaded.patches[1].mail.subject, "[PATCH] chanGE 1");
