@@ -201,17 +201,18 @@ pub fn revisions(data: &[u8]) {
 }
 
 /// The listing file decoder: any bytes are refused or decoded, never a panic; what decodes
-/// (once its checksum is made right) is what encoding its header and listing gives, byte
-/// for byte.
+/// (once its checksum is made right) encodes and decodes again to the same header and
+/// listing.
 pub fn listing(data: &[u8]) {
     use crate::cache::listing;
     let _ = listing::decode(data);
+    let _ = listing::decode_header(data);
     let Some(sealed) = listing::reseal(data) else {
         return;
     };
     if let Ok((header, text)) = listing::decode(&sealed) {
         let again = listing::encode(&header, text).expect("what decodes encodes");
-        assert_eq!(again, sealed);
+        assert_eq!(listing::decode(&again), Ok((header, text)));
     }
 }
 

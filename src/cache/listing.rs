@@ -27,7 +27,9 @@ use crate::source::{self, SourceKind, SourceSpec};
 use std::path::PathBuf;
 
 const MAGIC: &[u8; 8] = b"PDLIST\n\0";
-/// Bumped whenever the layout, or the listing's form, changes.
+/// Bumped whenever the layout changes, or what the listing of a queue is: the table's
+/// form, or how messages are grouped into series and their reviews counted (a listing kept
+/// by an older build of the same crate version would otherwise be printed).
 pub const FORMAT_VERSION: u32 = 1;
 const PREFIX: usize = 8 + 4 + 4 + 8;
 const SUM: usize = 16;
@@ -121,8 +123,8 @@ pub fn encode(header: &Header, text: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// A listing file's header and listing, or why it cannot be used.
-pub fn decode(bytes: &[u8]) -> Result<(Header, &str), String> {
+/// Where a listing file's header and text are, when its magic and lengths are sound.
+fn sections(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
     if bytes.len() < PREFIX + SUM || &bytes[..8] != MAGIC {
         return Err("not a listing file".into());
     }
@@ -140,12 +142,27 @@ pub fn decode(bytes: &[u8]) -> Result<(Header, &str), String> {
     if expected != Some(body as u64) {
         return Err("truncated".into());
     }
+    let text_start = PREFIX + header_len as usize;
+    Ok((&bytes[PREFIX..text_start], &bytes[text_start..body]))
+}
+
+/// The header alone (for `cache info`), checksum and crate version not checked.
+pub fn decode_header(bytes: &[u8]) -> Result<Header, String> {
+    let (header, _) = sections(bytes)?;
+    match postcard::take_from_bytes::<Header>(header) {
+        Ok((header, [])) => Ok(header),
+        _ => Err("corrupt header".into()),
+    }
+}
+
+/// A listing file's header and listing, or why it cannot be used.
+pub fn decode(bytes: &[u8]) -> Result<(Header, &str), String> {
+    let (_, text) = sections(bytes)?;
+    let body = bytes.len() - SUM;
     if xxhash_rust::xxh3::xxh3_128(&bytes[..body]).to_le_bytes()[..] != bytes[body..] {
         return Err("corrupt (checksum)".into());
     }
-    let text_start = PREFIX + header_len as usize;
-    let header: Header = postcard::from_bytes(&bytes[PREFIX..text_start])
-        .map_err(|e| format!("corrupt header: {e}"))?;
+    let header = decode_header(bytes)?;
     if header.crate_version != env!("CARGO_PKG_VERSION") {
         return Err(format!(
             "written by patchdesk {}, this is {}",
@@ -153,8 +170,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Header, &str), String> {
             env!("CARGO_PKG_VERSION")
         ));
     }
-    let text = simdutf8::basic::from_utf8(&bytes[text_start..body])
-        .map_err(|_| "corrupt (not UTF-8)".to_string())?;
+    let text = simdutf8::basic::from_utf8(text).map_err(|_| "corrupt (not UTF-8)".to_string())?;
     Ok((header, text))
 }
 
@@ -237,6 +253,16 @@ mod tests {
         };
         let written = encode(&other, "row\n").unwrap();
         assert!(decode(&written).unwrap_err().contains("0.0.0-other"));
+        // A header with bytes after it, sealed with a good checksum, is refused.
+        let mut padded = good[..PREFIX].to_vec();
+        let header_bytes = postcard::to_allocvec(&header).unwrap();
+        padded[12..16].copy_from_slice(&(header_bytes.len() as u32 + 1).to_le_bytes());
+        padded.extend_from_slice(&header_bytes);
+        padded.push(0);
+        padded.extend_from_slice(b"row \xc3\xa9\n".as_slice());
+        padded.extend_from_slice(&[0; SUM]);
+        let padded = reseal(&padded).unwrap();
+        assert_eq!(decode(&padded).unwrap_err(), "corrupt header");
         // Text that is not UTF-8, sealed with a good checksum, is refused too.
         let mut not_utf8 = encode(&header, "ab").unwrap();
         let at = not_utf8.len() - SUM - 1;

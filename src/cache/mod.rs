@@ -138,7 +138,7 @@ impl Cache {
                 let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
                 let bytes = std::fs::read(&p).ok();
                 let header = bytes.and_then(|b| match p.extension() {
-                    Some(e) if e == "listing" => listing::decode(&b).ok().map(|(h, _)| h),
+                    Some(e) if e == "listing" => listing::decode_header(&b).ok(),
                     _ => format::decode_header(&b).ok(),
                 });
                 (p, size, header)

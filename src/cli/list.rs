@@ -153,13 +153,43 @@ fn list_json<'a>(
     families: &crate::revisions::Families,
     reviews: &[crate::queue::ReviewCounts],
 ) -> ListJson<'a> {
-    ListJson {
-        series: (0..queue.series.len())
+    list_json_of(
+        queue,
+        (0..queue.series.len())
             .map(|k| SeriesJson::new(queue, k, reviews, families))
             .collect(),
+    )
+}
+
+/// The JSON form of `queue` with `series` for its series.
+fn list_json_of<S: serde::Serialize>(queue: &Queue, series: S) -> ListJson<'_, S> {
+    ListJson {
+        series,
         skipped: &queue.skipped,
         counts: queue.counts(),
         window: queue.window.as_ref(),
+    }
+}
+
+/// A queue's series in the JSON form, each made as it is written and dropped after: a
+/// large queue's entries are never all held at once.
+struct SeriesOneByOne<'a> {
+    queue: &'a Queue,
+    families: &'a crate::revisions::Families,
+    reviews: &'a [crate::queue::ReviewCounts],
+}
+
+impl serde::Serialize for SeriesOneByOne<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.queue.series.len()))?;
+        for k in 0..self.queue.series.len() {
+            seq.serialize_element(&SeriesJson::new(self.queue, k, self.reviews, self.families))?;
+        }
+        seq.end()
     }
 }
 
@@ -167,7 +197,13 @@ fn list_json<'a>(
 /// as it is made, made safe for a terminal on the way ([`crate::safe::SafeWriter`]).
 fn stream_json(queue: &Queue, families: &crate::revisions::Families) -> Result<()> {
     use std::io::Write;
-    let list = list_json(queue, families, &queue.all_review_counts());
+    let reviews = queue.all_review_counts();
+    let series = SeriesOneByOne {
+        queue,
+        families,
+        reviews: &reviews,
+    };
+    let list = list_json_of(queue, series);
     // serde_json writes a few bytes at a time: they are made safe a buffer at a time.
     let safe = crate::safe::SafeWriter::new(std::io::stdout().lock());
     let mut out = std::io::BufWriter::with_capacity(1 << 16, safe);

@@ -152,11 +152,13 @@ impl SourceArgs {
     /// The listing file of the source ([`crate::cache::listing`]), with the stamp the source
     /// has now; `None` when the cache is not used, or only mail since a date is read.
     pub fn listing_file(&self) -> Result<Option<crate::cache::listing::ListingFile>> {
+        // (The source is named, and then the window read, in the order a load does.)
+        let spec = self.spec()?;
         if self.no_cache || self.since()?.is_some() {
             return Ok(None);
         }
         match crate::cache::Cache::from_env() {
-            Some(cache) => cache.listing_file(&self.spec()?),
+            Some(cache) => cache.listing_file(&spec),
             None => Ok(None),
         }
     }
@@ -300,7 +302,12 @@ fn run_cache(args: &CacheArgs) -> Result<i32> {
             );
             for (path, size, header) in files {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let listing = path.extension().is_some_and(|e| e == "listing");
                 let what = match header {
+                    Some(h) if listing => format!(
+                        "the table listed of {} {} (as {})",
+                        h.key.kind, h.key.path, h.key.name
+                    ),
                     Some(h) => format!("{} {} (as {})", h.key.kind, h.key.path, h.key.name),
                     None => "unreadable (rebuilt on next use)".into(),
                 };

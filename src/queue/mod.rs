@@ -10,6 +10,7 @@ pub use build::{build, build_parsed};
 use crate::mail::Message;
 use crate::patch::{Patch, Trailer};
 use crate::source::{self, SourceSpec};
+use std::collections::HashSet;
 
 pub use crate::source::{Skipped, skipped};
 
@@ -175,18 +176,15 @@ fn vouched(reply: &Reply) -> impl Iterator<Item = &Trailer> {
         .filter(|t| sent_by(&reply.mail, &review_identity(&t.value)))
 }
 
-/// Counts Acked/Reviewed/Tested-by trailers, each (kind, identity) once. (A patch has a
-/// handful: those counted are kept in a list, not a hashed set, which would cost a table
-/// for every patch of the queue.)
+/// Counts Acked/Reviewed/Tested-by trailers, each (kind, identity) once.
 fn count_reviews<'a>(trailers: impl Iterator<Item = &'a Trailer>, counts: &mut ReviewCounts) {
-    let mut seen: Vec<(TrailerKind, String)> = Vec::new();
+    // (A set makes no table until a review is counted.)
+    let mut seen = HashSet::new();
     for t in trailers {
         let Some(kind) = TrailerKind::of_key(&t.key) else {
             continue;
         };
-        let identity = review_identity(&t.value);
-        if !seen.iter().any(|(k, id)| *k == kind && *id == identity) {
-            seen.push((kind, identity));
+        if seen.insert((kind, review_identity(&t.value))) {
             match kind {
                 TrailerKind::Acked => counts.acked += 1,
                 TrailerKind::Reviewed => counts.reviewed += 1,

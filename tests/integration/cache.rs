@@ -345,4 +345,10 @@ fn a_plain_listing_is_kept_and_made_again_when_its_source_or_its_file_changes() 
     );
     assert_eq!(std::fs::read(&listing).unwrap(), kept);
     assert!(list(&[]).1.contains("hit (the listing kept)"));
+
+    // What is wrong is said in the order a load says it: first the missing SOURCE.
+    let unnamed = run(home.path(), &cache, &["list", "--since", "bad"]);
+    assert_eq!(unnamed.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&unnamed.stderr);
+    assert!(err.contains("name a SOURCE"), "{err}");
 }
