@@ -132,6 +132,18 @@ pub struct Header {
 }
 
 impl Header {
+    /// Refused unless this patchdesk wrote it (what an older one kept may differ).
+    pub fn check_version(&self) -> Result<(), String> {
+        if self.crate_version == env!("CARGO_PKG_VERSION") {
+            return Ok(());
+        }
+        Err(format!(
+            "written by patchdesk {}, this is {}",
+            self.crate_version,
+            env!("CARGO_PKG_VERSION")
+        ))
+    }
+
     /// The header this patchdesk writes for the cache of `key`, read at `stamp`.
     pub fn of(key: &SourceKey, stamp: &Stamp) -> Header {
         Header {
@@ -756,13 +768,7 @@ fn decode_meta(
 ) -> Result<Decoded, String> {
     let header: Header =
         postcard::from_bytes(header).map_err(|e| format!("corrupt header: {e}"))?;
-    if header.crate_version != env!("CARGO_PKG_VERSION") {
-        return Err(format!(
-            "written by patchdesk {}, this is {}",
-            header.crate_version,
-            env!("CARGO_PKG_VERSION")
-        ));
-    }
+    header.check_version()?;
     let corrupt = |e: postcard::Error| format!("corrupt: {e}");
     // The meta's parts in order (`Writer::finish`).
     let (count, rest) = postcard::take_from_bytes::<u64>(meta).map_err(corrupt)?;

@@ -23,10 +23,12 @@
 use super::format::{Header, SourceKey};
 use super::{Cache, Stamp};
 use crate::fsutil::{Durability, Existing};
-use crate::source::{self, SourceKind, SourceSpec};
-use std::path::PathBuf;
+use crate::source::{SourceKind, SourceSpec};
+use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"PDLIST\n\0";
+/// How a listing file's name ends (after a dot).
+pub const EXTENSION: &str = "listing";
 /// Bumped whenever the layout changes, or what the listing of a queue is: the table's
 /// form, or how messages are grouped into series and their reviews counted (a listing kept
 /// by an older build of the same crate version would otherwise be printed).
@@ -48,25 +50,23 @@ impl Cache {
     /// The listing file of `spec` and the stamp its source has now; `None` for a source the
     /// cache does not keep (as [`Cache::load_since`] bypasses it).
     pub fn listing_file(&self, spec: &SourceSpec) -> crate::Result<Option<ListingFile>> {
-        let SourceSpec::Path(path) = spec else {
+        let Some((path, kind)) = super::kept_source(spec)? else {
             return Ok(None);
         };
-        let kind = source::detect(path)?;
-        if !matches!(
-            kind,
-            SourceKind::File | SourceKind::Maildir | SourceKind::PatchDir
-        ) {
-            return Ok(None);
-        }
         let key = SourceKey::new(path, kind, &spec.name());
         let stamp = Stamp::of(path, kind)?;
         Ok(Some(ListingFile {
-            path: self.dir.join(format!("{}.listing", key.id())),
-            source: path.clone(),
+            path: self.dir.join(format!("{}.{EXTENSION}", key.id())),
+            source: path.to_path_buf(),
             kind,
             header: Header::of(&key, &stamp),
         }))
     }
+}
+
+/// Whether `path` is named as a listing file.
+pub fn is_listing(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == EXTENSION)
 }
 
 impl ListingFile {
@@ -88,7 +88,7 @@ impl ListingFile {
     /// unless the source has changed since; a failure to write is not an error (it is only
     /// a cache).
     pub fn write(&self, text: &str) {
-        if Stamp::of(&self.source, self.kind).ok().as_ref() != Some(&self.header.stamp) {
+        if !self.header.stamp.is_current(&self.source, self.kind) {
             return;
         }
         let Ok(bytes) = encode(&self.header, text) else {
@@ -163,13 +163,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Header, &str), String> {
         return Err("corrupt (checksum)".into());
     }
     let header = decode_header(bytes)?;
-    if header.crate_version != env!("CARGO_PKG_VERSION") {
-        return Err(format!(
-            "written by patchdesk {}, this is {}",
-            header.crate_version,
-            env!("CARGO_PKG_VERSION")
-        ));
-    }
+    header.check_version()?;
     let text = simdutf8::basic::from_utf8(text).map_err(|_| "corrupt (not UTF-8)".to_string())?;
     Ok((header, text))
 }

@@ -130,16 +130,13 @@ impl Cache {
         let mut files: Vec<_> = entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| {
-                p.extension()
-                    .is_some_and(|e| e == "cache" || e == "listing")
-            })
+            .filter(|p| p.extension().is_some_and(|e| e == "cache") || listing::is_listing(p))
             .map(|p| {
                 let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
                 let bytes = std::fs::read(&p).ok();
-                let header = bytes.and_then(|b| match p.extension() {
-                    Some(e) if e == "listing" => listing::decode_header(&b).ok(),
-                    _ => format::decode_header(&b).ok(),
+                let header = bytes.and_then(|b| match listing::is_listing(&p) {
+                    true => listing::decode_header(&b).ok(),
+                    false => format::decode_header(&b).ok(),
                 });
                 (p, size, header)
             })
@@ -158,8 +155,10 @@ impl Cache {
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            let ours = [".cache", ".listing", crate::fsutil::TEMP_SUFFIX];
-            if ours.iter().any(|end| name.ends_with(end)) {
+            let ours = name.ends_with(".cache")
+                || listing::is_listing(&path)
+                || name.ends_with(crate::fsutil::TEMP_SUFFIX);
+            if ours {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
                 removed += 1;
             }
@@ -174,16 +173,9 @@ impl Cache {
         spec: &SourceSpec,
         since: Option<DateTime<FixedOffset>>,
     ) -> Result<(Parsed, CacheOutcome)> {
-        let SourceSpec::Path(path) = spec else {
+        let Some((path, kind)) = kept_source(spec)? else {
             return Ok((uncached(spec, since)?, CacheOutcome::Bypassed));
         };
-        let kind = source::detect(path)?;
-        if !matches!(
-            kind,
-            SourceKind::File | SourceKind::Maildir | SourceKind::PatchDir
-        ) {
-            return Ok((uncached(spec, since)?, CacheOutcome::Bypassed));
-        }
         let (parsed, outcome) = self.load_path(spec, path, kind)?;
         Ok((parsed.since(since), outcome))
     }
@@ -309,7 +301,7 @@ impl Cache {
         entries: usize,
         appendable: bool,
     ) {
-        if Stamp::of(path, kind).ok().as_ref() != Some(stamp) {
+        if !stamp.is_current(path, kind) {
             return;
         }
         let Some((replacement, mut writer)) = self.new_file(key, stamp) else {
@@ -336,6 +328,20 @@ impl Cache {
 
 /// The writer of a cache file.
 type FileWriter = format::Writer<std::io::BufWriter<std::fs::File>>;
+
+/// The path and kind of `spec` when it is a source the cache keeps (a file, maildir or
+/// directory of patches); `None` for any other, which is read as it is.
+fn kept_source(spec: &SourceSpec) -> Result<Option<(&Path, SourceKind)>> {
+    let SourceSpec::Path(path) = spec else {
+        return Ok(None);
+    };
+    let kind = source::detect(path)?;
+    let kept = matches!(
+        kind,
+        SourceKind::File | SourceKind::Maildir | SourceKind::PatchDir
+    );
+    Ok(kept.then_some((path.as_path(), kind)))
+}
 
 /// Reads `spec` through the user's cache when `use_cache` (and there is a cache dir), else
 /// as [`source::load_since`] does; built into patches either way.

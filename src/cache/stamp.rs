@@ -117,6 +117,11 @@ impl FileStamp {
 }
 
 impl Stamp {
+    /// The source at `path` still has this stamp (one that cannot be taken has not).
+    pub fn is_current(&self, path: &Path, kind: SourceKind) -> bool {
+        Stamp::of(path, kind).ok().as_ref() == Some(self)
+    }
+
     /// The stamp of a source of `kind` at `path` now.
     pub fn of(path: &Path, kind: SourceKind) -> Result<Stamp> {
         let files = match kind {

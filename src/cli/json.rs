@@ -129,10 +129,10 @@ impl<'a> SeriesJson<'a> {
     }
 }
 
-/// The whole `list` output; its series a list of [`SeriesJson`], or anything that
-/// serialises as one (made one at a time as they are written).
+/// The whole `list` output; its series anything that serialises as a list of
+/// [`SeriesJson`] (made one at a time as they are written).
 #[derive(Debug, Serialize)]
-pub struct ListJson<'a, S: Serialize = Vec<SeriesJson<'a>>> {
+pub struct ListJson<'a, S: Serialize> {
     pub series: S,
     pub skipped: &'a [Skipped],
     /// How the messages read were taken; they add up to `messages`.

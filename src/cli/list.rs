@@ -54,23 +54,21 @@ pub fn run(args: &ListArgs) -> Result<i32> {
 /// Runs a plain `list`: the table, kept beside the source's cache
 /// ([`crate::cache::listing`]) and printed from there while the source is unchanged.
 fn run_plain(args: &ListArgs) -> Result<i32> {
-    let kept = args.source.listing_file()?;
-    let say = |what: &str| -> Result<()> {
-        if args.source.verbose {
-            eprintln!("patchdesk: cache: {what}: {}", args.source.spec()?.name());
-        }
-        Ok(())
-    };
+    // (The source is named, and then the window read, in the order a load does.)
+    let spec = args.source.spec()?;
+    let kept = args.source.listing_file(&spec)?;
     if let Some(file) = &kept {
         match file.read() {
             Ok(text) => {
-                say("hit (the listing kept)")?;
+                args.source.report_cache(&spec, &"hit (the listing kept)");
                 // (What --tree names is read as it would be: a bad tree is an error.)
                 args.source.maintainers()?;
                 emit(&text)?;
                 return Ok(0);
             }
-            Err(Some(why)) => say(&format!("listing not used ({why})"))?,
+            Err(Some(why)) => args
+                .source
+                .report_cache(&spec, &format!("listing not used ({why})")),
             Err(None) => {}
         }
     }
@@ -150,21 +148,15 @@ pub fn to_json_linked(
 /// The JSON form's document, `reviews` being [`Queue::all_review_counts`].
 fn list_json<'a>(
     queue: &'a Queue,
-    families: &crate::revisions::Families,
-    reviews: &[crate::queue::ReviewCounts],
-) -> ListJson<'a> {
-    list_json_of(
-        queue,
-        (0..queue.series.len())
-            .map(|k| SeriesJson::new(queue, k, reviews, families))
-            .collect(),
-    )
-}
-
-/// The JSON form of `queue` with `series` for its series.
-fn list_json_of<S: serde::Serialize>(queue: &Queue, series: S) -> ListJson<'_, S> {
+    families: &'a crate::revisions::Families,
+    reviews: &'a [crate::queue::ReviewCounts],
+) -> ListJson<'a, SeriesOneByOne<'a>> {
     ListJson {
-        series,
+        series: SeriesOneByOne {
+            queue,
+            families,
+            reviews,
+        },
         skipped: &queue.skipped,
         counts: queue.counts(),
         window: queue.window.as_ref(),
@@ -198,12 +190,7 @@ impl serde::Serialize for SeriesOneByOne<'_> {
 fn stream_json(queue: &Queue, families: &crate::revisions::Families) -> Result<()> {
     use std::io::Write;
     let reviews = queue.all_review_counts();
-    let series = SeriesOneByOne {
-        queue,
-        families,
-        reviews: &reviews,
-    };
-    let list = list_json_of(queue, series);
+    let list = list_json(queue, families, &reviews);
     // serde_json writes a few bytes at a time: they are made safe a buffer at a time.
     let safe = crate::safe::SafeWriter::new(std::io::stdout().lock());
     let mut out = std::io::BufWriter::with_capacity(1 << 16, safe);
@@ -245,6 +232,31 @@ enum Align {
     Right,
 }
 
+/// The table's columns: the gap before each, its width in characters, and its side. The
+/// subject and the author are cut to their widths ([`fit`]); no other cell is ever cut.
+const COLUMNS: [(&str, usize, Align); 9] = [
+    ("", 7, Align::Left),
+    (" ", 2, Align::Right),
+    (" ", 5, Align::Right),
+    ("  ", 56, Align::Left),
+    (" ", 22, Align::Left),
+    (" ", 10, Align::Left),
+    (" ", 2, Align::Right),
+    (" ", 2, Align::Right),
+    (" ", 2, Align::Right),
+];
+const SUBJECT_WIDTH: usize = COLUMNS[3].1;
+const AUTHOR_WIDTH: usize = COLUMNS[4].1;
+
+/// One line of the table: each cell in its column ([`COLUMNS`]).
+fn push_row(out: &mut String, cells: [&str; 9]) {
+    for (cell, (gap, width, align)) in cells.into_iter().zip(COLUMNS) {
+        out.push_str(gap);
+        push_cell(out, cell, width, align);
+    }
+    out.push('\n');
+}
+
 /// `text` padded with spaces to `width` characters (as `format!("{:<width$}")` or
 /// `{:>width$}` pads), never cut.
 fn push_cell(out: &mut String, text: &str, width: usize, align: Align) {
@@ -263,24 +275,20 @@ fn push_cell(out: &mut String, text: &str, width: usize, align: Align) {
     }
 }
 
-/// `text` cut to `width` characters as [`fit`] cuts it, and padded to them on the right.
-fn push_fitted(out: &mut String, text: &str, width: usize) {
-    push_cell(out, &fit(text, width), width, Align::Left);
-}
-
-/// `n` in decimal.
-fn push_number(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
+/// `n` in decimal, with zeros in front to at least `digits` digits.
+fn push_number(out: &mut String, mut n: u64, digits: usize) {
+    let mut buf = [b'0'; 20];
+    let mut at = buf.len();
     loop {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
+        buf[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    let at = at.min(buf.len().saturating_sub(digits));
+    out.extend(buf[at..].iter().map(|&d| char::from(d)));
 }
 
 /// The day of `date` where it was sent, `YYYY-MM-DD` (chrono's form for a year outside
@@ -288,23 +296,15 @@ fn push_number(out: &mut String, mut n: u64) {
 fn push_day(out: &mut String, date: &chrono::DateTime<chrono::FixedOffset>) {
     use chrono::Datelike;
     let day = date.date_naive();
-    let year = day.year();
-    if !(0..=9999).contains(&year) {
+    let Ok(year @ 0..=9999) = u64::try_from(day.year()) else {
         let _ = write!(out, "{}", date.format("%Y-%m-%d"));
         return;
-    }
-    for (n, width) in [(year as u32, 4), (day.month(), 2), (day.day(), 2)] {
-        if width == 2 {
-            out.push('-');
-        }
-        let mut digits = [b'0'; 4];
-        let mut n = n;
-        for slot in digits[..width].iter_mut().rev() {
-            *slot = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        out.extend(digits[..width].iter().map(|&d| char::from(d)));
-    }
+    };
+    push_number(out, year, 4);
+    out.push('-');
+    push_number(out, u64::from(day.month()), 2);
+    out.push('-');
+    push_number(out, u64::from(day.day()), 2);
 }
 
 /// The table form.
@@ -316,11 +316,10 @@ pub fn to_text(queue: &Queue) -> String {
 pub fn to_text_kept(queue: &Queue, keep: Option<&[bool]>) -> String {
     // A row is about 130 bytes.
     let mut out = String::with_capacity(130 * (queue.patches.len() + 1));
-    let _ = writeln!(
-        out,
-        "{:<7} {:>2} {:>5}  {:<56} {:<22} {:<10} {:>2} {:>2} {:>2}",
-        "PATCH", "v", "n/N", "SUBJECT", "AUTHOR", "DATE", "A", "R", "T"
-    );
+    let heading = [
+        "PATCH", "v", "n/N", "SUBJECT", "AUTHOR", "DATE", "A", "R", "T",
+    ];
+    push_row(&mut out, heading);
     let all_reviews = queue.all_review_counts();
     // The rows are formatted in parallel, a run of series at a time, and joined in order.
     use rayon::prelude::*;
@@ -370,9 +369,9 @@ pub fn to_text_kept(queue: &Queue, keep: Option<&[bool]>) -> String {
     out
 }
 
-/// The rows of one series in the table form, written to `out`. The columns are those of
-/// the heading in [`to_text_kept`]; a row is put together by hand rather than by `format!`,
-/// whose padding counts every text's characters again (a tenth of reopening a large queue).
+/// The rows of one series in the table form, written to `out` ([`push_row`]: put
+/// together by hand rather than by `format!`, whose padding counts every text's characters
+/// again, a tenth of reopening a large queue).
 fn series_rows(
     out: &mut String,
     queue: &Queue,
@@ -380,7 +379,9 @@ fn series_rows(
     all_reviews: &[crate::queue::ReviewCounts],
     keep: Option<&[bool]>,
 ) {
-    let mut cell = String::new();
+    // The cells that are not a patch's own text, made anew for each row.
+    let [mut position, mut version, mut counter, mut day]: [String; 4] = Default::default();
+    let mut counts: [String; 3] = Default::default();
     let rows = series.cover.iter().chain(series.patches.iter());
     for &i in rows {
         if keep.is_some_and(|k| !k.get(i).copied().unwrap_or(false)) {
@@ -388,57 +389,60 @@ fn series_rows(
         }
         let p = &queue.patches[i];
         let is_cover = series.cover == Some(i);
-        cell.clear();
-        push_number(&mut cell, series.id as u64);
-        cell.push('.');
+        for cell in [&mut position, &mut version, &mut counter, &mut day] {
+            cell.clear();
+        }
+        push_number(&mut position, series.id as u64, 1);
+        position.push('.');
         match (is_cover, p.subject.index) {
-            (true, _) => cell.push('0'),
-            (false, Some(n)) => push_number(&mut cell, u64::from(n)),
+            (true, _) => position.push('0'),
+            (false, Some(n)) => push_number(&mut position, u64::from(n), 1),
             (false, None) => {
                 let pos = series.patches.iter().position(|&x| x == i).unwrap_or(0) + 1;
-                push_number(&mut cell, pos as u64);
+                push_number(&mut position, pos as u64, 1);
             }
         }
-        push_cell(out, &cell, 7, Align::Left);
-        out.push(' ');
-        cell.clear();
-        push_number(&mut cell, u64::from(series.version));
-        push_cell(out, &cell, 2, Align::Right);
-        out.push(' ');
-        cell.clear();
+        push_number(&mut version, u64::from(series.version), 1);
         match p.subject.total {
             Some(total) => {
                 let n = p.subject.index.unwrap_or(if is_cover { 0 } else { 1 });
-                push_number(&mut cell, u64::from(n));
-                cell.push('/');
-                push_number(&mut cell, u64::from(total));
+                push_number(&mut counter, u64::from(n), 1);
+                counter.push('/');
+                push_number(&mut counter, u64::from(total), 1);
             }
-            None => cell.push('-'),
+            None => counter.push('-'),
         }
-        push_cell(out, &cell, 5, Align::Right);
-        out.push_str("  ");
-        push_fitted(out, &p.subject.title, 56);
-        out.push(' ');
+        if let Some(d) = p.date {
+            push_day(&mut day, &d);
+        }
+        let reviews = all_reviews[i];
+        for (cell, n) in counts
+            .iter_mut()
+            .zip([reviews.acked, reviews.reviewed, reviews.tested])
+        {
+            cell.clear();
+            push_number(cell, n as u64, 1);
+        }
         let author = if p.author.name.is_empty() {
             &p.author.email
         } else {
             &p.author.name
         };
-        push_fitted(out, author, 22);
-        out.push(' ');
-        cell.clear();
-        if let Some(d) = p.date {
-            push_day(&mut cell, &d);
-        }
-        push_cell(out, &cell, 10, Align::Left);
-        let reviews = all_reviews[i];
-        for count in [reviews.acked, reviews.reviewed, reviews.tested] {
-            out.push(' ');
-            cell.clear();
-            push_number(&mut cell, count as u64);
-            push_cell(out, &cell, 2, Align::Right);
-        }
-        out.push('\n');
+        let [acked, reviewed, tested] = &counts;
+        push_row(
+            out,
+            [
+                &position,
+                &version,
+                &counter,
+                &fit(&p.subject.title, SUBJECT_WIDTH),
+                &fit(author, AUTHOR_WIDTH),
+                &day,
+                acked,
+                reviewed,
+                tested,
+            ],
+        );
     }
     if !series.missing.is_empty() {
         let total = series.total.unwrap_or(0);
@@ -473,7 +477,12 @@ mod tests {
             }
         }
         let mut cut = String::new();
-        push_fitted(&mut cut, "Ünïcödé characters past the width", 10);
+        push_cell(
+            &mut cut,
+            &fit("Ünïcödé characters past the width", 10),
+            10,
+            Align::Left,
+        );
         assert_eq!(cut, "Ünïcödé c…");
     }
 
@@ -481,7 +490,7 @@ mod tests {
     fn numbers_and_days_are_written_as_format_writes_them() {
         for n in [0u64, 7, 10, 99, 12345, u64::MAX] {
             let mut out = String::new();
-            push_number(&mut out, n);
+            push_number(&mut out, n, 1);
             assert_eq!(out, n.to_string());
         }
         for text in [

@@ -151,20 +151,21 @@ impl SourceArgs {
 
     /// The listing file of the source ([`crate::cache::listing`]), with the stamp the source
     /// has now; `None` when the cache is not used, or only mail since a date is read.
-    pub fn listing_file(&self) -> Result<Option<crate::cache::listing::ListingFile>> {
-        // (The source is named, and then the window read, in the order a load does.)
-        let spec = self.spec()?;
+    pub fn listing_file(
+        &self,
+        spec: &SourceSpec,
+    ) -> Result<Option<crate::cache::listing::ListingFile>> {
         if self.no_cache || self.since()?.is_some() {
             return Ok(None);
         }
         match crate::cache::Cache::from_env() {
-            Some(cache) => cache.listing_file(&spec),
+            Some(cache) => cache.listing_file(spec),
             None => Ok(None),
         }
     }
 
     /// Under `--verbose`, one line on standard error saying what the cache did.
-    pub fn report_cache(&self, spec: &SourceSpec, outcome: &crate::cache::CacheOutcome) {
+    pub fn report_cache(&self, spec: &SourceSpec, outcome: &dyn std::fmt::Display) {
         if self.verbose {
             eprintln!("patchdesk: cache: {outcome}: {}", spec.name());
         }
@@ -302,9 +303,8 @@ fn run_cache(args: &CacheArgs) -> Result<i32> {
             );
             for (path, size, header) in files {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
-                let listing = path.extension().is_some_and(|e| e == "listing");
                 let what = match header {
-                    Some(h) if listing => format!(
+                    Some(h) if crate::cache::listing::is_listing(&path) => format!(
                         "the table listed of {} {} (as {})",
                         h.key.kind, h.key.path, h.key.name
                     ),
