@@ -12,7 +12,7 @@
 
 mod common;
 
-use patchdesk::cache::{Cache, CacheOutcome};
+use patchdesk::cache::{Cache, CacheOutcome, FactsAt};
 use patchdesk::patch::Parsed;
 use patchdesk::source::{SourceSpec, load};
 use std::io::Write;
@@ -245,12 +245,12 @@ fn main() {
     truncate(&path, size);
     let spec = SourceSpec::Path(path.clone());
     let c = Cache::at(&cache);
-    let _ = c.load_since(&spec, None);
+    let _ = c.load_since(&spec, None, FactsAt::Load);
     let t = Instant::now();
     let parsed = Parsed::from_loaded(load(&spec).expect("load"));
     let parse = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let (back, outcome) = c.load_since(&spec, None).expect("cache");
+    let (back, outcome) = c.load_since(&spec, None, FactsAt::Load).expect("cache");
     let read_back = t.elapsed().as_secs_f64();
     assert_eq!(outcome, CacheOutcome::Hit);
     assert_eq!(back.patches.len(), parsed.patches.len());

@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 root=..
 out=corpus
 rm -rf "$out"
-for t in mbox_split message mailinfo diff trailers policy keymap profile state window revisions cache listing archive; do
+for t in mbox_split message mailinfo diff trailers policy keymap profile state window revisions cache listing facts archive; do
     mkdir -p "$out/$t"
     cp "$root/tests/fixtures/fuzz/$t/"* "$out/$t/" 2>/dev/null || true
 done

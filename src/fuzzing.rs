@@ -25,6 +25,7 @@ pub const TARGETS: &[Target] = &[
     ("revisions", revisions),
     ("cache", cache),
     ("listing", listing),
+    ("facts", facts),
     ("archive", archive),
 ];
 
@@ -213,6 +214,22 @@ pub fn listing(data: &[u8]) {
     if let Ok((header, text)) = listing::decode(&sealed) {
         let again = listing::encode(&header, text).expect("what decodes encodes");
         assert_eq!(listing::decode(&again), Ok((header, text)));
+    }
+}
+
+/// The facts file decoder: any bytes are refused or decoded, never a panic; what decodes
+/// (once its checksum is made right) encodes and decodes again to the same header and facts.
+pub fn facts(data: &[u8]) {
+    use crate::cache::{facts, sidecar};
+    let _ = facts::decode(data);
+    let _ = facts::KIND.decode_header(data);
+    let Some(sealed) = sidecar::reseal(data) else {
+        return;
+    };
+    if let Ok((header, kept)) = facts::decode(&sealed) {
+        let refs: Vec<_> = kept.iter().collect();
+        let again = facts::encode(&header, &refs).expect("what decodes encodes");
+        assert_eq!(facts::decode(&again), Ok((header, kept)));
     }
 }
 

@@ -37,19 +37,21 @@
 use super::stamp::Stamp;
 use crate::mail::headers::HeaderSpan;
 use crate::mail::{Address, Headers, Message};
-use crate::patch::{AuthorSource, LazyDiff, Parsed, Patch, ReplyFacts, Subject, Trailer};
+use crate::patch::{
+    AuthorSource, DiffFacts, LazyDiff, Parsed, Patch, ReplyFacts, Subject, Trailer,
+};
 use crate::source::{Skipped, SourceKind};
 use crate::text::{Buffer, MapError, MappedFile, SharedText};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::io::{Read, Seek, Write};
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
 pub const MAGIC: &[u8; 8] = b"PDCACHE\n";
 /// Bumped whenever the layout or anything serialised in it changes.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 const PREFIX: usize = 8 + 4 + 4 + 8 + 8;
 const CHECKSUM: usize = 16;
 /// The two checksums at the end: the meta's, then the text's.
@@ -173,11 +175,10 @@ struct PatchMetaRef<'a> {
     /// Key, value and line of each trailer.
     trailers: Vec<TrailerRef<'a>>,
     trailer_start: u64,
-    diff_paths: &'a [String],
-    insertions: u64,
-    deletions: u64,
-    patch_id: Option<&'a str>,
-    problems: &'a [String],
+    /// The diff holds a file, and its facts when they were worked out (a cold read does not).
+    has_files: bool,
+    diff_facts: Option<&'a DiffFacts>,
+    extra_problems: &'a [String],
     /// Whether it carries a patch and key, value and line of each trailer it states, when
     /// taken as a reply.
     as_reply: Option<(bool, Vec<TrailerRef<'a>>)>,
@@ -195,11 +196,9 @@ struct PatchMeta {
     texts: TextRanges,
     trailers: Vec<TrailerParts>,
     trailer_start: u64,
-    diff_paths: Vec<String>,
-    insertions: u64,
-    deletions: u64,
-    patch_id: Option<String>,
-    problems: Vec<String>,
+    has_files: bool,
+    diff_facts: Option<DiffFacts>,
+    extra_problems: Vec<String>,
     as_reply: Option<(bool, Vec<TrailerParts>)>,
 }
 
@@ -314,7 +313,7 @@ fn plan_text(patches: &[Patch], start: u64) -> Option<TextPlan> {
         len: start,
     };
     for p in patches {
-        let (diff_text, _) = p.diff.stored()?;
+        let (diff_text, ..) = p.diff.stored()?;
         let body = plan.push(p.mail.body.clone());
         let diff = plan.place_in(diff_text, &p.mail.body, body.0);
         let message = plan.push(p.message.clone());
@@ -402,11 +401,9 @@ pub struct Writer<W: std::io::Write + std::io::Seek> {
     header: Vec<u8>,
     text_len: u64,
     text_sums: ChunkSums,
-    /// A file the patches are serialised to, one after the other, till the end, so they are
-    /// not held in memory meanwhile (tens of megabytes on a large source).
-    spill: std::io::BufWriter<std::fs::File>,
-    patches_len: u64,
-    scratch: Vec<u8>,
+    /// The patches serialised, one after the other, till the end (a tenth of the text or so:
+    /// writing them to a file and reading them back cost more than holding them).
+    metas: Vec<u8>,
     /// The most text the file may hold ([`Writer::limiting_text`]).
     text_limit: u64,
     count: usize,
@@ -414,9 +411,8 @@ pub struct Writer<W: std::io::Write + std::io::Seek> {
 }
 
 impl<W: std::io::Write + std::io::Seek> Writer<W> {
-    /// Starts the file of a source with this header in `out` (at its start), keeping the
-    /// serialised patches in `spill` (an empty file) till the end.
-    pub fn new(mut out: W, header: &Header, spill: std::fs::File) -> std::io::Result<Self> {
+    /// Starts the file of a source with this header in `out` (at its start).
+    pub fn new(mut out: W, header: &Header) -> std::io::Result<Self> {
         let header = postcard::to_stdvec(header).map_err(std::io::Error::other)?;
         out.write_all(&[0; PREFIX])?;
         out.write_all(&header)?;
@@ -425,9 +421,7 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
             header,
             text_len: 0,
             text_sums: ChunkSums::default(),
-            spill: std::io::BufWriter::with_capacity(1 << 20, spill),
-            patches_len: 0,
-            scratch: Vec::new(),
+            metas: Vec::new(),
             text_limit: MAX_TEXT,
             count: 0,
             block_ends: Vec::new(),
@@ -483,24 +477,19 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
                 texts,
                 trailers: trailer_parts(&p.trailers),
                 trailer_start: p.trailer_start as u64,
-                diff_paths: p.diff.stored().map_or(&[][..], |(_, paths)| paths),
-                insertions: p.insertions as u64,
-                deletions: p.deletions as u64,
-                patch_id: p.patch_id.as_deref(),
-                problems: &p.problems,
+                has_files: !p.diff.is_empty(),
+                diff_facts: p.diff.known_facts(),
+                extra_problems: &p.extra_problems,
                 as_reply: p
                     .as_reply
                     .as_ref()
                     .map(|facts| (facts.carries_patch, trailer_parts(&facts.trailers))),
             };
-            self.scratch.clear();
-            self.scratch = postcard::to_extend(&meta, std::mem::take(&mut self.scratch))
+            self.metas = postcard::to_extend(&meta, std::mem::take(&mut self.metas))
                 .map_err(std::io::Error::other)?;
-            self.spill.write_all(&self.scratch)?;
-            self.patches_len += self.scratch.len() as u64;
             self.count += 1;
             if self.count.is_multiple_of(BLOCK) {
-                self.block_ends.push(self.patches_len);
+                self.block_ends.push(self.metas.len() as u64);
             }
         }
         Ok(Some(plan.placements))
@@ -516,12 +505,12 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
     ) -> std::io::Result<W> {
         let io = std::io::Error::other;
         if !self.count.is_multiple_of(BLOCK) {
-            self.block_ends.push(self.patches_len);
+            self.block_ends.push(self.metas.len() as u64);
         }
         let mut lead = postcard::to_stdvec(&(self.count as u64)).map_err(io)?;
         lead = postcard::to_extend(&self.block_ends, lead).map_err(io)?;
         let tail = postcard::to_stdvec(&(skipped, entries, appendable)).map_err(io)?;
-        let meta_len = (lead.len() + tail.len()) as u64 + self.patches_len;
+        let meta_len = (lead.len() + tail.len() + self.metas.len()) as u64;
         let mut prefix = Vec::with_capacity(PREFIX);
         prefix.extend_from_slice(MAGIC);
         prefix.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -533,11 +522,7 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
             sums: ChunkSums::default(),
         };
         meta.write_all(&lead)?;
-        let mut spill = self.spill.into_inner().map_err(|e| e.into_error())?;
-        spill.seek(std::io::SeekFrom::Start(0))?;
-        if std::io::copy(&mut spill.take(self.patches_len), &mut meta)? != self.patches_len {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
+        meta.write_all(&self.metas)?;
         meta.write_all(&tail)?;
         let meta_sums = meta.sums.finish();
         self.out
@@ -576,8 +561,7 @@ pub fn encode(
     entries: usize,
     appendable: bool,
 ) -> Option<Vec<u8>> {
-    let spill = tempfile::tempfile().ok()?;
-    let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), header, spill).ok()?;
+    let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), header).ok()?;
     writer.add(&parsed.patches).ok()??;
     let out = writer.finish(&parsed.skipped, entries, appendable).ok()?;
     Some(out.into_inner())
@@ -755,8 +739,13 @@ struct Decoded {
 #[derive(Default)]
 struct Placed {
     texts: TextRanges,
-    diff_paths: Vec<String>,
+    /// Whether the diff holds a file, and its facts if kept.
+    diff: KeptDiff,
 }
+
+/// What the meta keeps of a diff besides its text: whether it holds a file, and its facts
+/// when they were worked out.
+type KeptDiff = (bool, Option<DiffFacts>);
 
 /// Decodes a cache file's header and meta, its blocks of patches on every core, handing
 /// `done` each part of the meta once it has been decoded, once each (to release its pages):
@@ -854,11 +843,8 @@ fn decode_block(
             trailers: trailers_from_parts(m.trailers),
             trailer_start: m.trailer_start as usize,
             notes: empty.clone(),
-            diff: LazyDiff::from_stored(empty.clone(), Vec::new()),
-            insertions: m.insertions as usize,
-            deletions: m.deletions as usize,
-            patch_id: m.patch_id,
-            problems: m.problems,
+            diff: LazyDiff::default(),
+            extra_problems: m.extra_problems,
             as_reply: m.as_reply.map(|(carries_patch, trailers)| ReplyFacts {
                 carries_patch,
                 trailers: trailers_from_parts(trailers),
@@ -866,7 +852,7 @@ fn decode_block(
         };
         *placed_slot = Placed {
             texts: m.texts,
-            diff_paths: m.diff_paths,
+            diff: (m.has_files, m.diff_facts),
         };
         *patch_slot = patch;
     }
@@ -880,16 +866,9 @@ fn decode_block(
 /// Puts each patch's texts in, as slices of `text`.
 fn attach(decoded: Decoded, text: &Arc<Buffer>) -> Result<CacheFile, String> {
     let Decoded { mut file, placed } = decoded;
-    for (
-        patch,
-        Placed {
-            mut texts,
-            diff_paths,
-        },
-    ) in file.patches.iter_mut().zip(placed)
-    {
+    for (patch, Placed { mut texts, diff }) in file.patches.iter_mut().zip(placed) {
         let spans = std::mem::take(&mut texts.header_spans);
-        place_texts(patch, &texts, diff_paths, spans, text, 0)?;
+        place_texts(patch, &texts, diff, spans, text, 0)?;
     }
     Ok(file)
 }
@@ -905,9 +884,9 @@ pub fn rebase(
     base: u64,
 ) -> Result<(), String> {
     for (patch, texts) in patches.iter_mut().zip(placed) {
-        let paths = std::mem::take(&mut patch.diff).into_paths();
+        let diff = std::mem::take(&mut patch.diff).into_kept();
         let spans = std::mem::take(&mut patch.mail.headers).into_spans();
-        place_texts(patch, texts, paths, spans, text, base)?;
+        place_texts(patch, texts, diff, spans, text, base)?;
     }
     Ok(())
 }
@@ -915,7 +894,7 @@ pub fn rebase(
 fn place_texts(
     patch: &mut Patch,
     texts: &TextRanges,
-    diff_paths: Vec<String>,
+    (has_files, facts): KeptDiff,
     header_spans: Vec<HeaderSpan>,
     text: &Arc<Buffer>,
     base: u64,
@@ -929,7 +908,7 @@ fn place_texts(
             .ok_or_else(|| "corrupt (a text outside the text)".to_string())
     };
     patch.mail.body = slice(texts.body)?;
-    patch.diff = LazyDiff::from_stored(slice(texts.diff)?, diff_paths);
+    patch.diff = LazyDiff::from_stored(slice(texts.diff)?, has_files, facts);
     patch.message = slice(texts.message)?;
     patch.notes = slice(texts.notes)?;
     patch.mail.headers = Headers::from_parts(slice(texts.headers)?, header_spans);
@@ -1037,8 +1016,7 @@ mod tests {
         )
         .unwrap();
         let patches = vec![Patch::from_message(mail)];
-        let spill = tempfile::tempfile().unwrap();
-        let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), &header, spill).unwrap();
+        let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), &header).unwrap();
         assert!(writer.add(&patches).unwrap().is_some());
         // As if 4 GiB of text had been written before: one more patch would pass the end
         // of what a map's text can address.

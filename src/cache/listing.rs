@@ -4,14 +4,8 @@
 //! series grouped and no review counted again (on a 300 MB backlog that was nine tenths of
 //! a reopen).
 //!
-//! The file, little-endian:
-//!
-//! ```text
-//! magic "PDLIST\n\0" | format version u32 | header length u32 | text length u64
-//! header  postcard: crate version, source key, stamp (a cache file's [`Header`])
-//! text    the listing (UTF-8), as the listing of the source's queue gave it
-//! sum     XXH3-128 of all that comes before
-//! ```
+//! Its layout is a [`sidecar`](super::sidecar) file's; the payload is the listing (UTF-8),
+//! and the header is the one a cache file of the source as it stands now would have.
 //!
 //! Like the cache file it is only a cache: one that is missing, torn, corrupt, of another
 //! version or another source, or whose source's stamp has changed is not used, and the
@@ -21,20 +15,25 @@
 //! that changed while it was read.
 
 use super::format::{Header, SourceKey};
+use super::sidecar::{self, Kind};
 use super::{Cache, Stamp};
-use crate::fsutil::{Durability, Existing};
 use crate::source::{SourceKind, SourceSpec};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-const MAGIC: &[u8; 8] = b"PDLIST\n\0";
+/// Listing files: their magic, extension and format version. The version is bumped whenever
+/// the layout changes, or what the listing of a queue is: the table's form, or how messages
+/// are grouped into series and their reviews counted (a listing kept by an older build of
+/// the same crate version would otherwise be printed).
+pub const KIND: Kind = Kind {
+    magic: b"PDLIST\n\0",
+    extension: "listing",
+    version: 1,
+    what: "a listing file",
+    describes: "the table listed of ",
+};
 /// How a listing file's name ends (after a dot).
-pub const EXTENSION: &str = "listing";
-/// Bumped whenever the layout changes, or what the listing of a queue is: the table's
-/// form, or how messages are grouped into series and their reviews counted (a listing kept
-/// by an older build of the same crate version would otherwise be printed).
-pub const FORMAT_VERSION: u32 = 1;
-const PREFIX: usize = 8 + 4 + 4 + 8;
-const SUM: usize = 16;
+pub const EXTENSION: &str = KIND.extension;
+pub const FORMAT_VERSION: u32 = KIND.version;
 
 /// The listing file of one source as it stands now: where it is, and the header a good
 /// one has.
@@ -64,11 +63,6 @@ impl Cache {
     }
 }
 
-/// Whether `path` is named as a listing file.
-pub fn is_listing(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == EXTENSION)
-}
-
 impl ListingFile {
     /// The listing kept for the source as it stands: `Err(None)` when there is none,
     /// `Err(Some(why))` when the file cannot be used.
@@ -91,94 +85,34 @@ impl ListingFile {
         if !self.header.stamp.is_current(&self.source, self.kind) {
             return;
         }
-        let Ok(bytes) = encode(&self.header, text) else {
-            return;
-        };
-        if let Some(dir) = self.path.parent()
-            && std::fs::create_dir_all(dir).is_ok()
-        {
-            let _ = crate::fsutil::write_atomic_with(
-                &self.path,
-                Existing::Replace,
-                Durability::Unsynced,
-                |out| std::io::Write::write_all(out, &bytes),
-            );
+        if let Ok(bytes) = encode(&self.header, text) {
+            sidecar::write(&self.path, &bytes);
         }
     }
 }
 
 /// A listing file's bytes.
 pub fn encode(header: &Header, text: &str) -> Result<Vec<u8>, String> {
-    let header = postcard::to_allocvec(header).map_err(|e| e.to_string())?;
-    let header_len = u32::try_from(header.len()).map_err(|e| e.to_string())?;
-    let mut out = Vec::with_capacity(PREFIX + header.len() + text.len() + SUM);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&header_len.to_le_bytes());
-    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
-    out.extend_from_slice(&header);
-    out.extend_from_slice(text.as_bytes());
-    let sum = xxhash_rust::xxh3::xxh3_128(&out).to_le_bytes();
-    out.extend_from_slice(&sum);
-    Ok(out)
-}
-
-/// Where a listing file's header and text are, when its magic and lengths are sound.
-fn sections(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
-    if bytes.len() < PREFIX + SUM || &bytes[..8] != MAGIC {
-        return Err("not a listing file".into());
-    }
-    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
-    let version = u32_at(8);
-    if version != FORMAT_VERSION {
-        return Err(format!("format {version}, this is {FORMAT_VERSION}"));
-    }
-    let header_len = u32_at(12) as u64;
-    let text_len = u64::from_le_bytes(bytes[16..24].try_into().unwrap_or_default());
-    let body = bytes.len() - SUM;
-    let expected = (PREFIX as u64)
-        .checked_add(header_len)
-        .and_then(|n| n.checked_add(text_len));
-    if expected != Some(body as u64) {
-        return Err("truncated".into());
-    }
-    let text_start = PREFIX + header_len as usize;
-    Ok((&bytes[PREFIX..text_start], &bytes[text_start..body]))
+    KIND.encode(header, text.as_bytes())
 }
 
 /// The header alone (for `cache info`), checksum and crate version not checked.
 pub fn decode_header(bytes: &[u8]) -> Result<Header, String> {
-    let (header, _) = sections(bytes)?;
-    match postcard::take_from_bytes::<Header>(header) {
-        Ok((header, [])) => Ok(header),
-        _ => Err("corrupt header".into()),
-    }
+    KIND.decode_header(bytes)
 }
 
 /// A listing file's header and listing, or why it cannot be used.
 pub fn decode(bytes: &[u8]) -> Result<(Header, &str), String> {
-    let (_, text) = sections(bytes)?;
-    let body = bytes.len() - SUM;
-    if xxhash_rust::xxh3::xxh3_128(&bytes[..body]).to_le_bytes()[..] != bytes[body..] {
-        return Err("corrupt (checksum)".into());
-    }
-    let header = decode_header(bytes)?;
-    header.check_version()?;
+    let (header, text) = KIND.decode(bytes)?;
     let text = simdutf8::basic::from_utf8(text).map_err(|_| "corrupt (not UTF-8)".to_string())?;
     Ok((header, text))
 }
 
-/// `bytes` with its checksum made right, when its lengths add up (so the fuzzer reaches the
-/// decoding behind the checksum).
-pub fn reseal(bytes: &[u8]) -> Option<Vec<u8>> {
-    let body = bytes.len().checked_sub(SUM)?;
-    let mut out = bytes[..body].to_vec();
-    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&out).to_le_bytes());
-    Some(out)
-}
+pub use sidecar::reseal;
 
 #[cfg(test)]
 mod tests {
+    use super::super::sidecar::{PREFIX, SUM};
     use super::super::tests::{Fixture, fixture};
     use super::*;
 

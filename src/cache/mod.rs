@@ -18,8 +18,10 @@
 //! files read incrementally) and a directory of patches (hit or miss). A quilt series,
 //! public-inbox, git range, standard input and the demo queue bypass the cache.
 
+pub mod facts;
 pub mod format;
 pub mod listing;
+pub mod sidecar;
 pub mod stamp;
 mod stream;
 
@@ -32,8 +34,17 @@ use chrono::{DateTime, FixedOffset};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+pub use facts::{FactsAt, FactsFile};
 pub use format::{CacheFile, Header, SourceKey, TextCheck};
 pub use stamp::Stamp;
+
+/// The kinds of file kept beside a cache file ([`sidecar`]).
+pub static SIDECARS: [sidecar::Kind; 2] = [listing::KIND, facts::KIND];
+
+/// The kind of file kept beside a cache file that `path` is named as, if any.
+pub fn sidecar_of(path: &Path) -> Option<&'static sidecar::Kind> {
+    SIDECARS.iter().find(|kind| kind.names(path))
+}
 
 /// What the cache did for one load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,13 +141,13 @@ impl Cache {
         let mut files: Vec<_> = entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "cache") || listing::is_listing(p))
+            .filter(|p| p.extension().is_some_and(|e| e == "cache") || sidecar_of(p).is_some())
             .map(|p| {
                 let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
                 let bytes = std::fs::read(&p).ok();
-                let header = bytes.and_then(|b| match listing::is_listing(&p) {
-                    true => listing::decode_header(&b).ok(),
-                    false => format::decode_header(&b).ok(),
+                let header = bytes.and_then(|b| match sidecar_of(&p) {
+                    Some(kind) => kind.decode_header(&b).ok(),
+                    None => format::decode_header(&b).ok(),
                 });
                 (p, size, header)
             })
@@ -156,7 +167,7 @@ impl Cache {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             let ours = name.ends_with(".cache")
-                || listing::is_listing(&path)
+                || sidecar_of(&path).is_some()
                 || name.ends_with(crate::fsutil::TEMP_SUFFIX);
             if ours {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
@@ -172,20 +183,27 @@ impl Cache {
         &self,
         spec: &SourceSpec,
         since: Option<DateTime<FixedOffset>>,
+        facts: FactsAt,
     ) -> Result<(Parsed, CacheOutcome)> {
         let Some((path, kind)) = kept_source(spec)? else {
-            return Ok((uncached(spec, since)?, CacheOutcome::Bypassed));
+            return Ok((uncached(spec, since, facts)?, CacheOutcome::Bypassed));
         };
-        let (parsed, outcome) = self.load_path(spec, path, kind)?;
+        let (parsed, outcome, kept) = self.load_path(spec, path, kind, facts)?;
+        if facts == FactsAt::Load {
+            survey_keeping(&parsed, kept.as_ref());
+        }
         Ok((parsed.since(since), outcome))
     }
 
+    /// The source read through its cache file, and the facts file of the cache file its
+    /// first patches are from (or were just written to).
     fn load_path(
         &self,
         spec: &SourceSpec,
         path: &Path,
         kind: SourceKind,
-    ) -> Result<(Parsed, CacheOutcome)> {
+        facts: FactsAt,
+    ) -> Result<(Parsed, CacheOutcome, Option<FactsFile>)> {
         let key = SourceKey::new(path, kind, &spec.name());
         let file = self.file_for(&key);
         let before = Stamp::of(path, kind)?;
@@ -195,30 +213,59 @@ impl Cache {
             Ok(cached) if cached.header.key != key => {
                 CacheOutcome::Rebuilt("another source's cache".into())
             }
-            Ok(cached) if cached.header.stamp == before => {
-                return Ok((cached.parsed(), CacheOutcome::Hit));
-            }
-            // The new tail is not the queue: the desk is not shown it alone.
-            Ok(cached) => {
-                match crate::progress::unwatched(|| self.extend(path, kind, &key, cached, &before))?
-                {
-                    Ok(loaded) => return Ok((loaded, CacheOutcome::Appended)),
+            Ok(mut cached) => {
+                let kept = self.facts_file(&key, &cached.header, cached.patches.len());
+                if facts == FactsAt::Load {
+                    kept.attach(&mut cached.patches);
+                }
+                if cached.header.stamp == before {
+                    return Ok((cached.parsed(), CacheOutcome::Hit, Some(kept)));
+                }
+                // The new tail is not the queue: the desk is not shown it alone.
+                let extended =
+                    crate::progress::unwatched(|| self.extend(path, kind, &key, cached, &before))?;
+                match extended {
+                    Ok((loaded, rewritten)) => {
+                        let kept = match rewritten {
+                            true => self.facts_file(
+                                &key,
+                                &Header::of(&key, &before),
+                                loaded.patches.len(),
+                            ),
+                            false => kept,
+                        };
+                        return Ok((loaded, CacheOutcome::Appended, Some(kept)));
+                    }
                     Err(why) => CacheOutcome::Rebuilt(why),
                 }
             }
         };
         let appendable = kind == SourceKind::File && starts_with_from_line(path);
-        if appendable && let Some(parsed) = stream::read_mbox(self, path, &key, &before)? {
-            return Ok((parsed, outcome));
-        }
-        let parsed = Parsed::from_loaded(source::load(spec)?);
-        let entries = parsed.patches.len() + parsed.skipped.len();
-        self.store(path, kind, &key, &before, &parsed, entries, appendable);
-        Ok((parsed, outcome))
+        let streamed = match appendable {
+            true => stream::read_mbox(self, path, &key, &before)?,
+            false => None,
+        };
+        let parsed = match streamed {
+            Some(parsed) => parsed,
+            None => {
+                let parsed = Parsed::from_loaded(source::load(spec)?);
+                let entries = parsed.patches.len() + parsed.skipped.len();
+                self.store(path, kind, &key, &before, &parsed, entries, appendable);
+                parsed
+            }
+        };
+        let kept = self.facts_file(&key, &Header::of(&key, &before), parsed.patches.len());
+        Ok((parsed, outcome, Some(kept)))
     }
 
-    /// The cached messages and those the source gained since; `Err(reason)` when it did not
-    /// only grow.
+    /// The facts file ([`facts`]) of the cache file of `key` with `header` and `count`
+    /// patches.
+    fn facts_file(&self, key: &SourceKey, header: &Header, count: usize) -> FactsFile {
+        FactsFile::beside(&self.file_for(key), header.clone(), count)
+    }
+
+    /// The cached messages and those the source gained since, and whether the cache file was
+    /// written anew with them all; `Err(reason)` when it did not only grow.
     fn extend(
         &self,
         path: &Path,
@@ -226,7 +273,7 @@ impl Cache {
         key: &SourceKey,
         cached: CacheFile,
         now: &Stamp,
-    ) -> Result<std::result::Result<Parsed, String>> {
+    ) -> Result<std::result::Result<(Parsed, bool), String>> {
         let changed = || Ok(Err("source changed".to_string()));
         let name = &key.name;
         let mut reader = MessageReader::continuing(name, cached.entries, 0);
@@ -284,7 +331,7 @@ impl Cache {
         if rewrite {
             self.store(path, kind, key, now, &parsed, entries, appendable);
         }
-        Ok(Ok(parsed))
+        Ok(Ok((parsed, rewrite)))
     }
 
     /// Writes the cache of a source read with `stamp` taken before reading; nothing is
@@ -320,8 +367,7 @@ impl Cache {
         std::fs::create_dir_all(&self.dir).ok()?;
         let replacement = Replacement::new(&self.file_for(key)).ok()?;
         let out = std::io::BufWriter::with_capacity(1 << 20, replacement.file().try_clone().ok()?);
-        let spill = tempfile::tempfile_in(&self.dir).ok()?;
-        let writer = format::Writer::new(out, &Header::of(key, stamp), spill).ok()?;
+        let writer = format::Writer::new(out, &Header::of(key, stamp)).ok()?;
         Some((replacement, writer))
     }
 }
@@ -350,16 +396,40 @@ pub fn load_since(
     since: Option<DateTime<FixedOffset>>,
     use_cache: bool,
     texts: TextCheck,
+    facts: FactsAt,
 ) -> Result<(Parsed, CacheOutcome)> {
     match Cache::from_env().filter(|_| use_cache) {
-        Some(cache) => cache.checking_texts(texts).load_since(spec, since),
-        None => Ok((uncached(spec, since)?, CacheOutcome::Bypassed)),
+        Some(cache) => cache.checking_texts(texts).load_since(spec, since, facts),
+        None => Ok((uncached(spec, since, facts)?, CacheOutcome::Bypassed)),
     }
 }
 
-/// A source read without the cache, built into patches.
-fn uncached(spec: &SourceSpec, since: Option<DateTime<FixedOffset>>) -> Result<Parsed> {
-    Ok(Parsed::from_loaded(source::load_since(spec, since)?))
+/// A source read without the cache, built into patches (their diff facts worked out when
+/// `facts` says).
+fn uncached(
+    spec: &SourceSpec,
+    since: Option<DateTime<FixedOffset>>,
+    facts: FactsAt,
+) -> Result<Parsed> {
+    let parsed = Parsed::from_loaded(source::load_since(spec, since)?);
+    if facts == FactsAt::Load {
+        survey_keeping(&parsed, None);
+    }
+    Ok(parsed)
+}
+
+/// Works out the diff facts of every patch of `parsed` on every core, and keeps those of
+/// the cache file's patches in its facts file when some of them were not kept there yet.
+fn survey_keeping(parsed: &Parsed, kept: Option<&FactsFile>) {
+    let unkept = |file: &FactsFile| {
+        let cached = parsed.patches.get(..file.count()).unwrap_or_default();
+        cached.iter().any(|p| p.diff.known_facts().is_none())
+    };
+    let to_keep = kept.filter(|file| unkept(file));
+    crate::patch::survey_all(&parsed.patches);
+    if let Some(file) = to_keep {
+        file.write(&parsed.patches);
+    }
 }
 
 /// A cache that lacks `new` messages the source gained since it was written (`cached` in it)

@@ -26,6 +26,9 @@ use std::sync::Arc;
 
 /// How much of the mbox is read at a time (a window grows past it to hold a longer message).
 pub const WINDOW: usize = 16 << 20;
+/// The least a window shrinks to toward the end of the file ([`Windows::next`]); a sixteenth
+/// of the window when that is less.
+const TAIL_WINDOW: usize = 1 << 20;
 
 /// Reads the mbox at `path` (its stamp `stamp`, taken before) window by window into a new
 /// cache file of `cache`, and gives its patches, their texts in that file. `Ok(None)`: it
@@ -46,7 +49,7 @@ pub fn read_mbox(
     let writer = writer.limiting_text(cache.text_limit);
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    let mut windows = Windows::new(file, cache.window);
+    let mut windows = Windows::new(file, cache.window, size);
     let mut gathered = Gathered {
         parsed: Parsed::default(),
         size,
@@ -225,6 +228,8 @@ fn write_window(writer: &mut FileWriter, replacement: &Replacement, patches: &mu
 struct Windows {
     file: std::fs::File,
     size: usize,
+    /// The file's length when it was opened.
+    len: u64,
     /// What was read past the end of the last window (the start of its next message).
     carry: Vec<u8>,
     /// Buffers to read the next windows into.
@@ -235,10 +240,11 @@ struct Windows {
 }
 
 impl Windows {
-    fn new(file: std::fs::File, size: usize) -> Windows {
+    fn new(file: std::fs::File, size: usize, len: u64) -> Windows {
         Windows {
             file,
             size,
+            len,
             carry: Vec::new(),
             spare: Vec::new(),
             offset: 0,
@@ -262,7 +268,12 @@ impl Windows {
         let mut buf = self.spare.pop().unwrap_or_default();
         buf.clear();
         buf.extend_from_slice(&self.carry);
-        let mut want = self.size.max(1);
+        // Toward the end windows shrink, to a quarter of what is left (down to TAIL_WINDOW):
+        // the last one is written while nothing is left to parse beside it, so the smaller
+        // it is, the less of the read waits on one thread.
+        let left = usize::try_from(self.len.saturating_sub(self.offset)).unwrap_or(usize::MAX);
+        let least = TAIL_WINDOW.min(self.size / 16);
+        let mut want = self.size.min((left / 4).max(least)).max(1);
         loop {
             let before = buf.len();
             if want > before {
@@ -312,7 +323,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("q.mbox");
         std::fs::write(&path, &mbox).unwrap();
-        let mut windows = Windows::new(std::fs::File::open(&path).unwrap(), 700);
+        let mut windows = Windows::new(std::fs::File::open(&path).unwrap(), 700, 0);
         let mut joined = Vec::new();
         let mut count = 0;
         while let Some((at, bytes)) = windows.next().unwrap() {
@@ -324,5 +335,44 @@ mod tests {
         assert_eq!(joined, mbox.as_bytes());
         // Messages longer than a window still come whole, in windows that grew to hold them.
         assert!((10..=40).contains(&count), "{count} windows");
+    }
+
+    #[test]
+    fn windows_shrink_toward_the_end_of_the_file() {
+        let mbox: String = (0..2000).map(|n| message(n, 0)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.mbox");
+        std::fs::write(&path, &mbox).unwrap();
+        let size = 32 << 10;
+        let len = mbox.len() as u64;
+        let mut windows = Windows::new(std::fs::File::open(&path).unwrap(), size, len);
+        let mut lengths = Vec::new();
+        let mut joined = Vec::new();
+        while let Some((_, bytes)) = windows.next().unwrap() {
+            lengths.push(bytes.len());
+            joined.extend_from_slice(&bytes);
+        }
+        assert_eq!(joined, mbox.as_bytes());
+        // Whole windows while more than four are left, then each a quarter of what is left
+        // (a message more or less), down to a sixteenth of a window.
+        let message_len = message(0, 0).len() + 4;
+        assert!(lengths[0] > size - message_len, "{lengths:?}");
+        let last = *lengths.last().unwrap();
+        assert!(last <= size / 16 + message_len, "{lengths:?}");
+        let before_last = lengths[lengths.len() - 2];
+        assert!(before_last < size / 2, "{lengths:?}");
+        let shrinking = lengths
+            .windows(2)
+            .rev()
+            .take(4)
+            .all(|w| w[0] + message_len >= w[1]);
+        assert!(shrinking, "{lengths:?}");
+        // A file that grew since it was opened is still read to its end.
+        let mut windows = Windows::new(std::fs::File::open(&path).unwrap(), size, len / 2);
+        let mut again = Vec::new();
+        while let Some((_, bytes)) = windows.next().unwrap() {
+            again.extend_from_slice(&bytes);
+        }
+        assert_eq!(again, mbox.as_bytes());
     }
 }

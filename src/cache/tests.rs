@@ -91,7 +91,9 @@ impl Fixture {
         Cache::at(self.cache.dir.clone()).checking_texts(TextCheck::WhenRead)
     }
     fn load(&self) -> (Parsed, CacheOutcome) {
-        self.cache.load_since(&self.spec, None).unwrap()
+        self.cache
+            .load_since(&self.spec, None, FactsAt::Load)
+            .unwrap()
     }
     fn cold(&self) -> Parsed {
         Parsed::from_loaded(source::load(&self.spec).unwrap())
@@ -106,8 +108,12 @@ impl Fixture {
     }
     fn cache_file(&self) -> PathBuf {
         let files = self.cache.files();
-        assert_eq!(files.len(), 1, "{files:?}");
-        files[0].0.clone()
+        let cache_files: Vec<_> = files
+            .iter()
+            .filter(|f| f.0.extension().is_some_and(|e| e == "cache"))
+            .collect();
+        assert_eq!(cache_files.len(), 1, "{files:?}");
+        cache_files[0].0.clone()
     }
 }
 
@@ -133,7 +139,7 @@ fn a_hit_maps_the_bodies_and_reads_as_the_file_read_whole_does() {
     assert!(
         hit.patches
             .iter()
-            .all(|p| p.diff.stored().is_some_and(|(t, _)| t.is_mapped()))
+            .all(|p| p.diff.stored().is_some_and(|(t, ..)| t.is_mapped()))
     );
     let file = f.cache_file();
     let mapped = format::read(&file).unwrap();
@@ -308,19 +314,25 @@ fn a_maildir_reads_only_its_new_files() {
     (0..3).for_each(write);
     let cache = Cache::at(dir.path().join("cache"));
     let spec = SourceSpec::Path(md.clone());
-    assert_eq!(cache.load_since(&spec, None).unwrap().1, CacheOutcome::Cold);
+    assert_eq!(
+        cache.load_since(&spec, None, FactsAt::Load).unwrap().1,
+        CacheOutcome::Cold
+    );
     write(3);
     write(4);
-    let (loaded, outcome) = cache.load_since(&spec, None).unwrap();
+    let (loaded, outcome) = cache.load_since(&spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Appended);
     assert_eq!(
         dump(&loaded),
         dump(&Parsed::from_loaded(source::load(&spec).unwrap()))
     );
     assert_eq!(loaded.patches.len(), 5);
-    assert_eq!(cache.load_since(&spec, None).unwrap().1, CacheOutcome::Hit);
+    assert_eq!(
+        cache.load_since(&spec, None, FactsAt::Load).unwrap().1,
+        CacheOutcome::Hit
+    );
     std::fs::remove_file(md.join("new/1001.1.host")).unwrap();
-    let (loaded, outcome) = cache.load_since(&spec, None).unwrap();
+    let (loaded, outcome) = cache.load_since(&spec, None, FactsAt::Load).unwrap();
     assert!(matches!(outcome, CacheOutcome::Rebuilt(_)), "{outcome:?}");
     assert_eq!(loaded.patches.len(), 4);
 }
@@ -342,8 +354,13 @@ fn two_writers_at_once_leave_a_readable_cache() {
     let (loaded, outcome) = f.load();
     assert_eq!(outcome, CacheOutcome::Hit);
     assert_eq!(dump(&loaded), cold);
-    let names: Vec<_> = std::fs::read_dir(&f.cache.dir).unwrap().flatten().collect();
-    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+    let mut names: Vec<_> = std::fs::read_dir(&f.cache.dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().extension().unwrap_or_default().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["cache", "facts"], "no temporary file left");
 }
 
 #[test]
@@ -354,18 +371,24 @@ fn sources_never_share_a_cache_and_clear_removes_them() {
     std::fs::write(&other, mbox(5..6)).unwrap();
     let (loaded, outcome) = f
         .cache
-        .load_since(&SourceSpec::Path(other.clone()), None)
+        .load_since(&SourceSpec::Path(other.clone()), None, FactsAt::Load)
         .unwrap();
     assert_eq!(outcome, CacheOutcome::Cold);
     assert_eq!(loaded.patches.len(), 1);
-    assert_eq!(f.cache.files().len(), 2);
+    // Each source's cache file, and its diff facts beside it.
+    let files = f.cache.files();
+    let extensions: Vec<_> = files.iter().map(|f| f.0.extension().unwrap()).collect();
+    assert_eq!(
+        extensions,
+        ["cache", "facts", "cache", "facts"],
+        "{files:?}"
+    );
     assert!(
-        f.cache
-            .files()
+        files
             .iter()
             .all(|(_, _, h)| h.as_ref().is_some_and(|h| h.key.kind == "File"))
     );
-    assert_eq!(f.cache.clear().unwrap(), 2);
+    assert_eq!(f.cache.clear().unwrap(), 4);
     assert!(f.cache.files().is_empty());
 }
 
@@ -373,7 +396,9 @@ fn sources_never_share_a_cache_and_clear_removes_them() {
 fn other_sources_bypass_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     let cache = Cache::at(dir.path());
-    let (_, outcome) = cache.load_since(&SourceSpec::Demo, None).unwrap();
+    let (_, outcome) = cache
+        .load_since(&SourceSpec::Demo, None, FactsAt::Load)
+        .unwrap();
     assert_eq!(outcome, CacheOutcome::Bypassed);
     assert!(cache.files().is_empty());
 }
@@ -413,7 +438,7 @@ fn a_cold_mbox_read_window_by_window_gives_what_a_whole_read_gives() {
     let f = fixture("");
     std::fs::write(&f.path, mixed_mbox()).unwrap();
     let cache = Cache::at(f.cache.dir.clone()).windowed(1500);
-    let (streamed, outcome) = cache.load_since(&f.spec, None).unwrap();
+    let (streamed, outcome) = cache.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Cold);
     let whole = f.cold();
     assert_eq!(whole.patches.len(), 31);
@@ -422,14 +447,14 @@ fn a_cold_mbox_read_window_by_window_gives_what_a_whole_read_gives() {
     // Their texts are the cache file's, mapped: no window is held.
     assert!(streamed.patches.iter().all(|p| p.mail.body.is_mapped()
         && p.message.is_mapped()
-        && p.diff.stored().is_some_and(|(t, _)| t.is_mapped())));
-    let (hit, outcome) = cache.load_since(&f.spec, None).unwrap();
+        && p.diff.stored().is_some_and(|(t, ..)| t.is_mapped())));
+    let (hit, outcome) = cache.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Hit);
     assert_eq!(dump(&hit), dump(&whole));
     // An mbox cache like any other: this one ended in the middle of a line, so what is
     // appended is not a new message, and the cache is rebuilt (window by window again).
     f.append(&format!("\n{}", mail(31)));
-    let (grown, outcome) = cache.load_since(&f.spec, None).unwrap();
+    let (grown, outcome) = cache.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Rebuilt("source changed".into()));
     assert_eq!(dump(&grown), dump(&f.cold()));
 }
@@ -469,7 +494,7 @@ fn a_watched_window_read_lists_every_patch_so_far_after_each_window() {
             }
             Event::Read { .. } => panic!("a window read reports what it built"),
         },
-        || cache.load_since(&f.spec, None).unwrap(),
+        || cache.load_since(&f.spec, None, FactsAt::Load).unwrap(),
     );
     let seen = seen.lock().unwrap();
     assert!(seen.len() > 3, "{} reports", seen.len());
@@ -490,7 +515,7 @@ fn a_watched_window_read_lists_every_patch_so_far_after_each_window() {
     drop(seen);
     // A tail appended to an mbox read so is read alone.
     f.append(&mail(40));
-    let (appended, outcome) = cache.load_since(&f.spec, None).unwrap();
+    let (appended, outcome) = cache.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Appended);
     assert_eq!(dump(&appended), dump(&f.cold()));
 }
@@ -504,7 +529,7 @@ fn texts_checked_when_read_are_never_read_by_a_listing_and_empty_when_found_corr
     let file = f.cache_file();
     corrupt_first_text(&file);
     let lazy = f.lazy();
-    let (listed, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    let (listed, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
     // What a listing shows comes from the meta, checked: the text was not read.
     assert_eq!(outcome, CacheOutcome::Hit);
     let titles =
@@ -515,11 +540,11 @@ fn texts_checked_when_read_are_never_read_by_a_listing_and_empty_when_found_corr
     assert_eq!(listed.patches[3].mail.body.as_str(), "");
     assert_eq!(listed.patches[0].message.len(), 0);
     assert!(!file.exists());
-    let (again, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    let (again, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Cold);
     assert_eq!(dump(&again), dump(&cold));
     // A sound file read so reads as one checked at once.
-    let (sound, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    let (sound, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Hit);
     assert_eq!(dump(&sound), dump(&cold));
     assert!(f.cache_file().exists());
@@ -537,7 +562,7 @@ fn texts_checked_when_read_may_be_first_read_from_many_rayon_tasks_at_once() {
     let f = fixture(&mbox);
     f.load();
     let lazy = f.lazy();
-    let (parsed, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    let (parsed, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Hit);
     // Every task may be the first to read: the one that checks must not, while it waits,
     // take up another task that reads and so start the check again inside itself.
@@ -562,7 +587,7 @@ fn a_cache_that_cannot_be_written_still_loads_the_mbox_whole() {
     // The cache dir's place is taken by a file: no cache file can be made there.
     std::fs::write(&f.cache.dir, "not a dir").unwrap();
     let cache = Cache::at(f.cache.dir.clone()).windowed(600);
-    let (parsed, _) = cache.load_since(&f.spec, None).unwrap();
+    let (parsed, _) = cache.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(dump(&parsed), dump(&f.cold()));
     assert!(!parsed.patches[0].mail.body.is_mapped());
     assert!(f.cache.dir.is_file());
@@ -574,7 +599,7 @@ fn a_cache_whose_put_off_check_fails_is_not_extended_but_rebuilt() {
     // Enough new messages for the extended cache to be written again.
     f.append(&mbox(8..16));
     let lazy = f.lazy();
-    let (grown, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    let (grown, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Rebuilt("corrupt (checksum)".into()));
     assert_eq!(dump(&grown), dump(&f.cold()));
     // What was written is whole, texts and all.
@@ -591,7 +616,7 @@ fn a_cold_read_past_what_a_cache_holds_goes_on_without_it() {
     let cache = Cache::at(f.cache.dir.clone())
         .windowed(1500)
         .limiting_text(4000);
-    let (parsed, outcome) = cache.load_since(&f.spec, None).unwrap();
+    let (parsed, outcome) = cache.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Cold);
     assert_eq!(dump(&parsed), dump(&f.cold()));
     // The first windows' texts are in the file, the rest in their windows: the mbox was
@@ -608,7 +633,7 @@ fn a_cold_read_past_what_a_cache_holds_goes_on_without_it() {
     let left: Vec<_> = std::fs::read_dir(&cache.dir).unwrap().flatten().collect();
     assert!(left.is_empty(), "no cache file: {left:?}");
     assert_eq!(
-        cache.load_since(&f.spec, None).unwrap().1,
+        cache.load_since(&f.spec, None, FactsAt::Load).unwrap().1,
         CacheOutcome::Cold
     );
 }
@@ -619,11 +644,91 @@ fn a_small_tail_appended_to_a_listed_cache_reads_none_of_its_texts() {
     // Too few to be worth a rewrite: the cached patches are kept as they are, unread.
     f.append(&mail(20));
     let lazy = f.lazy();
-    let (grown, outcome) = lazy.load_since(&f.spec, None).unwrap();
+    let (grown, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
     assert_eq!(outcome, CacheOutcome::Appended);
     assert_eq!(grown.patches.len(), 21);
     assert!(
         file.exists(),
         "a text was read, so its check ran and failed"
     );
+}
+
+/// A message with a git diff of its own (so it has a patch-id).
+fn git_mail(n: usize) -> String {
+    format!(
+        "From a@b Thu Jan  1 00:00:00 2020\nFrom: A <a@example.org>\nSubject: [PATCH] change {n}\n\
+         Message-Id: <g{n}@example.org>\n\nChange {n}.\n\nSigned-off-by: A <a@example.org>\n---\n\
+         diff --git a/f{n} b/f{n}\n--- a/f{n}\n+++ b/f{n}\n@@ -1 +1,2 @@\n-a\n+b{n}\n+c\n"
+    )
+}
+
+#[test]
+fn diff_facts_are_worked_out_by_a_load_that_asks_and_kept_beside_the_cache_file() {
+    let f = fixture(&(0..20).map(git_mail).collect::<String>());
+    // A listing's load works out none and keeps none.
+    let (listed, outcome) = f
+        .lazy()
+        .load_since(&f.spec, None, FactsAt::FirstUse)
+        .unwrap();
+    assert_eq!(outcome, CacheOutcome::Cold);
+    let facts_path = f.cache_file().with_extension("facts");
+    assert!(
+        listed
+            .patches
+            .iter()
+            .all(|p| p.diff.known_facts().is_none())
+    );
+    assert!(!facts_path.exists());
+    // A load that asks works them out (as the patch would when asked) and keeps them.
+    let (loaded, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    let cold = f.cold();
+    for (p, c) in loaded.patches.iter().zip(&cold.patches) {
+        assert_eq!(p.diff.known_facts(), Some(c.diff.facts()));
+        assert!(p.patch_id().is_some());
+    }
+    // The next load takes them from the file (facts put in it are what the patches get).
+    let (header, kept) = facts::decode(&std::fs::read(&facts_path).unwrap()).unwrap();
+    assert_eq!(kept.len(), 20);
+    use crate::patch::DiffFacts;
+    let planted: Vec<DiffFacts> = (0..20)
+        .map(|n| DiffFacts {
+            patch_id: Some(format!("planted {n}")),
+            ..DiffFacts::default()
+        })
+        .collect();
+    let refs: Vec<&DiffFacts> = planted.iter().collect();
+    std::fs::write(&facts_path, facts::encode(&header, &refs).unwrap()).unwrap();
+    let (again, _) = f.load();
+    assert_eq!(again.patches[7].patch_id(), Some("planted 7"));
+    // A small tail: the cached patches keep theirs, the new one has its own worked out, and
+    // the file (of the cache file, which is not written again) is left as it is.
+    let kept_bytes = std::fs::read(&facts_path).unwrap();
+    f.append(&git_mail(20));
+    let (grown, outcome) = f.load();
+    assert_eq!(outcome, CacheOutcome::Appended);
+    assert_eq!(grown.patches[19].patch_id(), Some("planted 19"));
+    assert_eq!(
+        grown.patches[20].diff.known_facts(),
+        Some(f.cold().patches[20].diff.facts())
+    );
+    assert_eq!(std::fs::read(&facts_path).unwrap(), kept_bytes);
+    // A tail worth a rewrite: the cache file is written anew with the facts known then (the
+    // tail's are worked out after), and the facts of all its patches are kept beside it.
+    f.append(&(21..24).map(git_mail).collect::<String>());
+    assert_eq!(f.load().1, CacheOutcome::Appended);
+    let (_, kept) = facts::decode(&std::fs::read(&facts_path).unwrap()).unwrap();
+    assert_eq!(kept.len(), 24);
+    let lazy = || {
+        f.lazy()
+            .load_since(&f.spec, None, FactsAt::FirstUse)
+            .unwrap()
+    };
+    let (hit, outcome) = lazy();
+    assert_eq!(outcome, CacheOutcome::Hit);
+    let kept_id = |p: &crate::patch::Patch| p.diff.known_facts().and_then(|d| d.patch_id.clone());
+    assert_eq!(kept_id(&hit.patches[3]).as_deref(), Some("planted 3"));
+    assert_eq!(kept_id(&hit.patches[22]), None, "not in the cache file");
+    let (hit, _) = f.load();
+    assert!(kept_id(&hit.patches[22]).is_some());
 }

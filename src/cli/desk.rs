@@ -6,6 +6,7 @@
 
 use super::check::ProfileArgs;
 use super::{SourceArgs, emit, emit_safe};
+use crate::cache::{FactsAt, TextCheck};
 use crate::queue;
 use crate::source::SourceSpec;
 use crate::tui::{self, Options, Output};
@@ -118,7 +119,7 @@ fn open(
     let keys = options.keys.as_deref();
     if options.print.is_some() || keys.is_some() {
         let size = parse_size(&options.size)?;
-        let queue = queue::load_cached(&spec, since, use_cache, crate::cache::TextCheck::Now)?.0;
+        let queue = queue::load_cached(&spec, since, use_cache, TextCheck::Now, FactsAt::Load)?.0;
         let loaded = check(
             std::sync::Arc::new(queue),
             &profile,
@@ -152,7 +153,7 @@ fn open(
     let data_dir = opts.data_dir.clone();
     tui::run_loading(&name, &profile_name, &opts, move |progress| {
         progress.progress(0, None, "reading");
-        let load = || queue::load_cached(&spec, since, use_cache, crate::cache::TextCheck::Now);
+        let load = || queue::load_cached(&spec, since, use_cache, TextCheck::Now, FactsAt::Load);
         let queue = std::sync::Arc::new(
             crate::progress::watching(progress.watcher(&source_name, since), load)?.0,
         );

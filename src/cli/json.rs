@@ -55,8 +55,8 @@ impl<'a> PatchJson<'a> {
                 })
                 .collect(),
             files: p.diff.paths().collect(),
-            insertions: p.insertions,
-            deletions: p.deletions,
+            insertions: p.insertions(),
+            deletions: p.deletions(),
             reviews,
         }
     }

@@ -3,6 +3,7 @@
 use super::json::{ListJson, SeriesJson, add_maintainers};
 use super::{Format, ListArgs, emit};
 use crate::Result;
+use crate::cache::FactsAt;
 use crate::maintainers::Lookup;
 use crate::queue::Queue;
 use std::fmt::Write;
@@ -16,7 +17,8 @@ pub fn run(args: &ListArgs) -> Result<i32> {
     // are checked only if one is read. A filter checks the patches, so it reads them all.
     let queue = match &args.filter {
         Some(_) => args.source.load()?,
-        None => args.source.load_for_listing()?,
+        // The JSON gives each patch's files and counts, and its families their patch-ids.
+        None => args.source.load_for_listing(FactsAt::Load)?,
     };
     // The families are linked once: for their warnings and for the JSON.
     let families = (args.format == Format::Json).then(|| crate::revisions::link(&queue));
@@ -74,7 +76,7 @@ fn run_plain(args: &ListArgs) -> Result<i32> {
     }
     // A plain listing reads no patch's text (only what the meta holds): a cache's texts
     // are checked only if one is read.
-    let queue = args.source.load_for_listing()?;
+    let queue = args.source.load_for_listing(FactsAt::FirstUse)?;
     args.source.maintainers()?;
     let text = to_text(&queue);
     emit(&text)?;

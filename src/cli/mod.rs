@@ -12,6 +12,7 @@ pub mod revisions;
 pub mod show;
 pub mod triage;
 
+use crate::cache::FactsAt;
 use crate::queue::{self, Queue};
 use crate::source::SourceSpec;
 use crate::triage::trailers::TrailerKind;
@@ -131,20 +132,23 @@ impl SourceArgs {
         }
     }
 
-    /// Reads and groups the queue (only the --since window, when given).
+    /// Reads and groups the queue (only the --since window, when given), with the diff
+    /// facts of every patch worked out ([`crate::cache::facts`]).
     pub fn load(&self) -> Result<Queue> {
-        self.load_checking(crate::cache::TextCheck::Now)
+        self.load_checking(crate::cache::TextCheck::Now, FactsAt::Load)
     }
 
     /// [`SourceArgs::load`] for a command that may never read a patch's text (a listing):
-    /// the texts of a cache are checked only if one is read.
-    pub fn load_for_listing(&self) -> Result<Queue> {
-        self.load_checking(crate::cache::TextCheck::WhenRead)
+    /// the texts of a cache are checked only if one is read, and the diff facts are worked
+    /// out at the load only when `facts` says (a plain listing needs none).
+    pub fn load_for_listing(&self, facts: FactsAt) -> Result<Queue> {
+        self.load_checking(crate::cache::TextCheck::WhenRead, facts)
     }
 
-    fn load_checking(&self, texts: crate::cache::TextCheck) -> Result<Queue> {
+    fn load_checking(&self, texts: crate::cache::TextCheck, facts: FactsAt) -> Result<Queue> {
         let spec = self.spec()?;
-        let (queue, outcome) = queue::load_cached(&spec, self.since()?, !self.no_cache, texts)?;
+        let since = self.since()?;
+        let (queue, outcome) = queue::load_cached(&spec, since, !self.no_cache, texts, facts)?;
         self.report_cache(&spec, &outcome);
         Ok(queue)
     }
@@ -303,12 +307,9 @@ fn run_cache(args: &CacheArgs) -> Result<i32> {
             );
             for (path, size, header) in files {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let of = crate::cache::sidecar_of(&path).map_or("", |kind| kind.describes);
                 let what = match header {
-                    Some(h) if crate::cache::listing::is_listing(&path) => format!(
-                        "the table listed of {} {} (as {})",
-                        h.key.kind, h.key.path, h.key.name
-                    ),
-                    Some(h) => format!("{} {} (as {})", h.key.kind, h.key.path, h.key.name),
+                    Some(h) => format!("{of}{} {} (as {})", h.key.kind, h.key.path, h.key.name),
                     None => "unreadable (rebuilt on next use)".into(),
                 };
                 out.push_str(&format!("{name}  {size:>12}  {what}\n"));

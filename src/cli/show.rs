@@ -145,7 +145,7 @@ pub fn to_text(queue: &Queue, index: usize, findings: &[Finding]) -> String {
             f.message
         );
     }
-    for problem in &p.problems {
+    for problem in p.problems() {
         let _ = writeln!(out, "Problem: {problem}");
     }
     for (reply, trailer) in queue.reply_trailers(index) {

@@ -280,10 +280,27 @@ pub fn survey(shared: &SharedText) -> DiffSurvey {
     }
 }
 
+/// Whether [`survey`] of `text` would find a file, read only up to the first file header (a
+/// `diff --git ` line, or a `--- ` line with a `+++ ` line next): before its first file a
+/// walk reads nothing else, so a patch knows it has a diff without surveying it.
+pub fn has_file(text: &str) -> bool {
+    let mut lines = super::lines_inclusive(text).peekable();
+    while let Some(line) = lines.next() {
+        if line.starts_with("diff --git ")
+            || (line.starts_with("--- ") && lines.peek().is_some_and(|n| n.starts_with("+++ ")))
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// Checks that [`survey`] of `text` is what `parsed`, its [`parse_shared`], says: the same
-/// files and problems, and its lines counted (for the fuzz target and the tests).
+/// files and problems, and its lines counted; and that [`has_file`] agrees (for the fuzz
+/// target and the tests).
 pub fn assert_survey_matches(text: &SharedText, parsed: &ParsedDiff) {
     let survey = survey(text);
+    assert_eq!(has_file(text), !survey.files.is_empty(), "has_file");
     let mut files = parsed.files.clone();
     files
         .iter_mut()
@@ -748,6 +765,12 @@ index abc..0000000
             "diff --git a/f b/f\r\n--- a/f\r\n+++ b/f\r\n@@ -1 +1 @@\r\n-a\r\n+b\r\n",
             "--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n-a\n+b\n+c\n\\ No newline at end of file\n d\n",
             "not a diff",
+            // What comes before the first file header, and headers that are not one.
+            "@@ -1 +1 @@\n-a\n+b\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n",
+            "notes\n--- a/f\nno plus line\ndiff --git\n+++ b/f\n",
+            "--- a/f\n+++",
+            "text\r\ndiff --git a/f b/f\r\n",
+            "--- \n+++ \n",
         ];
         for text in texts {
             let shared = SharedText::from(text);

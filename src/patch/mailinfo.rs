@@ -436,20 +436,12 @@ pub fn build(mail: Message) -> Patch {
         mail.body.subslice(notes)
     };
     // The diff is a slice of the body, so its lines share the body's buffer.
-    let diff_shared = mail.body.subslice(diff_text);
-    let diff::DiffSurvey {
-        files,
-        mut problems,
-        insertions,
-        deletions,
-    } = diff::survey(&diff_shared);
-    let patch_id = if files.is_empty() {
-        None
-    } else {
-        super::patch_id::patch_id(diff_text)
-    };
-    if mail.format_flowed && !files.is_empty() {
-        problems.push(
+    // It is surveyed (counted, checked for problems, its patch-id taken) and parsed only
+    // when read.
+    let diff = LazyDiff::unparsed(mail.body.subslice(diff_text));
+    let mut extra_problems = Vec::new();
+    if mail.format_flowed && !diff.is_empty() {
+        extra_problems.push(
             "sent format=flowed: its lines may have been rewrapped, so the patch will not apply as it stands"
                 .to_string(),
         );
@@ -460,7 +452,7 @@ pub fn build(mail: Message) -> Patch {
         .clone()
         .or_else(|| mail.commit.clone())
         .unwrap_or_else(|| format!("{}#{}", mail.origin.source, mail.origin.index));
-    let as_reply = reply_facts(&mail.body, subject.is_reply, !files.is_empty());
+    let as_reply = reply_facts(&mail.body, subject.is_reply, !diff.is_empty());
 
     Patch {
         key,
@@ -472,12 +464,8 @@ pub fn build(mail: Message) -> Patch {
         trailers,
         trailer_start,
         notes,
-        // Counted and checked for problems here; the lines are parsed again when read.
-        diff: LazyDiff::unparsed(diff_shared, &files),
-        insertions,
-        deletions,
-        patch_id,
-        problems,
+        diff,
+        extra_problems,
         as_reply: Some(as_reply),
         mail,
     }
@@ -592,9 +580,9 @@ mod tests {
         assert_eq!(p.trailers.len(), 1);
         assert_eq!(p.notes, " f | 2 +-\n\n");
         assert_eq!(p.diff.len(), 1);
-        assert_eq!((p.insertions, p.deletions), (1, 1));
-        assert!(p.patch_id.is_some());
-        assert!(p.problems.is_empty());
+        assert_eq!((p.insertions(), p.deletions()), (1, 1));
+        assert!(p.patch_id().is_some());
+        assert!(p.problems().next().is_none());
         assert_eq!(p.subject.version, 2);
     }
 
@@ -608,7 +596,7 @@ mod tests {
         assert_eq!(p.author.email, "r@x.org");
         assert_eq!(p.message, "x\n\nLooks good.\n\nAcked-by: Rev <r@x.org>\n");
         assert!(p.diff.is_empty());
-        assert_eq!(p.patch_id, None);
+        assert_eq!(p.patch_id(), None);
     }
 
     #[test]
@@ -643,7 +631,12 @@ mod tests {
         let p = build(m);
         assert_eq!(p.notes, "");
         assert_eq!(p.message, "x\n\nMsg\n");
-        assert_eq!(p.problems.len(), 2, "{:?}", p.problems);
+        assert_eq!(
+            p.problems().count(),
+            2,
+            "{:?}",
+            p.problems().collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub mod subject;
 pub mod trailers;
 
 pub use diff::{DiffLine, FileDiff, FileStatus, Hunk, LineKind};
-pub use lazy_diff::LazyDiff;
+pub use lazy_diff::{DiffFacts, LazyDiff};
 pub use parsed::Parsed;
 pub use subject::Subject;
 pub use trailers::Trailer;
@@ -35,6 +35,16 @@ pub(crate) fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
     })
 }
 use chrono::{DateTime, FixedOffset};
+
+/// Works out the diff facts ([`DiffFacts`]) of every patch that lacks them, on every core:
+/// for what reads them of every patch (the families, the desk's carry-over, the JSON
+/// listing), so that none surveys a whole queue on one thread.
+pub fn survey_all(patches: &[Patch]) {
+    use rayon::prelude::*;
+    patches.par_iter().with_min_len(64).for_each(|p| {
+        p.diff.facts();
+    });
+}
 
 /// Where the author identity was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -69,15 +79,11 @@ pub struct Patch {
     pub trailer_start: usize,
     /// The text between the `---` line and the diff (changelog, diffstat), without the `---`.
     pub notes: crate::text::SharedText,
-    /// The diff, parsed when first read ([`LazyDiff`]).
+    /// The diff, surveyed and parsed when first read ([`LazyDiff`]).
     pub diff: LazyDiff,
-    pub insertions: usize,
-    pub deletions: usize,
-    /// `git patch-id --stable` of the diff, when there is one.
-    pub patch_id: Option<String>,
-    /// Problems that make the patch unusable as it stands (cut-off hunk, line-wrapped diff,
-    /// format=flowed); shown to the maintainer and reported by `check`.
-    pub problems: Vec<String>,
+    /// Problems that make the patch unusable as it stands found outside its diff's survey
+    /// (format=flowed); [`Patch::problems`] gives them after the diff's own.
+    pub extra_problems: Vec<String>,
     /// What the queue needs to know of a message that may be a reply, read from its body
     /// when it is built (so that grouping a queue read back from the cache reads no body);
     /// `None` when the patch was not built from a message: then the body is read.
@@ -102,6 +108,28 @@ impl Patch {
     /// True when the message carries a diff.
     pub fn has_diff(&self) -> bool {
         !self.diff.is_empty()
+    }
+
+    /// Lines the diff adds (surveyed when first asked).
+    pub fn insertions(&self) -> usize {
+        self.diff.facts().insertions
+    }
+
+    /// Lines the diff removes (surveyed when first asked).
+    pub fn deletions(&self) -> usize {
+        self.diff.facts().deletions
+    }
+
+    /// `git patch-id --stable` of the diff, when there is one (worked out when first asked).
+    pub fn patch_id(&self) -> Option<&str> {
+        self.diff.facts().patch_id.as_deref()
+    }
+
+    /// Problems that make the patch unusable as it stands (cut-off hunk, line-wrapped diff,
+    /// format=flowed); shown to the maintainer and reported by `check`.
+    pub fn problems(&self) -> impl Iterator<Item = &str> {
+        let of_diff = self.diff.facts().problems.iter();
+        of_diff.chain(&self.extra_problems).map(String::as_str)
     }
 
     /// The commit message's lines (without their newline).

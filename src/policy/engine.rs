@@ -228,14 +228,15 @@ pub fn check_patch(patch: &Patch, profile: &Profile) -> Vec<Finding> {
 
 fn run_rules(patch: &Patch, profile: &Profile) -> Vec<Finding> {
     let mut ctx = Ctx::new(patch, profile);
-    let broken = !patch.problems.is_empty();
+    let problems: Vec<&str> = patch.problems().collect();
+    let broken = !problems.is_empty();
     if broken {
         let len = patch.subject.raw.len();
         ctx.emit_at(
             "style-patch-broken",
             |_| Severity::Error,
             loc(Part::Subject, 1, 0, len, None),
-            format!("patch unusable as it stands: {}", patch.problems.join("; ")),
+            format!("patch unusable as it stands: {}", problems.join("; ")),
         );
     }
     if !broken && patch.diff.is_empty() && patch.subject.index != Some(0) && !patch.subject.is_reply
@@ -309,7 +310,7 @@ mod tests {
         let mut p = PatchBuilder::new("hw: fix it", "Body text here.\n")
             .diff_add("a.c", &["x "])
             .build();
-        p.problems.push("hunk cut off at line 12".into());
+        p.extra_problems.push("hunk cut off at line 12".into());
         let q = Profile::builtin("qemu").unwrap();
         let f = check_patch(&p, &q);
         let broken: Vec<_> = f

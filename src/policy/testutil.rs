@@ -181,7 +181,6 @@ impl PatchBuilder {
                 no_newline: false,
             })
             .collect();
-        self.patch.insertions += dl.len();
         self.patch.diff.push(FileDiff {
             old_path: (status != FileStatus::Added).then(|| path.to_string()),
             new_path: Some(path.into()),

@@ -215,8 +215,9 @@ pub fn load_cached(
     since: Option<chrono::DateTime<chrono::FixedOffset>>,
     use_cache: bool,
     texts: crate::cache::TextCheck,
+    facts: crate::cache::FactsAt,
 ) -> crate::Result<(Queue, crate::cache::CacheOutcome)> {
-    let (parsed, outcome) = crate::cache::load_since(spec, since, use_cache, texts)?;
+    let (parsed, outcome) = crate::cache::load_since(spec, since, use_cache, texts, facts)?;
     Ok((build_parsed(&spec.name(), parsed), outcome))
 }
 

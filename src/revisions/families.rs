@@ -165,15 +165,16 @@ fn overlap(queue: &Queue, a: usize, b: usize) -> bool {
             .filter_map(|&i| queue.patches.get(i))
     };
     let files: HashSet<&str> = patches(a).flat_map(|p| p.diff.paths()).collect();
-    let ids: HashSet<&str> = patches(a).filter_map(|p| p.patch_id.as_deref()).collect();
+    let ids: HashSet<&str> = patches(a).filter_map(|p| p.patch_id()).collect();
     patches(b).any(|p| {
         p.diff.paths().any(|path| files.contains(path))
-            || p.patch_id.as_deref().is_some_and(|id| ids.contains(id))
+            || p.patch_id().is_some_and(|id| ids.contains(id))
     })
 }
 
 /// Links the series of a queue into families.
 pub fn link(queue: &Queue) -> Families {
+    crate::patch::survey_all(&queue.patches);
     let n = queue.series.len();
     let mut problems = Vec::new();
     let mut by_msgid: HashMap<&str, usize> = HashMap::new();

@@ -12,7 +12,7 @@ use std::fmt::Write;
 fn short_id(queue: &impl Lookup, patch: Option<usize>) -> String {
     patch
         .and_then(|i| queue.patch(i))
-        .and_then(|p| p.mail.commit.as_deref().or(p.patch_id.as_deref()))
+        .and_then(|p| p.mail.commit.as_deref().or(p.patch_id()))
         .map_or_else(|| "-".repeat(7), |id| id.chars().take(7).collect())
 }
 

@@ -22,10 +22,13 @@ enum Buffer {
 
 impl Buffer {
     fn new(data: Vec<u8>) -> Buffer {
-        match String::from_utf8(data) {
-            Ok(text) => Buffer::Text(Arc::new(text::Buffer::Owned(text))),
-            Err(error) => Buffer::Bytes(Arc::new(error.into_bytes())),
+        // simdutf8 validates a window of mail several times faster than the standard check.
+        if simdutf8::basic::from_utf8(&data).is_err() {
+            return Buffer::Bytes(Arc::new(data));
         }
+        // SAFETY: the bytes were validated as UTF-8 just above.
+        let text = unsafe { String::from_utf8_unchecked(data) };
+        Buffer::Text(Arc::new(text::Buffer::Owned(text)))
     }
 
     fn bytes(&self) -> &[u8] {

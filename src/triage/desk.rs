@@ -382,13 +382,14 @@ impl Desk {
 
     /// Re-applies carry-over and re-anchoring after the queue was (re)loaded.
     pub fn refresh(&mut self, queue: &Queue) {
+        crate::patch::survey_all(&queue.patches);
         let loaded: Vec<LoadedPatch<'_>> = queue
             .patches
             .iter()
             .map(|p| LoadedPatch {
                 key: &p.key,
                 title: &p.subject.title,
-                patch_id: p.patch_id.as_deref(),
+                patch_id: p.patch_id(),
                 message_hash: Some(crate::triage::store::message_hash(&p.message)),
             })
             .collect();
@@ -486,8 +487,8 @@ impl Desk {
         if entry.title.is_empty() {
             entry.title = p.subject.title.clone();
         }
-        if p.patch_id.is_some() {
-            entry.patch_id = p.patch_id.clone();
+        if let Some(id) = p.patch_id() {
+            entry.patch_id = Some(id.to_string());
         }
         entry.message_hash = Some(crate::triage::store::message_hash(&p.message));
     }

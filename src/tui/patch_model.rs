@@ -275,7 +275,7 @@ impl PatchModel {
                 header_line.insert(n, i);
             }
         }
-        for p in &patch.problems {
+        for p in patch.problems() {
             let i = push_text(&mut lines, &mut maps, LineKind::Problem, p);
             lines[i].label = Some("!!");
         }

@@ -152,16 +152,6 @@ impl PatchBuilder {
                 no_newline: false,
             });
         }
-        let adds = diff_lines
-            .iter()
-            .filter(|l| l.kind == LineKind::Add)
-            .count();
-        let dels = diff_lines
-            .iter()
-            .filter(|l| l.kind == LineKind::Remove)
-            .count();
-        self.patch.insertions += adds;
-        self.patch.deletions += dels;
         let hunk = Hunk {
             old_start,
             old_lines: old - old_start,

@@ -199,7 +199,7 @@ fn check(home: &Path, file: &Path) -> Option<Checked> {
     push("trailers", ours, trailers);
     push(
         "patch-id",
-        patch.patch_id.clone().unwrap_or_default(),
+        patch.patch_id().unwrap_or_default().to_string(),
         git_patch_id,
     );
     let counts_compared = !patch_file.is_empty() && git_numstat != "git apply refused it";
@@ -236,9 +236,8 @@ fn check(home: &Path, file: &Path) -> Option<Checked> {
         push("numstat", ours, git_counts);
     }
     // A patch git apply reads has no problems of its own (format=flowed is the mail's).
-    let problems: Vec<&String> = patch
-        .problems
-        .iter()
+    let problems: Vec<&str> = patch
+        .problems()
         .filter(|p| !p.contains("format=flowed"))
         .collect();
     // git's verdict is git's alone: `git apply --numstat` read a diff from the patch part.

@@ -50,7 +50,7 @@ fn every_revision_of_the_leds_list_pairs_each_patch_once() {
             }
         }
         for p in &r.pairs {
-            let id = |i: Option<usize>| i.and_then(|i| q.patches[i].patch_id.clone());
+            let id = |i: Option<usize>| i.and_then(|i| q.patches[i].patch_id().map(str::to_string));
             match (p.old_patch, p.new_patch) {
                 (Some(a), Some(b)) => {
                     let equal = id(Some(a)).is_some() && id(Some(a)) == id(Some(b));

@@ -302,8 +302,11 @@ pub fn render(state: &AppState, view: &PatchView, frame: &mut Frame, area: Rect)
             ),
             theme.dim,
         ));
-        info.push(Span::styled(format!(" +{}", patch.insertions), theme.add));
-        info.push(Span::styled(format!(" -{}", patch.deletions), theme.remove));
+        info.push(Span::styled(format!(" +{}", patch.insertions()), theme.add));
+        info.push(Span::styled(
+            format!(" -{}", patch.deletions()),
+            theme.remove,
+        ));
     }
     if let Some(s) = summary {
         info.push(Span::raw(" · "));

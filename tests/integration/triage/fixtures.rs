@@ -25,7 +25,7 @@ pub fn patch(
             no_newline: false,
         })
         .collect();
-    Patch {
+    let mut patch = Patch {
         key: key.into(),
         mail: Message {
             message_id: Some(key.into()),
@@ -57,9 +57,13 @@ pub fn patch(
             }]
         }
         .into(),
-        patch_id: (!patch_id.is_empty()).then(|| patch_id.to_string()),
         ..Patch::default()
-    }
+    };
+    // A diff built from files has no text to take a patch-id of: it is given one.
+    let mut facts = patch.diff.facts().clone();
+    facts.patch_id = (!patch_id.is_empty()).then(|| patch_id.to_string());
+    patch.diff.set_facts(facts);
+    patch
 }
 
 /// A series `v{version}`: cover letter and two patches; patch 2 lacks a Signed-off-by.
