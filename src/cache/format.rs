@@ -45,7 +45,7 @@ use crate::text::{Buffer, MapError, MappedFile, SharedText};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -401,9 +401,11 @@ pub struct Writer<W: std::io::Write + std::io::Seek> {
     header: Vec<u8>,
     text_len: u64,
     text_sums: ChunkSums,
-    /// The patches serialised, one after the other, till the end (a tenth of the text or so:
-    /// writing them to a file and reading them back cost more than holding them).
-    metas: Vec<u8>,
+    /// A file the patches are serialised to, one after the other, till the end, so they are
+    /// not held in memory meanwhile (tens of megabytes on a large source).
+    spill: std::io::BufWriter<std::fs::File>,
+    patches_len: u64,
+    scratch: Vec<u8>,
     /// The most text the file may hold ([`Writer::limiting_text`]).
     text_limit: u64,
     count: usize,
@@ -411,8 +413,9 @@ pub struct Writer<W: std::io::Write + std::io::Seek> {
 }
 
 impl<W: std::io::Write + std::io::Seek> Writer<W> {
-    /// Starts the file of a source with this header in `out` (at its start).
-    pub fn new(mut out: W, header: &Header) -> std::io::Result<Self> {
+    /// Starts the file of a source with this header in `out` (at its start), keeping the
+    /// serialised patches in `spill` (an empty file) till the end.
+    pub fn new(mut out: W, header: &Header, spill: std::fs::File) -> std::io::Result<Self> {
         let header = postcard::to_stdvec(header).map_err(std::io::Error::other)?;
         out.write_all(&[0; PREFIX])?;
         out.write_all(&header)?;
@@ -421,7 +424,9 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
             header,
             text_len: 0,
             text_sums: ChunkSums::default(),
-            metas: Vec::new(),
+            spill: std::io::BufWriter::with_capacity(1 << 20, spill),
+            patches_len: 0,
+            scratch: Vec::new(),
             text_limit: MAX_TEXT,
             count: 0,
             block_ends: Vec::new(),
@@ -485,11 +490,14 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
                     .as_ref()
                     .map(|facts| (facts.carries_patch, trailer_parts(&facts.trailers))),
             };
-            self.metas = postcard::to_extend(&meta, std::mem::take(&mut self.metas))
+            self.scratch.clear();
+            self.scratch = postcard::to_extend(&meta, std::mem::take(&mut self.scratch))
                 .map_err(std::io::Error::other)?;
+            self.spill.write_all(&self.scratch)?;
+            self.patches_len += self.scratch.len() as u64;
             self.count += 1;
             if self.count.is_multiple_of(BLOCK) {
-                self.block_ends.push(self.metas.len() as u64);
+                self.block_ends.push(self.patches_len);
             }
         }
         Ok(Some(plan.placements))
@@ -505,12 +513,12 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
     ) -> std::io::Result<W> {
         let io = std::io::Error::other;
         if !self.count.is_multiple_of(BLOCK) {
-            self.block_ends.push(self.metas.len() as u64);
+            self.block_ends.push(self.patches_len);
         }
         let mut lead = postcard::to_stdvec(&(self.count as u64)).map_err(io)?;
         lead = postcard::to_extend(&self.block_ends, lead).map_err(io)?;
         let tail = postcard::to_stdvec(&(skipped, entries, appendable)).map_err(io)?;
-        let meta_len = (lead.len() + tail.len() + self.metas.len()) as u64;
+        let meta_len = (lead.len() + tail.len()) as u64 + self.patches_len;
         let mut prefix = Vec::with_capacity(PREFIX);
         prefix.extend_from_slice(MAGIC);
         prefix.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -522,7 +530,11 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
             sums: ChunkSums::default(),
         };
         meta.write_all(&lead)?;
-        meta.write_all(&self.metas)?;
+        let mut spill = self.spill.into_inner().map_err(|e| e.into_error())?;
+        spill.seek(std::io::SeekFrom::Start(0))?;
+        if std::io::copy(&mut spill.take(self.patches_len), &mut meta)? != self.patches_len {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
         meta.write_all(&tail)?;
         let meta_sums = meta.sums.finish();
         self.out
@@ -561,7 +573,8 @@ pub fn encode(
     entries: usize,
     appendable: bool,
 ) -> Option<Vec<u8>> {
-    let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), header).ok()?;
+    let spill = tempfile::tempfile().ok()?;
+    let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), header, spill).ok()?;
     writer.add(&parsed.patches).ok()??;
     let out = writer.finish(&parsed.skipped, entries, appendable).ok()?;
     Some(out.into_inner())
@@ -787,8 +800,11 @@ fn decode_meta(
                 .is_some_and(|b| b <= patches.len())
         })
         .ok_or("corrupt (more patches than the meta can hold)")?;
-    // Each block is decoded into its own stretch of the lists: no patch is moved after.
-    let mut decoded = Vec::new();
+    // Each block is decoded into its own stretch of the lists: no patch is moved after. The
+    // list has room for an eighth more (pages never touched cost no memory): a source that
+    // grew has its tail added to it without moving every patch (until its tail is an eighth,
+    // when the cache file is written anew).
+    let mut decoded = Vec::with_capacity(count + count / 8);
     decoded.resize_with(count, Patch::default);
     let mut placed = Vec::new();
     placed.resize_with(count, Placed::default);
@@ -1016,7 +1032,8 @@ mod tests {
         )
         .unwrap();
         let patches = vec![Patch::from_message(mail)];
-        let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), &header).unwrap();
+        let spill = tempfile::tempfile().unwrap();
+        let mut writer = Writer::new(std::io::Cursor::new(Vec::new()), &header, spill).unwrap();
         assert!(writer.add(&patches).unwrap().is_some());
         // As if 4 GiB of text had been written before: one more patch would pass the end
         // of what a map's text can address.

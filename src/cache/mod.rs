@@ -367,7 +367,8 @@ impl Cache {
         std::fs::create_dir_all(&self.dir).ok()?;
         let replacement = Replacement::new(&self.file_for(key)).ok()?;
         let out = std::io::BufWriter::with_capacity(1 << 20, replacement.file().try_clone().ok()?);
-        let writer = format::Writer::new(out, &Header::of(key, stamp)).ok()?;
+        let spill = tempfile::tempfile_in(&self.dir).ok()?;
+        let writer = format::Writer::new(out, &Header::of(key, stamp), spill).ok()?;
         Some((replacement, writer))
     }
 }
@@ -462,9 +463,16 @@ fn starts_with_from_line(path: &Path) -> bool {
 fn read_tail(path: &Path, offset: u64) -> Option<Vec<u8>> {
     let mut file = std::fs::File::open(path).ok()?;
     file.seek(SeekFrom::Start(offset - 1)).ok()?;
-    let mut data = Vec::new();
+    let mut before = [0u8; 1];
+    file.read_exact(&mut before).ok()?;
+    if before != *b"\n" {
+        return None;
+    }
+    // Read into room made once for the whole tail (it is tens of megabytes after a day).
+    let len = file.metadata().ok()?.len().saturating_sub(offset);
+    let mut data = Vec::with_capacity(usize::try_from(len).ok()?);
     file.read_to_end(&mut data).ok()?;
-    (data.first() == Some(&b'\n')).then(|| data.split_off(1))
+    Some(data)
 }
 
 #[cfg(test)]
