@@ -128,3 +128,25 @@ pub fn write(path: &Path, bytes: &[u8]) {
         );
     }
 }
+
+/// Checks that `refuses` refuses `good` (a sound file of `kind`) cut anywhere, with any byte
+/// flipped, and of the next format version (for each kind's tests).
+#[cfg(test)]
+pub(super) fn assert_unsound_files_are_refused(
+    kind: &Kind,
+    good: &[u8],
+    refuses: impl Fn(&[u8]) -> Option<String>,
+) {
+    for cut in 0..good.len() {
+        assert!(refuses(&good[..cut]).is_some(), "cut at {cut}");
+    }
+    for at in 0..good.len() {
+        let mut bad = good.to_vec();
+        bad[at] ^= 0x20;
+        assert!(refuses(&bad).is_some(), "byte {at} changed");
+    }
+    let mut newer = good.to_vec();
+    newer[8..12].copy_from_slice(&(kind.version + 1).to_le_bytes());
+    let why = refuses(&newer).unwrap_or_default();
+    assert!(why.starts_with("format "), "{why}");
+}
