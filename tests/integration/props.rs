@@ -80,6 +80,9 @@ proptest! {
         added in prop::collection::vec("[a-zA-Z0-9 ;(){}]{0,30}", 1..5),
     ) {
         let title = title.trim().to_string();
+        // A subject that starts `re:` is a reply's to git mailinfo, which strips the mark (and
+        // so does patchdesk): such a title is not read back as it was written, in git either.
+        prop_assume!(!title.to_ascii_lowercase().starts_with("re:"));
         let mut text = String::new();
         for l in &body {
             text.push_str(l);
