@@ -264,6 +264,10 @@ pub fn cache(data: &[u8]) {
             format!("{:?}", again.patches),
             format!("{:?}", parsed.patches)
         );
+        // The diff facts a file keeps are kept again (`Debug` leaves them out).
+        let facts = |p: &crate::patch::Patch| p.diff.known_facts().cloned();
+        let kept: Vec<_> = parsed.patches.iter().map(facts).collect();
+        assert_eq!(again.patches.iter().map(facts).collect::<Vec<_>>(), kept);
     }
 }
 

@@ -96,13 +96,15 @@ impl FactsFile {
     }
 
     /// Keeps the facts of the first patches of `patches` (those of the cache file), which
-    /// must all be worked out, while there is a cache file (none is written for a source
-    /// that would not fit one); a failure to write is not an error (it is only a cache).
+    /// must all be worked out, while the cache file there is the one they are of (none is
+    /// written when it could not be written, as for a source past what a cache holds, or
+    /// one that changed while it was read); a failure to write is not an error (it is only
+    /// a cache).
     pub fn write(&self, patches: &[Patch]) {
         let Some(cached) = patches.get(..self.count) else {
             return;
         };
-        if !self.cache_file.exists() {
+        if super::format::read_header(&self.cache_file).as_ref() != Some(&self.header) {
             return;
         }
         let facts: Option<Vec<&DiffFacts>> = cached.iter().map(|p| p.diff.known_facts()).collect();
@@ -167,7 +169,17 @@ mod tests {
         patches[1].diff.set_facts(facts(2));
         file.write(&patches);
         assert_eq!(file.read(), Err(None), "not written without its cache file");
-        std::fs::write(&path, "a cache file").unwrap();
+        let parsed = crate::patch::Parsed::default();
+        let of_b = crate::cache::format::encode(&header("b"), &parsed, 0, true).unwrap();
+        std::fs::write(&path, of_b).unwrap();
+        file.write(&patches);
+        assert_eq!(
+            file.read(),
+            Err(None),
+            "not written beside another cache file"
+        );
+        let of_a = crate::cache::format::encode(&a, &parsed, 0, true).unwrap();
+        std::fs::write(&path, of_a).unwrap();
         patches[1] = Patch::default();
         file.write(&patches);
         assert_eq!(

@@ -643,6 +643,23 @@ pub fn decode_header(bytes: &[u8]) -> Result<Header, String> {
     postcard::from_bytes(s.header).map_err(|e| format!("corrupt header: {e}"))
 }
 
+/// The header of the cache file at `path`, read alone (its prefix and header, not the rest;
+/// lengths checked against the file's size, checksum not checked).
+pub fn read_header(path: &Path) -> Option<Header> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().ok()?.len();
+    let mut bytes = Vec::with_capacity(PREFIX);
+    (&mut file)
+        .take(PREFIX as u64)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    let lens = prefix_lengths(&bytes).ok()?;
+    check_size(&lens, size).ok()?;
+    file.take(lens[0]).read_to_end(&mut bytes).ok()?;
+    postcard::from_bytes(bytes.get(PREFIX..)?).ok()
+}
+
 /// A cache file's content, or why it cannot be used.
 pub fn decode(bytes: &[u8]) -> Result<CacheFile, String> {
     let s = sections(bytes)?;

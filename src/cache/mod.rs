@@ -213,6 +213,11 @@ impl Cache {
             Ok(cached) if cached.header.key != key => {
                 CacheOutcome::Rebuilt("another source's cache".into())
             }
+            // A load that works the diff facts out reads every diff: a check of the texts put
+            // off till they are read is run now, so that none is surveyed as empty.
+            Ok(cached) if facts == FactsAt::Load && !cached.texts_readable() => {
+                CacheOutcome::Rebuilt("corrupt (checksum)".into())
+            }
             Ok(mut cached) => {
                 let kept = self.facts_file(&key, &cached.header, cached.patches.len());
                 if facts == FactsAt::Load {

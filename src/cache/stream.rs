@@ -323,7 +323,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("q.mbox");
         std::fs::write(&path, &mbox).unwrap();
-        let mut windows = Windows::new(std::fs::File::open(&path).unwrap(), 700, 0);
+        let len = mbox.len() as u64;
+        let mut windows = Windows::new(std::fs::File::open(&path).unwrap(), 700, len);
         let mut joined = Vec::new();
         let mut count = 0;
         while let Some((at, bytes)) = windows.next().unwrap() {

@@ -529,7 +529,7 @@ fn texts_checked_when_read_are_never_read_by_a_listing_and_empty_when_found_corr
     let file = f.cache_file();
     corrupt_first_text(&file);
     let lazy = f.lazy();
-    let (listed, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
+    let (listed, outcome) = lazy.load_since(&f.spec, None, FactsAt::FirstUse).unwrap();
     // What a listing shows comes from the meta, checked: the text was not read.
     assert_eq!(outcome, CacheOutcome::Hit);
     let titles =
@@ -540,11 +540,11 @@ fn texts_checked_when_read_are_never_read_by_a_listing_and_empty_when_found_corr
     assert_eq!(listed.patches[3].mail.body.as_str(), "");
     assert_eq!(listed.patches[0].message.len(), 0);
     assert!(!file.exists());
-    let (again, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
+    let (again, outcome) = lazy.load_since(&f.spec, None, FactsAt::FirstUse).unwrap();
     assert_eq!(outcome, CacheOutcome::Cold);
     assert_eq!(dump(&again), dump(&cold));
     // A sound file read so reads as one checked at once.
-    let (sound, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
+    let (sound, outcome) = lazy.load_since(&f.spec, None, FactsAt::FirstUse).unwrap();
     assert_eq!(outcome, CacheOutcome::Hit);
     assert_eq!(dump(&sound), dump(&cold));
     assert!(f.cache_file().exists());
@@ -562,7 +562,7 @@ fn texts_checked_when_read_may_be_first_read_from_many_rayon_tasks_at_once() {
     let f = fixture(&mbox);
     f.load();
     let lazy = f.lazy();
-    let (parsed, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
+    let (parsed, outcome) = lazy.load_since(&f.spec, None, FactsAt::FirstUse).unwrap();
     assert_eq!(outcome, CacheOutcome::Hit);
     // Every task may be the first to read: the one that checks must not, while it waits,
     // take up another task that reads and so start the check again inside itself.
@@ -599,7 +599,7 @@ fn a_cache_whose_put_off_check_fails_is_not_extended_but_rebuilt() {
     // Enough new messages for the extended cache to be written again.
     f.append(&mbox(8..16));
     let lazy = f.lazy();
-    let (grown, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
+    let (grown, outcome) = lazy.load_since(&f.spec, None, FactsAt::FirstUse).unwrap();
     assert_eq!(outcome, CacheOutcome::Rebuilt("corrupt (checksum)".into()));
     assert_eq!(dump(&grown), dump(&f.cold()));
     // What was written is whole, texts and all.
@@ -644,7 +644,7 @@ fn a_small_tail_appended_to_a_listed_cache_reads_none_of_its_texts() {
     // Too few to be worth a rewrite: the cached patches are kept as they are, unread.
     f.append(&mail(20));
     let lazy = f.lazy();
-    let (grown, outcome) = lazy.load_since(&f.spec, None, FactsAt::Load).unwrap();
+    let (grown, outcome) = lazy.load_since(&f.spec, None, FactsAt::FirstUse).unwrap();
     assert_eq!(outcome, CacheOutcome::Appended);
     assert_eq!(grown.patches.len(), 21);
     assert!(
@@ -731,4 +731,19 @@ fn diff_facts_are_worked_out_by_a_load_that_asks_and_kept_beside_the_cache_file(
     assert_eq!(kept_id(&hit.patches[22]), None, "not in the cache file");
     let (hit, _) = f.load();
     assert!(kept_id(&hit.patches[22]).is_some());
+}
+
+#[test]
+fn a_load_that_works_out_diff_facts_runs_a_put_off_text_check_first() {
+    // A corrupt text, its check put off: a listing never reads it, but a survey would read it
+    // as empty; so a load that works the facts out checks first, and rebuilds.
+    let (f, _) = with_corrupt_text(8);
+    let (loaded, outcome) = f.lazy().load_since(&f.spec, None, FactsAt::Load).unwrap();
+    assert_eq!(outcome, CacheOutcome::Rebuilt("corrupt (checksum)".into()));
+    assert_eq!(dump(&loaded), dump(&f.cold()));
+    let cold = f.cold();
+    for (p, c) in loaded.patches.iter().zip(&cold.patches) {
+        assert_eq!(p.diff.known_facts(), Some(c.diff.facts()));
+        assert_eq!(p.insertions(), 1);
+    }
 }

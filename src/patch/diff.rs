@@ -97,13 +97,18 @@ impl ParsedDiff {
     }
 
     fn count(&self, kind: LineKind) -> usize {
-        self.files
-            .iter()
-            .flat_map(|f| &f.hunks)
-            .flat_map(|h| &h.lines)
-            .filter(|l| l.kind == kind)
-            .count()
+        count_lines(&self.files, kind)
     }
+}
+
+/// How many lines of `kind` the hunks of `files` hold.
+pub fn count_lines(files: &[FileDiff], kind: LineKind) -> usize {
+    files
+        .iter()
+        .flat_map(|f| &f.hunks)
+        .flat_map(|h| &h.lines)
+        .filter(|l| l.kind == kind)
+        .count()
 }
 
 /// True when the line starts a diff in a mail body (where notes end).

@@ -57,18 +57,10 @@ impl DiffFacts {
     /// The facts of files that no text gives back (built, or changed): their paths and
     /// counts; no problem and no patch-id.
     fn of_files(files: &[FileDiff]) -> DiffFacts {
-        let count = |kind: LineKind| {
-            files
-                .iter()
-                .flat_map(|f| &f.hunks)
-                .flat_map(|h| &h.lines)
-                .filter(|l| l.kind == kind)
-                .count()
-        };
         DiffFacts {
             paths: files.iter().map(|f| f.path().to_string()).collect(),
-            insertions: count(LineKind::Add),
-            deletions: count(LineKind::Remove),
+            insertions: diff::count_lines(files, LineKind::Add),
+            deletions: diff::count_lines(files, LineKind::Remove),
             problems: Vec::new(),
             patch_id: None,
         }
@@ -111,7 +103,8 @@ impl LazyDiff {
         self.facts.get()
     }
 
-    /// The path of each file, in order, without parsing the diff.
+    /// The path of each file, in order, without parsing the diff's lines (it is surveyed,
+    /// its patch-id taken, if it was not yet: [`LazyDiff::facts`]).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.facts().paths.iter().map(String::as_str)
     }
@@ -176,12 +169,15 @@ impl From<Vec<FileDiff>> for LazyDiff {
     }
 }
 
-/// The diff as its text (or its files, when no text gives them back): whether its facts or
-/// lines were worked out yet is not part of what it is.
+/// The diff as its text and whether it holds a file (or its files, when no text gives them
+/// back): whether its facts or lines were worked out yet is not part of what it is.
 impl std::fmt::Debug for LazyDiff {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.stored() {
-            Some((text, ..)) => f.debug_tuple("LazyDiff").field(text).finish(),
+            Some((text, has_files, _)) => {
+                let mut tuple = f.debug_tuple("LazyDiff");
+                tuple.field(text).field(&has_files).finish()
+            }
             None => f.debug_tuple("LazyDiff").field(self.files()).finish(),
         }
     }
