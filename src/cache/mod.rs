@@ -17,6 +17,9 @@
 //! Cached: a file (mbox, one message; appended tails are read incrementally), a maildir (new
 //! files read incrementally) and a directory of patches (hit or miss). A quilt series,
 //! public-inbox, git range, standard input and the demo queue bypass the cache.
+//!
+//! Beside a cache file ([`sidecar`]): the table a plain `list` printed ([`listing`]), and
+//! the diff facts a load worked out after the file was written ([`facts`]).
 
 pub mod facts;
 pub mod format;
@@ -132,7 +135,7 @@ impl Cache {
         self.dir.join(format!("{}.cache", key.id()))
     }
 
-    /// The cache files and listing files ([`listing`]) in the dir, with their headers
+    /// The cache files and the files beside them ([`SIDECARS`]) in the dir, with their headers
     /// (`None`: unreadable).
     pub fn files(&self) -> Vec<(PathBuf, u64, Option<Header>)> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
@@ -156,7 +159,7 @@ impl Cache {
         files
     }
 
-    /// Removes every cache file and listing file (and temporary files a killed writer
+    /// Removes every cache file and every file beside one (and temporary files a killed writer
     /// left); returns how many.
     pub fn clear(&self) -> Result<usize> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
