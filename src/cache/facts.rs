@@ -54,7 +54,7 @@ impl FactsFile {
     /// The facts file beside `cache_file`, a cache file with `header` and `count` patches.
     pub fn beside(cache_file: &Path, header: Header, count: usize) -> FactsFile {
         FactsFile {
-            path: cache_file.with_extension(KIND.extension),
+            path: KIND.beside(cache_file),
             cache_file: cache_file.to_path_buf(),
             header,
             count,

@@ -472,6 +472,8 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
         }
         self.text_len = plan.len;
         for (p, texts) in patches.iter().zip(&plan.placements) {
+            // (Every diff is one kept as its text: `plan_text` saw to it.)
+            let (has_files, diff_facts) = p.diff.stored().map_or((false, None), |(_, h, f)| (h, f));
             let meta = PatchMetaRef {
                 key: &p.key,
                 mail: &p.mail,
@@ -482,8 +484,8 @@ impl<W: std::io::Write + std::io::Seek> Writer<W> {
                 texts,
                 trailers: trailer_parts(&p.trailers),
                 trailer_start: p.trailer_start as u64,
-                has_files: !p.diff.is_empty(),
-                diff_facts: p.diff.known_facts(),
+                has_files,
+                diff_facts,
                 extra_problems: &p.extra_problems,
                 as_reply: p
                     .as_reply

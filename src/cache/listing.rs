@@ -31,9 +31,6 @@ pub const KIND: Kind = Kind {
     what: "a listing file",
     describes: "the table listed of ",
 };
-/// How a listing file's name ends (after a dot).
-pub const EXTENSION: &str = KIND.extension;
-pub const FORMAT_VERSION: u32 = KIND.version;
 
 /// The listing file of one source as it stands now: where it is, and the header a good
 /// one has.
@@ -55,7 +52,7 @@ impl Cache {
         let key = SourceKey::new(path, kind, &spec.name());
         let stamp = Stamp::of(path, kind)?;
         Ok(Some(ListingFile {
-            path: self.dir.join(format!("{}.{EXTENSION}", key.id())),
+            path: KIND.beside(&self.file_for(&key)),
             source: path.to_path_buf(),
             kind,
             header: Header::of(&key, &stamp),
@@ -197,7 +194,8 @@ mod tests {
         // changes, regenerate it: the listing file `XDG_CACHE_HOME=DIR patchdesk list
         // tests/fixtures/mail/format-patch.mbox` writes in DIR/patchdesk.
         let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
-            "tests/fixtures/fuzz/listing/format-patch-v{FORMAT_VERSION}"
+            "tests/fixtures/fuzz/listing/format-patch-v{}",
+            KIND.version
         ));
         let bytes = std::fs::read(&seed).expect("a seed of this format version");
         assert_eq!(reseal(&bytes).as_deref(), Some(&bytes[..]));

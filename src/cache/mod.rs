@@ -193,7 +193,7 @@ impl Cache {
         };
         let (parsed, outcome, kept) = self.load_path(spec, path, kind, facts)?;
         if facts == FactsAt::Load {
-            survey_keeping(&parsed, kept.as_ref());
+            survey_keeping(&parsed, Some(&kept));
         }
         Ok((parsed.since(since), outcome))
     }
@@ -206,7 +206,7 @@ impl Cache {
         path: &Path,
         kind: SourceKind,
         facts: FactsAt,
-    ) -> Result<(Parsed, CacheOutcome, Option<FactsFile>)> {
+    ) -> Result<(Parsed, CacheOutcome, FactsFile)> {
         let key = SourceKey::new(path, kind, &spec.name());
         let file = self.file_for(&key);
         let before = Stamp::of(path, kind)?;
@@ -227,7 +227,7 @@ impl Cache {
                     kept.attach(&mut cached.patches);
                 }
                 if cached.header.stamp == before {
-                    return Ok((cached.parsed(), CacheOutcome::Hit, Some(kept)));
+                    return Ok((cached.parsed(), CacheOutcome::Hit, kept));
                 }
                 // The new tail is not the queue: the desk is not shown it alone.
                 let extended =
@@ -242,7 +242,7 @@ impl Cache {
                             ),
                             false => kept,
                         };
-                        return Ok((loaded, CacheOutcome::Appended, Some(kept)));
+                        return Ok((loaded, CacheOutcome::Appended, kept));
                     }
                     Err(why) => CacheOutcome::Rebuilt(why),
                 }
@@ -263,7 +263,7 @@ impl Cache {
             }
         };
         let kept = self.facts_file(&key, &Header::of(&key, &before), parsed.patches.len());
-        Ok((parsed, outcome, Some(kept)))
+        Ok((parsed, outcome, kept))
     }
 
     /// The facts file ([`facts`]) of the cache file of `key` with `header` and `count`

@@ -37,6 +37,11 @@ pub const PREFIX: usize = 8 + 4 + 4 + 8;
 pub const SUM: usize = 16;
 
 impl Kind {
+    /// The file of this kind beside the cache file `cache_file`.
+    pub fn beside(&self, cache_file: &Path) -> std::path::PathBuf {
+        cache_file.with_extension(self.extension)
+    }
+
     /// Whether `path` is named as a file of this kind.
     pub fn names(&self, path: &Path) -> bool {
         path.extension().is_some_and(|e| e == self.extension)
